@@ -1,0 +1,7 @@
+"""``python -m hypercare``."""
+
+import sys
+
+from hypercare.cli import main
+
+sys.exit(main())

@@ -1,0 +1,17 @@
+"""The subcommands. Each module adds its parser and a handler ``(CliContext) -> int``.
+
+Parsers are built with argparse only; handlers import what they need when they run.
+"""
+
+from __future__ import annotations
+
+import argparse
+
+from hypercare.commands import config_cmd, db_cmd, planned
+
+
+def register_all(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    """Add every subcommand, in the order `--help` lists them."""
+    config_cmd.register(subparsers)
+    db_cmd.register(subparsers)
+    planned.register(subparsers)

@@ -1,0 +1,67 @@
+"""What services share: settings, the store (opened lazily) and the Odoo connector."""
+
+from __future__ import annotations
+
+import threading
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+from hypercare.config import Settings, default_database_url
+from hypercare.store.engine import Store, create_store_engine
+from hypercare.store.schema import ensure_schema
+
+if TYPE_CHECKING:
+    from hypercare.services.system import SystemService
+
+
+@dataclass
+class ServiceContext:
+    """Dependencies of the services, built once per process by ``hypercare.wiring``.
+
+    The store is opened on first use and its schema checked then (SQLite is
+    upgraded automatically; PostgreSQL must be at head), so commands that never
+    touch the store (``config show``) never open it.
+    """
+
+    settings: Settings
+    check_schema: bool = True
+    _store: Store | None = field(default=None, init=False, repr=False)
+    _lock: threading.Lock = field(default_factory=threading.Lock, init=False, repr=False)
+
+    @property
+    def database_url(self) -> str:
+        """The effective store URL (the default SQLite file when unset)."""
+        return self.settings.database_url or default_database_url()
+
+    def store(self) -> Store:
+        """The store, opened and schema-checked on first call."""
+        with self._lock:
+            if self._store is None:
+                store = Store(create_store_engine(self.database_url))
+                if self.check_schema:
+                    try:
+                        ensure_schema(store.engine)
+                    except BaseException:
+                        store.dispose()
+                        raise
+                self._store = store
+            return self._store
+
+    def close(self) -> None:
+        """Release pooled connections."""
+        with self._lock:
+            if self._store is not None:
+                self._store.dispose()
+                self._store = None
+
+
+@dataclass
+class Services:
+    """The facade front ends hold: one attribute per service area."""
+
+    context: ServiceContext
+    system: SystemService
+
+    def close(self) -> None:
+        """Release resources (store connections)."""
+        self.context.close()

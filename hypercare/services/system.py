@@ -1,0 +1,134 @@
+"""System services: effective settings, connection checks, store schema."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, Literal
+
+from hypercare.config import redacted_dump
+from hypercare.errors import HypercareError
+from hypercare.services.context import ServiceContext
+from hypercare.store.engine import create_store_engine, redacted_url, sqlite_path
+from hypercare.store.schema import SCHEMA_HEAD, SchemaState, schema_status, upgrade_schema
+
+Status = Literal["ok", "warn", "fail", "info"]
+
+
+@dataclass(frozen=True)
+class ProbeLine:
+    """One finding of ``config check``."""
+
+    status: Status
+    label: str
+    detail: str
+    hint: str = ""
+
+
+@dataclass(frozen=True)
+class ConfigReport:
+    """Everything ``config check`` found."""
+
+    lines: tuple[ProbeLine, ...]
+
+    @property
+    def ok(self) -> bool:
+        """True when nothing failed."""
+        return all(line.status != "fail" for line in self.lines)
+
+
+@dataclass(frozen=True)
+class UpgradeResult:
+    """What ``db upgrade`` did."""
+
+    database: str
+    before: str | None
+    after: str
+
+    @property
+    def changed(self) -> bool:
+        """True when a migration ran."""
+        return self.before != self.after
+
+
+class SystemService:
+    """Settings, probes and schema management."""
+
+    def __init__(self, context: ServiceContext) -> None:
+        self._context = context
+
+    def show_config(self) -> dict[str, Any]:
+        """The effective settings with secrets masked and the store URL's password hidden."""
+        data = redacted_dump(self._context.settings)
+        data["database_url"] = redacted_url(self._context.database_url)
+        return data
+
+    def upgrade_db(self) -> UpgradeResult:
+        """Migrate the store to this code's schema (locked against concurrent upgrades)."""
+        engine = create_store_engine(self._context.database_url)
+        try:
+            before, after = upgrade_schema(engine)
+        finally:
+            engine.dispose()
+        return UpgradeResult(redacted_url(self._context.database_url), before, after)
+
+    def check_config(self) -> ConfigReport:
+        """Probe the store, Odoo and Slack settings and say what was found."""
+        lines = [self._check_store()]
+        lines.extend(self._check_odoo())
+        lines.append(self._check_slack())
+        return ConfigReport(tuple(lines))
+
+    def _check_store(self) -> ProbeLine:
+        url = redacted_url(self._context.database_url)
+        sqlite_file = sqlite_path(self._context.database_url)
+        if sqlite_file is not None and not sqlite_file.exists():
+            return ProbeLine("info", "store", f"{url} does not exist yet; created on first use")
+        engine = create_store_engine(self._context.database_url)
+        try:
+            status = schema_status(engine)
+        except HypercareError as exc:
+            return ProbeLine("fail", "store", exc.message, exc.hint)
+        finally:
+            engine.dispose()
+        if status.state is SchemaState.CURRENT:
+            return ProbeLine("ok", "store", f"{url} at schema {status.revision}")
+        if status.state is SchemaState.AHEAD:
+            return ProbeLine(
+                "fail", "store", f"{url} is at schema {status.revision}, newer than {SCHEMA_HEAD}",
+                "Upgrade hypercare.",
+            )
+        where = "empty" if status.state is SchemaState.EMPTY else f"at {status.revision}"
+        return ProbeLine(
+            "warn", "store", f"{url} is {where}; this code needs {SCHEMA_HEAD}",
+            "Run `hypercare db upgrade` (SQLite stores upgrade themselves on first use).",
+        )
+
+    def _check_odoo(self) -> list[ProbeLine]:
+        odoo = self._context.settings.odoo
+        if not odoo.configured:
+            return [ProbeLine(
+                "info", "odoo", "no Odoo configured (odoo.url unset)",
+                "Set HYPERCARE_ODOO__URL, __DB, __LOGIN and __API_KEY; `hypercare demo` runs without.",
+            )]
+        from hypercare.odoo.probe import probe
+
+        return [ProbeLine(line.status, line.label, line.detail, line.hint)
+                for line in probe(odoo).lines]
+
+    def _check_slack(self) -> ProbeLine:
+        slack = self._context.settings.slack
+        try:
+            bot = slack.resolved("bot_token")
+            app = slack.resolved("app_token")
+            secret = slack.resolved("signing_secret")
+        except HypercareError as exc:
+            return ProbeLine("fail", "slack", exc.message, exc.hint)
+        if bot is None:
+            return ProbeLine("info", "slack", "no Slack configured (bot token unset)",
+                             "See runbooks/slack-setup.md to connect a workspace.")
+        modes = [name for name, present in (("Socket Mode", app), ("HTTP mode", secret)) if present]
+        if not modes:
+            return ProbeLine("fail", "slack", "bot token set but neither app token nor signing secret",
+                             "Set HYPERCARE_SLACK__APP_TOKEN (Socket Mode) or "
+                             "HYPERCARE_SLACK__SIGNING_SECRET (HTTP mode).")
+        return ProbeLine("ok", "slack", f"tokens present for {' and '.join(modes)} (not contacted)")

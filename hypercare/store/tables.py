@@ -1,0 +1,173 @@
+"""SQLModel tables: the local copy of Odoo's helpdesk and hypercare's own records.
+
+Table names are singular nouns. Every change here needs an Alembic revision in
+``hypercare/store/migrations/versions`` and a bump of ``schema.SCHEMA_REVISIONS``.
+Odoo records keep Odoo's id as ``odoo_id`` (unique); hypercare's rows have their own ``id``.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import JSON, Column, Index, UniqueConstraint
+from sqlmodel import Field, SQLModel
+
+from hypercare.store.types import UTCDateTime
+
+
+def _utc(nullable: bool = True, index: bool = False) -> Any:
+    return Field(default=None, sa_type=UTCDateTime, nullable=nullable, index=index)
+
+
+class Company(SQLModel, table=True):
+    """An Odoo company (site)."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    odoo_id: int = Field(unique=True)
+    name: str
+    updated_at: datetime | None = _utc()
+
+
+class Team(SQLModel, table=True):
+    """A helpdesk team (Enterprise ``helpdesk.team`` / OCA ``helpdesk.ticket.team``)."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    odoo_id: int = Field(unique=True)
+    name: str
+    company_odoo_id: int | None = None
+    active: bool = True
+    updated_at: datetime | None = _utc()
+
+
+class Stage(SQLModel, table=True):
+    """A helpdesk stage; ``is_closed`` is Enterprise ``fold`` or OCA ``closed``."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    odoo_id: int = Field(unique=True)
+    name: str
+    sequence: int = 0
+    is_closed: bool = False
+    updated_at: datetime | None = _utc()
+
+
+class OdooUser(SQLModel, table=True):
+    """An Odoo user (consultants, super-users, the technical user)."""
+
+    __tablename__ = "odoo_user"
+
+    id: int | None = Field(default=None, primary_key=True)
+    odoo_id: int = Field(unique=True)
+    name: str
+    login: str = ""
+    email: str = ""
+    partner_odoo_id: int | None = None
+    is_internal: bool = True
+    active: bool = True
+    updated_at: datetime | None = _utc()
+
+
+class Tag(SQLModel, table=True):
+    """A helpdesk tag."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    odoo_id: int = Field(unique=True)
+    name: str
+    updated_at: datetime | None = _utc()
+
+
+class Ticket(SQLModel, table=True):
+    """The local copy of one Odoo helpdesk ticket, normalized across flavours."""
+
+    __table_args__ = (
+        Index("ix_ticket_open_company", "is_closed", "company_odoo_id"),
+        Index("ix_ticket_updated", "updated_at", "odoo_id"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    odoo_id: int = Field(unique=True)
+    ref: str = Field(index=True)
+    title: str
+    description: str = ""
+    company_odoo_id: int | None = None
+    company: str = ""
+    team_odoo_id: int | None = None
+    team: str = ""
+    stage_odoo_id: int | None = None
+    stage: str = ""
+    is_closed: bool = False
+    priority: int = 0
+    priority_label: str = ""
+    assignee_odoo_id: int | None = None
+    assignee: str = ""
+    partner_name: str = ""
+    partner_email: str = ""
+    tags: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+    ticket_type: str = ""
+    category: str = ""
+    channel: str = ""
+    active: bool = True
+    deleted: bool = False
+    created_at: datetime | None = _utc()
+    updated_at: datetime | None = _utc()
+    assigned_at: datetime | None = _utc()
+    closed_at: datetime | None = _utc()
+    first_response_at: datetime | None = _utc()
+    reopen_count: int = 0
+    odoo_sla_deadline: datetime | None = _utc()
+    odoo_sla_reached_late: bool = False
+    url: str = ""
+    synced_at: datetime | None = _utc()
+
+
+class TicketEvent(SQLModel, table=True):
+    """One entry of a ticket's event log, from Odoo's chatter and tracking."""
+
+    __tablename__ = "ticket_event"
+    __table_args__ = (
+        UniqueConstraint("ticket_odoo_id", "source_key", name="uq_ticket_event_source"),
+        Index("ix_ticket_event_ticket_at", "ticket_odoo_id", "at"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    ticket_odoo_id: int
+    source_key: str
+    """Where the event came from (``msg:<id>``, ``trk:<id>``, ``snap:<n>``): makes upserts idempotent."""
+    kind: str
+    at: datetime | None = _utc(nullable=False)
+    actor: str = ""
+    actor_is_internal: bool = False
+    from_value: str = ""
+    to_value: str = ""
+    body: str = ""
+
+
+class SyncCursor(SQLModel, table=True):
+    """How far the incremental pull has read, per Odoo model."""
+
+    __tablename__ = "sync_cursor"
+
+    model: str = Field(primary_key=True)
+    write_date: datetime | None = _utc()
+    last_id: int = 0
+    updated_at: datetime | None = _utc()
+
+
+class SyncRun(SQLModel, table=True):
+    """One run of ``hypercare sync``: what it read, what it cost, how it ended."""
+
+    __tablename__ = "sync_run"
+
+    id: int | None = Field(default=None, primary_key=True)
+    started_at: datetime | None = _utc(nullable=False, index=True)
+    finished_at: datetime | None = _utc()
+    status: str = "running"
+    """``running``, ``ok`` or ``failed``."""
+    reconcile: bool = False
+    pages: int = 0
+    rows: dict[str, int] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+    rpc_calls: dict[str, int] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+    pull_seconds: float = 0.0
+    derive_seconds: float = 0.0
+    error: str = ""
+    notes: str = ""
