@@ -74,17 +74,32 @@ def build_parser() -> argparse.ArgumentParser:
         "Global options go before the subcommand.",
     )
     parser.add_argument("--version", action="version", version=f"hypercare {__version__}")
-    parser.add_argument("--config", type=Path, metavar="PATH",
-                        help="TOML settings file (default: $HYPERCARE_CONFIG, ./hypercare.toml, "
-                        "then the user config dir)")
-    parser.add_argument("--database-url", metavar="URL",
-                        help="store URL (overrides HYPERCARE_DATABASE_URL)")
-    parser.add_argument("--timezone", metavar="TZ",
-                        help="command center timezone, e.g. Europe/Brussels")
-    parser.add_argument("--set", dest="overrides", action="append", default=[],
-                        metavar="KEY=VALUE", help="override any setting, e.g. --set odoo.timeout=60")
-    parser.add_argument("--debug", action="store_true",
-                        help="debug logging and tracebacks (secrets are never logged)")
+    parser.add_argument(
+        "--config",
+        type=Path,
+        metavar="PATH",
+        help="TOML settings file (default: $HYPERCARE_CONFIG, ./hypercare.toml, "
+        "then the user config dir)",
+    )
+    parser.add_argument(
+        "--database-url", metavar="URL", help="store URL (overrides HYPERCARE_DATABASE_URL)"
+    )
+    parser.add_argument(
+        "--timezone", metavar="TZ", help="command center timezone, e.g. Europe/Brussels"
+    )
+    parser.add_argument(
+        "--set",
+        dest="overrides",
+        action="append",
+        default=[],
+        metavar="KEY=VALUE",
+        help="override any setting, e.g. --set odoo.timeout=60",
+    )
+    parser.add_argument(
+        "--debug",
+        action="store_true",
+        help="debug logging and tracebacks (secrets are never logged)",
+    )
     subparsers = parser.add_subparsers(dest="command", metavar="COMMAND")
     register_all(subparsers)
     return parser
@@ -97,8 +112,9 @@ def _flag_overrides(args: argparse.Namespace) -> dict[str, Any]:
     for item in args.overrides:
         key, sep, value = item.partition("=")
         if not sep or not key.strip():
-            raise UsageError(f"--set expects KEY=VALUE, got {item!r}",
-                             hint="Example: --set odoo.timeout=60")
+            raise UsageError(
+                f"--set expects KEY=VALUE, got {item!r}", hint="Example: --set odoo.timeout=60"
+            )
         overrides[key.strip()] = value
     if args.database_url is not None:
         overrides["database_url"] = args.database_url

@@ -21,8 +21,8 @@ from __future__ import annotations
 import os
 import tomllib
 import zoneinfo
-from contextvars import ContextVar
 from collections.abc import Mapping
+from contextvars import ContextVar
 from pathlib import Path
 from typing import Any, Literal
 
@@ -82,7 +82,7 @@ class OdooSettings(_Section):
     """File holding the API key."""
 
     protocol: Literal["auto", "jsonrpc", "json2"] = "auto"
-    """``auto`` asks ``/web/version`` and uses JSON-2 on Odoo 19+ when an API key is set, else JSON-RPC."""
+    """``auto`` asks ``/web/version``: JSON-2 on Odoo 19+ when an API key is set, else JSON-RPC."""
 
     timeout: float = Field(default=30.0, gt=0)
     """Seconds to wait for one HTTP answer from Odoo."""
@@ -145,7 +145,9 @@ class SlackSettings(_Section):
     api_url: str = "https://slack.com/api/"
     """Slack Web API base URL (override for tests and proxies; also ``SLACK_API_URL``)."""
 
-    def resolved(self, name: Literal["bot_token", "app_token", "signing_secret"]) -> SecretStr | None:
+    def resolved(
+        self, name: Literal["bot_token", "app_token", "signing_secret"]
+    ) -> SecretStr | None:
         """A Slack secret from the environment or its ``*_file`` setting."""
         value: SecretStr | None = getattr(self, name)
         path: Path | None = getattr(self, f"{name}_file")
@@ -219,7 +221,7 @@ class Settings(BaseSettings):
     def _check_database_url(cls, value: str | None) -> str | None:
         if value is None or value == "":
             return None
-        if value.startswith("postgresql://") or value.startswith("postgres://"):
+        if value.startswith(("postgresql://", "postgres://")):
             raise ValueError(
                 "use the psycopg 3 driver: write postgresql+psycopg://... instead of postgresql://..."
             )
@@ -287,17 +289,17 @@ def default_database_url() -> str:
     return f"sqlite:///{user_data_dir() / 'hypercare.db'}"
 
 
-_LOWER_LAYER: ContextVar[dict[str, Any]] = ContextVar("hypercare_settings_lower_layer", default={})
+_LOWER_LAYER: ContextVar[dict[str, Any]] = ContextVar("hypercare_settings_lower_layer")
 
 
 class _LowerLayer(PydanticBaseSettingsSource):
     """The TOML file and the Slack aliases: below HYPERCARE_ env vars and flags."""
 
     def get_field_value(self, field: FieldInfo, field_name: str) -> tuple[Any, str, bool]:
-        return _LOWER_LAYER.get().get(field_name), field_name, False
+        return _LOWER_LAYER.get({}).get(field_name), field_name, False
 
     def __call__(self) -> dict[str, Any]:
-        return dict(_LOWER_LAYER.get())
+        return dict(_LOWER_LAYER.get({}))
 
 
 def load_settings(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from typing import Literal
 
 from hypercare.config import SECRET_FIELDS, Settings
 
@@ -46,9 +47,14 @@ def secret_values(settings: Settings) -> list[str]:
             continue
         if found is not None:
             values.append(found.get_secret_value())
-    for slack_name in ("bot_token", "app_token", "signing_secret"):
+    slack_names: tuple[Literal["bot_token", "app_token", "signing_secret"], ...] = (
+        "bot_token",
+        "app_token",
+        "signing_secret",
+    )
+    for slack_name in slack_names:
         try:
-            token = settings.slack.resolved(slack_name)  # type: ignore[arg-type]
+            token = settings.slack.resolved(slack_name)
         except HypercareError:
             continue
         if token is not None:

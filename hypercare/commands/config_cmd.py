@@ -9,18 +9,27 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     from hypercare.cli import CliContext
 
-MARKS = {"ok": "[green]ok[/]", "warn": "[yellow]warn[/]", "fail": "[red]FAIL[/]", "info": "[dim]--[/]"}
+MARKS = {
+    "ok": "[green]ok[/]",
+    "warn": "[yellow]warn[/]",
+    "fail": "[red]FAIL[/]",
+    "info": "[dim]--[/]",
+}
 
 
 def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
-    parser = subparsers.add_parser("config", help="show or check the settings",
-                                   description="Show the effective settings or probe connections.")
+    parser = subparsers.add_parser(
+        "config",
+        help="show or check the settings",
+        description="Show the effective settings or probe connections.",
+    )
     actions = parser.add_subparsers(dest="action", metavar="ACTION", required=True)
     show = actions.add_parser("show", help="print the effective settings (secrets masked)")
     show.add_argument("--format", choices=("toml", "json"), default="toml")
     show.set_defaults(handler=run_show)
     check = actions.add_parser(
-        "check", help="probe the store, Odoo and Slack settings and print what was found")
+        "check", help="probe the store, Odoo and Slack settings and print what was found"
+    )
     check.set_defaults(handler=run_check)
 
 

@@ -10,11 +10,13 @@ if TYPE_CHECKING:
 
 
 def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
-    parser = subparsers.add_parser("db", help="manage the store's schema",
-                                   description="Create or migrate the store's schema.")
+    parser = subparsers.add_parser(
+        "db", help="manage the store's schema", description="Create or migrate the store's schema."
+    )
     actions = parser.add_subparsers(dest="action", metavar="ACTION", required=True)
     upgrade = actions.add_parser(
-        "upgrade", help="migrate the store to this version's schema (safe to run concurrently)")
+        "upgrade", help="migrate the store to this version's schema (safe to run concurrently)"
+    )
     upgrade.set_defaults(handler=run_upgrade)
 
 

@@ -32,8 +32,10 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         if name in existing:
             continue
         parser = subparsers.add_parser(
-            name, help=f"{summary} (not built yet)",
-            description=f"{summary}. Not built yet in this version of hypercare.")
+            name,
+            help=f"{summary} (not built yet)",
+            description=f"{summary}. Not built yet in this version of hypercare.",
+        )
         parser.add_argument("rest", nargs=argparse.REMAINDER, help=argparse.SUPPRESS)
         parser.set_defaults(handler=_not_built(name))
 

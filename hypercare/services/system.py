@@ -94,26 +94,36 @@ class SystemService:
             return ProbeLine("ok", "store", f"{url} at schema {status.revision}")
         if status.state is SchemaState.AHEAD:
             return ProbeLine(
-                "fail", "store", f"{url} is at schema {status.revision}, newer than {SCHEMA_HEAD}",
+                "fail",
+                "store",
+                f"{url} is at schema {status.revision}, newer than {SCHEMA_HEAD}",
                 "Upgrade hypercare.",
             )
         where = "empty" if status.state is SchemaState.EMPTY else f"at {status.revision}"
         return ProbeLine(
-            "warn", "store", f"{url} is {where}; this code needs {SCHEMA_HEAD}",
+            "warn",
+            "store",
+            f"{url} is {where}; this code needs {SCHEMA_HEAD}",
             "Run `hypercare db upgrade` (SQLite stores upgrade themselves on first use).",
         )
 
     def _check_odoo(self) -> list[ProbeLine]:
         odoo = self._context.settings.odoo
         if not odoo.configured:
-            return [ProbeLine(
-                "info", "odoo", "no Odoo configured (odoo.url unset)",
-                "Set HYPERCARE_ODOO__URL, __DB, __LOGIN and __API_KEY; `hypercare demo` runs without.",
-            )]
+            return [
+                ProbeLine(
+                    "info",
+                    "odoo",
+                    "no Odoo configured (odoo.url unset)",
+                    "Set HYPERCARE_ODOO__URL, __DB, __LOGIN and __API_KEY "
+                    "(`hypercare demo` needs none of them).",
+                )
+            ]
         from hypercare.odoo.probe import probe
 
-        return [ProbeLine(line.status, line.label, line.detail, line.hint)
-                for line in probe(odoo).lines]
+        return [
+            ProbeLine(line.status, line.label, line.detail, line.hint) for line in probe(odoo).lines
+        ]
 
     def _check_slack(self) -> ProbeLine:
         slack = self._context.settings.slack
@@ -124,11 +134,19 @@ class SystemService:
         except HypercareError as exc:
             return ProbeLine("fail", "slack", exc.message, exc.hint)
         if bot is None:
-            return ProbeLine("info", "slack", "no Slack configured (bot token unset)",
-                             "See runbooks/slack-setup.md to connect a workspace.")
+            return ProbeLine(
+                "info",
+                "slack",
+                "no Slack configured (bot token unset)",
+                "See runbooks/slack-setup.md to connect a workspace.",
+            )
         modes = [name for name, present in (("Socket Mode", app), ("HTTP mode", secret)) if present]
         if not modes:
-            return ProbeLine("fail", "slack", "bot token set but neither app token nor signing secret",
-                             "Set HYPERCARE_SLACK__APP_TOKEN (Socket Mode) or "
-                             "HYPERCARE_SLACK__SIGNING_SECRET (HTTP mode).")
+            return ProbeLine(
+                "fail",
+                "slack",
+                "bot token set but neither app token nor signing secret",
+                "Set HYPERCARE_SLACK__APP_TOKEN (Socket Mode) or "
+                "HYPERCARE_SLACK__SIGNING_SECRET (HTTP mode).",
+            )
         return ProbeLine("ok", "slack", f"tokens present for {' and '.join(modes)} (not contacted)")

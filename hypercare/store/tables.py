@@ -132,7 +132,7 @@ class TicketEvent(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     ticket_odoo_id: int
     source_key: str
-    """Where the event came from (``msg:<id>``, ``trk:<id>``, ``snap:<n>``): makes upserts idempotent."""
+    """Origin (``msg:<id>``, ``trk:<id>``, ``snap:<n>``): makes upserts idempotent."""
     kind: str
     at: datetime | None = _utc(nullable=False)
     actor: str = ""

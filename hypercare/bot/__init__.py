@@ -1,0 +1,1 @@
+"""Slack bot on slack-bolt (front end): imports only ``hypercare.services``."""

@@ -1,0 +1,1 @@
+"""Weekly steering-pack writers (front end): read models in, files out."""

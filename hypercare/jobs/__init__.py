@@ -1,0 +1,1 @@
+"""APScheduler jobs: each named job calls one service."""

@@ -1,0 +1,1 @@
+"""Incremental sync Odoo -> store: the only code that joins ``odoo`` and ``store``."""

@@ -1,0 +1,1 @@
+"""Textual command-center dashboard (front end): imports only ``hypercare.services``."""

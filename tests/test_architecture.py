@@ -1,0 +1,70 @@
+"""The layering rules of ARCHITECTURE.md, checked on the real modules."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).parents[1]
+
+
+def loaded_modules(code: str) -> set[str]:
+    script = f"{code}\nimport json, sys\nprint(json.dumps(sorted(sys.modules)))"
+    result = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, check=True, timeout=60
+    )
+    return set(json.loads(result.stdout.strip().splitlines()[-1]))
+
+
+def test_services_load_neither_textual_nor_slack_bolt() -> None:
+    modules = loaded_modules("import hypercare.services, hypercare.wiring")
+    assert "textual" not in modules
+    assert "slack_bolt" not in modules
+
+
+def test_cli_help_imports_nothing_heavy() -> None:
+    modules = loaded_modules(
+        "import sys\nfrom hypercare.cli import main\n"
+        "try:\n    main(['--help'])\nexcept SystemExit:\n    pass"
+    )
+    for heavy in ("textual", "slack_bolt", "sqlalchemy", "pydantic", "alembic", "httpx", "odoorpc"):
+        assert heavy not in modules, heavy
+
+
+def test_nothing_reads_settings_at_import(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    # A broken config file must not break importing any module: settings load only in cli.
+    (tmp_path / "hypercare.toml").write_text("this is [not toml", encoding="utf-8")
+    result = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            "import pkgutil, importlib, hypercare\n"
+            "for m in pkgutil.walk_packages(hypercare.__path__, 'hypercare.'):\n"
+            "    if '.migrations' in m.name or m.name.endswith('__main__'):\n"
+            "        continue\n"
+            "    importlib.import_module(m.name)\n",
+        ],
+        capture_output=True,
+        text=True,
+        cwd=tmp_path,
+        timeout=120,
+    )
+    assert result.returncode == 0, result.stderr
+
+
+def test_import_linter_contracts_hold() -> None:
+    lint_imports = shutil.which("lint-imports", path=str(Path(sys.executable).parent))
+    if lint_imports is None:
+        pytest.fail(
+            "lint-imports is not installed: install the dev extra (pip install -e '.[dev]')"
+        )
+    result = subprocess.run(
+        [lint_imports, "--no-cache"], capture_output=True, text=True, cwd=ROOT, timeout=300
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "0 broken" in result.stdout

@@ -1,0 +1,107 @@
+"""The CLI's exit codes, error rendering and start-up behaviour."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from hypercare import __version__
+from hypercare.cli import main
+from hypercare.commands.planned import PLANNED
+
+
+def run(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+    import os
+
+    return subprocess.run(
+        [sys.executable, "-m", "hypercare", *args],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env={**os.environ, **(env or {})},
+    )
+
+
+def test_version() -> None:
+    result = run("--version")
+    assert result.returncode == 0
+    assert result.stdout.strip() == f"hypercare {__version__}"
+
+
+def test_help_lists_every_subcommand() -> None:
+    result = run("--help")
+    assert result.returncode == 0
+    for name in ("config", "db", *PLANNED):
+        assert name in result.stdout
+
+
+@pytest.mark.parametrize("name", sorted(PLANNED))
+def test_every_subcommand_has_help(name: str, capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as info:
+        main([name, "--help"])
+    assert info.value.code == 0
+    assert capsys.readouterr().out.startswith("usage: hypercare " + name)
+
+
+def test_unbuilt_subcommand_says_so_and_exits_2(capsys: pytest.CaptureFixture[str]) -> None:
+    not_built = [name for name, summary in PLANNED.items()]
+    if not not_built:
+        pytest.skip("every subcommand is built")
+    assert main([not_built[0]]) == 2
+    err = capsys.readouterr().err
+    assert f"`hypercare {not_built[0]}` is not built yet" in err
+
+
+def test_no_subcommand_prints_help_and_exits_2(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main([]) == 2
+    assert "usage: hypercare" in capsys.readouterr().out
+
+
+def test_unknown_subcommand_is_a_usage_error() -> None:
+    result = run("frobnicate")
+    assert result.returncode == 2
+    assert "invalid choice" in result.stderr
+
+
+def test_runtime_error_is_one_line_without_traceback_unless_debug(tmp_path: Path) -> None:
+    unreachable = "postgresql+psycopg://nobody:s3cret-pw@127.0.0.1:1/none"
+    result = run("--database-url", unreachable, "db", "upgrade")
+    assert result.returncode == 1
+    assert result.stderr.startswith("error: cannot open the store")
+    assert "hint: Check HYPERCARE_DATABASE_URL" in result.stderr
+    assert "Traceback" not in result.stderr
+    assert "s3cret-pw" not in result.stderr
+    debug = run("--debug", "--database-url", unreachable, "db", "upgrade")
+    assert debug.returncode == 1
+    assert "Traceback" in debug.stderr
+    assert "error: cannot open the store" in debug.stderr
+
+
+def test_bad_set_flag_is_a_usage_error(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["--set", "odoo.timeout", "config", "show"]) == 2
+    assert "--set expects KEY=VALUE" in capsys.readouterr().err
+
+
+def test_set_flag_overrides_env(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setenv("HYPERCARE_ODOO__TIMEOUT", "12")
+    assert main(["--set", "odoo.timeout=99", "config", "show", "--format", "json"]) == 0
+    assert '"timeout": 99.0' in capsys.readouterr().out
+
+
+def test_db_upgrade_then_nothing_to_do(sqlite_url: str, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["--database-url", sqlite_url, "db", "upgrade"]) == 0
+    assert "from empty to" in capsys.readouterr().out
+    assert main(["--database-url", sqlite_url, "db", "upgrade"]) == 0
+    assert "nothing to do" in capsys.readouterr().out
+
+
+def test_config_check_without_odoo_or_slack(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["config", "check"]) == 0
+    out = capsys.readouterr().out
+    assert "no Odoo configured" in out
+    assert "no Slack configured" in out
