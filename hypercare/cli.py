@@ -21,6 +21,8 @@ from hypercare import __version__
 from hypercare.commands import register_all
 
 if TYPE_CHECKING:
+    from zoneinfo import ZoneInfo
+
     from hypercare.config import Settings
     from hypercare.errors import HypercareError
     from hypercare.services import Services
@@ -49,6 +51,13 @@ class CliContext:
             )
             configure_logging(self._settings, debug=self.args.debug)
         return self._settings
+
+    @property
+    def zone(self) -> ZoneInfo:
+        """The command center's timezone (for showing times)."""
+        from zoneinfo import ZoneInfo
+
+        return ZoneInfo(self.settings.timezone)
 
     def services(self, *, check_schema: bool = True) -> Services:
         """The services, built once by the wiring."""

@@ -7,11 +7,14 @@ from __future__ import annotations
 
 import argparse
 
-from hypercare.commands import config_cmd, db_cmd, planned
+from hypercare.commands import config_cmd, db_cmd, planned, sim_cmd, sync_cmd, tickets_cmd
 
 
 def register_all(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     """Add every subcommand, in the order `--help` lists them."""
     config_cmd.register(subparsers)
     db_cmd.register(subparsers)
+    sync_cmd.register(subparsers)
+    tickets_cmd.register(subparsers)
+    sim_cmd.register(subparsers)
     planned.register(subparsers)

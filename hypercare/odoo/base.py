@@ -35,15 +35,19 @@ class BaseClient(ABC):
         self._retries = 0
         self._lock = threading.Lock()
         self._info: ServerInfo | None = None
+        self._closed = False
 
     # -- what a transport provides ------------------------------------------------------------
 
     @abstractmethod
-    def _send(self, model: str, method: str, ids: Sequence[int] | None, kwargs: dict[str, Any]) -> Any:
+    def _send(
+        self, model: str, method: str, ids: Sequence[int] | None, kwargs: dict[str, Any]
+    ) -> Any:
         """One attempt of ``model.method(**kwargs)`` on ``ids``; raise TransientError to retry."""
 
     def close(self) -> None:
         """Release the connection (idempotent)."""
+        self._closed = True
 
     # -- accounting ---------------------------------------------------------------------------
 
@@ -63,6 +67,12 @@ class BaseClient(ABC):
             self._calls.clear()
             self._http_requests = 0
             self._retries = 0
+
+    def note_handshake(self, http_requests: int) -> None:
+        """Account for handshake requests sent before this client existed (version probe)."""
+        with self._lock:
+            self._calls[HANDSHAKE] += http_requests
+            self._http_requests += http_requests
 
     def _count_http(self) -> None:
         with self._lock:
@@ -108,8 +118,14 @@ class BaseClient(ABC):
         offset: int = 0,
         context: Mapping[str, Any] | None = None,
     ) -> list[dict[str, Any]]:
-        kwargs = {"domain": list(domain), "fields": list(fields), "order": order, "limit": limit,
-                  "offset": offset or None, "context": _ctx(context)}
+        kwargs = {
+            "domain": list(domain),
+            "fields": list(fields),
+            "order": order,
+            "limit": limit,
+            "offset": offset or None,
+            "context": _ctx(context),
+        }
         return list(self._rpc(model, "search_read", kwargs=kwargs) or [])
 
     def search(
@@ -122,8 +138,13 @@ class BaseClient(ABC):
         offset: int = 0,
         context: Mapping[str, Any] | None = None,
     ) -> list[int]:
-        kwargs = {"domain": list(domain), "order": order, "limit": limit,
-                  "offset": offset or None, "context": _ctx(context)}
+        kwargs = {
+            "domain": list(domain),
+            "order": order,
+            "limit": limit,
+            "offset": offset or None,
+            "context": _ctx(context),
+        }
         return [int(i) for i in self._rpc(model, "search", kwargs=kwargs) or []]
 
     def search_count(
@@ -161,13 +182,21 @@ class BaseClient(ABC):
         """Grouped counts/aggregates; rows hold the ``groupby`` keys, ``__count`` and each
         aggregate spec (``"amount_total:sum"``) as keys, on every Odoo version."""
         specs = [spec for spec in aggregates if spec != "__count"]
+        kwargs: dict[str, Any]
         if self.info.major >= 19:
-            kwargs = {"domain": list(domain), "groupby": list(groupby),
-                      "aggregates": ["__count", *specs]}
+            kwargs = {
+                "domain": list(domain),
+                "groupby": list(groupby),
+                "aggregates": ["__count", *specs],
+            }
             rows = self._rpc(model, "formatted_read_group", kwargs=kwargs) or []
         else:
-            kwargs = {"domain": list(domain), "fields": specs, "groupby": list(groupby),
-                      "lazy": False}
+            kwargs = {
+                "domain": list(domain),
+                "fields": specs,
+                "groupby": list(groupby),
+                "lazy": False,
+            }
             rows = self._rpc(model, "read_group", kwargs=kwargs) or []
         return [_normalise_group(row, groupby, specs) for row in rows]
 
@@ -176,8 +205,9 @@ class BaseClient(ABC):
         return _first_id(result)
 
     def write(self, model: str, ids: Sequence[int], values: Mapping[str, Any]) -> bool:
-        result = self._rpc(model, "write", ids=list(ids), kwargs={"vals": dict(values)},
-                           idempotent=False)
+        result = self._rpc(
+            model, "write", ids=list(ids), kwargs={"vals": dict(values)}, idempotent=False
+        )
         return bool(result)
 
     def call(
@@ -186,8 +216,9 @@ class BaseClient(ABC):
         """Any public method, named arguments only (``message_post(body=..., ...)``).
 
         Calls are not retried after the server may have seen them (they may write)."""
-        return self._rpc(model, method, ids=None if ids is None else list(ids), kwargs=kwargs,
-                         idempotent=False)
+        return self._rpc(
+            model, method, ids=None if ids is None else list(ids), kwargs=kwargs, idempotent=False
+        )
 
 
 def _ctx(context: Mapping[str, Any] | None) -> dict[str, Any] | None:
@@ -201,7 +232,9 @@ def _first_id(result: Any) -> int:
     return int(result or 0)
 
 
-def _normalise_group(row: Mapping[str, Any], groupby: Sequence[str], specs: Sequence[str]) -> dict[str, Any]:
+def _normalise_group(
+    row: Mapping[str, Any], groupby: Sequence[str], specs: Sequence[str]
+) -> dict[str, Any]:
     out: dict[str, Any] = {key: row.get(key, False) for key in groupby}
     count = row.get("__count")
     if count is None:  # lazy read_group names the count after the first groupby field

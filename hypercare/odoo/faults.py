@@ -87,8 +87,7 @@ def unreachable(target: Target, reason: str) -> OdooUnreachableError:
 
 def timed_out(target: Target, timeout: float) -> OdooUnreachableError:
     return OdooUnreachableError(
-        f"Odoo at {target.url} did not answer {target.call or 'the request'} within "
-        f"{timeout:g} s",
+        f"Odoo at {target.url} did not answer {target.call or 'the request'} within {timeout:g} s",
         hint="Check that the server is up and not overloaded; raise HYPERCARE_ODOO__TIMEOUT "
         "for slow servers.",
     )

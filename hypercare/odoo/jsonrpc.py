@@ -20,10 +20,10 @@ from urllib.parse import urlsplit
 
 import odoorpc
 
-from hypercare.errors import OdooAuthError, OdooError
+from hypercare.errors import OdooError
 from hypercare.odoo import faults
 from hypercare.odoo.base import BaseClient, redact
-from hypercare.odoo.client import ServerInfo, parse_version
+from hypercare.odoo.client import HANDSHAKE, ServerInfo, parse_version
 from hypercare.odoo.retry import RetryPolicy, TransientError, run_with_retry
 
 _ODOORPC_LOGGERS = ("odoorpc", "odoorpc.rpc", "odoorpc.rpc.jsonrpclib")
@@ -95,11 +95,21 @@ class JsonRpcClient(BaseClient):
 
         def make() -> Any:
             return self._guard(
-                lambda: odoorpc.ODOO(host, protocol=protocol, port=port, timeout=timeout,
-                                     version=version, opener=opener), target)
+                lambda: odoorpc.ODOO(
+                    host,
+                    protocol=protocol,
+                    port=port,
+                    timeout=timeout,
+                    version=version,
+                    opener=opener,
+                ),
+                target,
+            )
 
+        if not version:
+            with self._lock:
+                self._calls[HANDSHAKE] += 1
         self._odoo = run_with_retry(make, policy, on_retry=self._on_retry)
-        self._calls["(handshake)"] += 0 if version else 1
         uid = self._login()
         server_version = str(self._odoo.version or version or "")
         major, minor = parse_version(server_version)
@@ -109,18 +119,18 @@ class JsonRpcClient(BaseClient):
         target = faults.Target(**{**self._target.__dict__, "method": "common.login"})
 
         def attempt() -> int:
-            try:
-                self._guard(lambda: self._odoo.login(self._target.db, self._target.login,
-                                                     self._secret), target)
-            except OdooAuthError:
-                raise
+            self._guard(
+                lambda: self._odoo.login(self._target.db, self._target.login, self._secret), target
+            )
             return int(self._odoo.env.uid)
 
         with self._lock:
-            self._calls["(handshake)"] += 2  # common.login + res.users.context_get
+            self._calls[HANDSHAKE] += 2  # common.login + res.users.context_get
         return run_with_retry(attempt, self._policy, on_retry=self._on_retry)
 
-    def _send(self, model: str, method: str, ids: Sequence[int] | None, kwargs: dict[str, Any]) -> Any:
+    def _send(
+        self, model: str, method: str, ids: Sequence[int] | None, kwargs: dict[str, Any]
+    ) -> Any:
         if method == "create":
             args: list[Any] = [kwargs.pop("vals_list")]
         else:
@@ -135,21 +145,27 @@ class JsonRpcClient(BaseClient):
         except odoorpc.error.RPCError as exc:
             raise self._rpc_error(exc, target) from None
         except urllib.error.HTTPError as exc:
-            raise self._http_error(exc.code, exc.headers.get("Content-Type", ""), target) from None
+            raise self._http_error(
+                exc.code, str(exc.headers.get("Content-Type", "") if exc.headers else ""), target
+            ) from None
         except urllib.error.URLError as exc:
             if isinstance(exc.reason, TimeoutError | socket.timeout):
                 raise TransientError(faults.timed_out(target, self._timeout)) from None
             refused = isinstance(exc.reason, ConnectionRefusedError | socket.gaierror)
-            raise TransientError(faults.unreachable(target, str(exc.reason)),
-                                 maybe_processed=not refused) from None
+            raise TransientError(
+                faults.unreachable(target, str(exc.reason)), maybe_processed=not refused
+            ) from None
         except TimeoutError:
             raise TransientError(faults.timed_out(target, self._timeout)) from None
         except ConnectionError as exc:
-            raise TransientError(faults.unreachable(target, exc.__class__.__name__),
-                                 maybe_processed=not isinstance(exc, ConnectionRefusedError)) from None
+            raise TransientError(
+                faults.unreachable(target, exc.__class__.__name__),
+                maybe_processed=not isinstance(exc, ConnectionRefusedError),
+            ) from None
         except (http.client.HTTPException, json.JSONDecodeError, UnicodeDecodeError):
-            raise TransientError(faults.not_odoo(target, "something that is not JSON (an HTML "
-                                                 "page?)")) from None
+            raise TransientError(
+                faults.not_odoo(target, "something that is not JSON (an HTML page?)")
+            ) from None
         except (KeyError, TypeError) as exc:  # a JSON answer without the JSON-RPC envelope
             raise faults.not_odoo(target, f"unexpected JSON ({exc.__class__.__name__})") from None
 
@@ -166,11 +182,11 @@ class JsonRpcClient(BaseClient):
 
     def _http_error(self, status: int, content_type: str, target: faults.Target) -> Exception:
         if status in (502, 503, 504):
-            return TransientError(faults.bad_gateway(target, status),
-                                  maybe_processed=status != 503)
+            return TransientError(faults.bad_gateway(target, status), maybe_processed=status != 503)
         if "html" in content_type.lower():
             return TransientError(faults.not_odoo(target, f"an HTML page (HTTP {status})"))
         return faults.not_odoo(target, f"HTTP {status}")
 
     def close(self) -> None:
+        super().close()
         self._secret = ""

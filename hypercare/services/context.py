@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 
 from hypercare.config import Settings, default_database_url
@@ -11,7 +13,15 @@ from hypercare.store.engine import Store, create_store_engine
 from hypercare.store.schema import ensure_schema
 
 if TYPE_CHECKING:
+    from hypercare.odoo import OdooClient
+    from hypercare.services.sync import SyncService
     from hypercare.services.system import SystemService
+    from hypercare.services.tickets import TicketService
+
+
+def utc_now() -> datetime:
+    """The wall clock, timezone-aware UTC."""
+    return datetime.now(UTC)
 
 
 @dataclass
@@ -25,6 +35,9 @@ class ServiceContext:
 
     settings: Settings
     check_schema: bool = True
+    connect_odoo: Callable[[], OdooClient] | None = None
+    """Opens a logged-in Odoo client (None: no Odoo configured)."""
+    clock: Callable[[], datetime] = utc_now
     _store: Store | None = field(default=None, init=False, repr=False)
     _lock: threading.Lock = field(default_factory=threading.Lock, init=False, repr=False)
 
@@ -61,7 +74,10 @@ class Services:
 
     context: ServiceContext
     system: SystemService
+    sync: SyncService
+    tickets: TicketService
 
     def close(self) -> None:
-        """Release resources (store connections)."""
+        """Release resources (Odoo connection, store connections)."""
+        self.sync.close()
         self.context.close()

@@ -121,8 +121,10 @@ class SystemService:
             ]
         from hypercare.odoo.probe import probe
 
+        levels: dict[str, Status] = {"ok": "ok", "warn": "warn", "error": "fail"}
         return [
-            ProbeLine(line.status, line.label, line.detail, line.hint) for line in probe(odoo).lines
+            ProbeLine(levels[line.level], f"odoo {line.topic}", line.detail, line.hint)
+            for line in probe(odoo).lines
         ]
 
     def _check_slack(self) -> ProbeLine:

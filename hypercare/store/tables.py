@@ -118,6 +118,8 @@ class Ticket(SQLModel, table=True):
     odoo_sla_reached_late: bool = False
     url: str = ""
     synced_at: datetime | None = _utc()
+    needs_derive: bool = Field(default=False, index=True)
+    """Set when the ticket or its log changed; cleared once derived state is recomputed."""
 
 
 class TicketEvent(SQLModel, table=True):

@@ -1,0 +1,110 @@
+"""``hypercare tickets list|show``."""
+
+from __future__ import annotations
+
+import argparse
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from datetime import datetime
+    from zoneinfo import ZoneInfo
+
+    from hypercare.cli import CliContext
+    from hypercare.services import TicketDetail, TicketView
+
+
+def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    parser = subparsers.add_parser("tickets", help="list and show synced tickets",
+                                   description="Tickets from the store (run `hypercare sync`).")
+    actions = parser.add_subparsers(dest="action", metavar="ACTION", required=True)
+    listing = actions.add_parser("list", help="list tickets, newest first")
+    listing.add_argument("--open", action="store_true", help="only open tickets")
+    listing.add_argument("--company", metavar="NAME_OR_ID", help="only this company's tickets")
+    listing.add_argument("--limit", type=int, metavar="N", help="at most N tickets")
+    listing.add_argument("--format", choices=("table", "json", "csv"), default="table")
+    listing.set_defaults(handler=run_list)
+    show = actions.add_parser("show", help="one ticket with its event log")
+    show.add_argument("ref", metavar="REF", help="reference (e.g. HT00042), #ID or Odoo id")
+    show.add_argument("--format", choices=("text", "json"), default="text")
+    show.set_defaults(handler=run_show)
+
+
+def run_list(ctx: CliContext) -> int:
+    from hypercare.commands.output import plain, to_csv, to_json
+
+    tickets = ctx.services().tickets.list_tickets(
+        open_only=ctx.args.open, company=ctx.args.company, limit=ctx.args.limit
+    )
+    if ctx.args.format == "json":
+        print(to_json(tickets, ctx.zone))
+    elif ctx.args.format == "csv":
+        print(to_csv([plain(t, ctx.zone) for t in tickets]), end="")
+    else:
+        _table(ctx, tickets)
+    return 0
+
+
+def _table(ctx: CliContext, tickets: list[TicketView]) -> None:
+    from rich.console import Console
+    from rich import box
+    from rich.table import Table
+
+    from hypercare.commands.output import local
+
+    table = Table(title=f"{len(tickets)} tickets", title_justify="left", box=box.SIMPLE_HEAD,
+                  expand=True, pad_edge=False)
+    table.add_column("ref", no_wrap=True)
+    table.add_column("title", ratio=4, overflow="ellipsis", no_wrap=True)
+    table.add_column("company", ratio=1, max_width=22, overflow="ellipsis", no_wrap=True)
+    table.add_column("stage", ratio=1, max_width=16, overflow="ellipsis", no_wrap=True)
+    table.add_column("prio", max_width=9, overflow="ellipsis", no_wrap=True)
+    table.add_column("assignee", ratio=1, max_width=20, overflow="ellipsis", no_wrap=True)
+    table.add_column("created", no_wrap=True)
+    for t in tickets:
+        style = "dim" if t.is_closed else ("red" if t.odoo_sla_failed else "")
+        table.add_row(t.ref, t.title, t.company, t.stage, t.priority_label, t.assignee,
+                      _short(t.created_at, ctx.zone), style=style)
+    Console().print(table)
+
+
+def _short(moment: datetime | None, zone: ZoneInfo) -> str:
+    return moment.astimezone(zone).strftime("%m-%d %H:%M") if moment else ""
+
+
+def run_show(ctx: CliContext) -> int:
+    from hypercare.commands.output import to_json
+
+    detail = ctx.services().tickets.show_ticket(ref=ctx.args.ref)
+    if ctx.args.format == "json":
+        print(to_json(detail, ctx.zone))
+    else:
+        _detail(ctx, detail)
+    return 0
+
+
+def _detail(ctx: CliContext, detail: TicketDetail) -> None:
+    from rich.console import Console
+    from rich.markup import escape
+
+    from hypercare.commands.output import local
+
+    t, zone, console = detail.ticket, ctx.zone, Console(highlight=False)
+    state = "closed" if t.is_closed else "open"
+    console.print(f"[bold]{escape(t.ref)}[/] {escape(t.title)}")
+    console.print(f"{t.company} / {t.team} - stage {t.stage} ({state}) - "
+                  f"priority {t.priority_label} - assignee {t.assignee or '(none)'}")
+    console.print(f"reporter {t.partner_name} <{t.partner_email}> - tags "
+                  f"{', '.join(t.tags) or '(none)'} - type {t.ticket_type or t.category or '-'}")
+    sla = "FAILED" if t.odoo_sla_failed else "ok"
+    console.print(f"created {local(t.created_at, zone)} - first response "
+                  f"{local(t.first_response_at, zone) or '(none yet)'} - closed "
+                  f"{local(t.closed_at, zone) or '-'} - reopened {t.reopen_count}x - Odoo SLA "
+                  f"{local(t.odoo_sla_deadline, zone) or '-'} ({sla})")
+    console.print(f"[link={t.url}]{t.url}[/link]\n")
+    console.print(escape(t.description) + "\n")
+    console.print("[bold]event log[/]")
+    for e in detail.events:
+        change = f"{e.from_value} -> {e.to_value}" if e.from_value or e.to_value else ""
+        body = e.body.replace("\n", " ")
+        text = " ".join(part for part in (change, body[:100]) if part)
+        console.print(f"  {local(e.at, zone)}  {e.kind:<16} {escape(e.actor):<22} {escape(text)}")

@@ -1,0 +1,129 @@
+"""Ticket services: list and show synced tickets as read models."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from hypercare.errors import HypercareError
+from hypercare.services.context import ServiceContext
+from hypercare.store import tickets as queries
+from hypercare.store.tables import Ticket, TicketEvent
+from hypercare.triage.odoo_sla import odoo_sla_failed
+
+
+class TicketNotFoundError(HypercareError):
+    """No synced ticket has that reference."""
+
+    exit_code = 1
+    default_hint = "Check the reference with `hypercare tickets list`, or run `hypercare sync`."
+
+
+@dataclass(frozen=True)
+class TicketView:
+    """A ticket as front ends see it. Times are timezone-aware UTC."""
+
+    odoo_id: int
+    ref: str
+    title: str
+    description: str
+    company: str
+    team: str
+    stage: str
+    is_closed: bool
+    priority: int
+    priority_label: str
+    assignee: str
+    partner_name: str
+    partner_email: str
+    tags: tuple[str, ...]
+    ticket_type: str
+    category: str
+    channel: str
+    active: bool
+    deleted: bool
+    created_at: datetime | None
+    updated_at: datetime | None
+    assigned_at: datetime | None
+    closed_at: datetime | None
+    first_response_at: datetime | None
+    reopen_count: int
+    odoo_sla_deadline: datetime | None
+    odoo_sla_failed: bool
+    url: str
+
+
+@dataclass(frozen=True)
+class EventView:
+    """One entry of a ticket's event log."""
+
+    at: datetime | None
+    kind: str
+    actor: str
+    actor_is_internal: bool
+    from_value: str
+    to_value: str
+    body: str
+
+
+@dataclass(frozen=True)
+class TicketDetail:
+    """A ticket with its event log, oldest event first."""
+
+    ticket: TicketView
+    events: tuple[EventView, ...]
+
+
+class TicketService:
+    """Reads tickets from the store."""
+
+    def __init__(self, context: ServiceContext) -> None:
+        self._context = context
+
+    def list_tickets(
+        self, *, open_only: bool = False, company: str | None = None, limit: int | None = None
+    ) -> list[TicketView]:
+        """Synced tickets, newest first (deleted ones left out)."""
+        now = self._context.clock()
+        with self._context.store().session() as session:
+            rows = queries.list_tickets(
+                session=session, open_only=open_only, company=company, limit=limit
+            )
+            return [_view(row, now) for row in rows]
+
+    def show_ticket(self, *, ref: str) -> TicketDetail:
+        """One ticket by reference (``HT00042``, ``#42``, or its Odoo id) with its event log."""
+        now = self._context.clock()
+        with self._context.store().session() as session:
+            row = queries.find_ticket(ref, session=session)
+            if row is None:
+                raise TicketNotFoundError(f"no synced ticket has the reference {ref!r}")
+            log = queries.events_for([row.odoo_id], session=session)[row.odoo_id]
+            return TicketDetail(_view(row, now), tuple(_event_view(e) for e in log))
+
+
+def _view(row: Ticket, now: datetime) -> TicketView:
+    return TicketView(
+        odoo_id=row.odoo_id, ref=row.ref, title=row.title, description=row.description,
+        company=row.company, team=row.team, stage=row.stage, is_closed=row.is_closed,
+        priority=row.priority, priority_label=row.priority_label, assignee=row.assignee,
+        partner_name=row.partner_name, partner_email=row.partner_email, tags=tuple(row.tags),
+        ticket_type=row.ticket_type, category=row.category, channel=row.channel,
+        active=row.active, deleted=row.deleted, created_at=row.created_at,
+        updated_at=row.updated_at, assigned_at=row.assigned_at, closed_at=row.closed_at,
+        first_response_at=row.first_response_at, reopen_count=row.reopen_count,
+        odoo_sla_deadline=row.odoo_sla_deadline,
+        odoo_sla_failed=odoo_sla_failed(
+            deadline=row.odoo_sla_deadline, reached_late=row.odoo_sla_reached_late,
+            is_closed=row.is_closed, closed_at=row.closed_at, now=now,
+        ),
+        url=row.url,
+    )
+
+
+def _event_view(event: TicketEvent) -> EventView:
+    return EventView(
+        at=event.at, kind=event.kind, actor=event.actor,
+        actor_is_internal=event.actor_is_internal, from_value=event.from_value,
+        to_value=event.to_value, body=event.body,
+    )

@@ -1,0 +1,225 @@
+"""Queries on tickets, their event log and the reference tables.
+
+Every function takes a keyword-only ``session``; the caller owns the transaction.
+Upserts are idempotent (``INSERT ... ON CONFLICT DO UPDATE`` on both SQLite and
+PostgreSQL), so re-reading a page never duplicates anything.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import func, or_, select, update
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.sql.elements import ColumnElement
+from sqlmodel import Session, SQLModel
+
+from hypercare.store.tables import Company, OdooUser, Stage, Tag, Team, Ticket, TicketEvent
+
+#: Reference tables by the name the sync uses.
+REFERENCE_TABLES: dict[str, type[SQLModel]] = {
+    "company": Company,
+    "team": Team,
+    "stage": Stage,
+    "user": OdooUser,
+    "tag": Tag,
+}
+
+#: SQLite allows 32766 bound parameters per statement; stay well below.
+_CHUNK_PARAMETERS = 30_000
+
+
+def upsert_rows(
+    table: type[SQLModel],
+    rows: Sequence[Mapping[str, Any]],
+    *,
+    session: Session,
+    key: Sequence[str] = ("odoo_id",),
+    skip_update: Iterable[str] = (),
+) -> int:
+    """Insert or update ``rows`` by ``key``; columns in ``skip_update`` keep their stored value."""
+    if not rows:
+        return 0
+    dialect = session.get_bind().dialect.name
+    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+    columns = list(rows[0].keys())
+    keep = set(key) | set(skip_update) | {"id"}
+    per_chunk = max(1, _CHUNK_PARAMETERS // max(1, len(columns)))
+    sa_table = table.__table__  # type: ignore[attr-defined]
+    for start in range(0, len(rows), per_chunk):
+        chunk = rows[start : start + per_chunk]
+        statement = insert(sa_table).values(list(chunk))
+        updates = {name: statement.excluded[name] for name in columns if name not in keep}
+        statement = statement.on_conflict_do_update(index_elements=list(key), set_=updates)
+        session.execute(statement)
+    return len(rows)
+
+
+def upsert_reference(kind: str, rows: Sequence[Mapping[str, Any]], *, session: Session) -> int:
+    """Upsert companies, teams, stages, users or tags."""
+    return upsert_rows(REFERENCE_TABLES[kind], rows, session=session)
+
+
+def upsert_tickets(rows: Sequence[Mapping[str, Any]], *, session: Session) -> int:
+    """Upsert tickets; derived columns (first response, reopen count) are left as stored."""
+    return upsert_rows(
+        Ticket, rows, session=session, skip_update=("first_response_at", "reopen_count", "deleted")
+    )
+
+
+def insert_events(rows: Sequence[Mapping[str, Any]], *, session: Session) -> int:
+    """Add event-log rows; a row already stored (same ticket and source) is updated in place."""
+    return upsert_rows(TicketEvent, rows, session=session, key=("ticket_odoo_id", "source_key"))
+
+
+StoredState = tuple[datetime | None, int | None, str, bool, int | None, str]
+
+
+def ticket_snapshots(odoo_ids: Iterable[int], *, session: Session) -> dict[int, StoredState]:
+    """Stored (updated_at, stage id, stage, closed, assignee id, assignee) per ticket."""
+    wanted = list(odoo_ids)
+    found: dict[int, StoredState] = {}
+    for start in range(0, len(wanted), 5000):
+        chunk = wanted[start : start + 5000]
+        rows = session.execute(
+            select(
+                Ticket.odoo_id,  # type: ignore[call-overload]
+                Ticket.updated_at,
+                Ticket.stage_odoo_id,
+                Ticket.stage,
+                Ticket.is_closed,
+                Ticket.assignee_odoo_id,
+                Ticket.assignee,
+            ).where(Ticket.odoo_id.in_(chunk))  # type: ignore[attr-defined]
+        )
+        for row in rows:
+            found[row[0]] = (row[1], row[2], row[3], row[4], row[5], row[6])
+    return found
+
+
+def events_for(odoo_ids: Iterable[int], *, session: Session) -> dict[int, list[TicketEvent]]:
+    """Each ticket's event log, oldest first."""
+    wanted = list(odoo_ids)
+    log: dict[int, list[TicketEvent]] = {odoo_id: [] for odoo_id in wanted}
+    for start in range(0, len(wanted), 5000):
+        chunk = wanted[start : start + 5000]
+        statement = (
+            select(TicketEvent)
+            .where(TicketEvent.ticket_odoo_id.in_(chunk))  # type: ignore[attr-defined]
+            .order_by(TicketEvent.ticket_odoo_id, TicketEvent.at, TicketEvent.id)  # type: ignore[arg-type]
+        )
+        for event in session.scalars(statement):
+            log[event.ticket_odoo_id].append(event)
+    return log
+
+
+def set_derived(
+    odoo_id: int, *, first_response_at: datetime | None, reopen_count: int, session: Session
+) -> None:
+    """Store what the event log says about a ticket and clear its ``needs_derive`` flag."""
+    session.execute(
+        update(Ticket)
+        .where(Ticket.odoo_id == odoo_id)  # type: ignore[arg-type]
+        .values(first_response_at=first_response_at, reopen_count=reopen_count,
+                needs_derive=False)
+    )
+
+
+def flag_for_derive(odoo_ids: Iterable[int], *, session: Session) -> None:
+    """Mark tickets whose event log grew, so their derived state is recomputed."""
+    wanted = sorted(set(odoo_ids))
+    for start in range(0, len(wanted), 5000):
+        session.execute(
+            update(Ticket)
+            .where(Ticket.odoo_id.in_(wanted[start : start + 5000]))  # type: ignore[attr-defined]
+            .values(needs_derive=True)
+        )
+
+
+def tickets_to_derive(*, session: Session) -> list[int]:
+    """Tickets flagged by :func:`flag_for_derive` or by an upsert, oldest flag first."""
+    statement = select(Ticket.odoo_id).where(Ticket.needs_derive == True)  # type: ignore[call-overload]  # noqa: E712
+    return list(session.scalars(statement))
+
+
+def mark_missing(present_ids: set[int], *, session: Session) -> list[int]:
+    """Flag stored tickets Odoo no longer has as deleted (never dropped). Returns their ids."""
+    stored = set(
+        session.scalars(select(Ticket.odoo_id).where(Ticket.deleted == False))  # type: ignore[call-overload]  # noqa: E712
+    )
+    gone = sorted(stored - present_ids)
+    for start in range(0, len(gone), 5000):
+        chunk = gone[start : start + 5000]
+        session.execute(
+            update(Ticket).where(Ticket.odoo_id.in_(chunk)).values(deleted=True)  # type: ignore[attr-defined]
+        )
+    back = set(
+        session.scalars(select(Ticket.odoo_id).where(Ticket.deleted == True))  # type: ignore[call-overload]  # noqa: E712
+    ) & present_ids
+    if back:
+        session.execute(
+            update(Ticket).where(Ticket.odoo_id.in_(sorted(back))).values(deleted=False)  # type: ignore[attr-defined]
+        )
+    return gone
+
+
+def mark_archived(archived_ids: set[int], *, session: Session) -> None:
+    """Record Odoo's ``active`` flag for tickets found archived during reconciliation."""
+    if archived_ids:
+        session.execute(
+            update(Ticket).where(Ticket.odoo_id.in_(sorted(archived_ids))).values(active=False)  # type: ignore[attr-defined]
+        )
+
+
+def list_tickets(
+    *,
+    session: Session,
+    open_only: bool = False,
+    company: str | None = None,
+    include_deleted: bool = False,
+    limit: int | None = None,
+) -> list[Ticket]:
+    """Tickets, newest first, optionally only open ones or one company's (name or id)."""
+    statement = select(Ticket)
+    if open_only:
+        statement = statement.where(Ticket.is_closed == False)  # type: ignore[arg-type]  # noqa: E712
+    if not include_deleted:
+        statement = statement.where(Ticket.deleted == False)  # type: ignore[arg-type]  # noqa: E712
+    if company:
+        statement = statement.where(_company_matches(company))
+    statement = statement.order_by(Ticket.created_at.desc(), Ticket.odoo_id.desc())  # type: ignore[union-attr,attr-defined]
+    if limit:
+        statement = statement.limit(limit)
+    return list(session.scalars(statement))
+
+
+def _company_matches(company: str) -> ColumnElement[bool]:
+    clauses: list[ColumnElement[bool]] = [func.lower(Ticket.company) == company.lower()]
+    if company.isdigit():
+        clauses.append(Ticket.company_odoo_id == int(company))  # type: ignore[arg-type]
+    return or_(*clauses)
+
+
+def find_ticket(ref: str, *, session: Session) -> Ticket | None:
+    """A ticket by its reference (``HT00042``, ``#42``) or Odoo id."""
+    ticket = session.scalars(select(Ticket).where(Ticket.ref == ref)).first()  # type: ignore[arg-type]
+    if ticket is None and ref.lstrip("#").isdigit():
+        ticket = session.scalars(
+            select(Ticket).where(Ticket.odoo_id == int(ref.lstrip("#")))  # type: ignore[arg-type]
+        ).first()
+    return ticket
+
+
+def count_tickets(*, session: Session) -> tuple[int, int]:
+    """(all tickets, open tickets), deleted ones excluded."""
+    total = session.scalar(
+        select(func.count()).select_from(Ticket).where(Ticket.deleted == False)  # type: ignore[arg-type]  # noqa: E712
+    )
+    open_ = session.scalar(
+        select(func.count())
+        .select_from(Ticket)
+        .where(Ticket.deleted == False, Ticket.is_closed == False)  # type: ignore[arg-type]  # noqa: E712
+    )
+    return int(total or 0), int(open_ or 0)

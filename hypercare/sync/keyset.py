@@ -1,0 +1,96 @@
+"""Keyset paging over ``write_date, id``, with the overlap behind the cursor.
+
+Odoo stamps ``write_date`` at transaction *start*, so a long transaction can commit a row
+whose ``write_date`` is older than rows already read. Each run therefore starts
+``overlap`` before the stored cursor; upserts make the re-read harmless.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+ODOO_DATETIME = "%Y-%m-%d %H:%M:%S"
+ORDER = "write_date asc, id asc"
+
+
+def to_odoo(moment: datetime) -> str:
+    """An aware datetime as Odoo's naive UTC string."""
+    return moment.astimezone(UTC).strftime(ODOO_DATETIME)
+
+
+def from_odoo(value: Any) -> datetime | None:
+    """Odoo's naive UTC string as an aware datetime."""
+    if not value or not isinstance(value, str):
+        return None
+    return datetime.strptime(value[:19], ODOO_DATETIME).replace(tzinfo=UTC)
+
+
+@dataclass(frozen=True)
+class Position:
+    """The last (write_date, id) read."""
+
+    write_date: datetime
+    last_id: int
+
+
+def start_domain(base: Sequence[Any], cursor: Position | None, overlap: timedelta) -> list[Any]:
+    """The first page's domain: everything written since ``overlap`` before the cursor."""
+    domain = list(base)
+    if cursor is not None:
+        domain.append(("write_date", ">=", to_odoo(cursor.write_date - overlap)))
+    return domain
+
+
+def after(base: Sequence[Any], position: Position) -> list[Any]:
+    """Rows strictly after ``position`` in (write_date, id) order."""
+    stamp = to_odoo(position.write_date)
+    return [
+        *base,
+        "|",
+        ("write_date", ">", stamp),
+        "&",
+        ("write_date", "=", stamp),
+        ("id", ">", position.last_id),
+    ]
+
+
+def pages(
+    fetch: Callable[[list[Any], int, int], list[dict[str, Any]]],
+    base: Sequence[Any],
+    cursor: Position | None,
+    *,
+    overlap: timedelta,
+    page_size: int,
+) -> Iterator[tuple[list[dict[str, Any]], Position | None]]:
+    """Yield (rows, position after them) until a short page.
+
+    ``fetch(domain, limit, offset)`` runs one ``search_read`` ordered by :data:`ORDER`.
+    If a page makes no progress in (write_date, id) order (a server with sub-second
+    write dates that compares them to our second-precision strings), the next page
+    is taken by offset on the same domain so paging can never loop.
+    """
+    domain: list[Any] = start_domain(base, cursor, overlap)
+    offset = 0
+    position: Position | None = None
+    while True:
+        rows = fetch(domain, page_size, offset)
+        if not rows:
+            return
+        last = rows[-1]
+        stamp = from_odoo(last.get("write_date"))
+        new_position = Position(stamp, int(last["id"])) if stamp else position
+        progressed = new_position is not None and (
+            position is None
+            or (new_position.write_date, new_position.last_id)
+            > (position.write_date, position.last_id)
+        )
+        yield rows, new_position
+        if len(rows) < page_size:
+            return
+        if progressed and new_position is not None:
+            domain, offset, position = after(base, new_position), 0, new_position
+        else:
+            offset += len(rows)
