@@ -7,7 +7,15 @@ from __future__ import annotations
 
 import argparse
 
-from hypercare.commands import config_cmd, db_cmd, planned, sim_cmd, sync_cmd, tickets_cmd
+from hypercare.commands import (
+    config_cmd,
+    db_cmd,
+    demo_cmd,
+    planned,
+    sim_cmd,
+    sync_cmd,
+    tickets_cmd,
+)
 
 
 def register_all(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -16,5 +24,6 @@ def register_all(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]
     db_cmd.register(subparsers)
     sync_cmd.register(subparsers)
     tickets_cmd.register(subparsers)
+    demo_cmd.register(subparsers)
     sim_cmd.register(subparsers)
     planned.register(subparsers)

@@ -10,19 +10,15 @@ if TYPE_CHECKING:
 
 #: name -> what it will do (shown in --help).
 PLANNED: dict[str, str] = {
-    "sync": "pull tickets and their history from Odoo into the store",
-    "tickets": "list and show synced tickets",
     "classify": "classify tickets: defect, training gap or policy ambiguity",
     "triage": "SLA clocks, escalations and the triage queue",
     "standup": "run the daily triage stand-up",
     "kpi": "KPIs, adoption signals and exit criteria",
     "export": "write the weekly steering pack",
     "tui": "open the command-center dashboard",
-    "demo": "run the dashboard on a simulated Odoo with a temporary store",
     "bot": "run the Slack bot",
     "serve": "run the scheduler (and the bot) as one long-running process",
     "jobs": "list and run the scheduled jobs",
-    "sim": "run the Odoo simulator standalone",
 }
 
 

@@ -203,7 +203,7 @@ class SyncEngine:
             with self.store.session() as session:
                 ticket_queries.upsert_reference("user", users, session=session)
                 _save(session, "res.users", position, now)
-            tally.add("user", len(users))
+            tally.add("user", _newer_than(cursor, rows))
 
     # -- tickets --------------------------------------------------------------------------
 
@@ -287,7 +287,7 @@ class SyncEngine:
                 )
                 _save(session, "mail.message", position, self.clock())
             tally.pages += 1
-            tally.add("message", len(rows))
+            tally.add("message", _newer_than(cursor, rows))
             tally.add("event", len(events))
             done += len(rows)
             if progress is not None:
@@ -348,6 +348,19 @@ def _position(cursor: Any) -> keyset.Position | None:
     if cursor is None or cursor.write_date is None:
         return None
     return keyset.Position(cursor.write_date, cursor.last_id)
+
+
+def _newer_than(cursor: keyset.Position | None, rows: list[dict[str, Any]]) -> int:
+    """Rows past the stored cursor (the rest were re-read by the overlap)."""
+    if cursor is None:
+        return len(rows)
+    mark = (cursor.write_date, cursor.last_id)
+    count = 0
+    for row in rows:
+        stamp = keyset.from_odoo(row.get("write_date"))
+        if stamp is None or (stamp, int(row["id"])) > mark:
+            count += 1
+    return count
 
 
 def _save(session: Any, model: str, position: keyset.Position | None, now: datetime) -> None:

@@ -43,8 +43,7 @@ def compile_domain(store: Store, model: str, domain: Iterable[Any]) -> Pred:
         elif item == "!":
             if not stack:
                 raise OdooValueError(f"Invalid domain {items!r}")
-            inner = stack.pop()
-            stack.append(lambda r, p=inner: not p(r))
+            stack.append(_not(stack.pop()))
         elif isinstance(item, list | tuple) and len(item) == 3:
             stack.append(_leaf(store, model, tuple(item)))
         else:
@@ -59,6 +58,10 @@ def compile_domain(store: Store, model: str, domain: Iterable[Any]) -> Pred:
 
 def _and(a: Pred, b: Pred) -> Pred:
     return lambda r: a(r) and b(r)
+
+
+def _not(a: Pred) -> Pred:
+    return lambda r: not a(r)
 
 
 def _or(a: Pred, b: Pred) -> Pred:
@@ -128,9 +131,7 @@ def _relational_by_name(store: Store, fdef: FieldDef, getter: Callable[[Record],
     assert fdef.relation
     text_ops = {"like", "ilike", "not like", "not ilike", "=like", "=ilike"}
     names: list[str] | None = None
-    if op in text_ops and isinstance(value, str):
-        names = [value]
-    elif op in ("=", "!=") and isinstance(value, str):
+    if isinstance(value, str) and (op in text_ops or op in ("=", "!=")):
         names = [value]
     elif op in ("in", "not in") and isinstance(value, list | tuple) and value and all(
         isinstance(v, str) for v in value
@@ -158,7 +159,8 @@ def _hierarchy(store: Store, model: str, value: Any, down: bool) -> set[int]:
         if down:
             nxt = {rid for rid, rec in records.items() if rec.get(parent) in frontier}
         else:
-            nxt = {records[rid][parent] for rid in frontier if rid in records and records[rid].get(parent)}
+            nxt = {records[rid][parent] for rid in frontier
+                   if rid in records and records[rid].get(parent)}
         frontier = nxt - result
         result |= frontier
     return result

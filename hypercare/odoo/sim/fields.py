@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from typing import Any
 
 DT_FMT = "%Y-%m-%d %H:%M:%S"
@@ -38,10 +38,10 @@ class FieldDef:
     inverse_name: str | None = None  # one2many: the many2one on the comodel
     default: Any = None
     help: str | None = None
+    is_computed: bool = field(init=False, default=False)
 
-    @property
-    def is_computed(self) -> bool:
-        return self.related is not None or self.compute is not None
+    def __post_init__(self) -> None:
+        self.is_computed = self.related is not None or self.compute is not None
 
     def empty(self) -> Any:
         if self.type in X2MANY:
@@ -164,13 +164,13 @@ def magic_fields() -> list[FieldDef]:
 def to_dt_str(value: datetime) -> str:
     """Naive UTC string of a datetime (tz-aware values are converted to UTC)."""
     if value.tzinfo is not None:
-        value = value.astimezone(timezone.utc).replace(tzinfo=None)
-    return value.strftime(DT_FMT)
+        value = value.astimezone(UTC).replace(tzinfo=None)
+    return value.isoformat(sep=" ", timespec="seconds")
 
 
 def parse_dt(value: str) -> datetime:
     """Parse an Odoo datetime string into an aware UTC datetime."""
-    return datetime.strptime(value[:19], DT_FMT).replace(tzinfo=timezone.utc)
+    return datetime.strptime(value[:19], DT_FMT).replace(tzinfo=UTC)
 
 
 def normalize_dt_value(value: Any) -> Any:

@@ -1,0 +1,128 @@
+"""``hypercare demo``: the simulator in-process, a throw-away SQLite store, live syncing.
+
+Until the dashboard lands it prints what was synced, then each live arrival.
+"""
+
+from __future__ import annotations
+
+import argparse
+import tempfile
+import time
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from rich.console import Console
+
+    from hypercare.cli import CliContext
+    from hypercare.services import Services, SyncReport
+
+
+def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    parser = subparsers.add_parser(
+        "demo", help="try hypercare on a simulated Odoo go-live with a temporary store",
+        description="Starts an Odoo simulator (a seeded go-live, new tickets arriving live) and a "
+        "temporary SQLite store, syncs, then keeps syncing until Ctrl-C. Your own settings for "
+        "Odoo and the store are not used.")
+    parser.add_argument("--flavor", choices=("enterprise", "oca"), default="enterprise")
+    parser.add_argument("--version", dest="odoo_version", choices=("17.0", "18.0", "19.0"),
+                        default="19.0")
+    parser.add_argument("--tickets", type=int, default=600, help="tickets in the history")
+    parser.add_argument("--days", type=int, default=8, help="days since go-live")
+    parser.add_argument("--rate", type=float, default=120.0,
+                        help="live activity speed (1 = realistic; default 120 to see arrivals)")
+    parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument("--interval", type=float, default=10.0,
+                        help="seconds between live syncs (default 10)")
+    parser.add_argument("--cycles", type=int, default=0,
+                        help="stop after N live syncs (default: run until Ctrl-C)")
+    parser.set_defaults(handler=run)
+
+
+def run(ctx: CliContext) -> int:
+    from rich.console import Console
+
+    from hypercare.odoo.sim import OdooSimulator, SimulatorConfig
+
+    args = ctx.args
+    console = Console(highlight=False)
+    config = SimulatorConfig(flavor=args.flavor, version=args.odoo_version, seed=args.seed,
+                             tickets=args.tickets, days=args.days, rate=args.rate)
+    with tempfile.TemporaryDirectory(prefix="hypercare-demo-") as scratch, \
+            OdooSimulator(config).start("127.0.0.1", 0) as sim:
+        services = _services(ctx, sim.url, config.db, config.login, config.api_key, Path(scratch))
+        try:
+            console.print(f"[bold]hypercare demo[/]: simulated Odoo {config.version} "
+                          f"({config.flavor} helpdesk) at {sim.url}, store in {scratch}")
+            _first_sync(console, services)
+            _live(console, services, args.interval, args.cycles)
+        finally:
+            services.close()
+    return 0
+
+
+def _services(ctx: CliContext, url: str, db: str, login: str, api_key: str,
+              scratch: Path) -> Services:
+    from hypercare.config import load_settings
+    from hypercare.wiring import build_services
+
+    overrides = {
+        "database_url": f"sqlite:///{scratch / 'hypercare.db'}",
+        "odoo.url": url, "odoo.db": db, "odoo.login": login, "odoo.api_key": api_key,
+        "odoo.password": None, "odoo.password_file": None, "odoo.api_key_file": None,
+        "odoo.protocol": "auto", "odoo.retries": 1, "odoo.backoff": 0.2,
+    }
+    if ctx.args.timezone:
+        overrides["timezone"] = ctx.args.timezone
+    settings = load_settings(config_path=ctx.args.config, overrides=overrides)
+    return build_services(settings)
+
+
+def _first_sync(console: Console, services: Services) -> None:
+    import sys
+
+    from hypercare.commands.progress import sync_progress
+    from hypercare.commands.sync_cmd import print_report
+
+    with sync_progress(enabled=sys.stderr.isatty()) as progress:
+        report = services.sync.run_sync(progress=progress)
+    print_report(console, report)
+    open_tickets = services.tickets.list_tickets(open_only=True)
+    by_company: dict[str, int] = {}
+    for ticket in open_tickets:
+        by_company[ticket.company] = by_company.get(ticket.company, 0) + 1
+    breached = sum(1 for t in open_tickets if t.odoo_sla_failed)
+    console.print(f"open tickets: {len(open_tickets)} "
+                  f"({', '.join(f'{c} {n}' for c, n in sorted(by_company.items()))}); "
+                  f"{breached} past Odoo's SLA deadline")
+
+
+def _live(console: Console, services: Services, interval: float, cycles: int) -> None:
+    from hypercare.errors import HypercareError
+
+    console.print(f"watching for live activity every {interval:g} s; Ctrl-C to stop")
+    done = 0
+    try:
+        while not cycles or done < cycles:
+            time.sleep(interval)
+            done += 1
+            try:
+                report = services.sync.run_sync()
+            except HypercareError as exc:
+                console.print(f"[red]sync failed:[/] {exc.message}")
+                continue
+            _print_live(console, report)
+    except KeyboardInterrupt:
+        console.print("stopped")
+
+
+def _print_live(console: Console, report: SyncReport) -> None:
+    from datetime import datetime
+
+    stamp = datetime.now().strftime("%H:%M:%S")
+    for ref, title in report.new_tickets:
+        console.print(f"{stamp} [green]new[/]     {ref:<8} {title}")
+    updated = report.changed_tickets - len(report.new_tickets)
+    messages = report.rows.get("message", 0)
+    if updated or messages:
+        console.print(f"{stamp} [dim]updated {updated} tickets, {messages} messages[/]")

@@ -1,0 +1,209 @@
+"""One ticket's life as timed events: planned up front, applied in global time order.
+
+The same planning serves the seeded history (:mod:`scenario`) and live activity
+(:mod:`live`); events after ``until`` are dropped, so a ticket simply stays in
+the state it reached at the simulator's "now".
+"""
+
+from __future__ import annotations
+
+import random
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import Any
+
+from . import chatter, texts
+from .fields import to_dt_str
+from .orm import Store
+from .people import World
+
+TICKET = "helpdesk.ticket"
+RESOLVE_MEAN_H = {"defect": 30.0, "training": 6.0, "policy": 50.0}
+
+
+@dataclass
+class Event:
+    at: str
+    seq: int
+    ticket: int  # plan index
+    kind: str  # create | write | post
+    actor: int
+    data: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass
+class TicketPlan:
+    index: int
+    issue: texts.Issue
+    events: list[Event] = field(default_factory=list)
+    rid: int = 0
+
+
+class _Slots(dict[str, str]):
+    """Slot values drawn only when a text uses them (keeps the RNG stream short)."""
+
+    def __init__(self, rng: random.Random) -> None:
+        super().__init__()
+        self.rng = rng
+
+    def __missing__(self, key: str) -> str:
+        value = self[key] = _slot(self.rng, key)
+        return value
+
+
+def _fill(rng: random.Random, text: str) -> str:
+    return text.format_map(_Slots(rng)) if "{" in text else text
+
+
+def _slot(rng: random.Random, key: str) -> str:
+    if key == "doc":
+        prefix = rng.choice(["INV/2025/", "S", "WH/OUT/", "MO/", "BILL/2025/", "P"])
+        return f"{prefix}{rng.randrange(10, 2000):05d}"
+    if key == "amount":
+        return f"{rng.randrange(40, 25000):,}.{rng.randrange(100):02d}"
+    if key == "n":
+        return str(rng.randrange(2, 60))
+    choices = {"customer": CUSTOMER_NAMES, "product": texts.PRODUCTS,
+               "wh": texts.WAREHOUSES, "workaround": texts.WORKAROUNDS,
+               "howto": texts.HOWTOS, "rule": texts.RULES}
+    return rng.choice(choices[key])
+
+
+CUSTOMER_NAMES = ("Brightline Retail", "Nordwerk GmbH", "Cobalt Foods", "Harbor Pharma",
+                  "Keystone Builders", "Northstar Auto")
+
+
+def _later(t: datetime, mean_hours: float, rng: random.Random, floor_min: float = 5) -> datetime:
+    return t + timedelta(minutes=max(floor_min, rng.expovariate(1 / mean_hours) * 60))
+
+
+def plan_ticket(rng: random.Random, world: World, index: int, created: datetime,
+                issue: texts.Issue, burst: bool, until: datetime) -> TicketPlan:
+    plan = TicketPlan(index, issue)
+    seq = [index * 1000]
+    limit = to_dt_str(until)
+
+    def add(at: datetime, kind: str, actor: int, **data: Any) -> bool:
+        stamp = to_dt_str(at)
+        if stamp > limit:
+            return False
+        seq[0] += 1
+        plan.events.append(Event(stamp, seq[0], index, kind, actor, data))
+        return True
+
+    fl = world.flags
+    team_key = issue.team
+    members = world.team_members[team_key]
+    by_email = rng.random() < 0.25
+    if by_email:
+        partner = rng.choice(world.customers)
+        raiser = 1  # the mail gateway creates as OdooBot
+    else:
+        raiser = rng.choice(world.super_users)
+        partner = world.user_partner[raiser]
+    author = partner
+    subject = _fill(rng, rng.choice(issue.subjects))
+    body = _fill(rng, rng.choice(issue.bodies))
+    prio_w = {"defect": [2, 3, 3, 1], "training": [5, 3, 1, 0], "policy": [2, 4, 1, 0]}
+    priority = str(rng.choices(range(4), prio_w[issue.kind])[0])
+    if burst:
+        priority = rng.choice("233")
+    tags = [world.tags["Go-live"], world.tags[{"defect": "Bug", "training": "Question",
+                                              "policy": "Policy"}[issue.kind]]]
+    vals: dict[str, Any] = {
+        "name": subject, "description": body, "team_id": world.teams[team_key],
+        "priority": priority, "partner_id": partner, "tag_ids": [(6, 0, tags)],
+        fl["type_field"]: world.types[{"defect": "Defect", "training": "Question",
+                                       "policy": "Process / Policy"}[issue.kind]],
+    }
+    if world.flavor == "oca":
+        vals.update(company_id=world.team_company[team_key],
+                    channel_id=world.tags["channel_email" if by_email else "channel_web"],
+                    category_id=world.tags["cat_" + issue.app])
+    add(created, "create", raiser, vals=vals, email=by_email, body=body, author=author)
+    assignee = rng.choice(members)
+    t = _later(created, 2.0 if priority in "23" else 5.0, rng)
+    if not add(t, "write", assignee, vals={"user_id": assignee,
+                                          "stage_id": world.stages["progress"]}):
+        return plan
+    t = _later(t, 1.0, rng)
+    reply = rng.choice(texts.CONSULTANT_REPLIES[issue.kind][:2])
+    add(t, "post", assignee, body=_fill(rng, reply), subtype="mail.mt_comment")
+    if rng.random() < 0.4:
+        add(_later(t, 0.5, rng), "post", assignee, body=rng.choice(texts.NOTES),
+            subtype="mail.mt_note")
+    if rng.random() < 0.15 and len(world.consultants) > 1:
+        other = rng.choice([c for c in world.consultants if c != assignee])
+        t = _later(t, 3.0, rng)
+        add(t, "write", world.admin_uid, vals={"user_id": other})
+        assignee = other
+    if rng.random() < 0.3:
+        t = _later(t, 0.5, rng)
+        add(t, "write", assignee, vals={"stage_id": world.stages["waiting"]})
+        t = _later(t, 10.0, rng)
+        add(t, "post", raiser, body=_fill(rng, rng.choice(texts.CUSTOMER_FOLLOWUPS)),
+            subtype="mail.mt_comment", author=author, email=by_email)
+        add(t + timedelta(minutes=20), "write", assignee, vals={"stage_id": world.stages[
+            "progress"]})
+    if rng.random() < 0.05 and priority != "3":
+        t = _later(t, 2.0, rng)
+        add(t, "write", assignee, vals={"priority": "3"})
+    cancel = not burst and rng.random() < 0.04
+    t = _later(t, RESOLVE_MEAN_H[issue.kind] * (0.6 if burst else 1.0), rng, 30)
+    if cancel:
+        add(t, "write", assignee, vals={"stage_id": world.stages["cancelled"]})
+        if rng.random() < 0.5:
+            add(t + timedelta(minutes=2), "write", assignee, vals={"active": False})
+        return plan
+    if not _solve(add, rng, t, assignee, world, issue, author, raiser, by_email):
+        return plan
+    reopens = 2 if index % 61 == 5 else 1 if (index % 13 == 4 or rng.random() < 0.08) else 0
+    for _ in range(reopens):
+        t = _later(t, 18.0, rng, 60)
+        if not add(t, "post", raiser, body=_fill(rng, rng.choice(texts.REOPEN_LINES)),
+                   subtype="mail.mt_comment", author=author, email=by_email):
+            return plan
+        add(t + timedelta(minutes=1), "write", raiser if not by_email else assignee,
+            vals={"stage_id": world.stages["progress"]})
+        t = _later(t, 8.0, rng, 30)
+        if not _solve(add, rng, t, assignee, world, issue, author, raiser, by_email):
+            return plan
+    if burst and rng.random() < 0.3:
+        add(_later(t, 24.0, rng), "write", world.admin_uid, vals={"active": False})
+    return plan
+
+
+def _solve(add: Any, rng: random.Random, t: datetime, assignee: int, world: World,
+           issue: texts.Issue, author: int, raiser: int, by_email: bool) -> bool:
+    final = texts.CONSULTANT_REPLIES[issue.kind][-1]
+    if not add(t, "post", assignee, body=_fill(rng, final), subtype="mail.mt_comment"):
+        return False
+    if not add(t + timedelta(minutes=3), "write", assignee,
+               vals={"stage_id": world.stages["solved"]}):
+        return False
+    if rng.random() < 0.4:
+        add(_later(t, 3.0, rng), "post", raiser, body=rng.choice(texts.CUSTOMER_THANKS),
+            subtype="mail.mt_comment", author=author, email=by_email)
+    return True
+
+
+def apply_event(store: Store, world: World, plan: TicketPlan, event: Event) -> None:
+    data = event.data
+    if event.kind == "create":
+        vals = dict(data["vals"])
+        partner = store.tables["res.partner"].get(vals.get("partner_id") or 0, {})
+        vals.setdefault("partner_name", partner.get("name") or False)
+        vals.setdefault("partner_email", partner.get("email") or False)
+        plan.rid = store.create(TICKET, vals, uid=event.actor, at=event.at)
+        if data.get("email"):
+            chatter.post(store, TICKET, plan.rid, body=data["body"], message_type="email",
+                         subtype_xmlid="mail.mt_comment", author_id=data["author"],
+                         uid=event.actor, at=event.at)
+    elif event.kind == "write" and plan.rid:
+        store.write(TICKET, [plan.rid], data["vals"], uid=event.actor, write_date=event.at)
+    elif event.kind == "post" and plan.rid:
+        author = data.get("author")
+        message_type = "email" if data.get("email") else "comment"
+        chatter.post(store, TICKET, plan.rid, body=data["body"], message_type=message_type,
+                     subtype_xmlid=data["subtype"], author_id=author, uid=event.actor,
+                     at=event.at)  # like Odoo, posting does not touch the ticket's write_date
