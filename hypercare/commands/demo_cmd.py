@@ -29,8 +29,8 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
                         default="19.0")
     parser.add_argument("--tickets", type=int, default=600, help="tickets in the history")
     parser.add_argument("--days", type=int, default=8, help="days since go-live")
-    parser.add_argument("--rate", type=float, default=120.0,
-                        help="live activity speed (1 = realistic; default 120 to see arrivals)")
+    parser.add_argument("--rate", type=float, default=300.0,
+                        help="live activity speed (1 = realistic; default 300 to see arrivals)")
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--interval", type=float, default=10.0,
                         help="seconds between live syncs (default 10)")

@@ -33,6 +33,7 @@ from hypercare.store import sync_state
 from hypercare.store import tickets as ticket_queries
 from hypercare.store.engine import Store
 from hypercare.sync import keyset, mapping
+from hypercare.sync.prefetch import prefetch
 from hypercare.sync.events import (
     Snapshot,
     created_event,
@@ -68,6 +69,8 @@ class SyncReport:
     """(ref, title) of tickets seen for the first time."""
     changed_tickets: int = 0
     notes: tuple[str, ...] = ()
+    phase_seconds: Mapping[str, float] = field(default_factory=dict)
+    """Wall time per phase: reference, tickets, chatter, derive, reconcile."""
 
 
 @dataclass
@@ -79,6 +82,10 @@ class _Tally:
     notes: list[str] = field(default_factory=list)
     pull: float = 0.0
     derive: float = 0.0
+    phases: dict[str, float] = field(default_factory=dict)
+
+    def phase(self, name: str, seconds: float) -> None:
+        self.phases[name] = self.phases.get(name, 0.0) + seconds
 
     def add(self, model: str, count: int) -> None:
         self.rows[model] = self.rows.get(model, 0) + count
@@ -125,7 +132,9 @@ class SyncEngine:
     ) -> SyncReport:
         started = time.perf_counter()
         self._derive(tally)  # leftovers of a killed run
+        reference_started = time.perf_counter()
         self._pull_reference(tally)
+        tally.phase("reference", time.perf_counter() - reference_started)
         self._pull_tickets(tally, progress)
         self._pull_chatter(tally, progress)
         tally.pull = time.perf_counter() - started - tally.derive
@@ -133,7 +142,9 @@ class SyncEngine:
         deleted: list[int] = []
         archived: list[int] = []
         if reconcile:
+            reconcile_started = time.perf_counter()
             deleted, archived = self._reconcile()
+            tally.phase("reconcile", time.perf_counter() - reconcile_started)
         if not self.chatter.tracking_readable:
             tally.notes.append(TRACKING_NOTE)
         with self.store.session() as session:
@@ -163,6 +174,7 @@ class SyncEngine:
             new_tickets=tuple(tally.new_tickets),
             changed_tickets=tally.changed,
             notes=tuple(tally.notes),
+            phase_seconds=dict(tally.phases, derive=tally.derive),
         )
 
     # -- reference ------------------------------------------------------------------------
@@ -194,7 +206,7 @@ class SyncEngine:
             )
 
         for rows, position in keyset.pages(
-            fetch, [], cursor, overlap=self.overlap, page_size=self.settings.page_size
+            fetch, [], cursor, overlap=self.overlap, page_size=self.settings.page_size * 4
         ):
             now = self.clock()
             users = [mapping.user_row(map_user(row), now=now) for row in rows]
@@ -224,13 +236,17 @@ class SyncEngine:
                 context={"active_test": False},
             )
 
-        for rows, position in keyset.pages(
+        pages = keyset.pages(
             fetch, [], cursor, overlap=self.overlap, page_size=self.settings.page_size
-        ):
-            self._store_ticket_page(self.helpdesk.map_tickets(rows), position, tally)
-            done += len(rows)
+        )
+        mapped = ((self.helpdesk.map_tickets(rows), position) for rows, position in pages)
+        started = time.perf_counter()
+        for page, position in prefetch(mapped):
+            self._store_ticket_page(page, position, tally)
+            done += len(page)
             if progress is not None:
                 progress("tickets", done, total)
+        tally.phase("tickets", time.perf_counter() - started)
 
     def _store_ticket_page(
         self, page: list[OdooTicket], position: keyset.Position | None, tally: _Tally
@@ -275,10 +291,12 @@ class SyncEngine:
             )
 
         done = 0
-        for rows, position in keyset.pages(
+        pages = keyset.pages(
             fetch, base, cursor, overlap=self.overlap, page_size=self.settings.page_size * 4
-        ):
-            messages = self.chatter.map_rows(rows)
+        )
+        mapped = ((self.chatter.map_rows(rows), rows, position) for rows, position in pages)
+        started = time.perf_counter()
+        for messages, rows, position in prefetch(mapped):
             events = message_events(messages, self._closed_stages)
             with self.store.session() as session:
                 ticket_queries.insert_events(events, session=session)
@@ -292,6 +310,7 @@ class SyncEngine:
             done += len(rows)
             if progress is not None:
                 progress("messages", done, None)
+        tally.phase("chatter", time.perf_counter() - started)
 
     # -- derived state and reconciliation ---------------------------------------------------
 
