@@ -6,7 +6,7 @@ import csv
 import dataclasses
 import io
 import json
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -24,6 +24,8 @@ def plain(value: Any, zone: ZoneInfo) -> Any:
         return {f.name: plain(getattr(value, f.name), zone) for f in dataclasses.fields(value)}
     if isinstance(value, datetime):
         return value.astimezone(zone).isoformat()
+    if isinstance(value, timedelta):
+        return value.total_seconds()
     if isinstance(value, dict):
         return {str(k): plain(v, zone) for k, v in value.items()}
     if isinstance(value, list | tuple):

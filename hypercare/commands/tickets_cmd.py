@@ -20,6 +20,8 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     listing = actions.add_parser("list", help="list tickets, newest first")
     listing.add_argument("--open", action="store_true", help="only open tickets")
     listing.add_argument("--company", metavar="NAME_OR_ID", help="only this company's tickets")
+    listing.add_argument("--archived", action="store_true",
+                         help="include tickets archived in Odoo")
     listing.add_argument("--limit", type=int, metavar="N", help="at most N tickets")
     listing.add_argument("--format", choices=("table", "json", "csv"), default="table")
     listing.set_defaults(handler=run_list)
@@ -33,7 +35,8 @@ def run_list(ctx: CliContext) -> int:
     from hypercare.commands.output import plain, to_csv, to_json
 
     tickets = ctx.services().tickets.list_tickets(
-        open_only=ctx.args.open, company=ctx.args.company, limit=ctx.args.limit
+        open_only=ctx.args.open, company=ctx.args.company,
+        include_archived=ctx.args.archived, limit=ctx.args.limit,
     )
     if ctx.args.format == "json":
         print(to_json(tickets, ctx.zone))
@@ -45,11 +48,10 @@ def run_list(ctx: CliContext) -> int:
 
 
 def _table(ctx: CliContext, tickets: list[TicketView]) -> None:
-    from rich.console import Console
     from rich import box
+    from rich.console import Console
     from rich.table import Table
 
-    from hypercare.commands.output import local
 
     table = Table(title=f"{len(tickets)} tickets", title_justify="left", box=box.SIMPLE_HEAD,
                   expand=True, pad_edge=False)

@@ -81,13 +81,19 @@ class TicketService:
         self._context = context
 
     def list_tickets(
-        self, *, open_only: bool = False, company: str | None = None, limit: int | None = None
+        self,
+        *,
+        open_only: bool = False,
+        company: str | None = None,
+        include_archived: bool = False,
+        limit: int | None = None,
     ) -> list[TicketView]:
-        """Synced tickets, newest first (deleted ones left out)."""
+        """Synced tickets, newest first (deleted ones left out; archived ones unless asked)."""
         now = self._context.clock()
         with self._context.store().session() as session:
             rows = queries.list_tickets(
-                session=session, open_only=open_only, company=company, limit=limit
+                session=session, open_only=open_only, company=company,
+                include_archived=include_archived, limit=limit,
             )
             return [_view(row, now) for row in rows]
 

@@ -179,10 +179,16 @@ def list_tickets(
     open_only: bool = False,
     company: str | None = None,
     include_deleted: bool = False,
+    include_archived: bool = False,
     limit: int | None = None,
 ) -> list[Ticket]:
-    """Tickets, newest first, optionally only open ones or one company's (name or id)."""
+    """Tickets, newest first, optionally only open ones or one company's (name or id).
+
+    Archived tickets (``active`` false in Odoo) are left out unless asked for, as in Odoo.
+    """
     statement = select(Ticket)
+    if not include_archived:
+        statement = statement.where(Ticket.active == True)  # type: ignore[arg-type]  # noqa: E712
     if open_only:
         statement = statement.where(Ticket.is_closed == False)  # type: ignore[arg-type]  # noqa: E712
     if not include_deleted:

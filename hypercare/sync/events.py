@@ -3,9 +3,9 @@
 Event kinds: ``created``, ``stage_changed`` (from, to), ``assigned`` (from, to),
 ``public_reply`` (internal author, visible to the customer), ``customer_message``,
 ``internal_note``, ``reopened``, ``closed``. Each row has a ``source_key`` so writing
-it twice changes nothing: ``created``, ``msg:<id>``, ``trk:<message id>:<field>[:closed|:reopened]``,
-``snap:<field>:<timestamp>`` for events derived from successive snapshots when
-``mail.tracking.value`` is unreadable.
+it twice changes nothing: ``created``, ``msg:<id>``,
+``trk:<message id>:<field>[:closed|:reopened]``, and ``snap:<field>:<timestamp>`` for
+events derived from successive snapshots when ``mail.tracking.value`` is unreadable.
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from hypercare.odoo import OdooMessage, OdooTicket
+from hypercare.odoo import OdooMessage, OdooTicket, OdooTracking
 
 MESSAGE_EVENT_KINDS = {
     "public_reply": "public_reply",
@@ -86,22 +86,27 @@ def message_events(
                                body=message.body_text))
             continue
         for change in message.tracking:
-            key = f"trk:{message.id}:{change.field}"
-            common = {"actor": actor, "internal": message.author_is_internal,
-                      "old": change.old_value, "new": change.new_value}
             if change.field in STAGE_FIELDS:
-                rows.append(_event(message.ticket_id, key, "stage_changed", message.date, **common))
+                rows.append(_tracked(message, change, "stage_changed"))
                 was = closed_stages.get(change.old_id or 0, False)
                 now = closed_stages.get(change.new_id or 0, False)
                 if now and not was:
-                    rows.append(_event(message.ticket_id, key + ":closed", "closed",
-                                       message.date, **common))
+                    rows.append(_tracked(message, change, "closed", ":closed"))
                 elif was and not now:
-                    rows.append(_event(message.ticket_id, key + ":reopened", "reopened",
-                                       message.date, **common))
+                    rows.append(_tracked(message, change, "reopened", ":reopened"))
             elif change.field in USER_FIELDS:
-                rows.append(_event(message.ticket_id, key, "assigned", message.date, **common))
+                rows.append(_tracked(message, change, "assigned"))
     return rows
+
+
+def _tracked(
+    message: OdooMessage, change: OdooTracking, kind: str, suffix: str = ""
+) -> dict[str, Any]:
+    return _event(
+        message.ticket_id, f"trk:{message.id}:{change.field}{suffix}", kind, message.date,
+        actor=message.author.name if message.author else "",
+        internal=message.author_is_internal, old=change.old_value, new=change.new_value,
+    )
 
 
 def snapshot_events(ticket: OdooTicket, before: Snapshot | None) -> list[dict[str, Any]]:

@@ -33,7 +33,6 @@ from hypercare.store import sync_state
 from hypercare.store import tickets as ticket_queries
 from hypercare.store.engine import Store
 from hypercare.sync import keyset, mapping
-from hypercare.sync.prefetch import prefetch
 from hypercare.sync.events import (
     Snapshot,
     created_event,
@@ -41,6 +40,7 @@ from hypercare.sync.events import (
     message_events,
     snapshot_events,
 )
+from hypercare.sync.prefetch import prefetch
 
 Progress = Callable[[str, int, int | None], None]
 """``progress(phase, done, total)``: called as pages land (total None when unknown)."""

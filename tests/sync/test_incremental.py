@@ -1,4 +1,4 @@
-"""Incremental sync against the simulator over real HTTP: first run, changes, overlap, idempotency."""
+"""Incremental sync against the simulator over real HTTP: changes, overlap, idempotency."""
 
 from __future__ import annotations
 

@@ -8,10 +8,9 @@ Create Date: 2026-11-23 13:46:39.297717
 from __future__ import annotations
 
 import sqlalchemy as sa
-
-import hypercare.store.types  # noqa: F401  (UTCDateTime)
 from alembic import op
 
+import hypercare.store.types  # noqa: F401  (UTCDateTime)
 
 revision = "0002"
 down_revision = "0001"

@@ -1,0 +1,154 @@
+"""`hypercare sync`, `tickets list|show` and `sync --status` end to end against the simulator."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from collections.abc import Iterator
+from datetime import datetime
+
+import pytest
+
+from hypercare.cli import main
+from hypercare.odoo.sim import OdooSimulator
+from tests.sync.conftest import make_sim
+
+REQUIRED_FIELDS = {
+    "odoo_id", "ref", "title", "description", "company", "stage", "is_closed", "priority",
+    "team", "assignee", "partner_name", "partner_email", "tags", "ticket_type", "created_at",
+    "updated_at", "closed_at", "first_response_at", "reopen_count", "odoo_sla_deadline",
+    "odoo_sla_failed", "url",
+}  # fmt: skip
+
+
+@pytest.fixture
+def synced(monkeypatch: pytest.MonkeyPatch, sqlite_url: str) -> Iterator[OdooSimulator]:
+    sim = make_sim(flavor="oca", version="18.0", tickets=50)
+    for name, value in {
+        "HYPERCARE_DATABASE_URL": sqlite_url, "HYPERCARE_ODOO__URL": sim.url,
+        "HYPERCARE_ODOO__DB": "hypercare", "HYPERCARE_ODOO__LOGIN": "admin",
+        "HYPERCARE_ODOO__PASSWORD": "admin", "HYPERCARE_TIMEZONE": "America/Chicago",
+    }.items():
+        monkeypatch.setenv(name, value)
+    try:
+        assert main(["sync"]) == 0
+        yield sim
+    finally:
+        sim.stop()
+
+
+def test_sync_prints_what_it_did(synced: OdooSimulator,
+                                 capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["sync"]) == 0
+    out = capsys.readouterr().out
+    assert "synced: 0 tickets changed (0 new)" in out
+
+
+def test_tickets_list_json_has_every_field(synced: OdooSimulator,
+                                           capsys: pytest.CaptureFixture[str]) -> None:
+    capsys.readouterr()
+    assert main(["tickets", "list", "--format", "json"]) == 0
+    tickets = json.loads(capsys.readouterr().out)
+    assert len(tickets) == len(synced.store.search_ids("helpdesk.ticket", []))  # active ones
+    assert main(["tickets", "list", "--archived", "--format", "json"]) == 0
+    with_archived = json.loads(capsys.readouterr().out)
+    everything = synced.store.search_ids("helpdesk.ticket", [], active_test=False)
+    assert len(with_archived) == len(everything) > len(tickets)
+    for ticket in tickets:
+        assert set(ticket) >= REQUIRED_FIELDS
+        created = datetime.fromisoformat(ticket["created_at"])
+        assert created.utcoffset() is not None  # ISO 8601 with offset
+        assert ticket["created_at"].endswith(("-06:00", "-05:00"))  # America/Chicago
+        assert ticket["ref"].startswith("HT")  # OCA numbers
+        assert ticket["url"].startswith(synced.url)
+    created_order = [t["created_at"] for t in tickets]
+    assert created_order == sorted(created_order, reverse=True)
+
+
+def test_tickets_list_open_and_company_filters(synced: OdooSimulator,
+                                               capsys: pytest.CaptureFixture[str]) -> None:
+    capsys.readouterr()
+    assert main(["tickets", "list", "--format", "json"]) == 0
+    everything = json.loads(capsys.readouterr().out)
+    assert main(["tickets", "list", "--open", "--format", "json"]) == 0
+    open_only = json.loads(capsys.readouterr().out)
+    assert {t["odoo_id"] for t in open_only} == {t["odoo_id"] for t in everything
+                                                if not t["is_closed"]}
+    company = everything[0]["company"]
+    assert main(["tickets", "list", "--company", company.upper(), "--format", "csv"]) == 0
+    rows = list(csv.DictReader(io.StringIO(capsys.readouterr().out)))
+    assert rows and all(row["company"] == company for row in rows)
+    assert len(rows) == sum(1 for t in everything if t["company"] == company)
+
+
+def test_tickets_show_with_event_log(synced: OdooSimulator,
+                                     capsys: pytest.CaptureFixture[str]) -> None:
+    capsys.readouterr()
+    assert main(["tickets", "list", "--format", "json"]) == 0
+    reopened = [t for t in json.loads(capsys.readouterr().out) if t["reopen_count"]]
+    assert reopened, "the scenario has reopened tickets"
+    ref = reopened[0]["ref"]
+    assert main(["tickets", "show", ref, "--format", "json"]) == 0
+    detail = json.loads(capsys.readouterr().out)
+    kinds = [event["kind"] for event in detail["events"]]
+    assert detail["ticket"]["ref"] == ref
+    assert kinds[0] == "created"
+    assert kinds.count("reopened") == reopened[0]["reopen_count"]
+    assert main(["tickets", "show", ref]) == 0
+    text = capsys.readouterr().out
+    assert ref in text and "event log" in text and "reopened" in text
+
+
+def test_unknown_ticket_is_a_clear_error(synced: OdooSimulator,
+                                         capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["tickets", "show", "HT99999"]) == 1
+    err = capsys.readouterr().err
+    assert "no synced ticket has the reference 'HT99999'" in err
+    assert "hint:" in err
+
+
+def test_sync_status_shows_runs_and_failures(synced: OdooSimulator,
+                                             monkeypatch: pytest.MonkeyPatch,
+                                             capsys: pytest.CaptureFixture[str]) -> None:
+    monkeypatch.setenv("HYPERCARE_ODOO__PASSWORD", "wrong-password")
+    assert main(["sync"]) == 1
+    err = capsys.readouterr().err
+    assert "refused the login" in err and "wrong-password" not in err
+    assert main(["sync", "--status", "--format", "json"]) == 0
+    status = json.loads(capsys.readouterr().out)
+    assert [run["status"] for run in status["runs"]] == ["failed", "ok"]
+    assert "refused the login" in status["runs"][0]["error"]
+    assert status["tickets"] > 0 and status["stale"] is False
+    assert {c["model"] for c in status["cursors"]} >= {"helpdesk.ticket", "mail.message"}
+    assert main(["sync", "--status"]) == 0
+    out = capsys.readouterr().out
+    assert "last good sync" in out and "failed" in out
+
+
+def test_sync_without_odoo_says_what_to_set(sqlite_url: str,
+                                            monkeypatch: pytest.MonkeyPatch,
+                                            capsys: pytest.CaptureFixture[str]) -> None:
+    monkeypatch.setenv("HYPERCARE_DATABASE_URL", sqlite_url)
+    assert main(["sync"]) == 2
+    err = capsys.readouterr().err
+    assert "no Odoo is configured" in err and "HYPERCARE_ODOO__URL" in err
+
+
+def test_demo_syncs_and_reports_live_arrivals() -> None:
+    import os
+    import re
+    import subprocess
+    import sys
+
+    result = subprocess.run(
+        [sys.executable, "-m", "hypercare", "demo", "--tickets", "120", "--rate", "3000",
+         "--interval", "1", "--cycles", "3"],
+        capture_output=True, text=True, timeout=180, env={**os.environ, "COLUMNS": "200"})
+    assert result.returncode == 0, result.stderr
+    first = re.search(r"synced: (\d+) tickets changed \((\d+) new\)", result.stdout)
+    assert first is not None, result.stdout
+    assert first.group(1) == first.group(2)
+    assert int(first.group(1)) >= 120  # the history, plus live arrivals before the first sync
+    assert "open tickets:" in result.stdout
+    assert " new " in result.stdout  # live arrivals printed
