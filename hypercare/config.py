@@ -178,6 +178,23 @@ class SyncSettings(_Section):
     """Data older than this since the last good sync is flagged stale."""
 
 
+class TriageSettings(_Section):
+    """Classification of tickets."""
+
+    rules_file: Path | None = None
+    """Your own classification rules (TOML). Unset: the shipped defaults
+    (``hypercare/triage/default_rules.toml`` is the template)."""
+
+    threshold: float = Field(default=0.55, ge=0, le=1)
+    """Below this confidence a ticket is ``unclassified`` (needs a human)."""
+
+    model_dir: Path | None = None
+    """Where the fitted model is cached. Unset: the user cache directory."""
+
+    decision_weight: float = Field(default=3.0, gt=0, le=20)
+    """How much a lead's decision counts in training, relative to one seed example."""
+
+
 class Settings(BaseSettings):
     """All of hypercare's settings. See ``hypercare.example.toml`` for a commented file."""
 
@@ -204,6 +221,7 @@ class Settings(BaseSettings):
     odoo: OdooSettings = OdooSettings()
     slack: SlackSettings = SlackSettings()
     sync: SyncSettings = SyncSettings()
+    triage: TriageSettings = TriageSettings()
 
     @field_validator("timezone")
     @classmethod
@@ -282,6 +300,13 @@ def user_data_dir() -> Path:
     import platformdirs
 
     return Path(platformdirs.user_data_dir("hypercare", appauthor=False))
+
+
+def user_cache_dir() -> Path:
+    """Per-user cache directory (``~/.cache/hypercare`` on Linux): fitted models."""
+    import platformdirs
+
+    return Path(platformdirs.user_cache_dir("hypercare", appauthor=False))
 
 
 def default_database_url() -> str:
@@ -416,7 +441,7 @@ def redacted_dump(settings: Settings) -> dict[str, Any]:
         block = data.get(section, {})
         value = getattr(getattr(settings, section), name)
         block[name] = "********" if value is not None else None
-    for section in ("odoo", "slack"):
+    for section in ("odoo", "slack", "triage"):
         for key, value in data[section].items():
             if isinstance(value, Path):
                 data[section][key] = str(value)

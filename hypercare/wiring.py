@@ -4,17 +4,13 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from hypercare.config import Settings
-from hypercare.odoo.client import OdooClient
-from hypercare.services import (
-    ServiceContext,
-    Services,
-    SyncService,
-    SystemService,
-    TicketService,
-)
-from hypercare.services.context import utc_now
+from hypercare.services.context import ServiceContext, Services, utc_now
+
+if TYPE_CHECKING:
+    from hypercare.odoo.client import OdooClient
 
 
 def build_services(
@@ -23,22 +19,18 @@ def build_services(
     check_schema: bool = True,
     clock: Callable[[], datetime] = utc_now,
 ) -> Services:
-    """Build every service around one shared context (store and Odoo opened lazily)."""
-    connect_odoo = None
-    if settings.odoo.configured:
+    """Build the services around one shared context (store and Odoo opened lazily)."""
+    odoo_settings = settings.odoo
+
+    def connect_odoo() -> OdooClient:
         from hypercare.odoo import connect
 
-        odoo_settings = settings.odoo
-
-        def connect_odoo() -> OdooClient:
-            return connect(odoo_settings)
+        return connect(odoo_settings)
 
     context = ServiceContext(
-        settings=settings, check_schema=check_schema, connect_odoo=connect_odoo, clock=clock
+        settings=settings,
+        check_schema=check_schema,
+        connect_odoo=connect_odoo if odoo_settings.configured else None,
+        clock=clock,
     )
-    return Services(
-        context=context,
-        system=SystemService(context),
-        sync=SyncService(context),
-        tickets=TicketService(context),
-    )
+    return Services(context)

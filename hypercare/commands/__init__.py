@@ -8,6 +8,7 @@ from __future__ import annotations
 import argparse
 
 from hypercare.commands import (
+    classify_cmd,
     config_cmd,
     db_cmd,
     demo_cmd,
@@ -15,6 +16,7 @@ from hypercare.commands import (
     sim_cmd,
     sync_cmd,
     tickets_cmd,
+    triage_cmd,
 )
 
 
@@ -24,6 +26,8 @@ def register_all(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]
     db_cmd.register(subparsers)
     sync_cmd.register(subparsers)
     tickets_cmd.register(subparsers)
+    classify_cmd.register(subparsers)
+    triage_cmd.register(subparsers)
     demo_cmd.register(subparsers)
     sim_cmd.register(subparsers)
     planned.register(subparsers)

@@ -10,8 +10,6 @@ if TYPE_CHECKING:
 
 #: name -> what it will do (shown in --help).
 PLANNED: dict[str, str] = {
-    "classify": "classify tickets: defect, training gap or policy ambiguity",
-    "triage": "SLA clocks, escalations and the triage queue",
     "standup": "run the daily triage stand-up",
     "kpi": "KPIs, adoption signals and exit criteria",
     "export": "write the weekly steering pack",

@@ -96,7 +96,7 @@ def _detail(ctx: CliContext, detail: TicketDetail) -> None:
     console.print(f"{t.company} / {t.team} - stage {t.stage} ({state}) - "
                   f"priority {t.priority_label} - assignee {t.assignee or '(none)'}")
     console.print(f"reporter {t.partner_name} <{t.partner_email}> - tags "
-                  f"{', '.join(t.tags) or '(none)'} - type {t.ticket_type or t.category or '-'}")
+                  f"{', '.join(t.tags) or '(none)'} - type {t.ticket_type or t.odoo_category or '-'}")
     sla = "FAILED" if t.odoo_sla_failed else "ok"
     console.print(f"created {local(t.created_at, zone)} - first response "
                   f"{local(t.first_response_at, zone) or '(none yet)'} - closed "

@@ -5,6 +5,7 @@ from __future__ import annotations
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import cached_property
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 
@@ -17,6 +18,7 @@ if TYPE_CHECKING:
     from hypercare.services.sync import SyncService
     from hypercare.services.system import SystemService
     from hypercare.services.tickets import TicketService
+    from hypercare.services.triage import TriageService
 
 
 def utc_now() -> datetime:
@@ -68,16 +70,42 @@ class ServiceContext:
                 self._store = None
 
 
-@dataclass
 class Services:
-    """The facade front ends hold: one attribute per service area."""
+    """The facade front ends hold: one attribute per service area.
 
-    context: ServiceContext
-    system: SystemService
-    sync: SyncService
-    tickets: TicketService
+    Each service is built on first use, so a command imports only what it calls
+    (``hypercare classify`` never loads the Odoo connector).
+    """
+
+    def __init__(self, context: ServiceContext) -> None:
+        self.context = context
+
+    @cached_property
+    def system(self) -> SystemService:
+        from hypercare.services.system import SystemService
+
+        return SystemService(self.context)
+
+    @cached_property
+    def triage(self) -> TriageService:
+        from hypercare.services.triage import TriageService
+
+        return TriageService(self.context)
+
+    @cached_property
+    def sync(self) -> SyncService:
+        from hypercare.services.sync import SyncService
+
+        return SyncService(self.context, self.triage)
+
+    @cached_property
+    def tickets(self) -> TicketService:
+        from hypercare.services.tickets import TicketService
+
+        return TicketService(self.context)
 
     def close(self) -> None:
         """Release resources (Odoo connection, store connections)."""
-        self.sync.close()
+        if "sync" in self.__dict__:
+            self.sync.close()
         self.context.close()

@@ -15,6 +15,9 @@ from hypercare.store.tickets import count_tickets
 from hypercare.sync.runner import Progress, SyncEngine, SyncReport
 
 if TYPE_CHECKING:
+    from hypercare.services.triage import TriageService
+
+if TYPE_CHECKING:
     from hypercare.odoo import OdooClient
 
 
@@ -68,8 +71,9 @@ class SyncStatus:
 class SyncService:
     """Runs syncs with one Odoo connection kept across runs (re-opened after a failure)."""
 
-    def __init__(self, context: ServiceContext) -> None:
+    def __init__(self, context: ServiceContext, triage: TriageService | None = None) -> None:
         self._context = context
+        self._triage = triage
         self._client: OdooClient | None = None
         self._lock = threading.Lock()
 
@@ -84,6 +88,7 @@ class SyncService:
             engine = SyncEngine(
                 client, self._context.store(), self._context.settings.sync,
                 clock=self._context.clock,
+                classify=self._triage.classify_stored if self._triage else None,
             )
             try:
                 return engine.run(reconcile=reconcile, progress=progress)

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 from hypercare.errors import HypercareError
 from hypercare.services.context import ServiceContext
 from hypercare.store import tickets as queries
-from hypercare.store.tables import Ticket, TicketEvent
+from hypercare.store.tables import Ticket, TicketClassification, TicketEvent
+from hypercare.store.triage_records import classifications_for
 from hypercare.triage.odoo_sla import odoo_sla_failed
 
 
@@ -38,7 +40,8 @@ class TicketView:
     partner_email: str
     tags: tuple[str, ...]
     ticket_type: str
-    category: str
+    odoo_category: str
+    """OCA helpdesk_mgmt's ticket category (not hypercare's classification)."""
     channel: str
     active: bool
     deleted: bool
@@ -51,6 +54,18 @@ class TicketView:
     odoo_sla_deadline: datetime | None
     odoo_sla_failed: bool
     url: str
+    category: str = ""
+    """defect, training_gap, policy_ambiguity, unclassified ("" before classification)."""
+    category_guess: str = ""
+    category_confidence: float | None = None
+    category_source: str = ""
+    category_explanation: tuple[str, ...] = ()
+    severity: str = ""
+    """S1 (business stopped) .. S4 (cosmetic)."""
+    severity_reasons: tuple[str, ...] = ()
+    app: str = ""
+    change_request: bool = False
+    confidential: bool = False
 
 
 @dataclass(frozen=True)
@@ -95,7 +110,8 @@ class TicketService:
                 session=session, open_only=open_only, company=company,
                 include_archived=include_archived, limit=limit,
             )
-            return [_view(row, now) for row in rows]
+            verdicts = classifications_for([row.odoo_id for row in rows], session=session)
+            return [_view(row, now, verdicts.get(row.odoo_id)) for row in rows]
 
     def show_ticket(self, *, ref: str) -> TicketDetail:
         """One ticket by reference (``HT00042``, ``#42``, or its Odoo id) with its event log."""
@@ -105,16 +121,27 @@ class TicketService:
             if row is None:
                 raise TicketNotFoundError(f"no synced ticket has the reference {ref!r}")
             log = queries.events_for([row.odoo_id], session=session)[row.odoo_id]
-            return TicketDetail(_view(row, now), tuple(_event_view(e) for e in log))
+            verdict = classifications_for([row.odoo_id], session=session).get(row.odoo_id)
+            return TicketDetail(_view(row, now, verdict), tuple(_event_view(e) for e in log))
 
 
-def _view(row: Ticket, now: datetime) -> TicketView:
+def _view(row: Ticket, now: datetime, verdict: TicketClassification | None) -> TicketView:
+    classified: dict[str, Any] = {}
+    if verdict is not None:
+        classified = {
+            "category": verdict.category, "category_guess": verdict.guess,
+            "category_confidence": verdict.confidence, "category_source": verdict.source,
+            "category_explanation": tuple(verdict.explanation),
+            "severity": f"S{verdict.severity}", "severity_reasons": tuple(verdict.severity_reasons),
+            "app": verdict.app, "change_request": verdict.change_request,
+            "confidential": verdict.confidential,
+        }
     return TicketView(
         odoo_id=row.odoo_id, ref=row.ref, title=row.title, description=row.description,
         company=row.company, team=row.team, stage=row.stage, is_closed=row.is_closed,
         priority=row.priority, priority_label=row.priority_label, assignee=row.assignee,
         partner_name=row.partner_name, partner_email=row.partner_email, tags=tuple(row.tags),
-        ticket_type=row.ticket_type, category=row.category, channel=row.channel,
+        ticket_type=row.ticket_type, odoo_category=row.category, channel=row.channel,
         active=row.active, deleted=row.deleted, created_at=row.created_at,
         updated_at=row.updated_at, assigned_at=row.assigned_at, closed_at=row.closed_at,
         first_response_at=row.first_response_at, reopen_count=row.reopen_count,
@@ -124,6 +151,7 @@ def _view(row: Ticket, now: datetime) -> TicketView:
             is_closed=row.is_closed, closed_at=row.closed_at, now=now,
         ),
         url=row.url,
+        **classified,
     )
 
 

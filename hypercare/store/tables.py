@@ -173,3 +173,54 @@ class SyncRun(SQLModel, table=True):
     derive_seconds: float = 0.0
     error: str = ""
     notes: str = ""
+
+
+class TicketClassification(SQLModel, table=True):
+    """The classifier's verdict on a ticket (or a lead's, when ``source`` is ``human``)."""
+
+    __tablename__ = "ticket_classification"
+
+    ticket_odoo_id: int = Field(primary_key=True)
+    category: str = Field(index=True)
+    """defect, training_gap, policy_ambiguity or unclassified."""
+    guess: str
+    confidence: float
+    probabilities: dict[str, float] = Field(default_factory=dict,
+                                            sa_column=Column(JSON, nullable=False))
+    explanation: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+    source: str
+    """rule, model or human."""
+    severity: int
+    severity_reasons: list[str] = Field(default_factory=list,
+                                        sa_column=Column(JSON, nullable=False))
+    severity_source: str = "auto"
+    """auto, or human (then frozen)."""
+    app: str = ""
+    change_request: bool = False
+    confidential: bool = False
+    model_hash: str = ""
+    classified_at: datetime | None = _utc()
+
+
+class TriageDecision(SQLModel, table=True):
+    """A lead's decision on a ticket's category and/or severity: never overwritten."""
+
+    __tablename__ = "triage_decision"
+
+    id: int | None = Field(default=None, primary_key=True)
+    ticket_odoo_id: int = Field(index=True)
+    category: str | None = None
+    severity: int | None = None
+    decided_by: str
+    decided_at: datetime | None = _utc(nullable=False)
+    note: str = ""
+
+
+class AppState(SQLModel, table=True):
+    """Small named values shared by every process on the store (e.g. the training cut-off)."""
+
+    __tablename__ = "app_state"
+
+    key: str = Field(primary_key=True)
+    value: str
+    updated_at: datetime | None = _utc()

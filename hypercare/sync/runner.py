@@ -18,7 +18,7 @@ committed page; the run is recorded as failed with its error, and the next run c
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
@@ -101,8 +101,10 @@ class SyncEngine:
         settings: SyncSettings,
         *,
         clock: Callable[[], datetime],
+        classify: Callable[[Sequence[int]], object] | None = None,
     ) -> None:
         self.client = client
+        self.classify = classify
         self.store = store
         self.settings = settings
         self.clock = clock
@@ -330,6 +332,8 @@ class SyncEngine:
                         reopen_count=derived.reopen_count,
                         session=session,
                     )
+            if self.classify is not None:
+                self.classify(chunk)
         tally.derive += time.perf_counter() - started
 
     def _reconcile(self) -> tuple[list[int], list[int]]:

@@ -1,0 +1,92 @@
+"""``hypercare triage evaluate|decide|retrain``."""
+
+from __future__ import annotations
+
+import argparse
+import getpass
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from hypercare.cli import CliContext
+    from hypercare.services import Evaluation
+
+
+def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    parser = subparsers.add_parser("triage", help="evaluate the classifier, record decisions, "
+                                   "retrain", description="Triage: classification quality, "
+                                   "leads' decisions, retraining.")
+    actions = parser.add_subparsers(dest="action", metavar="ACTION", required=True)
+    evaluate = actions.add_parser("evaluate", help="score the classifier on labeled rows")
+    evaluate.add_argument("--input", type=Path, required=True, metavar="FILE",
+                          help=".jsonl or .csv with a true category per row")
+    evaluate.set_defaults(handler=run_evaluate)
+    decide = actions.add_parser("decide", help="record a lead's category and/or severity")
+    decide.add_argument("ref", metavar="REF")
+    decide.add_argument("--category", choices=("defect", "training_gap", "policy_ambiguity"))
+    decide.add_argument("--severity", type=int, choices=(1, 2, 3, 4), help="1 = S1 ... 4 = S4")
+    decide.add_argument("--by", default=None, help="who decides (default: your login name)")
+    decide.add_argument("--note", default="", help="why, for the record")
+    decide.set_defaults(handler=run_decide)
+    retrain = actions.add_parser("retrain", help="refit on seeds + decisions, reclassify")
+    retrain.set_defaults(handler=run_retrain)
+
+
+def run_evaluate(ctx: CliContext) -> int:
+    from hypercare.commands.ticket_input import read_rows
+    from hypercare.services import TicketText
+
+    rows = read_rows(ctx.args.input, need_category=True)
+    result = ctx.services().triage.evaluate_texts(
+        tickets=[TicketText(r.subject, r.description, r.app, r.priority) for r in rows],
+        truth=[r.category or "" for r in rows])
+    print_evaluation(result)
+    return 0
+
+
+def print_evaluation(result: Evaluation) -> None:
+    from rich import box
+    from rich.console import Console
+    from rich.table import Table
+
+    console = Console(highlight=False)
+    console.print(f"rows {result.rows}   coverage {result.coverage:.1%}   accuracy "
+                  f"{result.accuracy:.1%} (top guess; {result.covered_accuracy:.1%} on covered)"
+                  f"   macro-F1 {result.macro_f1:.3f}")
+    per_class = Table(box=box.SIMPLE_HEAD, title="per class", title_justify="left")
+    for column in ("category", "precision", "recall", "F1", "support"):
+        per_class.add_column(column, justify="left" if column == "category" else "right")
+    for score in result.per_class:
+        per_class.add_row(score.category, f"{score.precision:.3f}", f"{score.recall:.3f}",
+                          f"{score.f1:.3f}", str(score.support))
+    console.print(per_class)
+    names = [s.category for s in result.per_class]
+    confusion = Table(box=box.SIMPLE_HEAD, title="confusion (rows: true, columns: guess)",
+                      title_justify="left")
+    confusion.add_column("")
+    for name in names:
+        confusion.add_column(name, justify="right")
+    for name, row in zip(names, result.confusion, strict=True):
+        confusion.add_row(name, *(str(v) for v in row))
+    console.print(confusion)
+
+
+def run_decide(ctx: CliContext) -> int:
+    args = ctx.args
+    decided_by = args.by or getpass.getuser()
+    view = ctx.services().triage.decide(ref=args.ref, decided_by=decided_by,
+                                        category=args.category, severity=args.severity,
+                                        note=args.note)
+    parts = [f"category {view.category}" if view.category else "",
+             f"severity S{view.severity}" if view.severity else ""]
+    print(f"{view.ref}: {' and '.join(p for p in parts if p)} decided by {view.decided_by}")
+    return 0
+
+
+def run_retrain(ctx: CliContext) -> int:
+    report = ctx.services().triage.retrain()
+    action = "refitted" if report.refitted else "unchanged data: reused the cached model"
+    print(f"{report.seed_examples} seed examples + {report.decisions} decisions -> model "
+          f"{report.data_hash} ({action}, {report.seconds:.1f} s); reclassified "
+          f"{report.reclassified} tickets, {report.changed} changed category")
+    return 0
