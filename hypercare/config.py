@@ -191,7 +191,7 @@ class TriageSettings(_Section):
     model_dir: Path | None = None
     """Where the fitted model is cached. Unset: the user cache directory."""
 
-    decision_weight: float = Field(default=3.0, gt=0, le=20)
+    decision_weight: float = Field(default=2.0, gt=0, le=20)
     """How much a lead's decision counts in training, relative to one seed example."""
 
 

@@ -8,9 +8,9 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from hypercare.triage.features import featurize, normalize
+from hypercare.triage.features import featurize_tokens
 from hypercare.triage.model import CATEGORIES, LinearModel, softmax
-from hypercare.triage.rules import RuleSet, matched_apps
+from hypercare.triage.rules import Doc, RuleSet, matched_apps, prepare
 from hypercare.triage.severity import Severity, assess_severity
 
 UNCLASSIFIED = "unclassified"
@@ -63,10 +63,10 @@ class Classifier:
 
     def classify(self, ticket: TicketText) -> Classification:
         """Category, confidence and reasons for one ticket."""
-        normalized = normalize(ticket.text)
-        app = ticket.app or infer_app(self.rules, normalized)
-        hits = self.rules.hits(normalized, app)
-        features = featurize(ticket.text)
+        doc = prepare(ticket.text)
+        app = ticket.app or infer_app(self.rules, doc)
+        hits = self.rules.hits(doc, app)
+        features = featurize_tokens(doc.tokens)
         model_logits = self.model.logits(features)
         rule_logits = np.zeros(len(CATEGORIES))
         for hit in hits:
@@ -91,14 +91,14 @@ class Classifier:
                                                                        strict=True)),
             explanation=tuple(explanation),
             source=source,
-            severity=assess_severity(self.rules, normalized, ticket.priority),
+            severity=assess_severity(self.rules, doc, ticket.priority),
             app=app,
-            change_request=self.rules.change_request.find(normalized) is not None,
-            confidential=self.rules.confidential.find(normalized) is not None,
+            change_request=self.rules.change_request.find(doc) is not None,
+            confidential=self.rules.confidential.find(doc) is not None,
         )
 
 
-def infer_app(rules: RuleSet, normalized_text: str) -> str:
+def infer_app(rules: RuleSet, doc: Doc) -> str:
     """The app whose vocabulary the text uses most ("" when none)."""
-    ranked = matched_apps(rules, normalized_text)
+    ranked = matched_apps(rules, doc)
     return ranked[0][0] if ranked else ""

@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 import unicodedata
 import zlib
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -68,7 +68,11 @@ class Features:
 
 def featurize(text: str) -> Features:
     """Hash ``text`` into sparse features (duplicates summed, vector L2-normalized)."""
-    tokens = words(text)
+    return featurize_tokens(words(text))
+
+
+def featurize_tokens(tokens: Sequence[str]) -> Features:
+    """Features of already tokenized text (see :func:`words`)."""
     indices: list[int] = []
     weights: list[float] = []
     slices: list[tuple[int, int]] = []

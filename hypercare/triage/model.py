@@ -55,9 +55,9 @@ class LinearModel:
         """How much each word (with its character n-grams) pushed toward ``category``."""
         if len(features.indices) == 0:
             return []
-        per_feature = self.coef[category, features.indices] * features.values
-        others = np.delete(self.coef, category, axis=0)[:, features.indices].mean(axis=0)
-        margin = per_feature - others * features.values
+        columns = self.coef[:, features.indices]
+        others = (columns.sum(axis=0) - columns[category]) / (len(self.classes) - 1)
+        margin = (columns[category] - others) * features.values
         totals: dict[str, float] = {}
         for word, (start, end) in zip(features.words, features.word_slices, strict=True):
             totals[word] = totals.get(word, 0.0) + float(margin[start:end].sum())

@@ -30,7 +30,7 @@ import numpy as np
 import numpy.typing as npt
 
 from hypercare.errors import ConfigError
-from hypercare.triage.features import normalize
+from hypercare.triage.features import MAX_CHARS, WORD, normalize
 from hypercare.triage.model import CATEGORIES
 
 
@@ -41,22 +41,57 @@ class RulesError(ConfigError):
 
 
 @dataclass(frozen=True)
+class Doc:
+    """A text prepared once for every matcher: normalized, and split into words."""
+
+    text: str
+    tokens: tuple[str, ...]
+
+
+def prepare(text: str) -> Doc:
+    """Normalize and tokenize ``text`` (the same way phrases are)."""
+    normalized = normalize(text[:MAX_CHARS])
+    return Doc(normalized, tuple(WORD.findall(normalized)))
+
+
+@dataclass(frozen=True)
 class Matcher:
-    """Phrases and regexes compiled into one pattern over normalized text."""
+    """Phrases (matched word by word: fast, whole words only) and optional regexes."""
 
-    pattern: re.Pattern[str] | None
+    phrases: Mapping[str, tuple[tuple[str, ...], ...]]
+    """First word -> the phrases starting with it, longest first."""
+    regex: re.Pattern[str] | None = None
 
-    def find(self, text: str) -> str | None:
-        """The first phrase that matches ``text`` (normalized), or None."""
-        if self.pattern is None:
-            return None
-        found = self.pattern.search(text)
-        return found.group(0) if found else None
+    @property
+    def empty(self) -> bool:
+        return not self.phrases and self.regex is None
 
-    def find_all(self, text: str) -> list[str]:
-        if self.pattern is None:
-            return []
-        return sorted({m.group(0) for m in self.pattern.finditer(text)})
+    def scan(self, doc: Doc) -> list[tuple[int, str]]:
+        """Every match as (position, matched text), in text order."""
+        found: list[tuple[int, str]] = []
+        tokens = doc.tokens
+        for position, token in enumerate(tokens):
+            for phrase in self.phrases.get(token, ()):
+                if tokens[position : position + len(phrase)] == phrase:
+                    found.append((position, " ".join(phrase)))
+                    break
+        if self.regex is not None:
+            for match in self.regex.finditer(doc.text):
+                found.append((len(doc.text[: match.start()].split()), match.group(0)))
+        return sorted(found)
+
+    def find(self, doc: Doc) -> str | None:
+        """The first match in ``doc``, or None."""
+        tokens = doc.tokens
+        for position, token in enumerate(tokens):
+            for phrase in self.phrases.get(token, ()):
+                if tokens[position : position + len(phrase)] == phrase:
+                    return " ".join(phrase)
+        if self.regex is not None:
+            match = self.regex.search(doc.text)
+            if match:
+                return match.group(0)
+        return None
 
 
 @dataclass(frozen=True)
@@ -92,13 +127,13 @@ class RuleSet:
     source: str = "defaults"
     extra: Mapping[str, Any] = field(default_factory=dict)
 
-    def hits(self, text: str, app: str = "") -> list[RuleHit]:
-        """Category rules that fire on normalized ``text`` for ``app``."""
+    def hits(self, doc: Doc, app: str = "") -> list[RuleHit]:
+        """Category rules that fire on ``doc`` for ``app``."""
         found: list[RuleHit] = []
         for rule in self.rules:
             if rule.apps and app not in rule.apps:
                 continue
-            matched = rule.matcher.find(text)
+            matched = rule.matcher.find(doc)
             if matched is not None:
                 found.append(RuleHit(rule.name, rule.category, rule.weight, matched))
         return found
@@ -106,7 +141,7 @@ class RuleSet:
     def logits(self, text: str, app: str = "") -> npt.NDArray[np.float64]:
         """Summed rule weights per category, for raw (not yet normalized) text."""
         scores = np.zeros(len(CATEGORIES))
-        for hit in self.hits(normalize(text), app):
+        for hit in self.hits(prepare(text), app):
             scores[CATEGORIES.index(hit.category)] += hit.weight
         return scores
 
@@ -154,7 +189,7 @@ def _rule(entry: Any, index: int, lines: Sequence[str], source: str) -> Rule:
     if not isinstance(weight, int | float) or isinstance(weight, bool) or not 0 < weight <= 10:
         raise RulesError(f"{where}: weight must be a number in (0, 10], not {weight!r}")
     matcher = _matcher(entry, name, lines, source)
-    if matcher.pattern is None:
+    if matcher.empty:
         raise RulesError(f"{where}: needs at least one phrase or regex")
     apps = entry.get("apps", [])
     if not isinstance(apps, list) or not all(isinstance(a, str) for a in apps):
@@ -169,7 +204,12 @@ def _matcher(spec: Mapping[str, Any], label: str, lines: Sequence[str], source: 
         if not isinstance(value, list) or not all(isinstance(v, str) and v for v in value):
             raise RulesError(f"{source}: {label} (line {_line_of(lines, label)}): {key} must be "
                              "a list of non-empty strings")
-    parts = [_phrase(p) for p in phrases]
+    index: dict[str, list[tuple[str, ...]]] = {}
+    for phrase in phrases:
+        words = tuple(WORD.findall(normalize(phrase)))
+        if words:
+            index.setdefault(words[0], []).append(words)
+    compiled: list[str] = []
     for pattern in regexes:
         try:
             re.compile(pattern)
@@ -179,16 +219,10 @@ def _matcher(spec: Mapping[str, Any], label: str, lines: Sequence[str], source: 
                 f"{_line_of(lines, pattern)}): {exc.msg}",
                 hint="Regexes use Python syntax on lower-case text without accents.",
             ) from None
-        parts.append(f"(?:{pattern})")
-    if not parts:
-        return Matcher(None)
-    return Matcher(re.compile("|".join(parts)))
-
-
-def _phrase(phrase: str) -> str:
-    words = normalize(phrase).split()
-    body = r"\s+".join(re.escape(word) for word in words)
-    return rf"(?<![\w]){body}(?![\w])"
+        compiled.append(f"(?:{pattern})")
+    ordered = {first: tuple(sorted(set(group), key=len, reverse=True))
+               for first, group in index.items()}
+    return Matcher(ordered, re.compile("|".join(compiled)) if compiled else None)
 
 
 def _line_of(lines: Sequence[str], needle: str) -> int | str:
@@ -198,19 +232,12 @@ def _line_of(lines: Sequence[str], needle: str) -> int | str:
     return "?"
 
 
-def matched_apps(rules: RuleSet, text: str) -> list[tuple[str, int]]:
-    """Apps whose phrases appear in normalized ``text``, with how many distinct phrases
-    matched; ties go to the app mentioned first."""
+def matched_apps(rules: RuleSet, doc: Doc) -> list[tuple[str, int]]:
+    """Apps whose phrases appear in ``doc``, with how many distinct phrases matched;
+    ties go to the app mentioned first."""
     scored: list[tuple[int, int, str]] = []
     for app, matcher in rules.apps.items():
-        if matcher.pattern is None:
-            continue
-        found = list(matcher.pattern.finditer(text))
+        found = matcher.scan(doc)
         if found:
-            scored.append((-len({m.group(0) for m in found}), found[0].start(), app))
+            scored.append((-len({text for _, text in found}), found[0][0], app))
     return [(app, -count) for count, _, app in sorted(scored)]
-
-
-def known_apps(rules: RuleSet) -> Iterable[str]:
-    """App names the rules file knows."""
-    return rules.apps.keys()

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from hypercare.triage.rules import RuleSet
+from hypercare.triage.rules import Doc, RuleSet
 
 BASE_BY_PRIORITY = {0: 4, 1: 3, 2: 3, 3: 2}
 SIGNAL_LABELS = {
@@ -32,14 +32,14 @@ class Severity:
         return f"S{self.level}"
 
 
-def assess_severity(rules: RuleSet, normalized_text: str, priority: int) -> Severity:
+def assess_severity(rules: RuleSet, doc: Doc, priority: int) -> Severity:
     """Severity from the priority plus the impact signals the rules file lists."""
     base = BASE_BY_PRIORITY.get(max(0, min(priority, 3)), 3)
     reasons = [f"Odoo priority {priority} -> S{base}"]
     level = base
     for key, label in SIGNAL_LABELS.items():
         matcher = rules.severity.get(key)
-        found = matcher.find(normalized_text) if matcher else None
+        found = matcher.find(doc) if matcher else None
         if found is not None and level > 1:
             level -= 1
             reasons.append(f"{label}: '{found}' -> S{level}")

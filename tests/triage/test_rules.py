@@ -5,8 +5,7 @@ from __future__ import annotations
 import pytest
 
 from hypercare.triage.defaults import default_rules, default_rules_text
-from hypercare.triage.features import normalize
-from hypercare.triage.rules import RulesError, parse_rules
+from hypercare.triage.rules import RulesError, parse_rules, prepare
 
 GOOD = """
 [[rule]]
@@ -62,16 +61,16 @@ def test_duplicate_names_and_bad_toml() -> None:
 def test_phrases_ignore_case_accents_and_partial_words() -> None:
     rules = parse_rules(GOOD + '\n[[rule]]\nname = "qui"\ncategory = "policy_ambiguity"\n'
                         'phrases = ["qui décide"]\n')
-    assert [h.rule for h in rules.hits(normalize("HOW DO I print?"))] == ["asks-how"]
-    assert [h.rule for h in rules.hits(normalize("Qui DECIDE pour les remises ?"))] == ["qui"]
-    assert rules.hits(normalize("showdo idle")) == []  # whole words only
+    assert [h.rule for h in rules.hits(prepare("HOW DO I print?"))] == ["asks-how"]
+    assert [h.rule for h in rules.hits(prepare("Qui DECIDE pour les remises ?"))] == ["qui"]
+    assert rules.hits(prepare("showdo idle")) == []  # whole words only
 
 
 def test_app_scoped_rule_fires_only_for_its_app() -> None:
     rules = parse_rules('[[rule]]\nname = "lot"\ncategory = "training_gap"\n'
                         'phrases = ["lot"]\napps = ["Inventory"]\n')
-    assert rules.hits("lot required", "Inventory")
-    assert not rules.hits("lot required", "Sales")
+    assert rules.hits(prepare("lot required"), "Inventory")
+    assert not rules.hits(prepare("lot required"), "Sales")
 
 
 def test_default_rules_text_is_the_documented_template() -> None:
