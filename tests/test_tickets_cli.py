@@ -19,13 +19,18 @@ REQUIRED_FIELDS = {
     "team", "assignee", "partner_name", "partner_email", "tags", "ticket_type", "created_at",
     "updated_at", "closed_at", "first_response_at", "reopen_count", "odoo_sla_deadline",
     "odoo_sla_failed", "url",
+    "category", "category_guess", "category_confidence", "category_source",
+    "category_explanation", "severity", "app", "change_request", "confidential",
 }  # fmt: skip
 
 
 @pytest.fixture
-def synced(monkeypatch: pytest.MonkeyPatch, sqlite_url: str) -> Iterator[OdooSimulator]:
+def synced(monkeypatch: pytest.MonkeyPatch, sqlite_url: str,
+           tmp_path_factory: pytest.TempPathFactory) -> Iterator[OdooSimulator]:
     sim = make_sim(flavor="oca", version="18.0", tickets=50)
+    models = tmp_path_factory.getbasetemp() / "cli-models"
     for name, value in {
+        "HYPERCARE_TRIAGE__MODEL_DIR": str(models),
         "HYPERCARE_DATABASE_URL": sqlite_url, "HYPERCARE_ODOO__URL": sim.url,
         "HYPERCARE_ODOO__DB": "hypercare", "HYPERCARE_ODOO__LOGIN": "admin",
         "HYPERCARE_ODOO__PASSWORD": "admin", "HYPERCARE_TIMEZONE": "America/Chicago",
@@ -62,6 +67,12 @@ def test_tickets_list_json_has_every_field(synced: OdooSimulator,
         assert ticket["created_at"].endswith(("-06:00", "-05:00"))  # America/Chicago
         assert ticket["ref"].startswith("HT")  # OCA numbers
         assert ticket["url"].startswith(synced.url)
+        # the sync classified every ticket
+        assert ticket["category"] in {"defect", "training_gap", "policy_ambiguity",
+                                      "unclassified"}
+        assert ticket["category_source"] in {"rule", "model"}
+        assert 0 < ticket["category_confidence"] <= 1
+        assert ticket["severity"] in {"S1", "S2", "S3", "S4"}
     created_order = [t["created_at"] for t in tickets]
     assert created_order == sorted(created_order, reverse=True)
 

@@ -95,8 +95,17 @@ def _detail(ctx: CliContext, detail: TicketDetail) -> None:
     console.print(f"[bold]{escape(t.ref)}[/] {escape(t.title)}")
     console.print(f"{t.company} / {t.team} - stage {t.stage} ({state}) - "
                   f"priority {t.priority_label} - assignee {t.assignee or '(none)'}")
+    kind = t.ticket_type or t.odoo_category or "-"
     console.print(f"reporter {t.partner_name} <{t.partner_email}> - tags "
-                  f"{', '.join(t.tags) or '(none)'} - type {t.ticket_type or t.odoo_category or '-'}")
+                  f"{', '.join(t.tags) or '(none)'} - type {kind}")
+    if t.category:
+        flags = "".join(f" [{f}]" for f, on in (("change request", t.change_request),
+                                                  ("confidential", t.confidential)) if on)
+        console.print(f"[bold]{t.category}[/] ({t.category_source}, "
+                      f"{(t.category_confidence or 0):.0%}) - {t.severity} - app "
+                      f"{t.app or '-'}{flags}")
+        for reason in (*t.category_explanation, *t.severity_reasons):
+            console.print(f"  [dim]{escape(reason)}[/]")
     sla = "FAILED" if t.odoo_sla_failed else "ok"
     console.print(f"created {local(t.created_at, zone)} - first response "
                   f"{local(t.first_response_at, zone) or '(none yet)'} - closed "

@@ -40,7 +40,33 @@ _HOMES = {
     "Severity": "hypercare.triage.severity",
 }
 
-__all__ = sorted(_HOMES)
+__all__ = [
+    "ClassScore",
+    "Classification",
+    "ConfigReport",
+    "CursorView",
+    "DecisionView",
+    "Evaluation",
+    "EventView",
+    "ProbeLine",
+    "Progress",
+    "RetrainReport",
+    "RunView",
+    "ServiceContext",
+    "Services",
+    "Severity",
+    "SyncReport",
+    "SyncService",
+    "SyncStatus",
+    "SystemService",
+    "TicketDetail",
+    "TicketNotFoundError",
+    "TicketService",
+    "TicketText",
+    "TicketView",
+    "TriageService",
+    "UpgradeResult",
+]
 
 
 def __getattr__(name: str) -> Any:
@@ -53,23 +79,28 @@ def __getattr__(name: str) -> Any:
 
 
 if TYPE_CHECKING:
-    from hypercare.services.context import ServiceContext, Services
-    from hypercare.services.sync import CursorView, RunView, SyncService, SyncStatus
-    from hypercare.services.system import (
-        ConfigReport,
-        ProbeLine,
-        SystemService,
-        UpgradeResult,
-    )
-    from hypercare.services.tickets import (
-        EventView,
-        TicketDetail,
-        TicketNotFoundError,
-        TicketService,
-        TicketView,
-    )
-    from hypercare.services.triage import DecisionView, RetrainReport, TriageService
-    from hypercare.sync.runner import Progress, SyncReport
-    from hypercare.triage.classifier import Classification, TicketText
-    from hypercare.triage.evaluation import ClassScore, Evaluation
-    from hypercare.triage.severity import Severity
+    from hypercare.services.context import ServiceContext as ServiceContext
+    from hypercare.services.context import Services as Services
+    from hypercare.services.sync import CursorView as CursorView
+    from hypercare.services.sync import RunView as RunView
+    from hypercare.services.sync import SyncService as SyncService
+    from hypercare.services.sync import SyncStatus as SyncStatus
+    from hypercare.services.system import ConfigReport as ConfigReport
+    from hypercare.services.system import ProbeLine as ProbeLine
+    from hypercare.services.system import SystemService as SystemService
+    from hypercare.services.system import UpgradeResult as UpgradeResult
+    from hypercare.services.tickets import EventView as EventView
+    from hypercare.services.tickets import TicketDetail as TicketDetail
+    from hypercare.services.tickets import TicketNotFoundError as TicketNotFoundError
+    from hypercare.services.tickets import TicketService as TicketService
+    from hypercare.services.tickets import TicketView as TicketView
+    from hypercare.services.triage import DecisionView as DecisionView
+    from hypercare.services.triage import RetrainReport as RetrainReport
+    from hypercare.services.triage import TriageService as TriageService
+    from hypercare.sync.runner import Progress as Progress
+    from hypercare.sync.runner import SyncReport as SyncReport
+    from hypercare.triage.classifier import Classification as Classification
+    from hypercare.triage.classifier import TicketText as TicketText
+    from hypercare.triage.evaluation import ClassScore as ClassScore
+    from hypercare.triage.evaluation import Evaluation as Evaluation
+    from hypercare.triage.severity import Severity as Severity

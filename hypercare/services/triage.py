@@ -148,8 +148,9 @@ class TriageService:
             current = self._classifier
             if current is None or current.model.data_hash != wanted or current.rules is not rules:
                 model = self._model(examples, rules, wanted)
-                self._classifier = Classifier(rules, model, self._context.settings.triage.threshold)
-            return self._classifier
+                current = Classifier(rules, model, self._context.settings.triage.threshold)
+                self._classifier = current
+            return current
 
     def retrain(self) -> RetrainReport:
         """Take every decision so far into the training data, refit (if the data changed),
@@ -201,7 +202,8 @@ class TriageService:
             text = path.expanduser().read_text(encoding="utf-8")
         except OSError as exc:
             raise HypercareError(f"cannot read the rules file {path}: {exc.strerror}",
-                                 hint="Fix triage.rules_file or remove it for the defaults.")
+                                 hint="Fix triage.rules_file or remove it for the defaults.",
+                                 ) from None
         current = self._classifier
         if current is not None and current.rules.source == f"{path}:{hash(text)}":
             return current.rules

@@ -11,7 +11,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import func, or_, select, update
+from sqlalchemy import bindparam, func, or_, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.sql.elements import ColumnElement
 from sqlmodel import Session, SQLModel
@@ -26,10 +26,6 @@ REFERENCE_TABLES: dict[str, type[SQLModel]] = {
     "user": OdooUser,
     "tag": Tag,
 }
-
-#: SQLite allows 32766 bound parameters per statement; stay well below.
-_CHUNK_PARAMETERS = 30_000
-
 
 def upsert_rows(
     table: type[SQLModel],
@@ -46,14 +42,15 @@ def upsert_rows(
     insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
     columns = list(rows[0].keys())
     keep = set(key) | set(skip_update) | {"id"}
-    per_chunk = max(1, _CHUNK_PARAMETERS // max(1, len(columns)))
     sa_table = table.__table__  # type: ignore[attr-defined]
-    for start in range(0, len(rows), per_chunk):
-        chunk = rows[start : start + per_chunk]
-        statement = insert(sa_table).values(list(chunk))
-        updates = {name: statement.excluded[name] for name in columns if name not in keep}
-        statement = statement.on_conflict_do_update(index_elements=list(key), set_=updates)
-        session.execute(statement)
+    # One fixed statement executed with many parameter sets: compiled once, batched by
+    # SQLAlchemy ("insertmanyvalues"), and one prepared statement for the driver.
+    statement = insert(sa_table)
+    statement = statement.on_conflict_do_update(
+        index_elements=list(key),
+        set_={name: statement.excluded[name] for name in columns if name not in keep},
+    )
+    session.connection().execute(statement, [dict(row) for row in rows])
     return len(rows)
 
 
@@ -115,16 +112,46 @@ def events_for(odoo_ids: Iterable[int], *, session: Session) -> dict[int, list[T
     return log
 
 
-def set_derived(
-    odoo_id: int, *, first_response_at: datetime | None, reopen_count: int, session: Session
-) -> None:
-    """Store what the event log says about a ticket and clear its ``needs_derive`` flag."""
-    session.execute(
-        update(Ticket)
-        .where(Ticket.odoo_id == odoo_id)  # type: ignore[arg-type]
-        .values(first_response_at=first_response_at, reopen_count=reopen_count,
+def set_derived(rows: Sequence[Mapping[str, Any]], *, session: Session) -> None:
+    """Store what the event logs say (``odoo_id``, ``first_response_at``, ``reopen_count``)
+    and clear the tickets' ``needs_derive`` flags: one batched UPDATE."""
+    if not rows:
+        return
+    table = Ticket.__table__  # type: ignore[attr-defined]
+    statement = (
+        update(table)
+        .where(table.c.odoo_id == bindparam("key"))
+        .values(first_response_at=bindparam("first"), reopen_count=bindparam("reopens"),
                 needs_derive=False)
     )
+    session.connection().execute(statement, [
+        {"key": row["odoo_id"], "first": row["first_response_at"],
+         "reopens": row["reopen_count"]} for row in rows
+    ])
+
+
+def event_summaries(
+    odoo_ids: Iterable[int], *, session: Session
+) -> dict[int, list[tuple[str, datetime | None]]]:
+    """Each ticket's (kind, time) events, oldest first: what deriving needs, no ORM objects."""
+    wanted = list(odoo_ids)
+    found: dict[int, list[tuple[str, datetime | None]]] = {odoo_id: [] for odoo_id in wanted}
+    table = TicketEvent.__table__  # type: ignore[attr-defined]
+    for start in range(0, len(wanted), 5000):
+        chunk = wanted[start : start + 5000]
+        statement = (select(table.c.ticket_odoo_id, table.c.kind, table.c.at)
+                     .where(table.c.ticket_odoo_id.in_(chunk))
+                     .order_by(table.c.ticket_odoo_id, table.c.at, table.c.id))
+        for odoo_id, kind, at in session.connection().execute(statement):
+            found[odoo_id].append((kind, _aware(at)))
+    return found
+
+
+def _aware(value: Any) -> datetime | None:
+    """Core selects bypass the ORM type's result processing on some drivers: normalize."""
+    from hypercare.store.types import UTCDateTime
+
+    return UTCDateTime().process_result_value(value, None)  # type: ignore[arg-type]
 
 
 def flag_for_derive(odoo_ids: Iterable[int], *, session: Session) -> None:

@@ -323,15 +323,14 @@ class SyncEngine:
         for start in range(0, len(pending), 2000):
             chunk = pending[start : start + 2000]
             with self.store.session() as session:
-                logs = ticket_queries.events_for(chunk, session=session)
+                logs = ticket_queries.event_summaries(chunk, session=session)
+                rows = []
                 for odoo_id in chunk:
-                    derived = derive((e.kind, e.at) for e in logs.get(odoo_id, []))
-                    ticket_queries.set_derived(
-                        odoo_id,
-                        first_response_at=derived.first_response_at,
-                        reopen_count=derived.reopen_count,
-                        session=session,
-                    )
+                    derived = derive(logs.get(odoo_id, []))
+                    rows.append({"odoo_id": odoo_id,
+                                 "first_response_at": derived.first_response_at,
+                                 "reopen_count": derived.reopen_count})
+                ticket_queries.set_derived(rows, session=session)
             if self.classify is not None:
                 self.classify(chunk)
         tally.derive += time.perf_counter() - started

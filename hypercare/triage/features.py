@@ -9,6 +9,7 @@ Features of a word are cached: tickets repeat the same words, so featurizing is 
 
 from __future__ import annotations
 
+import itertools
 import re
 import unicodedata
 import zlib
@@ -83,7 +84,7 @@ def featurize_tokens(tokens: Sequence[str]) -> Features:
         weights.append(_WORD_WEIGHT)
         weights.extend([_CHAR_WEIGHT] * (len(hashed) - 1))
         slices.append((start, len(indices)))
-    for first, second in zip(tokens, tokens[1:], strict=False):
+    for first, second in itertools.pairwise(tokens):
         indices.append(_hash(f"p:{first} {second}"))
         weights.append(_PAIR_WEIGHT)
     if not indices:

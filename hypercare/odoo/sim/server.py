@@ -89,6 +89,7 @@ class SimHTTPServer(ThreadingHTTPServer):
 
 class Handler(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
+    disable_nagle_algorithm = True  # headers and body go out without a delayed-ACK stall
     server: SimHTTPServer
 
     def log_message(self, format: str, *args: Any) -> None:
