@@ -35,6 +35,7 @@ from rich import box
 from rich.console import Console
 from rich.table import Table
 
+from hypercare.commands.triage_cmd import confusion_table
 from hypercare.config import TriageSettings
 from hypercare.triage.classifier import Classifier, TicketText
 from hypercare.triage.defaults import default_rules, seed_examples
@@ -182,14 +183,7 @@ def main() -> int:
         quality.add_row(f"  {s.category} P / R / F1",
                         f"{s.precision:.3f} / {s.recall:.3f} / {s.f1:.3f}", f"n={s.support}", "-")
     console.print(quality)
-    confusion = Table(box=box.SIMPLE_HEAD, title="confusion (rows true, columns guess)",
-                      title_justify="left")
-    confusion.add_column("")
-    for category in CATEGORIES:
-        confusion.add_column(category, justify="right")
-    for category, line in zip(CATEGORIES, result.confusion, strict=True):
-        confusion.add_row(category, *(str(v) for v in line))
-    console.print(confusion)
+    console.print(confusion_table(result))
 
     curve = Table(box=box.SIMPLE_HEAD, title="learning curve (half fitted as local decisions, "
                   "scored on the other half, both ways)", title_justify="left")

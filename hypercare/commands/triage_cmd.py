@@ -8,6 +8,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
+    from rich.table import Table
+
     from hypercare.cli import CliContext
     from hypercare.services import Evaluation
 
@@ -60,6 +62,14 @@ def print_evaluation(result: Evaluation) -> None:
         per_class.add_row(score.category, f"{score.precision:.3f}", f"{score.recall:.3f}",
                           f"{score.f1:.3f}", str(score.support))
     console.print(per_class)
+    console.print(confusion_table(result))
+
+
+def confusion_table(result: Evaluation) -> Table:
+    """The confusion matrix as a rich table (rows: true category, columns: guess)."""
+    from rich import box
+    from rich.table import Table
+
     names = [s.category for s in result.per_class]
     confusion = Table(box=box.SIMPLE_HEAD, title="confusion (rows: true, columns: guess)",
                       title_justify="left")
@@ -68,7 +78,7 @@ def print_evaluation(result: Evaluation) -> None:
         confusion.add_column(name, justify="right")
     for name, row in zip(names, result.confusion, strict=True):
         confusion.add_row(name, *(str(v) for v in row))
-    console.print(confusion)
+    return confusion
 
 
 def run_decide(ctx: CliContext) -> int:

@@ -149,19 +149,7 @@ class SyncEngine:
             tally.phase("reconcile", time.perf_counter() - reconcile_started)
         if not self.chatter.tracking_readable:
             tally.notes.append(TRACKING_NOTE)
-        with self.store.session() as session:
-            sync_state.finish_run(
-                run_id,
-                finished_at=self.clock(),
-                status="ok",
-                pages=tally.pages,
-                rows=tally.rows,
-                rpc_calls=dict(self.client.stats.by_model),
-                pull_seconds=tally.pull,
-                derive_seconds=tally.derive,
-                notes="\n".join(tally.notes),
-                session=session,
-            )
+        self._finish(run_id, tally, "ok")
         return SyncReport(
             run_id=run_id,
             status="ok",
@@ -345,23 +333,26 @@ class SyncEngine:
             ticket_queries.mark_archived(archived, session=session)
         return gone, sorted(archived)
 
+    def _finish(self, run_id: int, tally: _Tally, status: str, error: str = "") -> None:
+        with self.store.session() as session:
+            sync_state.finish_run(
+                run_id,
+                finished_at=self.clock(),
+                status=status,
+                pages=tally.pages,
+                rows=tally.rows,
+                rpc_calls=dict(self.client.stats.by_model),
+                pull_seconds=tally.pull,
+                derive_seconds=tally.derive,
+                error=error,
+                notes="\n".join(tally.notes),
+                session=session,
+            )
+
     def _record_failure(self, run_id: int, tally: _Tally, exc: BaseException) -> None:
         message = exc.message if isinstance(exc, HypercareError) else f"{type(exc).__name__}: {exc}"
         try:
-            with self.store.session() as session:
-                sync_state.finish_run(
-                    run_id,
-                    finished_at=self.clock(),
-                    status="failed",
-                    pages=tally.pages,
-                    rows=tally.rows,
-                    rpc_calls=dict(self.client.stats.by_model),
-                    pull_seconds=tally.pull,
-                    derive_seconds=tally.derive,
-                    error=message,
-                    notes="\n".join(tally.notes),
-                    session=session,
-                )
+            self._finish(run_id, tally, "failed", message)
         except Exception:  # the store itself failed: the original error matters more
             return
 
