@@ -23,6 +23,7 @@ import tomllib
 import zoneinfo
 from collections.abc import Mapping
 from contextvars import ContextVar
+from datetime import date
 from pathlib import Path
 from typing import Any, Literal
 
@@ -195,6 +196,115 @@ class TriageSettings(_Section):
     """How much a lead's decision counts in training, relative to one seed example."""
 
 
+class CalendarSettings(_Section):
+    """A business calendar: when SLA clocks run."""
+
+    timezone: str | None = None
+    """IANA timezone; unset: the command center's timezone."""
+
+    days: str = "mon-fri"
+    """Working days: "mon-fri", "mon,tue,thu", "sun-thu"."""
+
+    hours: list[str] = Field(default_factory=lambda: ["09:00-17:00"])
+    """Shifts, split allowed ("08:00-12:00", "13:00-17:00"); "22:00-06:00" runs past midnight."""
+
+    holidays: list[date] = Field(default_factory=list)
+    """Public holidays (local dates, YYYY-MM-DD): no shift starts on them."""
+
+    always_open: bool = False
+    """24x7."""
+
+
+class SlaPolicy(_Section):
+    """Targets (in business hours) for one severity, optionally narrowed."""
+
+    severity: int = Field(ge=1, le=4)
+    first_response_hours: float | None = Field(default=None, gt=0)
+    workaround_hours: float | None = Field(default=None, gt=0)
+    resolution_hours: float | None = Field(default=None, gt=0)
+    category: str | None = None
+    """Only tickets of this classification (defect, training_gap, policy_ambiguity)."""
+    company: str | None = None
+    team: str | None = None
+    ticket_type: str | None = None
+    app: str | None = None
+
+
+def _default_policies() -> list[SlaPolicy]:
+    return [
+        SlaPolicy(severity=1, first_response_hours=0.5, workaround_hours=2, resolution_hours=8),
+        SlaPolicy(severity=2, first_response_hours=2, workaround_hours=8, resolution_hours=24),
+        SlaPolicy(severity=3, first_response_hours=8, resolution_hours=40),
+        SlaPolicy(severity=4, first_response_hours=16, resolution_hours=80),
+    ]
+
+
+class SlaSettings(_Section):
+    """Service-level targets and the calendars they run on."""
+
+    policies: list[SlaPolicy] = Field(default_factory=_default_policies)
+    """The most specific matching policy wins (narrowing fields count), then the first listed."""
+
+    at_risk_share: float = Field(default=0.75, gt=0, lt=1)
+    """A clock is at risk once this share of its target is used."""
+
+    pause_stages: list[str] = Field(
+        default_factory=lambda: ["Waiting on Customer", "Waiting on Decision", "Waiting"])
+    """Stages that stop the clock (names, case-insensitive)."""
+
+    calendars: dict[str, CalendarSettings] = Field(
+        default_factory=lambda: {"default": CalendarSettings()})
+    """Named calendars; "default" is used unless a company or team names another."""
+
+    company_calendars: dict[str, str] = Field(default_factory=dict)
+    """Company name -> calendar name."""
+
+    team_calendars: dict[str, str] = Field(default_factory=dict)
+    """Team name -> calendar name (wins over the company's)."""
+
+    confirmed_s1_24x7: bool = True
+    """A confirmed S1 (a human set or confirmed it) runs on the clock 24x7."""
+
+    alerts_from: Literal["hypercare", "odoo"] = "hypercare"
+    """Whose deadline drives alerts: hypercare's clocks or Odoo's own sla_deadline."""
+
+
+class EscalationLevel(_Section):
+    """One rung of the escalation matrix."""
+
+    level: int = Field(ge=1, le=4)
+    name: str
+    contacts: list[str] = Field(default_factory=list)
+    """Slack user ids (U...) or user-group ids (S...)."""
+    timezone: str | None = None
+    """Contacts' timezone for quiet hours; unset: the command center's."""
+
+
+def _default_levels() -> list[EscalationLevel]:
+    return [
+        EscalationLevel(level=1, name="super-user"),
+        EscalationLevel(level=2, name="functional lead"),
+        EscalationLevel(level=3, name="technical / partner"),
+        EscalationLevel(level=4, name="steering sponsor"),
+    ]
+
+
+class EscalationSettings(_Section):
+    """Who is escalated to, when, and how alerts stay worth reading."""
+
+    levels: list[EscalationLevel] = Field(default_factory=_default_levels)
+    ack_minutes: int = Field(default=30, ge=1)
+    """No acknowledgement within this many minutes: the next level is escalated to."""
+    approval_from_level: int = Field(default=3, ge=1, le=5)
+    """Escalations to this level and above wait for a lead's approval (5: never)."""
+    batch_minutes: int = Field(default=30, ge=1)
+    """At-risk warnings are batched: one message per recipient per window."""
+    quiet_hours: str | None = "20:00-07:00"
+    """Recipients' local quiet hours (deferred, except confirmed S1); unset: none."""
+    max_per_hour: int = Field(default=10, ge=1)
+    """Messages per recipient per hour; beyond, alerts are suppressed (and listed)."""
+
+
 class Settings(BaseSettings):
     """All of hypercare's settings. See ``hypercare.example.toml`` for a commented file."""
 
@@ -222,6 +332,8 @@ class Settings(BaseSettings):
     slack: SlackSettings = SlackSettings()
     sync: SyncSettings = SyncSettings()
     triage: TriageSettings = TriageSettings()
+    sla: SlaSettings = SlaSettings()
+    escalation: EscalationSettings = EscalationSettings()
 
     @field_validator("timezone")
     @classmethod

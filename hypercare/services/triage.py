@@ -9,7 +9,7 @@ from __future__ import annotations
 import threading
 import time
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -196,8 +196,7 @@ class TriageService:
             if self._classifier is not None and self._classifier.rules.source == "defaults":
                 return self._classifier.rules
             rules = default_rules()
-            return RuleSet(rules.rules, rules.change_request, rules.confidential, rules.severity,
-                           rules.apps, source="defaults")
+            return replace(rules, source="defaults")
         try:
             text = path.expanduser().read_text(encoding="utf-8")
         except OSError as exc:
@@ -208,8 +207,7 @@ class TriageService:
         if current is not None and current.rules.source == f"{path}:{hash(text)}":
             return current.rules
         parsed = parse_rules(text, str(path))
-        return RuleSet(parsed.rules, parsed.change_request, parsed.confidential,
-                       parsed.severity, parsed.apps, source=f"{path}:{hash(text)}")
+        return replace(parsed, source=f"{path}:{hash(text)}")
 
     def _examples(self) -> list[Example]:
         examples = seed_examples()

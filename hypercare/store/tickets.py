@@ -50,8 +50,46 @@ def upsert_rows(
         index_elements=list(key),
         set_={name: statement.excluded[name] for name in columns if name not in keep},
     )
-    session.connection().execute(statement, [dict(row) for row in rows])
+    _execute_many(session, statement, sa_table, columns, rows)
     return len(rows)
+
+
+def _execute_many(session: Session, statement: Any, table: Any, columns: Sequence[str],
+                  rows: Sequence[Mapping[str, Any]]) -> None:
+    """Run one compiled statement over many rows through the driver's ``executemany``.
+
+    Same SQL and the same bind processing (each column type's public ``bind_processor``:
+    UTC datetimes, JSON) as ``connection.execute(statement, rows)``, without SQLAlchemy's
+    per-row parameter machinery, which cost more than the database itself on big pages.
+    """
+    connection = session.connection()
+    dialect = connection.dialect
+    compiled = statement.compile(dialect=dialect, column_keys=list(columns))
+    names = list(compiled.positiontup) if compiled.positional else list(compiled.binds)
+    defaults: dict[str, Any] = {}
+    for name in names:
+        if name in columns:
+            continue
+        default = table.c[name].default if name in table.c else None
+        if default is None or not default.is_scalar:  # let SQLAlchemy work it out
+            connection.execute(statement, [dict(row) for row in rows])
+            return
+        defaults[name] = default.arg
+    processors = [(name, table.c[name].type.dialect_impl(dialect).bind_processor(dialect))
+                  for name in names]
+    full = [{**defaults, **row} for row in rows] if defaults else rows
+    if compiled.positional:
+        parameters: list[Any] = [tuple(_processed(row, processors)) for row in full]
+    else:
+        parameters = [dict(zip(names, _processed(row, processors), strict=True))
+                      for row in full]
+    connection.exec_driver_sql(str(compiled), parameters)
+
+
+def _processed(row: Mapping[str, Any],
+               processors: Sequence[tuple[str, Any]]) -> list[Any]:
+    return [processor(row[name]) if processor is not None else row[name]
+            for name, processor in processors]
 
 
 def upsert_reference(kind: str, rows: Sequence[Mapping[str, Any]], *, session: Session) -> int:

@@ -125,7 +125,9 @@ class RuleSet:
     severity: Mapping[str, Matcher]
     apps: Mapping[str, Matcher]
     source: str = "defaults"
-    extra: Mapping[str, Any] = field(default_factory=dict)
+    app_index: Mapping[str, tuple[tuple[tuple[str, ...], str], ...]] = field(
+        default_factory=dict)
+    """First word -> (phrase, app) over every app: app inference in one pass."""
 
     def hits(self, doc: Doc, app: str = "") -> list[RuleHit]:
         """Category rules that fire on ``doc`` for ``app``."""
@@ -161,15 +163,27 @@ def parse_rules(text: str, source: str = "rules file") -> RuleSet:
                          f"(line {_line_of(lines, duplicates[0])})")
     severity = data.get("severity", {})
     apps = data.get("apps", {})
+    apps_parsed = {name: _matcher(spec, f"apps.{name}", lines, source)
+                   for name, spec in apps.items()}
     return RuleSet(
         rules=rules,
         change_request=_matcher(data.get("change_request", {}), "change_request", lines, source),
         confidential=_matcher(data.get("confidential", {}), "confidential", lines, source),
         severity={key: _matcher({"phrases": value}, f"severity.{key}", lines, source)
                   for key, value in severity.items() if isinstance(value, list)},
-        apps={name: _matcher(spec, f"apps.{name}", lines, source) for name, spec in apps.items()},
+        apps=apps_parsed,
         source=source,
+        app_index=_combined(apps_parsed),
     )
+
+
+def _combined(apps: Mapping[str, Matcher]) -> dict[str, tuple[tuple[tuple[str, ...], str], ...]]:
+    index: dict[str, list[tuple[tuple[str, ...], str]]] = {}
+    for app, matcher in apps.items():
+        for first, phrases in matcher.phrases.items():
+            index.setdefault(first, []).extend((phrase, app) for phrase in phrases)
+    return {first: tuple(sorted(entries, key=lambda e: len(e[0]), reverse=True))
+            for first, entries in index.items()}
 
 
 def _rule(entry: Any, index: int, lines: Sequence[str], source: str) -> Rule:
@@ -235,9 +249,19 @@ def _line_of(lines: Sequence[str], needle: str) -> int | str:
 def matched_apps(rules: RuleSet, doc: Doc) -> list[tuple[str, int]]:
     """Apps whose phrases appear in ``doc``, with how many distinct phrases matched;
     ties go to the app mentioned first."""
-    scored: list[tuple[int, int, str]] = []
-    for app, matcher in rules.apps.items():
-        found = matcher.scan(doc)
-        if found:
-            scored.append((-len({text for _, text in found}), found[0][0], app))
-    return [(app, -count) for count, _, app in sorted(scored)]
+    found: dict[str, tuple[set[str], int]] = {}
+    tokens = doc.tokens
+    for position, token in enumerate(tokens):
+        for phrase, app in rules.app_index.get(token, ()):
+            if tokens[position : position + len(phrase)] == phrase:
+                phrases, first = found.get(app, (set(), position))
+                phrases.add(" ".join(phrase))
+                found[app] = (phrases, first)
+    for app, matcher in rules.apps.items():  # regex entries, rare
+        if matcher.regex is not None:
+            for position, text in matcher.scan(Doc(doc.text, ())):
+                phrases, first = found.get(app, (set(), position))
+                phrases.add(text)
+                found[app] = (phrases, min(first, position))
+    ranked = sorted(found.items(), key=lambda item: (-len(item[1][0]), item[1][1], item[0]))
+    return [(app, len(phrases)) for app, (phrases, _) in ranked]
