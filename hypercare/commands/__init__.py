@@ -12,6 +12,7 @@ from hypercare.commands import (
     config_cmd,
     db_cmd,
     demo_cmd,
+    jobs_cmd,
     planned,
     sim_cmd,
     sync_cmd,
@@ -29,5 +30,6 @@ def register_all(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]
     classify_cmd.register(subparsers)
     triage_cmd.register(subparsers)
     demo_cmd.register(subparsers)
+    jobs_cmd.register(subparsers)
     sim_cmd.register(subparsers)
     planned.register(subparsers)

@@ -16,7 +16,6 @@ PLANNED: dict[str, str] = {
     "tui": "open the command-center dashboard",
     "bot": "run the Slack bot",
     "serve": "run the scheduler (and the bot) as one long-running process",
-    "jobs": "list and run the scheduled jobs",
 }
 
 

@@ -32,6 +32,18 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     decide.set_defaults(handler=run_decide)
     retrain = actions.add_parser("retrain", help="refit on seeds + decisions, reclassify")
     retrain.set_defaults(handler=run_retrain)
+    sweep = actions.add_parser("sweep", help="evaluate SLA clocks and escalations once")
+    sweep.add_argument("--now", metavar="ISO", help="evaluate as of this moment "
+                       "(ISO 8601 with offset; default: now)")
+    sweep.set_defaults(handler=run_sweep)
+    ack = actions.add_parser("ack", help="acknowledge an escalation")
+    ack.add_argument("escalation_id", type=int, metavar="ID")
+    ack.add_argument("--by", default=None, help="who (default: your login name)")
+    ack.set_defaults(handler=run_ack)
+    approve = actions.add_parser("approve", help="approve an L3/L4 escalation")
+    approve.add_argument("escalation_id", type=int, metavar="ID")
+    approve.add_argument("--by", default=None, help="who (default: your login name)")
+    approve.set_defaults(handler=run_approve)
 
 
 def run_evaluate(ctx: CliContext) -> int:
@@ -99,4 +111,41 @@ def run_retrain(ctx: CliContext) -> int:
     print(f"{report.seed_examples} seed examples + {report.decisions} decisions -> model "
           f"{report.data_hash} ({action}, {report.seconds:.1f} s); reclassified "
           f"{report.reclassified} tickets, {report.changed} changed category")
+    return 0
+
+
+def run_sweep(ctx: CliContext) -> int:
+    from datetime import datetime
+
+    from hypercare.errors import UsageError
+
+    now = None
+    if ctx.args.now:
+        try:
+            now = datetime.fromisoformat(ctx.args.now)
+        except ValueError:
+            raise UsageError(f"--now {ctx.args.now!r} is not an ISO 8601 time",
+                             hint="Example: --now 2026-11-23T09:30:00+01:00") from None
+    report = ctx.services().sla.sweep(now=now)
+    states = ", ".join(f"{k} {v}" for k, v in sorted(report.states.items())) or "none"
+    print(f"swept {report.tickets} tickets at {report.now.isoformat()}: resolution clocks "
+          f"{states}")
+    new = ", ".join(f"{k} {v}" for k, v in sorted(report.new_escalations.items())) or "none"
+    print(f"new escalations: {new}; waiting for approval: {report.pending_approval}")
+    queued = ", ".join(f"{k} {v}" for k, v in sorted(report.messages.items())) or "none"
+    print(f"messages queued: {queued}")
+    return 0
+
+
+def run_ack(ctx: CliContext) -> int:
+    by = ctx.args.by or getpass.getuser()
+    ctx.services().sla.acknowledge(escalation_id=ctx.args.escalation_id, by=by)
+    print(f"escalation #{ctx.args.escalation_id} acknowledged by {by}")
+    return 0
+
+
+def run_approve(ctx: CliContext) -> int:
+    by = ctx.args.by or getpass.getuser()
+    ctx.services().sla.approve(escalation_id=ctx.args.escalation_id, by=by)
+    print(f"escalation #{ctx.args.escalation_id} approved by {by}; its contacts are notified")
     return 0

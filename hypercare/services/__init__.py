@@ -31,6 +31,9 @@ _HOMES = {
     "DecisionView": "hypercare.services.triage",
     "RetrainReport": "hypercare.services.triage",
     "TriageService": "hypercare.services.triage",
+    "SlaService": "hypercare.services.sla",
+    "SweepReport": "hypercare.services.sla",
+    "OutboxView": "hypercare.services.notifications",
     "Progress": "hypercare.sync.runner",
     "SyncReport": "hypercare.sync.runner",
     "Classification": "hypercare.triage.classifier",
@@ -48,6 +51,7 @@ __all__ = [
     "DecisionView",
     "Evaluation",
     "EventView",
+    "OutboxView",
     "ProbeLine",
     "Progress",
     "RetrainReport",
@@ -55,6 +59,8 @@ __all__ = [
     "ServiceContext",
     "Services",
     "Severity",
+    "SlaService",
+    "SweepReport",
     "SyncReport",
     "SyncService",
     "SyncStatus",
@@ -81,6 +87,9 @@ def __getattr__(name: str) -> Any:
 if TYPE_CHECKING:
     from hypercare.services.context import ServiceContext as ServiceContext
     from hypercare.services.context import Services as Services
+    from hypercare.services.notifications import OutboxView as OutboxView
+    from hypercare.services.sla import SlaService as SlaService
+    from hypercare.services.sla import SweepReport as SweepReport
     from hypercare.services.sync import CursorView as CursorView
     from hypercare.services.sync import RunView as RunView
     from hypercare.services.sync import SyncService as SyncService

@@ -15,6 +15,7 @@ from hypercare.store.schema import ensure_schema
 
 if TYPE_CHECKING:
     from hypercare.odoo import OdooClient
+    from hypercare.services.sla import SlaService
     from hypercare.services.sync import SyncService
     from hypercare.services.system import SystemService
     from hypercare.services.tickets import TicketService
@@ -97,6 +98,12 @@ class Services:
         from hypercare.services.sync import SyncService
 
         return SyncService(self.context, self.triage)
+
+    @cached_property
+    def sla(self) -> SlaService:
+        from hypercare.services.sla import SlaService
+
+        return SlaService(self.context)
 
     @cached_property
     def tickets(self) -> TicketService:

@@ -66,6 +66,14 @@ class TicketView:
     app: str = ""
     change_request: bool = False
     confidential: bool = False
+    sla_state: str = ""
+    """The resolution clock at the last sweep: on_track, at_risk, breached, met, paused."""
+    sla_due_at: datetime | None = None
+    sla_business_minutes_left: float | None = None
+    """Business minutes to the resolution target (negative: overdue)."""
+    sla_clocks: tuple[dict[str, Any], ...] = ()
+    escalation_level: int = 0
+    """0: not escalated; 1..4: the level of the matrix reached."""
 
 
 @dataclass(frozen=True)
@@ -110,8 +118,11 @@ class TicketService:
                 session=session, open_only=open_only, company=company,
                 include_archived=include_archived, limit=limit,
             )
-            verdicts = classifications_for([row.odoo_id for row in rows], session=session)
-            return [_view(row, now, verdicts.get(row.odoo_id)) for row in rows]
+            ids = [row.odoo_id for row in rows]
+            verdicts = classifications_for(ids, session=session)
+            extras = _sla_extras(ids, session)
+            return [_view(row, now, verdicts.get(row.odoo_id), extras.get(row.odoo_id, {}))
+                    for row in rows]
 
     def show_ticket(self, *, ref: str) -> TicketDetail:
         """One ticket by reference (``HT00042``, ``#42``, or its Odoo id) with its event log."""
@@ -122,10 +133,32 @@ class TicketService:
                 raise TicketNotFoundError(f"no synced ticket has the reference {ref!r}")
             log = queries.events_for([row.odoo_id], session=session)[row.odoo_id]
             verdict = classifications_for([row.odoo_id], session=session).get(row.odoo_id)
-            return TicketDetail(_view(row, now, verdict), tuple(_event_view(e) for e in log))
+            extras = _sla_extras([row.odoo_id], session).get(row.odoo_id, {})
+            return TicketDetail(_view(row, now, verdict, extras),
+                                tuple(_event_view(e) for e in log))
 
 
-def _view(row: Ticket, now: datetime, verdict: TicketClassification | None) -> TicketView:
+def _sla_extras(ids: list[int], session: Any) -> dict[int, dict[str, Any]]:
+    from hypercare.services.sla import escalation_level
+    from hypercare.store import alerts
+
+    clocks = alerts.clocks_for(ids, session=session)
+    escalations = alerts.escalations_for([f"ticket:{i}" for i in ids], session=session)
+    extras: dict[int, dict[str, Any]] = {}
+    for odoo_id in ids:
+        found: dict[str, Any] = {
+            "escalation_level": escalation_level(escalations[f"ticket:{odoo_id}"])}
+        clock = clocks.get(odoo_id)
+        if clock is not None:
+            found.update(sla_state=clock.state, sla_due_at=clock.due_at,
+                         sla_business_minutes_left=clock.business_minutes_left,
+                         sla_clocks=tuple(clock.clocks))
+        extras[odoo_id] = found
+    return extras
+
+
+def _view(row: Ticket, now: datetime, verdict: TicketClassification | None,
+          extras: dict[str, Any]) -> TicketView:
     classified: dict[str, Any] = {}
     if verdict is not None:
         classified = {
@@ -152,6 +185,7 @@ def _view(row: Ticket, now: datetime, verdict: TicketClassification | None) -> T
         ),
         url=row.url,
         **classified,
+        **extras,
     )
 
 

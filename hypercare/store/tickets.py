@@ -14,7 +14,7 @@ from typing import Any
 from sqlalchemy import bindparam, func, or_, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.sql.elements import ColumnElement
-from sqlmodel import Session, SQLModel
+from sqlmodel import Session, SQLModel, col
 
 from hypercare.store.tables import Company, OdooUser, Stage, Tag, Team, Ticket, TicketEvent
 
@@ -294,3 +294,32 @@ def count_tickets(*, session: Session) -> tuple[int, int]:
         .where(Ticket.deleted == False, Ticket.is_closed == False)  # type: ignore[arg-type]  # noqa: E712
     )
     return int(total or 0), int(open_ or 0)
+
+
+def stage_changes(odoo_ids: Iterable[int], *, session: Session
+                  ) -> dict[int, list[tuple[datetime, str]]]:
+    """Each ticket's (time, new stage) changes, oldest first (for SLA pauses)."""
+    wanted = list(odoo_ids)
+    found: dict[int, list[tuple[datetime, str]]] = {odoo_id: [] for odoo_id in wanted}
+    table = TicketEvent.__table__  # type: ignore[attr-defined]
+    for start in range(0, len(wanted), 5000):
+        chunk = wanted[start : start + 5000]
+        statement = (select(table.c.ticket_odoo_id, table.c.at, table.c.to_value)
+                     .where(table.c.ticket_odoo_id.in_(chunk),
+                            table.c.kind == "stage_changed")
+                     .order_by(table.c.ticket_odoo_id, table.c.at, table.c.id))
+        for odoo_id, at, stage in session.connection().execute(statement):
+            moment = _aware(at)
+            if moment is not None:
+                found[odoo_id].append((moment, stage))
+    return found
+
+
+def tickets_for_sla(*, closed_since: datetime, session: Session) -> list[Ticket]:
+    """Open tickets, and those closed since ``closed_since`` (their clocks settle once)."""
+    statement = select(Ticket).where(
+        Ticket.deleted == False,  # type: ignore[arg-type]  # noqa: E712
+        Ticket.active == True,  # type: ignore[arg-type]  # noqa: E712
+        or_(col(Ticket.is_closed).is_(False), col(Ticket.closed_at) >= closed_since),
+    )
+    return list(session.scalars(statement))

@@ -8,10 +8,9 @@ Create Date: 2026-11-23 14:25:37.832294
 from __future__ import annotations
 
 import sqlalchemy as sa
-
-import hypercare.store.types  # noqa: F401  (UTCDateTime)
 from alembic import op
 
+import hypercare.store.types
 
 revision = "0004"
 down_revision = "0003"

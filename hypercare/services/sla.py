@@ -1,0 +1,317 @@
+"""SLA sweep: clocks for every open ticket, escalations by the matrix, messages queued.
+
+``sweep(now=...)`` is what the scheduler runs every minute (and ``hypercare triage
+sweep`` runs once). Each ticket's clocks, new escalations and their outbox rows are
+written in one transaction per chunk, so a crash never half-escalates.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import Any
+
+from hypercare.config import CalendarSettings, Settings
+from hypercare.errors import HypercareError, UsageError
+from hypercare.services import notifications
+from hypercare.services.context import ServiceContext
+from hypercare.store import alerts
+from hypercare.store import tickets as ticket_queries
+from hypercare.store.tables import Escalation, Ticket, TicketClassification
+from hypercare.store.triage_records import classifications_for
+from hypercare.triage.calendar import BusinessCalendar
+from hypercare.triage.escalation import (
+    EscalationFacts,
+    ExistingEscalation,
+    NewEscalation,
+    current_level,
+    plan_escalations,
+)
+from hypercare.triage.fatigue import batch_window
+from hypercare.triage.odoo_sla import odoo_sla_failed
+from hypercare.triage.sla import (
+    ClockFacts,
+    ClockState,
+    ClockTarget,
+    evaluate_clock,
+    pause_intervals,
+)
+from hypercare.triage.sla_policy import TicketScope, choose_policy
+
+SETTLE_DAYS = 7
+CLOCK_TARGETS: tuple[ClockTarget, ...] = ("first_response", "workaround", "resolution")
+URGENCY = {"breached": 0, "at_risk": 1, "paused": 2, "on_track": 3, "met": 4}
+CHUNK = 2000
+
+
+@dataclass(frozen=True)
+class SweepReport:
+    """What one sweep found and did."""
+
+    now: datetime
+    tickets: int
+    states: dict[str, int]
+    """Resolution clock states over the evaluated tickets."""
+    new_escalations: dict[str, int]
+    """By trigger."""
+    pending_approval: int
+    messages: dict[str, int] = field(default_factory=dict)
+    """Outbox rows created by state (pending, suppressed)."""
+
+
+class SlaService:
+    """Clocks, escalations and their messages."""
+
+    def __init__(self, context: ServiceContext) -> None:
+        self._context = context
+
+    def sweep(self, *, now: datetime | None = None) -> SweepReport:
+        """Evaluate every open ticket's clocks, escalate by the matrix, queue messages."""
+        moment = now or self._context.clock()
+        if moment.tzinfo is None:
+            raise UsageError("--now needs a timezone, e.g. 2026-11-23T09:00:00+01:00")
+        settings = self._context.settings
+        calendars = build_calendars(settings)
+        states: Counter[str] = Counter()
+        triggers: Counter[str] = Counter()
+        messages: Counter[str] = Counter()
+        pending_approval = 0
+        store = self._context.store()
+        with store.session() as session:
+            tickets = ticket_queries.tickets_for_sla(
+                closed_since=moment - timedelta(days=SETTLE_DAYS), session=session)
+        for start in range(0, len(tickets), CHUNK):
+            chunk = tickets[start : start + CHUNK]
+            with store.session() as session:
+                ids = [t.odoo_id for t in chunk]
+                verdicts = classifications_for(ids, session=session)
+                changes = ticket_queries.stage_changes(ids, session=session)
+                existing = alerts.escalations_for([f"ticket:{i}" for i in ids], session=session)
+                clock_rows = []
+                for ticket in chunk:
+                    verdict = verdicts.get(ticket.odoo_id)
+                    row, clock_states = self._clocks(ticket, verdict, changes[ticket.odoo_id],
+                                                     calendars, moment)
+                    clock_rows.append(row)
+                    states[row["state"]] += 1
+                    facts = EscalationFacts(
+                        is_open=not ticket.is_closed,
+                        severity=verdict.severity if verdict else 3,
+                        severity_confirmed=bool(verdict and verdict.severity_source == "human"),
+                        clock_states=clock_states,
+                        reopen_count=ticket.reopen_count,
+                        existing=[_existing(e) for e in existing[f"ticket:{ticket.odoo_id}"]],
+                    )
+                    for new in plan_escalations(
+                        facts, now=moment, ack_minutes=settings.escalation.ack_minutes,
+                        approval_from_level=settings.escalation.approval_from_level,
+                    ):
+                        triggers[new.trigger] += 1
+                        pending_approval += new.status == "pending_approval"
+                        for state in self._escalate(session, ticket, verdict, new, moment):
+                            messages[state] += 1
+                alerts.save_clocks(clock_rows, session=session)
+        return SweepReport(moment, len(tickets), dict(states), dict(triggers), pending_approval,
+                           dict(messages))
+
+    def acknowledge(self, *, escalation_id: int, by: str) -> None:
+        """Someone has it: stops re-escalation for lack of acknowledgement."""
+        now = self._context.clock()
+        with self._context.store().session() as session:
+            row = session.get(Escalation, escalation_id)
+            if row is None:
+                raise HypercareError(f"no escalation #{escalation_id}")
+            row.status, row.acknowledged_by, row.acknowledged_at = "acknowledged", by, now
+            session.add(row)
+
+    def approve(self, *, escalation_id: int, by: str) -> None:
+        """A lead approves an L3/L4 escalation: its contacts are notified now."""
+        now = self._context.clock()
+        with self._context.store().session() as session:
+            row = session.get(Escalation, escalation_id)
+            if row is None or row.status != "pending_approval":
+                raise HypercareError(f"escalation #{escalation_id} is not waiting for approval")
+            row.status, row.approved_by, row.approved_at = "open", by, now
+            session.add(row)
+            ticket = (records_ticket(row.ticket_odoo_id, session)
+                      if row.ticket_odoo_id is not None else None)
+            if ticket is not None:
+                verdict = classifications_for([ticket.odoo_id], session=session).get(
+                    ticket.odoo_id)
+                self._notify(session, ticket, verdict, row, now)
+
+    def list_outbox(self, *, state: str | None = None,
+                    limit: int = 200) -> list[notifications.OutboxView]:
+        """Outbox rows, newest first."""
+        with self._context.store().session() as session:
+            return [notifications.view(row)
+                    for row in alerts.list_outbox(state=state, limit=limit, session=session)]
+
+    # -- clocks ----------------------------------------------------------------------------
+
+    def _clocks(self, ticket: Ticket, verdict: TicketClassification | None,
+                changes: list[tuple[datetime, str]], calendars: dict[str, BusinessCalendar],
+                now: datetime) -> tuple[dict[str, Any], dict[str, str]]:
+        settings = self._context.settings.sla
+        severity = verdict.severity if verdict else 3
+        scope = TicketScope(severity, verdict.category if verdict else "", ticket.company,
+                            ticket.team, ticket.ticket_type, verdict.app if verdict else "")
+        targets = choose_policy(settings.policies, scope)
+        confirmed_s1 = severity == 1 and bool(verdict and verdict.severity_source == "human")
+        name = calendar_name(settings.team_calendars, settings.company_calendars, ticket,
+                             always=confirmed_s1 and settings.confirmed_s1_24x7)
+        if name not in calendars:
+            name = "default"  # a mapping to an unknown calendar falls back, not fails
+        calendar = calendars[name]
+        started = ticket.created_at or now
+        pauses = pause_intervals(changes, settings.pause_stages)
+        done = {"first_response": ticket.first_response_at,
+                "workaround": ticket.closed_at if ticket.is_closed else None,
+                "resolution": ticket.closed_at if ticket.is_closed else None}
+        evaluated: list[ClockState] = []
+        for target in CLOCK_TARGETS:
+            minutes = targets.minutes[target] if targets else None
+            if minutes is None:
+                continue
+            facts = ClockFacts(started, done[target], pauses)
+            evaluated.append(evaluate_clock(target, facts, minutes, calendar, now,
+                                            settings.at_risk_share))
+        clock_states: dict[str, str] = {c.target: c.state for c in evaluated}
+        if settings.alerts_from == "odoo":
+            failed = odoo_sla_failed(deadline=ticket.odoo_sla_deadline,
+                                     reached_late=ticket.odoo_sla_reached_late,
+                                     is_closed=ticket.is_closed, closed_at=ticket.closed_at,
+                                     now=now)
+            clock_states = {"odoo": "breached" if failed else "on_track"}
+        resolution = next((c for c in evaluated if c.target == "resolution"), None)
+        worst = min((c.state for c in evaluated), key=lambda s: URGENCY[s], default="")
+        row = {
+            "ticket_odoo_id": ticket.odoo_id,
+            "state": resolution.state if resolution else (worst or "none"),
+            "due_at": resolution.due_at if resolution else None,
+            "business_minutes_left": (round(resolution.business_minutes_left, 1)
+                                      if resolution else None),
+            "worst_state": worst,
+            "clocks": [{"target": c.target, "state": c.state,
+                        "due_at": c.due_at.isoformat() if c.due_at else None,
+                        "business_minutes_left": round(c.business_minutes_left, 1),
+                        "used_share": round(c.used_share, 3)} for c in evaluated],
+            "policy": targets.name if targets else "",
+            "calendar": name,
+            "evaluated_at": now,
+        }
+        return row, clock_states
+
+    # -- escalations and their messages ----------------------------------------------------
+
+    def _escalate(self, session: Any, ticket: Ticket, verdict: TicketClassification | None,
+                  new: NewEscalation, now: datetime) -> list[str]:
+        level = self._level(new.level)
+        row = Escalation(subject=f"ticket:{ticket.odoo_id}", ticket_odoo_id=ticket.odoo_id,
+                         level=new.level, trigger=new.trigger, trigger_key=new.trigger_key,
+                         status=new.status, notified=[], created_at=now, detail=new.detail)
+        session.add(row)
+        session.flush()
+        if new.status == "pending_approval":
+            leads = self._level(2)
+            return self._send(session, "approval_request", f"approval:{row.id}", leads,
+                              self._payload(ticket, verdict, row), now, urgent=False)
+        if new.trigger == "at_risk":
+            window = batch_window(now, self._context.settings.escalation.batch_minutes)
+            created = []
+            for recipient in level["contacts"]:
+                message, fresh = notifications.add_to_batch(
+                    session, self._context.settings, kind="at_risk_batch",
+                    key=f"at_risk:{recipient}:{window.isoformat()}", recipient=recipient,
+                    items=[{"key": row.trigger_key + f":{ticket.odoo_id}",
+                            **self._payload(ticket, verdict, row)}],
+                    now=now, zone=level["timezone"])
+                if fresh and message is not None:
+                    created.append(message.state)
+            row.notified = list(level["contacts"])
+            return created
+        return self._notify(session, ticket, verdict, row, now)
+
+    def _notify(self, session: Any, ticket: Ticket, verdict: TicketClassification | None,
+                row: Escalation, now: datetime) -> list[str]:
+        level = self._level(row.level)
+        kind = "confirmed_s1" if row.trigger == "confirmed_s1" else (
+            "breach" if row.trigger == "breach" else "escalation")
+        row.notified = list(level["contacts"])
+        session.add(row)
+        return self._send(session, kind, f"escalation:{row.id}", level,
+                          self._payload(ticket, verdict, row), now,
+                          urgent=row.trigger == "confirmed_s1")
+
+    def _send(self, session: Any, kind: str, key: str, level: dict[str, Any],
+              payload: dict[str, Any], now: datetime, *, urgent: bool) -> list[str]:
+        states = []
+        for recipient in level["contacts"]:
+            message = notifications.enqueue(
+                session, self._context.settings, kind=kind, key=f"{key}:{recipient}",
+                recipient=recipient, payload=payload, now=now, urgent=urgent,
+                zone=level["timezone"])
+            if message is not None:
+                states.append(message.state)
+        return states
+
+    def _level(self, number: int) -> dict[str, Any]:
+        """A level's contacts (a symbolic ``L<n>`` when none are configured) and timezone."""
+        for level in self._context.settings.escalation.levels:
+            if level.level == number:
+                return {"name": level.name, "contacts": level.contacts or [f"L{number}"],
+                        "timezone": level.timezone or self._context.settings.timezone}
+        return {"name": f"L{number}", "contacts": [f"L{number}"],
+                "timezone": self._context.settings.timezone}
+
+    def _payload(self, ticket: Ticket, verdict: TicketClassification | None,
+                 row: Escalation) -> dict[str, Any]:
+        return {
+            "escalation_id": row.id, "level": row.level,
+            "level_name": self._level(row.level)["name"], "trigger": row.trigger,
+            "detail": row.detail, "status": row.status,
+            "ticket": {"odoo_id": ticket.odoo_id, "ref": ticket.ref, "title": ticket.title,
+                       "company": ticket.company, "team": ticket.team, "url": ticket.url,
+                       "severity": f"S{verdict.severity}" if verdict else "",
+                       "category": verdict.category if verdict else "",
+                       "confidential": bool(verdict and verdict.confidential)},
+        }
+
+
+def build_calendars(settings: Settings) -> dict[str, BusinessCalendar]:
+    """The configured calendars by name, plus ``24x7``."""
+    calendars = {name: _calendar(spec, settings.timezone)
+                 for name, spec in settings.sla.calendars.items()}
+    calendars.setdefault("default", _calendar(CalendarSettings(), settings.timezone))
+    calendars["24x7"] = BusinessCalendar.standard(settings.timezone, always_open=True)
+    return calendars
+
+
+def _calendar(spec: CalendarSettings, zone: str) -> BusinessCalendar:
+    return BusinessCalendar.standard(spec.timezone or zone, days=spec.days, hours=spec.hours,
+                                     holidays=spec.holidays, always_open=spec.always_open)
+
+
+def calendar_name(teams: dict[str, str], companies: dict[str, str], ticket: Ticket, *,
+                  always: bool) -> str:
+    if always:
+        return "24x7"
+    return teams.get(ticket.team) or companies.get(ticket.company) or "default"
+
+
+def records_ticket(odoo_id: int, session: Any) -> Ticket | None:
+    from hypercare.store.triage_records import ticket_texts
+
+    return ticket_texts([odoo_id], session=session).get(odoo_id)
+
+
+def _existing(row: Escalation) -> ExistingEscalation:
+    assert row.created_at is not None
+    return ExistingEscalation(row.trigger_key, row.level, row.status, row.created_at,
+                              row.approved_at)
+
+
+def escalation_level(rows: list[Escalation]) -> int:
+    """The level a ticket is escalated to (0: none)."""
+    return current_level([_existing(r) for r in rows])

@@ -1,0 +1,83 @@
+"""Queries on SLA clocks, escalations, the outbox and the write-back queue."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from datetime import datetime
+from typing import Any
+
+from sqlmodel import Session, col, func, select
+
+from hypercare.store.tables import Escalation, OutboxMessage, SlaClock, WritebackTask
+from hypercare.store.tickets import upsert_rows
+
+
+def save_clocks(rows: Sequence[Mapping[str, Any]], *, session: Session) -> int:
+    return upsert_rows(SlaClock, rows, session=session, key=("ticket_odoo_id",))
+
+
+def clocks_for(odoo_ids: Iterable[int], *, session: Session) -> dict[int, SlaClock]:
+    wanted = list(odoo_ids)
+    found: dict[int, SlaClock] = {}
+    for start in range(0, len(wanted), 5000):
+        chunk = wanted[start : start + 5000]
+        found.update({c.ticket_odoo_id: c for c in session.exec(
+            select(SlaClock).where(col(SlaClock.ticket_odoo_id).in_(chunk)))})
+    return found
+
+
+def escalations_for(subjects: Iterable[str], *, session: Session) -> dict[str, list[Escalation]]:
+    wanted = list(subjects)
+    found: dict[str, list[Escalation]] = {s: [] for s in wanted}
+    for start in range(0, len(wanted), 5000):
+        chunk = wanted[start : start + 5000]
+        for row in session.exec(select(Escalation).where(col(Escalation.subject).in_(chunk))
+                                .order_by(col(Escalation.id))):
+            found[row.subject].append(row)
+    return found
+
+
+def open_escalations(*, session: Session) -> list[Escalation]:
+    """Escalations not yet acknowledged (incl. those waiting for approval), newest first."""
+    statement = (select(Escalation)
+                 .where(col(Escalation.status).in_(("open", "pending_approval")))
+                 .order_by(col(Escalation.created_at).desc()))
+    return list(session.exec(statement))
+
+
+def outbox_by_key(key: str, *, session: Session) -> OutboxMessage | None:
+    return session.exec(select(OutboxMessage).where(OutboxMessage.idempotency_key == key)).first()
+
+
+def sent_since(recipient: str, since: datetime, *, session: Session) -> int:
+    """Messages queued or sent to ``recipient`` since ``since`` (suppressed ones excluded)."""
+    rows = session.exec(select(OutboxMessage.recipients).where(
+        col(OutboxMessage.created_at) >= since,
+        col(OutboxMessage.state).in_(("pending", "sent"))))
+    return sum(1 for recipients in rows if recipient in recipients)
+
+
+def list_outbox(*, state: str | None = None, limit: int = 200,
+                session: Session) -> list[OutboxMessage]:
+    statement = select(OutboxMessage).order_by(col(OutboxMessage.id).desc()).limit(limit)
+    if state:
+        statement = statement.where(OutboxMessage.state == state)
+    return list(session.exec(statement))
+
+
+def count_outbox(*, session: Session) -> dict[str, int]:
+    rows = session.exec(select(OutboxMessage.state, func.count()).group_by(OutboxMessage.state))
+    return {state: int(count) for state, count in rows}
+
+
+def writeback_by_key(key: str, *, session: Session) -> WritebackTask | None:
+    return session.exec(select(WritebackTask)
+                        .where(WritebackTask.idempotency_key == key)).first()
+
+
+def due_writebacks(now: datetime, *, limit: int = 100, session: Session) -> list[WritebackTask]:
+    statement = (select(WritebackTask)
+                 .where(WritebackTask.state == "pending",
+                        col(WritebackTask.next_attempt_at) <= now)
+                 .order_by(col(WritebackTask.id)).limit(limit))
+    return list(session.exec(statement))
