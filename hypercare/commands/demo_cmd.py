@@ -95,6 +95,16 @@ def _first_sync(console: Console, services: Services) -> None:
     console.print(f"open tickets: {len(open_tickets)} "
                   f"({', '.join(f'{c} {n}' for c, n in sorted(by_company.items()))}); "
                   f"{breached} past Odoo's SLA deadline")
+    categories: dict[str, int] = {}
+    for ticket in open_tickets:
+        categories[ticket.category or "unclassified"] = \
+            categories.get(ticket.category or "unclassified", 0) + 1
+    console.print("by category: " + ", ".join(f"{c} {n}" for c, n in sorted(categories.items())))
+    sweep = services.sla.sweep()
+    states = ", ".join(f"{k} {v}" for k, v in sorted(sweep.states.items()))
+    escalated = sum(sweep.new_escalations.values())
+    console.print(f"SLA clocks: {states}; {escalated} escalations, "
+                  f"{sum(sweep.messages.values())} messages queued")
 
 
 def _live(console: Console, services: Services, interval: float, cycles: int) -> None:
@@ -108,10 +118,14 @@ def _live(console: Console, services: Services, interval: float, cycles: int) ->
             done += 1
             try:
                 report = services.sync.run_sync()
+                sweep = services.sla.sweep()
             except HypercareError as exc:
                 console.print(f"[red]sync failed:[/] {exc.message}")
                 continue
             _print_live(console, report)
+            if sweep.new_escalations:
+                console.print("         [yellow]escalated:[/] " + ", ".join(
+                    f"{k} {v}" for k, v in sorted(sweep.new_escalations.items())))
     except KeyboardInterrupt:
         console.print("stopped")
 

@@ -20,6 +20,7 @@ if TYPE_CHECKING:
     from hypercare.services.system import SystemService
     from hypercare.services.tickets import TicketService
     from hypercare.services.triage import TriageService
+    from hypercare.services.writeback import WritebackService
 
 
 def utc_now() -> datetime:
@@ -104,6 +105,12 @@ class Services:
         from hypercare.services.sla import SlaService
 
         return SlaService(self.context)
+
+    @cached_property
+    def writeback(self) -> WritebackService:
+        from hypercare.services.writeback import WritebackService
+
+        return WritebackService(self.context)
 
     @cached_property
     def tickets(self) -> TicketService:
