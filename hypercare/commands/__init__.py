@@ -14,6 +14,7 @@ from hypercare.commands import (
     demo_cmd,
     jobs_cmd,
     planned,
+    records_cmd,
     sim_cmd,
     sync_cmd,
     tickets_cmd,
@@ -29,6 +30,7 @@ def register_all(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]
     tickets_cmd.register(subparsers)
     classify_cmd.register(subparsers)
     triage_cmd.register(subparsers)
+    records_cmd.register(subparsers)
     demo_cmd.register(subparsers)
     jobs_cmd.register(subparsers)
     sim_cmd.register(subparsers)

@@ -15,6 +15,8 @@ from hypercare.store.schema import ensure_schema
 
 if TYPE_CHECKING:
     from hypercare.odoo import OdooClient
+    from hypercare.services.decisions import DecisionService
+    from hypercare.services.known_issues import KnownIssueService
     from hypercare.services.sla import SlaService
     from hypercare.services.sync import SyncService
     from hypercare.services.system import SystemService
@@ -111,6 +113,18 @@ class Services:
         from hypercare.services.writeback import WritebackService
 
         return WritebackService(self.context)
+
+    @cached_property
+    def known_issues(self) -> KnownIssueService:
+        from hypercare.services.known_issues import KnownIssueService
+
+        return KnownIssueService(self.context)
+
+    @cached_property
+    def decisions(self) -> DecisionService:
+        from hypercare.services.decisions import DecisionService
+
+        return DecisionService(self.context)
 
     @cached_property
     def tickets(self) -> TicketService:

@@ -18,6 +18,7 @@ from hypercare.services import notifications
 from hypercare.services.context import ServiceContext
 from hypercare.store import alerts
 from hypercare.store import tickets as ticket_queries
+from hypercare.store.problems import known_issue_links
 from hypercare.store.tables import Escalation, Ticket, TicketClassification
 from hypercare.store.triage_records import classifications_for
 from hypercare.triage.calendar import BusinessCalendar
@@ -88,11 +89,14 @@ class SlaService:
                 verdicts = classifications_for(ids, session=session)
                 changes = ticket_queries.stage_changes(ids, session=session)
                 existing = alerts.escalations_for([f"ticket:{i}" for i in ids], session=session)
+                issues = known_issue_links(ids, session=session)
                 clock_rows = []
                 for ticket in chunk:
                     verdict = verdicts.get(ticket.odoo_id)
-                    row, clock_states = self._clocks(ticket, verdict, changes[ticket.odoo_id],
-                                                     calendars, moment)
+                    issue = issues.get(ticket.odoo_id)
+                    row, clock_states = self._clocks(
+                        ticket, verdict, changes[ticket.odoo_id], calendars, moment,
+                        workaround_at=issue.workaround_at if issue is not None else None)
                     clock_rows.append(row)
                     states[row["state"]] += 1
                     facts = EscalationFacts(
@@ -152,7 +156,8 @@ class SlaService:
 
     def _clocks(self, ticket: Ticket, verdict: TicketClassification | None,
                 changes: list[tuple[datetime, str]], calendars: dict[str, BusinessCalendar],
-                now: datetime) -> tuple[dict[str, Any], dict[str, str]]:
+                now: datetime, *, workaround_at: datetime | None = None,
+                ) -> tuple[dict[str, Any], dict[str, str]]:
         settings = self._context.settings.sla
         severity = verdict.severity if verdict else 3
         scope = TicketScope(severity, verdict.category if verdict else "", ticket.company,
@@ -167,7 +172,8 @@ class SlaService:
         started = ticket.created_at or now
         pauses = pause_intervals(changes, settings.pause_stages)
         done = {"first_response": ticket.first_response_at,
-                "workaround": ticket.closed_at if ticket.is_closed else None,
+                "workaround": _earliest(workaround_at,
+                                        ticket.closed_at if ticket.is_closed else None),
                 "resolution": ticket.closed_at if ticket.is_closed else None}
         evaluated: list[ClockState] = []
         for target in CLOCK_TARGETS:
@@ -277,6 +283,12 @@ class SlaService:
                        "category": verdict.category if verdict else "",
                        "confidential": bool(verdict and verdict.confidential)},
         }
+
+
+def _earliest(*moments: datetime | None) -> datetime | None:
+    """The earliest known moment (a known issue's workaround or the ticket's closing)."""
+    known = [m for m in moments if m is not None]
+    return min(known) if known else None
 
 
 def build_calendars(settings: Settings) -> dict[str, BusinessCalendar]:

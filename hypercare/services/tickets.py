@@ -74,6 +74,10 @@ class TicketView:
     sla_clocks: tuple[dict[str, Any], ...] = ()
     escalation_level: int = 0
     """0: not escalated; 1..4: the level of the matrix reached."""
+    known_issue: str = ""
+    """``KI-3`` when the ticket is one instance of a known issue."""
+    workaround: str = ""
+    """The known issue's workaround, when there is one."""
 
 
 @dataclass(frozen=True)
@@ -142,12 +146,18 @@ def _sla_extras(ids: list[int], session: Any) -> dict[int, dict[str, Any]]:
     from hypercare.services.sla import escalation_level
     from hypercare.store import alerts
 
+    from hypercare.store.problems import known_issue_links
+
     clocks = alerts.clocks_for(ids, session=session)
+    issues = known_issue_links(ids, session=session)
     escalations = alerts.escalations_for([f"ticket:{i}" for i in ids], session=session)
     extras: dict[int, dict[str, Any]] = {}
     for odoo_id in ids:
         found: dict[str, Any] = {
             "escalation_level": escalation_level(escalations[f"ticket:{odoo_id}"])}
+        issue = issues.get(odoo_id)
+        if issue is not None:
+            found.update(known_issue=f"KI-{issue.id}", workaround=issue.workaround)
         clock = clocks.get(odoo_id)
         if clock is not None:
             found.update(sla_state=clock.state, sla_due_at=clock.due_at,

@@ -1,0 +1,198 @@
+"""``hypercare known ...`` and ``hypercare decisions ...``."""
+
+from __future__ import annotations
+
+import argparse
+import getpass
+from datetime import date
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from hypercare.cli import CliContext
+
+
+def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    known = subparsers.add_parser("known", help="known issues: one problem behind many tickets",
+                                  description="Known issues and their workarounds.")
+    actions = known.add_subparsers(dest="action", metavar="ACTION", required=True)
+    listing = actions.add_parser("list", help="open known issues (--all: closed too)")
+    listing.add_argument("--all", action="store_true")
+    listing.add_argument("--format", choices=("table", "json"), default="table")
+    listing.set_defaults(handler=run_known_list)
+    show = actions.add_parser("show", help="one known issue with its tickets")
+    show.add_argument("id", type=_known_id, metavar="KI-N")
+    show.add_argument("--format", choices=("text", "json"), default="text")
+    show.set_defaults(handler=run_known_show)
+    create = actions.add_parser("create", help="record a known issue")
+    create.add_argument("title")
+    create.add_argument("--category", default="defect",
+                        choices=("defect", "training_gap", "policy_ambiguity"))
+    create.add_argument("--severity", type=int, default=3, choices=(1, 2, 3, 4))
+    create.add_argument("--owner", default="")
+    create.add_argument("--app", default="")
+    create.add_argument("--ticket", action="append", default=[], metavar="REF",
+                        help="link a ticket (repeatable)")
+    create.set_defaults(handler=run_known_create)
+    link = actions.add_parser("link", help="link a ticket to a known issue")
+    link.add_argument("id", type=_known_id, metavar="KI-N")
+    link.add_argument("ref", metavar="REF")
+    link.set_defaults(handler=run_known_link)
+    status = actions.add_parser("status", help="change the status (broadcast to reporters)")
+    status.add_argument("id", type=_known_id, metavar="KI-N")
+    status.add_argument("status", choices=("investigating", "workaround_available",
+                                           "fix_in_test", "fix_released", "closed"))
+    status.set_defaults(handler=run_known_status)
+    workaround = actions.add_parser("workaround", help="publish the workaround (broadcast)")
+    workaround.add_argument("id", type=_known_id, metavar="KI-N")
+    workaround.add_argument("text")
+    workaround.add_argument("--review", type=date.fromisoformat, metavar="YYYY-MM-DD")
+    workaround.set_defaults(handler=run_known_workaround)
+
+    decisions = subparsers.add_parser("decisions", help="policy decisions for process owners",
+                                      description="Policy questions and their outcomes.")
+    d_actions = decisions.add_subparsers(dest="action", metavar="ACTION", required=True)
+    d_list = d_actions.add_parser("list", help="decisions (--open: undecided only)")
+    d_list.add_argument("--open", action="store_true")
+    d_list.add_argument("--format", choices=("table", "json"), default="table")
+    d_list.set_defaults(handler=run_decisions_list)
+    d_show = d_actions.add_parser("show", help="one decision")
+    d_show.add_argument("id", type=_decision_id, metavar="D-N")
+    d_show.add_argument("--format", choices=("text", "json"), default="text")
+    d_show.set_defaults(handler=run_decisions_show)
+
+
+def _known_id(text: str) -> int:
+    return _number(text, "KI-")
+
+
+def _decision_id(text: str) -> int:
+    return _number(text, "D-")
+
+
+def _number(text: str, prefix: str) -> int:
+    digits = text.upper().removeprefix(prefix)
+    if not digits.isdigit():
+        raise argparse.ArgumentTypeError(f"expected {prefix}N or N, not {text!r}")
+    return int(digits)
+
+
+def run_known_list(ctx: CliContext) -> int:
+    from rich import box
+    from rich.console import Console
+    from rich.table import Table
+
+    from hypercare.commands.output import to_json
+
+    issues = ctx.services().known_issues.list_issues(include_closed=ctx.args.all)
+    if ctx.args.format == "json":
+        print(to_json(issues, ctx.zone))
+        return 0
+    table = Table(title=f"{len(issues)} known issues", title_justify="left",
+                  box=box.SIMPLE_HEAD, expand=True, pad_edge=False)
+    for column in ("ref", "title", "status", "sev", "tickets", "owner", "workaround"):
+        table.add_column(column, overflow="ellipsis", no_wrap=True,
+                         ratio=2 if column in ("title", "workaround") else None)
+    for issue in issues:
+        table.add_row(issue.ref, issue.title, issue.status, f"S{issue.severity}",
+                      str(issue.linked), issue.owner, issue.workaround or "-")
+    Console().print(table)
+    return 0
+
+
+def run_known_show(ctx: CliContext) -> int:
+    from rich.console import Console
+    from rich.markup import escape
+
+    from hypercare.commands.output import local, to_json
+
+    issue = ctx.services().known_issues.show(known_issue_id=ctx.args.id)
+    if ctx.args.format == "json":
+        print(to_json(issue, ctx.zone))
+        return 0
+    console = Console(highlight=False)
+    console.print(f"[bold]{issue.ref}[/] {escape(issue.title)}")
+    console.print(f"{issue.category} - S{issue.severity} - {issue.status} - owner "
+                  f"{issue.owner or '-'} - app {issue.app or '-'}")
+    console.print(f"workaround: {escape(issue.workaround) or '(none yet)'}"
+                  + (f" (review {issue.workaround_review_date})"
+                     if issue.workaround_review_date else "")
+                  + (f", published {local(issue.workaround_at, ctx.zone)}"
+                     if issue.workaround_at else ""))
+    console.print(f"{issue.linked} tickets ({', '.join(issue.companies) or '-'}): "
+                  f"{', '.join(issue.ticket_refs) or '-'}")
+    return 0
+
+
+def run_known_create(ctx: CliContext) -> int:
+    args = ctx.args
+    issue = ctx.services().known_issues.create(
+        title=args.title, by=getpass.getuser(), category=args.category, severity=args.severity,
+        owner=args.owner, app=args.app, ticket_refs=tuple(args.ticket))
+    print(f"{issue.ref} created with {issue.linked} tickets")
+    return 0
+
+
+def run_known_link(ctx: CliContext) -> int:
+    ctx.services().known_issues.link(known_issue_id=ctx.args.id, ref=ctx.args.ref,
+                                     by=getpass.getuser())
+    print(f"{ctx.args.ref} linked to KI-{ctx.args.id}")
+    return 0
+
+
+def run_known_status(ctx: CliContext) -> int:
+    ctx.services().known_issues.set_status(known_issue_id=ctx.args.id, status=ctx.args.status,
+                                           by=getpass.getuser())
+    print(f"KI-{ctx.args.id} is now {ctx.args.status}; reporters will be told")
+    return 0
+
+
+def run_known_workaround(ctx: CliContext) -> int:
+    ctx.services().known_issues.set_workaround(known_issue_id=ctx.args.id, text=ctx.args.text,
+                                               by=getpass.getuser(), review_date=ctx.args.review)
+    print(f"workaround published on KI-{ctx.args.id}; reporters will be told")
+    return 0
+
+
+def run_decisions_list(ctx: CliContext) -> int:
+    from rich import box
+    from rich.console import Console
+    from rich.table import Table
+
+    from hypercare.commands.output import to_json
+
+    rows = ctx.services().decisions.list_decisions(status="open" if ctx.args.open else None)
+    if ctx.args.format == "json":
+        print(to_json(rows, ctx.zone))
+        return 0
+    table = Table(title=f"{len(rows)} decisions", title_justify="left", box=box.SIMPLE_HEAD,
+                  expand=True, pad_edge=False)
+    for column in ("ref", "question", "owner", "due", "status", "outcome"):
+        table.add_column(column, overflow="ellipsis", no_wrap=True,
+                         ratio=2 if column in ("question", "outcome") else None)
+    for row in rows:
+        table.add_row(row.ref, row.question, row.process_owner, str(row.due_date or "-"),
+                      row.status, row.outcome or "-")
+    Console().print(table)
+    return 0
+
+
+def run_decisions_show(ctx: CliContext) -> int:
+    from rich.console import Console
+    from rich.markup import escape
+
+    from hypercare.commands.output import to_json
+
+    row = ctx.services().decisions.show(decision_id=ctx.args.id)
+    if ctx.args.format == "json":
+        print(to_json(row, ctx.zone))
+        return 0
+    console = Console(highlight=False)
+    console.print(f"[bold]{row.ref}[/] {escape(row.question)}")
+    console.print(f"owner {row.process_owner or '-'} - due {row.due_date or '-'} - {row.status}")
+    for option in row.options:
+        console.print(f"  option: {escape(option.get('option', ''))} "
+                      f"(impact: {escape(option.get('impact', ''))})")
+    if row.outcome:
+        console.print(f"outcome: {escape(row.outcome)} (by {row.decided_by})")
+    console.print(f"linked: {', '.join(row.links) or '-'}")
+    return 0

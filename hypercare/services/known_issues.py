@@ -1,0 +1,215 @@
+"""Known issues: one problem behind many tickets, its workaround, its broadcasts.
+
+Every status change and every new workaround queues a broadcast to the linked tickets'
+reporters through the outbox (one row per reporter, idempotent per change).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+
+import numpy as np
+from sqlmodel import Session
+
+from hypercare.errors import HypercareError, UsageError
+from hypercare.services import notifications
+from hypercare.services.context import ServiceContext
+from hypercare.store import problems
+from hypercare.store.tables import KnownIssue, KnownIssueTicket, Ticket
+from hypercare.store.tickets import find_ticket
+from hypercare.triage.features import Features, featurize
+
+STATUSES = ("investigating", "workaround_available", "fix_in_test", "fix_released", "closed")
+
+
+@dataclass(frozen=True)
+class KnownIssueView:
+    id: int
+    ref: str
+    title: str
+    category: str
+    severity: int
+    status: str
+    owner: str
+    app: str
+    workaround: str
+    workaround_review_date: date | None
+    workaround_at: datetime | None
+    created_at: datetime | None
+    linked: int
+    companies: tuple[str, ...]
+    ticket_refs: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Suggestion:
+    """A known issue a ticket may belong to (a lead confirms the link)."""
+
+    known_issue_id: int
+    ref: str
+    title: str
+    score: float
+
+
+class KnownIssueNotFoundError(HypercareError):
+    default_hint = "List them with `hypercare known list`."
+
+
+class KnownIssueService:
+    def __init__(self, context: ServiceContext) -> None:
+        self._context = context
+
+    def create(self, *, title: str, by: str, category: str = "defect", severity: int = 3,
+               owner: str = "", app: str = "", description: str = "",
+               ticket_refs: tuple[str, ...] = ()) -> KnownIssueView:
+        """A new known issue, optionally linking tickets right away."""
+        now = self._context.clock()
+        with self._context.store().session() as session:
+            issue = KnownIssue(title=title, description=description, category=category,
+                               severity=severity, owner=owner, app=app, created_at=now,
+                               updated_at=now)
+            session.add(issue)
+            session.flush()
+            assert issue.id is not None
+            for ref in ticket_refs:
+                self._link(session, issue.id, ref, by, now)
+            issue_id = issue.id
+        return self.show(known_issue_id=issue_id)
+
+    def link(self, *, known_issue_id: int, ref: str, by: str) -> None:
+        """Confirm a ticket belongs to the known issue (moves it from any other)."""
+        now = self._context.clock()
+        with self._context.store().session() as session:
+            self._get(session, known_issue_id)
+            self._link(session, known_issue_id, ref, by, now)
+
+    def unlink(self, *, ref: str) -> None:
+        with self._context.store().session() as session:
+            ticket = _ticket(session, ref)
+            row = session.get(KnownIssueTicket, ticket.odoo_id)
+            if row is not None:
+                session.delete(row)
+
+    def set_status(self, *, known_issue_id: int, status: str, by: str) -> None:
+        """Change the status and broadcast it to the reporters."""
+        if status not in STATUSES:
+            raise UsageError(f"unknown status {status!r}",
+                             hint=f"Use one of {', '.join(STATUSES)}.")
+        now = self._context.clock()
+        with self._context.store().session() as session:
+            issue = self._get(session, known_issue_id)
+            if issue.status == status:
+                return
+            issue.status, issue.updated_at = status, now
+            if status in ("fix_released", "closed"):
+                issue.closed_at = issue.closed_at or (now if status == "closed" else None)
+            session.add(issue)
+            self._broadcast(session, issue, f"status:{status}", now,
+                            f"status changed to {status.replace('_', ' ')} by {by}")
+
+    def set_workaround(self, *, known_issue_id: int, text: str, by: str,
+                       review_date: date | None = None) -> None:
+        """Publish (or replace) the workaround; first one stamps time-to-workaround."""
+        now = self._context.clock()
+        with self._context.store().session() as session:
+            issue = self._get(session, known_issue_id)
+            issue.workaround, issue.workaround_review_date = text, review_date
+            issue.workaround_at = issue.workaround_at or now
+            if issue.status == "investigating":
+                issue.status = "workaround_available"
+            issue.updated_at = now
+            session.add(issue)
+            self._broadcast(session, issue, f"workaround:{now.isoformat()}", now,
+                            f"workaround published by {by}")
+
+    def list_issues(self, *, include_closed: bool = False) -> list[KnownIssueView]:
+        with self._context.store().session() as session:
+            counts = problems.linked_counts(session=session)
+            return [self._view(session, issue, counts.get(issue.id or 0, 0), with_refs=False)
+                    for issue in problems.known_issues(session=session,
+                                                       include_closed=include_closed)]
+
+    def show(self, *, known_issue_id: int) -> KnownIssueView:
+        with self._context.store().session() as session:
+            issue = self._get(session, known_issue_id)
+            return self._view(session, issue, 0, with_refs=True)
+
+    def suggest(self, *, title: str, description: str = "", app: str = "",
+                limit: int = 3, floor: float = 0.25) -> list[Suggestion]:
+        """Open known issues that look like this text (hashed n-gram cosine, plus app)."""
+        probe = featurize(f"{title}\n{description}")
+        with self._context.store().session() as session:
+            candidates = problems.known_issues(session=session)
+        scored = []
+        for issue in candidates:
+            assert issue.id is not None
+            score = _cosine(probe, featurize(f"{issue.title}\n{issue.description}"))
+            if app and issue.app and app.casefold() == issue.app.casefold():
+                score += 0.1
+            if score >= floor:
+                scored.append(Suggestion(issue.id, f"KI-{issue.id}", issue.title, round(score, 3)))
+        return sorted(scored, key=lambda s: -s.score)[:limit]
+
+    # -- helpers -----------------------------------------------------------------------------
+
+    def _get(self, session: Session, known_issue_id: int) -> KnownIssue:
+        issue = session.get(KnownIssue, known_issue_id)
+        if issue is None:
+            raise KnownIssueNotFoundError(f"no known issue KI-{known_issue_id}")
+        return issue
+
+    def _link(self, session: Session, known_issue_id: int, ref: str, by: str,
+              now: datetime) -> None:
+        ticket = _ticket(session, ref)
+        row = session.get(KnownIssueTicket, ticket.odoo_id)
+        if row is None:
+            row = KnownIssueTicket(ticket_odoo_id=ticket.odoo_id, known_issue_id=known_issue_id)
+        row.known_issue_id, row.linked_by, row.linked_at = known_issue_id, by, now
+        session.add(row)
+
+    def _broadcast(self, session: Session, issue: KnownIssue, change: str, now: datetime,
+                   detail: str) -> None:
+        assert issue.id is not None
+        reporters = sorted({t.partner_email for t in problems.tickets_of(issue.id,
+                                                                          session=session)
+                            if t.partner_email})
+        payload = {"known_issue": {"id": issue.id, "ref": f"KI-{issue.id}", "title": issue.title,
+                                   "status": issue.status, "workaround": issue.workaround},
+                   "detail": detail}
+        for email in reporters:
+            notifications.enqueue(session, self._context.settings,
+                                  kind="known_issue_broadcast",
+                                  key=f"ki:{issue.id}:{change}:{email}",
+                                  recipient=f"email:{email}", payload=payload, now=now)
+
+    def _view(self, session: Session, issue: KnownIssue, linked: int, *,
+              with_refs: bool) -> KnownIssueView:
+        assert issue.id is not None
+        tickets = problems.tickets_of(issue.id, session=session) if with_refs else []
+        companies = tuple(sorted({t.company for t in tickets if t.company}))
+        return KnownIssueView(
+            id=issue.id, ref=f"KI-{issue.id}", title=issue.title, category=issue.category,
+            severity=issue.severity, status=issue.status, owner=issue.owner, app=issue.app,
+            workaround=issue.workaround, workaround_review_date=issue.workaround_review_date,
+            workaround_at=issue.workaround_at, created_at=issue.created_at,
+            linked=len(tickets) if with_refs else linked, companies=companies,
+            ticket_refs=tuple(t.ref for t in tickets))
+
+
+def _ticket(session: Session, ref: str) -> Ticket:
+    ticket = find_ticket(ref, session=session)
+    if ticket is None:
+        from hypercare.services.tickets import TicketNotFoundError
+
+        raise TicketNotFoundError(f"no synced ticket has the reference {ref!r}")
+    return ticket
+
+
+def _cosine(a: Features, b: Features) -> float:
+    if len(a.indices) == 0 or len(b.indices) == 0:
+        return 0.0
+    common, ia, ib = np.intersect1d(a.indices, b.indices, return_indices=True)
+    if len(common) == 0:
+        return 0.0
+    return float(np.dot(a.values[ia], b.values[ib]))

@@ -1,0 +1,112 @@
+"""Queries on known issues, policy decisions, backlog items, links, stand-ups and actions."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import datetime
+
+from sqlmodel import Session, col, func, select
+
+from hypercare.store.tables import (
+    Action,
+    BacklogItem,
+    KnownIssue,
+    KnownIssueTicket,
+    PolicyDecision,
+    RecordLink,
+    Standup,
+    StandupEntry,
+    Ticket,
+)
+
+
+def known_issues(*, session: Session, include_closed: bool = False) -> list[KnownIssue]:
+    statement = select(KnownIssue).order_by(col(KnownIssue.id))
+    if not include_closed:
+        statement = statement.where(KnownIssue.status != "closed")
+    return list(session.exec(statement))
+
+
+def linked_counts(*, session: Session, since: datetime | None = None) -> dict[int, int]:
+    """Tickets linked per known issue (only links made since ``since`` when given)."""
+    statement = select(KnownIssueTicket.known_issue_id, func.count()).group_by(
+        col(KnownIssueTicket.known_issue_id))
+    if since is not None:
+        statement = statement.where(col(KnownIssueTicket.linked_at) >= since)
+    return {int(k): int(n) for k, n in session.exec(statement)}
+
+
+def tickets_of(known_issue_id: int, *, session: Session) -> list[Ticket]:
+    statement = (select(Ticket).join(KnownIssueTicket,
+                                     col(KnownIssueTicket.ticket_odoo_id) == col(Ticket.odoo_id))
+                 .where(KnownIssueTicket.known_issue_id == known_issue_id)
+                 .order_by(col(Ticket.odoo_id)))
+    return list(session.exec(statement))
+
+
+def known_issue_links(odoo_ids: Iterable[int], *, session: Session) -> dict[int, KnownIssue]:
+    """The known issue each ticket is linked to."""
+    wanted = list(odoo_ids)
+    found: dict[int, KnownIssue] = {}
+    for start in range(0, len(wanted), 5000):
+        chunk = wanted[start : start + 5000]
+        statement = (select(KnownIssueTicket.ticket_odoo_id, KnownIssue)
+                     .join(KnownIssue, col(KnownIssue.id) == col(KnownIssueTicket.known_issue_id))
+                     .where(col(KnownIssueTicket.ticket_odoo_id).in_(chunk)))
+        found.update({int(odoo_id): issue for odoo_id, issue in session.exec(statement)})
+    return found
+
+
+def decisions(*, session: Session, status: str | None = None) -> list[PolicyDecision]:
+    statement = select(PolicyDecision).order_by(col(PolicyDecision.due_date),
+                                                col(PolicyDecision.id))
+    if status:
+        statement = statement.where(PolicyDecision.status == status)
+    return list(session.exec(statement))
+
+
+def backlog(*, session: Session) -> list[BacklogItem]:
+    return list(session.exec(select(BacklogItem).order_by(col(BacklogItem.status),
+                                                          col(BacklogItem.created_at))))
+
+
+def link(source: str, target: str, *, now: datetime, session: Session) -> bool:
+    """Link two records; False when the link existed."""
+    exists = session.exec(select(RecordLink).where(RecordLink.source == source,
+                                                   RecordLink.target == target)).first()
+    if exists is not None:
+        return False
+    session.add(RecordLink(source=source, target=target, created_at=now))
+    return True
+
+
+def links_from(source: str, *, session: Session) -> list[str]:
+    return list(session.exec(select(RecordLink.target).where(RecordLink.source == source)))
+
+
+def links_to(target: str, *, session: Session) -> list[str]:
+    return list(session.exec(select(RecordLink.source).where(RecordLink.target == target)))
+
+
+def last_standup(*, scope: str, session: Session) -> Standup | None:
+    statement = (select(Standup).where(Standup.scope == scope, col(Standup.ended_at).is_not(None))
+                 .order_by(col(Standup.ended_at).desc()).limit(1))
+    return session.exec(statement).first()
+
+
+def standup_on(day_start: datetime, day_end: datetime, *, session: Session) -> list[Standup]:
+    statement = (select(Standup).where(col(Standup.started_at) >= day_start,
+                                       col(Standup.started_at) < day_end)
+                 .order_by(col(Standup.started_at)))
+    return list(session.exec(statement))
+
+
+def entries(standup_id: int, *, session: Session) -> list[StandupEntry]:
+    statement = (select(StandupEntry).where(StandupEntry.standup_id == standup_id)
+                 .order_by(col(StandupEntry.id)))
+    return list(session.exec(statement))
+
+
+def open_actions(*, session: Session) -> list[Action]:
+    return list(session.exec(select(Action).where(Action.status == "open")
+                             .order_by(col(Action.due_date), col(Action.id))))

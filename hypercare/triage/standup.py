@@ -1,0 +1,312 @@
+"""The daily triage stand-up agenda: exceptions first, time-boxed, then counts and training themes.
+
+Pure: plain values in, a frozen ``Agenda`` out; ``now`` and ``since`` are parameters (aware).
+Each open ticket appears once, in its first matching section, with every reason that applies.
+Confidential tickets keep their ref but never their title (``title=""``, ``confidential=True``).
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections import Counter, defaultdict
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from itertools import pairwise
+from datetime import date, datetime
+from types import MappingProxyType
+from zoneinfo import ZoneInfo
+
+SECTIONS = (
+    ("actions", "Yesterday's open actions"),
+    ("severe", "Confirmed and suspected S1/S2"),
+    ("sla", "Breaches and at-risk items"),
+    ("escalations", "Escalations awaiting acknowledgement"),
+    ("known_issues", "Known issues with new linked tickets"),
+    ("decisions", "Decisions due or overdue"),
+    ("unclassified", "Unclassified or low-confidence tickets"),
+)
+DEFAULT_TIMEBOXES: Mapping[str, int] = MappingProxyType(
+    {"actions": 3, "severe": 5, "sla": 5, "escalations": 3, "known_issues": 3, "decisions": 3,
+     "unclassified": 3})
+CONFIDENTIAL_LABEL = "confidential ticket"
+_DAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
+_WORD = re.compile(r"[a-z][a-z0-9]+")
+STOP_WORDS = frozenset({
+    "a", "an", "and", "are", "as", "at", "be", "but", "by", "can", "cannot", "cant", "could",
+    "do", "does", "doesnt", "dont", "for", "from", "get", "gets", "has", "have", "how", "i", "if",
+    "in", "into", "is", "isnt", "it", "its", "me", "my", "no", "not", "of", "on", "or", "our",
+    "please", "should", "so", "that", "the", "their", "then", "there", "this", "to", "too",
+    "unable", "was", "we", "what", "when", "where", "which", "while", "who", "why", "will",
+    "with", "without", "wont", "would", "you", "your", "error", "errors", "issue", "issues",
+    "problem", "problems", "help", "odoo", "able", "again", "still", "new", "after", "before",
+    "need", "needs", "want", "work", "working", "works",
+})
+
+
+@dataclass(frozen=True)
+class AgendaTicket:
+    odoo_id: int
+    ref: str
+    title: str
+    company: str
+    team: str
+    app: str
+    category: str  # defect | training_gap | policy_ambiguity | unclassified | "" (not yet)
+    category_confidence: float | None
+    severity: int
+    severity_confirmed: bool
+    is_closed: bool
+    created_at: datetime
+    closed_at: datetime | None
+    sla_state: str  # on_track | at_risk | breached | met | paused | ""
+    sla_due_at: datetime | None
+    escalation_level: int
+    awaiting_ack: bool
+    known_issue_id: int | None
+    confidential: bool
+
+
+@dataclass(frozen=True)
+class AgendaKnownIssue:
+    id: int
+    title: str
+    status: str
+    linked: int
+    linked_since: int  # tickets linked since the last stand-up
+
+
+@dataclass(frozen=True)
+class AgendaDecision:
+    id: int
+    question: str
+    owner: str
+    due_date: date | None
+    status: str  # open | decided
+
+
+@dataclass(frozen=True)
+class OpenAction:
+    id: int
+    subject: str
+    text: str
+    owner: str
+    due_date: date | None
+
+
+@dataclass(frozen=True)
+class AgendaItem:
+    section: str
+    kind: str  # ticket | known_issue | decision | action
+    ref: str
+    title: str
+    why: str
+    subject_id: int
+    confidential: bool = False
+
+    @property
+    def label(self) -> str:
+        """The title to show on a shared screen."""
+        return CONFIDENTIAL_LABEL if self.confidential else self.title
+
+
+@dataclass(frozen=True)
+class AgendaSection:
+    key: str
+    title: str
+    timebox_minutes: int
+    items: tuple[AgendaItem, ...]
+
+
+@dataclass(frozen=True)
+class TrainingTheme:
+    app: str
+    topic: str
+    count: int
+    refs: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Agenda:
+    since: datetime
+    now: datetime
+    timezone: str
+    scope: str
+    sections: tuple[AgendaSection, ...]
+    counts: Mapping[str, Mapping[str, int]]
+    """new / closed / open: total and by category; by_app (new), closed_by_app, open_by_app."""
+    training_themes: tuple[TrainingTheme, ...]
+
+    @property
+    def item_count(self) -> int:
+        return sum(len(section.items) for section in self.sections)
+
+    def items(self) -> tuple[AgendaItem, ...]:
+        return tuple(item for section in self.sections for item in section.items)
+
+
+def build_agenda(*, tickets: Iterable[AgendaTicket], known_issues: Iterable[AgendaKnownIssue] = (),
+                 decisions: Iterable[AgendaDecision] = (), actions: Iterable[OpenAction] = (),
+                 since: datetime, now: datetime, timezone: str = "UTC", company: str | None = None,
+                 team: str | None = None, confidence_floor: float = 0.6,
+                 timeboxes: Mapping[str, int] | None = None) -> Agenda:
+    """The agenda for the stand-up at ``now`` covering everything since ``since``."""
+    if since.tzinfo is None or now.tzinfo is None:
+        raise ValueError("since and now must be timezone-aware")
+    unknown = set(timeboxes or ()) - set(DEFAULT_TIMEBOXES)
+    if unknown:
+        raise ValueError(f"unknown agenda sections in timeboxes: {sorted(unknown)}")
+    boxes = {**DEFAULT_TIMEBOXES, **(timeboxes or {})}
+    zone = ZoneInfo(timezone)
+    today = now.astimezone(zone).date()
+    company_key, team_key = (company or "").casefold(), (team or "").casefold()
+    counts: dict[str, Counter[str]] = {
+        k: Counter() for k in ("new", "closed", "open", "by_app", "closed_by_app", "open_by_app")
+    }
+    flagged: dict[str, list[tuple[AgendaTicket, str]]] = {k: [] for k, _ in SECTIONS}
+    gaps: list[AgendaTicket] = []
+    for t in tickets:
+        if company_key and t.company.casefold() != company_key:
+            continue
+        if team_key and t.team.casefold() != team_key:
+            continue
+        category = t.category or "unclassified"
+        is_new = t.created_at >= since
+        if is_new:
+            counts["new"][category] += 1
+            counts["by_app"][t.app] += 1
+        if t.is_closed:
+            if t.closed_at is not None and t.closed_at >= since:
+                counts["closed"][category] += 1
+                counts["closed_by_app"][t.app] += 1
+            if is_new and category == "training_gap":
+                gaps.append(t)
+            continue
+        counts["open"][category] += 1
+        counts["open_by_app"][t.app] += 1
+        if category == "training_gap":
+            gaps.append(t)
+        reasons = _ticket_reasons(t, confidence_floor, zone, now)
+        if reasons:
+            flagged[reasons[0][0]].append((t, "; ".join(why for _, why in reasons)))
+    items: dict[str, list[AgendaItem]] = {k: [] for k, _ in SECTIONS}
+    for key, rows in flagged.items():
+        rows.sort(key=_urgency)
+        items[key] = [
+            AgendaItem(key, "ticket", t.ref, "" if t.confidential else t.title, why, t.odoo_id,
+                       t.confidential) for t, why in rows
+        ]
+    items["actions"] = [
+        AgendaItem("actions", "action", f"A-{a.id}", a.text,
+                   f"owner {a.owner or 'unassigned'}, {_due_words(a.due_date, today)}", a.id)
+        for a in sorted(actions, key=lambda a: (a.due_date or date.max, a.id))
+    ]
+    items["known_issues"] = [
+        AgendaItem("known_issues", "known_issue", f"KI-{k.id}", k.title,
+                   f"{k.linked_since} new linked ticket{'s' if k.linked_since != 1 else ''} "
+                   f"({k.linked} in total, {k.status or 'no status'})", k.id)
+        for k in sorted(known_issues, key=lambda k: (-k.linked_since, k.id)) if k.linked_since > 0
+    ]
+    items["decisions"] = [
+        AgendaItem("decisions", "decision", f"D-{d.id}", d.question,
+                   f"{_due_words(d.due_date, today)}, owner {d.owner or 'unassigned'}", d.id)
+        for d in sorted(decisions, key=lambda d: (d.due_date or date.max, d.id))
+        if d.status == "open" and d.due_date is not None and d.due_date <= today
+    ]
+    sections = tuple(AgendaSection(k, title, boxes[k], tuple(items[k])) for k, title in SECTIONS)
+    frozen = MappingProxyType({
+        key: MappingProxyType({"total": sum(c.values()), **dict(sorted(c.items()))}
+                              if "app" not in key else dict(sorted(c.items())))
+        for key, c in counts.items()
+    })
+    return Agenda(since, now, timezone, _scope(company, team), sections, frozen,
+                  training_themes(gaps))
+
+
+def _ticket_reasons(
+    t: AgendaTicket, floor: float, zone: ZoneInfo, now: datetime
+) -> list[tuple[str, str]]:
+    """(section, why) for every exception on one open ticket, in section order."""
+    reasons: list[tuple[str, str]] = []
+    if t.severity <= 2:
+        how = "confirmed" if t.severity_confirmed else "suspected"
+        reasons.append(("severe", f"S{t.severity} {how}"))
+    if t.sla_state in ("breached", "at_risk"):
+        state = "breached" if t.sla_state == "breached" else "at risk"
+        due = f" (due {_when(t.sla_due_at, zone, now)})" if t.sla_due_at else ""
+        reasons.append(("sla", f"SLA {state}{due}"))
+    if t.awaiting_ack:
+        reasons.append(("escalations", f"escalation level {t.escalation_level} not acknowledged"))
+    if t.category in ("", "unclassified"):
+        reasons.append(("unclassified", "not classified yet" if not t.category else "unclassified"))
+    elif t.category_confidence is not None and t.category_confidence < floor:
+        reasons.append(("unclassified", f"confidence {t.category_confidence:.2f} < {floor:.2f}"))
+    return reasons
+
+
+def _urgency(row: tuple[AgendaTicket, str]) -> tuple[int, float, str]:
+    t = row[0]
+    return t.severity, t.sla_due_at.timestamp() if t.sla_due_at else math.inf, t.ref
+
+
+def _when(moment: datetime, zone: ZoneInfo, now: datetime) -> str:
+    local = moment.astimezone(zone)
+    if abs((moment - now).total_seconds()) < 6 * 86400:
+        return f"{_DAYS[local.weekday()]} {local:%H:%M}"
+    return f"{local:%Y-%m-%d %H:%M}"
+
+
+def _due_words(due: date | None, today: date) -> str:
+    if due is None:
+        return "no due date"
+    days = (today - due).days
+    if days > 0:
+        return f"overdue by {days} day{'s' if days != 1 else ''}"
+    return "due today" if days == 0 else f"due {due.isoformat()}"
+
+
+def _scope(company: str | None, team: str | None) -> str:
+    parts = [f"company: {company}"] * bool(company) + [f"team: {team}"] * bool(team)
+    return ", ".join(parts) or "all"
+
+
+def _words(title: str) -> list[str]:
+    return [w for w in _WORD.findall(title.lower().replace("'", "")) if w not in STOP_WORDS]
+
+
+def training_themes(gaps: Iterable[AgendaTicket], max_refs: int = 5) -> tuple[TrainingTheme, ...]:
+    """Training gaps grouped by app and topic (the ticket's most frequent word pair or word).
+
+    Frequencies count tickets per app; a pair wins when two tickets share it, else a shared word,
+    else the title's first pair or word. Confidential titles never shape a topic.
+    """
+    by_app: dict[str, list[AgendaTicket]] = defaultdict(list)
+    for t in gaps:
+        by_app[t.app].append(t)
+    themes: list[TrainingTheme] = []
+    for app, group in by_app.items():
+        terms = {t.ref: ([] if t.confidential else _terms(_words(t.title))) for t in group}
+        freq = Counter(term for found in terms.values() for term in set(found))
+        topics: dict[str, list[str]] = defaultdict(list)
+        for t in group:
+            topic = "(confidential)" if t.confidential else _pick(terms[t.ref], freq)
+            topics[topic].append(t.ref)
+        themes.extend(TrainingTheme(app, topic, len(refs), tuple(sorted(refs)[:max_refs]))
+                      for topic, refs in topics.items())
+    return tuple(sorted(themes, key=lambda th: (-th.count, th.app, th.topic)))
+
+
+def _terms(words: list[str]) -> list[str]:
+    """Word pairs first (in title order), then single words."""
+    return [f"{a} {b}" for a, b in pairwise(words)] + words
+
+
+def _pick(terms: list[str], freq: Counter[str]) -> str:
+    if not terms:
+        return "general"
+    pairs = [term for term in terms if " " in term]
+    for pool in (pairs, [term for term in terms if " " not in term]):
+        shared = [term for term in pool if freq[term] >= 2]
+        if shared:
+            return min(shared, key=lambda term: (-freq[term], term))
+    return terms[0]
