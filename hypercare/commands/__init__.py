@@ -16,6 +16,7 @@ from hypercare.commands import (
     planned,
     records_cmd,
     sim_cmd,
+    standup_cmd,
     sync_cmd,
     tickets_cmd,
     triage_cmd,
@@ -30,6 +31,7 @@ def register_all(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]
     tickets_cmd.register(subparsers)
     classify_cmd.register(subparsers)
     triage_cmd.register(subparsers)
+    standup_cmd.register(subparsers)
     records_cmd.register(subparsers)
     demo_cmd.register(subparsers)
     jobs_cmd.register(subparsers)

@@ -6,7 +6,8 @@ import csv
 import dataclasses
 import io
 import json
-from datetime import datetime, timedelta
+from collections.abc import Mapping
+from datetime import date, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -26,8 +27,10 @@ def plain(value: Any, zone: ZoneInfo) -> Any:
         return value.astimezone(zone).isoformat()
     if isinstance(value, timedelta):
         return value.total_seconds()
-    if isinstance(value, dict):
+    if isinstance(value, Mapping):
         return {str(k): plain(v, zone) for k, v in value.items()}
+    if isinstance(value, date):
+        return value.isoformat()
     if isinstance(value, list | tuple):
         return [plain(v, zone) for v in value]
     return value

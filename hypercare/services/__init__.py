@@ -34,6 +34,13 @@ _HOMES = {
     "SlaService": "hypercare.services.sla",
     "SweepReport": "hypercare.services.sla",
     "OutboxView": "hypercare.services.notifications",
+    "Agenda": "hypercare.triage.standup",
+    "AgendaItem": "hypercare.triage.standup",
+    "StandupView": "hypercare.services.standup",
+    "KnownIssueView": "hypercare.services.known_issues",
+    "Suggestion": "hypercare.services.known_issues",
+    "DecisionRecordView": "hypercare.services.decisions",
+    "BacklogView": "hypercare.services.decisions",
     "Progress": "hypercare.sync.runner",
     "SyncReport": "hypercare.sync.runner",
     "Classification": "hypercare.triage.classifier",
@@ -44,13 +51,18 @@ _HOMES = {
 }
 
 __all__ = [
+    "Agenda",
+    "AgendaItem",
+    "BacklogView",
     "ClassScore",
     "Classification",
     "ConfigReport",
     "CursorView",
+    "DecisionRecordView",
     "DecisionView",
     "Evaluation",
     "EventView",
+    "KnownIssueView",
     "OutboxView",
     "ProbeLine",
     "Progress",
@@ -60,6 +72,8 @@ __all__ = [
     "Services",
     "Severity",
     "SlaService",
+    "StandupView",
+    "Suggestion",
     "SweepReport",
     "SyncReport",
     "SyncService",
@@ -87,9 +101,14 @@ def __getattr__(name: str) -> Any:
 if TYPE_CHECKING:
     from hypercare.services.context import ServiceContext as ServiceContext
     from hypercare.services.context import Services as Services
+    from hypercare.services.decisions import BacklogView as BacklogView
+    from hypercare.services.decisions import DecisionRecordView as DecisionRecordView
+    from hypercare.services.known_issues import KnownIssueView as KnownIssueView
+    from hypercare.services.known_issues import Suggestion as Suggestion
     from hypercare.services.notifications import OutboxView as OutboxView
     from hypercare.services.sla import SlaService as SlaService
     from hypercare.services.sla import SweepReport as SweepReport
+    from hypercare.services.standup import StandupView as StandupView
     from hypercare.services.sync import CursorView as CursorView
     from hypercare.services.sync import RunView as RunView
     from hypercare.services.sync import SyncService as SyncService
@@ -113,3 +132,5 @@ if TYPE_CHECKING:
     from hypercare.triage.evaluation import ClassScore as ClassScore
     from hypercare.triage.evaluation import Evaluation as Evaluation
     from hypercare.triage.severity import Severity as Severity
+    from hypercare.triage.standup import Agenda as Agenda
+    from hypercare.triage.standup import AgendaItem as AgendaItem

@@ -18,6 +18,7 @@ if TYPE_CHECKING:
     from hypercare.services.decisions import DecisionService
     from hypercare.services.known_issues import KnownIssueService
     from hypercare.services.sla import SlaService
+    from hypercare.services.standup import StandupService
     from hypercare.services.sync import SyncService
     from hypercare.services.system import SystemService
     from hypercare.services.tickets import TicketService
@@ -125,6 +126,12 @@ class Services:
         from hypercare.services.decisions import DecisionService
 
         return DecisionService(self.context)
+
+    @cached_property
+    def standup(self) -> StandupService:
+        from hypercare.services.standup import StandupService
+
+        return StandupService(self.context)
 
     @cached_property
     def tickets(self) -> TicketService:

@@ -116,8 +116,52 @@ class SlaService:
                         for state in self._escalate(session, ticket, verdict, new, moment):
                             messages[state] += 1
                 alerts.save_clocks(clock_rows, session=session)
+        with store.session() as session:
+            for trigger, state in self._overdue_decisions(session, moment):
+                triggers[trigger] += 1
+                messages[state] += 1
         return SweepReport(moment, len(tickets), dict(states), dict(triggers), pending_approval,
                            dict(messages))
+
+    def _overdue_decisions(self, session: Any, now: datetime) -> list[tuple[str, str]]:
+        """Overdue policy decisions go to their process owner, two days later to the sponsor."""
+        from zoneinfo import ZoneInfo
+
+        from hypercare.store.problems import decisions as open_decisions
+
+        today = now.astimezone(ZoneInfo(self._context.settings.timezone)).date()
+        done: list[tuple[str, str]] = []
+        for decision in open_decisions(session=session, status="open"):
+            if decision.due_date is None or decision.due_date >= today:
+                continue
+            late = (today - decision.due_date).days
+            subject = f"decision:{decision.id}"
+            known = {e.trigger_key for e in alerts.escalations_for([subject],
+                                                                    session=session)[subject]}
+            steps = [("decision_overdue", 2, decision.process_owner or "L2")]
+            if late >= 2:
+                steps.append(("decision_overdue_sponsor", 4, ""))
+            for trigger, level, owner in steps:
+                if trigger in known:
+                    continue
+                row = Escalation(subject=subject, level=level, trigger=trigger,
+                                 trigger_key=trigger, created_at=now,
+                                 detail=f"decision D-{decision.id} overdue by {late} days")
+                session.add(row)
+                session.flush()
+                target = ({"contacts": [owner], "timezone": self._context.settings.timezone}
+                          if owner else self._level(level))
+                payload = {"decision": {"id": decision.id, "ref": f"D-{decision.id}",
+                                        "question": decision.question,
+                                        "owner": decision.process_owner,
+                                        "due_date": decision.due_date.isoformat()},
+                           "escalation_id": row.id, "level": level, "trigger": trigger,
+                           "detail": row.detail}
+                row.notified = list(target["contacts"])
+                for state in self._send(session, "decision_overdue", f"escalation:{row.id}",
+                                        target, payload, now, urgent=False):
+                    done.append((trigger, state))
+        return done
 
     def acknowledge(self, *, escalation_id: int, by: str) -> None:
         """Someone has it: stops re-escalation for lack of acknowledgement."""

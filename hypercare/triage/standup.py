@@ -8,14 +8,14 @@ Confidential tickets keep their ref but never their title (``title=""``, ``confi
 from __future__ import annotations
 
 import math
-import re
-from collections import Counter, defaultdict
+from collections import Counter
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from itertools import pairwise
 from datetime import date, datetime
 from types import MappingProxyType
 from zoneinfo import ZoneInfo
+
+from hypercare.triage.themes import ThemeInput, TrainingTheme, natural, training_themes
 
 SECTIONS = (
     ("actions", "Yesterday's open actions"),
@@ -31,17 +31,6 @@ DEFAULT_TIMEBOXES: Mapping[str, int] = MappingProxyType(
      "unclassified": 3})
 CONFIDENTIAL_LABEL = "confidential ticket"
 _DAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
-_WORD = re.compile(r"[a-z][a-z0-9]+")
-STOP_WORDS = frozenset({
-    "a", "an", "and", "are", "as", "at", "be", "but", "by", "can", "cannot", "cant", "could",
-    "do", "does", "doesnt", "dont", "for", "from", "get", "gets", "has", "have", "how", "i", "if",
-    "in", "into", "is", "isnt", "it", "its", "me", "my", "no", "not", "of", "on", "or", "our",
-    "please", "should", "so", "that", "the", "their", "then", "there", "this", "to", "too",
-    "unable", "was", "we", "what", "when", "where", "which", "while", "who", "why", "will",
-    "with", "without", "wont", "would", "you", "your", "error", "errors", "issue", "issues",
-    "problem", "problems", "help", "odoo", "able", "again", "still", "new", "after", "before",
-    "need", "needs", "want", "work", "working", "works",
-})
 
 
 @dataclass(frozen=True)
@@ -116,14 +105,6 @@ class AgendaSection:
     title: str
     timebox_minutes: int
     items: tuple[AgendaItem, ...]
-
-
-@dataclass(frozen=True)
-class TrainingTheme:
-    app: str
-    topic: str
-    count: int
-    refs: tuple[str, ...]
 
 
 @dataclass(frozen=True)
@@ -220,7 +201,8 @@ def build_agenda(*, tickets: Iterable[AgendaTicket], known_issues: Iterable[Agen
         for key, c in counts.items()
     })
     return Agenda(since, now, timezone, _scope(company, team), sections, frozen,
-                  training_themes(gaps))
+                  training_themes(ThemeInput(t.app, t.ref, t.title, t.confidential)
+                                  for t in gaps))
 
 
 def _ticket_reasons(
@@ -244,9 +226,9 @@ def _ticket_reasons(
     return reasons
 
 
-def _urgency(row: tuple[AgendaTicket, str]) -> tuple[int, float, str]:
+def _urgency(row: tuple[AgendaTicket, str]) -> tuple[int, float, tuple[str | int, ...]]:
     t = row[0]
-    return t.severity, t.sla_due_at.timestamp() if t.sla_due_at else math.inf, t.ref
+    return t.severity, t.sla_due_at.timestamp() if t.sla_due_at else math.inf, natural(t.ref)
 
 
 def _when(moment: datetime, zone: ZoneInfo, now: datetime) -> str:
@@ -270,43 +252,3 @@ def _scope(company: str | None, team: str | None) -> str:
     return ", ".join(parts) or "all"
 
 
-def _words(title: str) -> list[str]:
-    return [w for w in _WORD.findall(title.lower().replace("'", "")) if w not in STOP_WORDS]
-
-
-def training_themes(gaps: Iterable[AgendaTicket], max_refs: int = 5) -> tuple[TrainingTheme, ...]:
-    """Training gaps grouped by app and topic (the ticket's most frequent word pair or word).
-
-    Frequencies count tickets per app; a pair wins when two tickets share it, else a shared word,
-    else the title's first pair or word. Confidential titles never shape a topic.
-    """
-    by_app: dict[str, list[AgendaTicket]] = defaultdict(list)
-    for t in gaps:
-        by_app[t.app].append(t)
-    themes: list[TrainingTheme] = []
-    for app, group in by_app.items():
-        terms = {t.ref: ([] if t.confidential else _terms(_words(t.title))) for t in group}
-        freq = Counter(term for found in terms.values() for term in set(found))
-        topics: dict[str, list[str]] = defaultdict(list)
-        for t in group:
-            topic = "(confidential)" if t.confidential else _pick(terms[t.ref], freq)
-            topics[topic].append(t.ref)
-        themes.extend(TrainingTheme(app, topic, len(refs), tuple(sorted(refs)[:max_refs]))
-                      for topic, refs in topics.items())
-    return tuple(sorted(themes, key=lambda th: (-th.count, th.app, th.topic)))
-
-
-def _terms(words: list[str]) -> list[str]:
-    """Word pairs first (in title order), then single words."""
-    return [f"{a} {b}" for a, b in pairwise(words)] + words
-
-
-def _pick(terms: list[str], freq: Counter[str]) -> str:
-    if not terms:
-        return "general"
-    pairs = [term for term in terms if " " in term]
-    for pool in (pairs, [term for term in terms if " " not in term]):
-        shared = [term for term in pool if freq[term] >= 2]
-        if shared:
-            return min(shared, key=lambda term: (-freq[term], term))
-    return terms[0]
