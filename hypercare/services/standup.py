@@ -15,13 +15,12 @@ from datetime import date, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import or_
 from sqlmodel import Session, col, select
 
 from hypercare.errors import HypercareError, UsageError
 from hypercare.services import notifications
 from hypercare.services.context import ServiceContext
-from hypercare.store import alerts, problems
+from hypercare.store import problems
 from hypercare.store.tables import Action, Standup, StandupEntry, Ticket, TriageDecision
 from hypercare.store.triage_records import classifications_for
 from hypercare.triage.minutes import MinuteDecision, render_minutes
@@ -211,33 +210,17 @@ class StandupService:
 
     def _build(self, session: Session, since: datetime, now: datetime, company: str | None,
                team: str | None) -> Agenda:
-        tickets = list(session.exec(select(Ticket).where(
-            col(Ticket.deleted).is_(False), col(Ticket.active).is_(True),
-            or_(col(Ticket.is_closed).is_(False), col(Ticket.created_at) >= since,
-                col(Ticket.closed_at) >= since))))
-        ids = [t.odoo_id for t in tickets]
-        verdicts = classifications_for(ids, session=session)
-        clocks = alerts.clocks_for(ids, session=session)
-        escalations = alerts.escalations_for([f"ticket:{i}" for i in ids], session=session)
-        links = problems.known_issue_links(ids, session=session)
-        rows = []
-        for t in tickets:
-            v, clock = verdicts.get(t.odoo_id), clocks.get(t.odoo_id)
-            esc = escalations[f"ticket:{t.odoo_id}"]
-            rows.append(AgendaTicket(
-                odoo_id=t.odoo_id, ref=t.ref, title=t.title, company=t.company, team=t.team,
-                app=v.app if v else "", category=v.category if v else "",
-                category_confidence=v.confidence if v else None,
-                severity=v.severity if v else 3,
-                severity_confirmed=bool(v and v.severity_source == "human"),
-                is_closed=t.is_closed, created_at=t.created_at or now, closed_at=t.closed_at,
-                sla_state=clock.state if clock else "", sla_due_at=clock.due_at if clock else None,
-                escalation_level=max((e.level for e in esc if e.status != "pending_approval"),
-                                     default=0),
-                awaiting_ack=any(e.status == "open" and not e.trigger.startswith("at_risk")
-                                 for e in esc),
-                known_issue_id=links[t.odoo_id].id if t.odoo_id in links else None,
-                confidential=bool(v and v.confidential)))
+        rows = [AgendaTicket(
+            odoo_id=r["odoo_id"], ref=r["ref"], title=r["title"], company=r["company"],
+            team=r["team"], app=r["app"] or "", category=r["category"] or "",
+            category_confidence=r["confidence"], severity=r["severity"] or 3,
+            severity_confirmed=r["severity_source"] == "human", is_closed=bool(r["is_closed"]),
+            created_at=r["created_at"] or now, closed_at=r["closed_at"],
+            sla_state=r["sla_state"] or "", sla_due_at=r["sla_due_at"],
+            escalation_level=int(r["escalation_level"] or 0),
+            awaiting_ack=bool(r["awaiting_ack"]), known_issue_id=r["known_issue_id"],
+            confidential=bool(r["confidential"]))
+            for r in problems.agenda_rows(since, session=session)]
         counts = problems.linked_counts(session=session)
         recent = problems.linked_counts(session=session, since=since)
         issues = [AgendaKnownIssue(i.id or 0, i.title, i.status, counts.get(i.id or 0, 0),

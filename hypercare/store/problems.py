@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import datetime
+from typing import Any
 
 from sqlmodel import Session, col, func, select
 
@@ -110,3 +111,58 @@ def entries(standup_id: int, *, session: Session) -> list[StandupEntry]:
 def open_actions(*, session: Session) -> list[Action]:
     return list(session.exec(select(Action).where(Action.status == "open")
                              .order_by(col(Action.due_date), col(Action.id))))
+
+
+AGENDA_COLUMNS = (
+    "odoo_id", "ref", "title", "company", "team", "is_closed", "created_at", "closed_at",
+    "app", "category", "confidence", "severity", "severity_source", "confidential",
+    "sla_state", "sla_due_at", "known_issue_id", "escalation_level", "awaiting_ack",
+)
+
+
+def agenda_rows(since: datetime, *, session: Session) -> list[dict[str, Any]]:
+    """What the stand-up agenda needs of every open or recently changed ticket: one joined
+    column select (no ORM objects), escalations folded in per ticket."""
+    from sqlalchemy import and_, case, literal
+    from sqlalchemy import func as sa_func
+    from sqlalchemy import select as sa_select
+
+    from hypercare.store.tables import Escalation, SlaClock, TicketClassification
+    from hypercare.store.tickets import _aware
+
+    t = Ticket.__table__  # type: ignore[attr-defined]
+    c = TicketClassification.__table__  # type: ignore[attr-defined]
+    s = SlaClock.__table__  # type: ignore[attr-defined]
+    k = KnownIssueTicket.__table__  # type: ignore[attr-defined]
+    e = Escalation.__table__  # type: ignore[attr-defined]
+    escalations = (
+        sa_select(
+            e.c.ticket_odoo_id.label("ticket"),
+            sa_func.max(case((e.c.status != "pending_approval", e.c.level), else_=0))
+            .label("level"),
+            sa_func.max(case((and_(e.c.status == "open", ~e.c.trigger.like("at_risk%")), 1),
+                             else_=0)).label("awaiting"),
+        ).where(e.c.ticket_odoo_id.is_not(None)).group_by(e.c.ticket_odoo_id).subquery())
+    statement = (
+        sa_select(
+            t.c.odoo_id, t.c.ref, t.c.title, t.c.company, t.c.team, t.c.is_closed,
+            t.c.created_at, t.c.closed_at, c.c.app, c.c.category, c.c.confidence, c.c.severity,
+            c.c.severity_source, c.c.confidential, s.c.state, s.c.due_at,
+            k.c.known_issue_id, sa_func.coalesce(escalations.c.level, literal(0)),
+            sa_func.coalesce(escalations.c.awaiting, literal(0)),
+        )
+        .select_from(t)
+        .outerjoin(c, c.c.ticket_odoo_id == t.c.odoo_id)
+        .outerjoin(s, s.c.ticket_odoo_id == t.c.odoo_id)
+        .outerjoin(k, k.c.ticket_odoo_id == t.c.odoo_id)
+        .outerjoin(escalations, escalations.c.ticket == t.c.odoo_id)
+        .where(t.c.deleted.is_(False), t.c.active.is_(True),
+               (t.c.is_closed.is_(False)) | (t.c.created_at >= since) | (t.c.closed_at >= since))
+    )
+    rows = []
+    for values in session.connection().execute(statement, {}):
+        row = dict(zip(AGENDA_COLUMNS, values, strict=True))
+        for name in ("created_at", "closed_at", "sla_due_at"):
+            row[name] = _aware(row[name])
+        rows.append(row)
+    return rows
