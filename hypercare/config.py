@@ -195,6 +195,11 @@ class TriageSettings(_Section):
     decision_weight: float = Field(default=2.0, gt=0, le=20)
     """How much a lead's decision counts in training, relative to one seed example."""
 
+    tag_writeback: bool = False
+    """Write a decided category back to Odoo as a ticket tag (needs odoo.write_mode = full).
+    Off by default: reporters can read tags, and "training gap" can read as "you weren't
+    trained"."""
+
 
 class CalendarSettings(_Section):
     """A business calendar: when SLA clocks run."""

@@ -14,7 +14,7 @@ from hypercare.errors import HypercareError
 from hypercare.odoo.sim import OdooSimulator
 from hypercare.services import ServiceContext, Services
 from hypercare.wiring import build_services
-from tests.sync.conftest import make_sim, odoo_settings
+from tests.sync.conftest import client_for, make_sim, odoo_settings
 
 
 class Clock:
@@ -178,3 +178,20 @@ def test_standup_cli(world: tuple[OdooSimulator, Services, Clock], monkeypatch: 
     assert main(["standup", "minutes", "--date", date(2020, 1, 1).isoformat()]) == 1
     assert "no stand-up minutes" in capsys.readouterr().err
     assert sim.url
+
+
+def test_decisions_become_internal_notes_and_tags_only_when_asked(
+        world: tuple[OdooSimulator, Services, Clock]) -> None:
+    sim, services, _ = world
+    ref = open_refs(services, 1)[0]
+    standup = services.standup.start()
+    services.standup.record(standup_id=standup, item_ref=ref, by="lea", category="defect")
+    report = services.writeback.deliver()
+    assert report.done == 1  # the internal note; no tag (tag_writeback is off)
+    odoo_id = services.tickets.show_ticket(ref=ref).ticket.odoo_id
+    notes = client_for(sim).search_read(
+        "mail.message", [("model", "=", "helpdesk.ticket"), ("res_id", "=", odoo_id),
+                         ("is_internal", "=", True)], ["body"])
+    assert any("Hypercare stand-up decision by lea: category -&gt; defect" in str(n["body"])
+               or "Hypercare stand-up decision by lea: category -> defect" in str(n["body"])
+               for n in notes)

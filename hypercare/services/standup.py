@@ -249,10 +249,16 @@ class StandupService:
             return
         from hypercare.services.writeback import WritebackService
 
-        WritebackService(self._context).queue(
+        writeback = WritebackService(self._context)
+        writeback.queue(
             ticket_odoo_id=odoo_id, operation="post_note",
             payload={"text": f"Hypercare stand-up decision by {by}: {_describe(changes)}"},
             key=f"standup-entry:{entry_id}")
+        category = changes.get("category")
+        if category and self._context.settings.triage.tag_writeback:
+            writeback.queue(ticket_odoo_id=odoo_id, operation="add_tag",
+                            payload={"tag": str(category).replace("_", " ")},
+                            key=f"standup-tag:{entry_id}")
 
 
 def _scope(company: str | None, team: str | None) -> str:
