@@ -12,7 +12,7 @@ from hypercare.cli import main
 from hypercare.config import OdooSettings, Settings, TriageSettings
 from hypercare.errors import HypercareError
 from hypercare.odoo.sim import OdooSimulator
-from hypercare.services import ServiceContext, Services
+from hypercare.services import Services
 from hypercare.wiring import build_services
 from tests.sync.conftest import client_for, make_sim, odoo_settings
 
