@@ -195,3 +195,19 @@ def test_decisions_become_internal_notes_and_tags_only_when_asked(
     assert any("Hypercare stand-up decision by lea: category -&gt; defect" in str(n["body"])
                or "Hypercare stand-up decision by lea: category -> defect" in str(n["body"])
                for n in notes)
+
+
+def test_known_issue_without_workaround_escalates_as_a_whole(
+        world: tuple[OdooSimulator, Services, Clock]) -> None:
+    _, services, clock = world
+    issue = services.known_issues.create(title="Bank feed import stopped", by="lea", severity=1,
+                                         ticket_refs=tuple(open_refs(services, 2)))
+    clock.offset = timedelta(days=3)  # S1 workaround target: 2 business hours
+    report = services.sla.sweep()
+    assert report.new_escalations.get("known_issue_breach") == 1
+    again = services.sla.sweep()
+    assert "known_issue_breach" not in again.new_escalations  # once per trigger
+    messages = [m for m in services.sla.list_outbox()
+                if m.payload.get("known_issue", {}).get("id") == issue.id
+                and m.kind == "escalation"]
+    assert len(messages) == 1

@@ -16,6 +16,7 @@ from hypercare.config import CalendarSettings, Settings
 from hypercare.errors import HypercareError, UsageError
 from hypercare.services import notifications
 from hypercare.services.context import ServiceContext
+from hypercare.services.record_escalations import RecordEscalations
 from hypercare.store import alerts
 from hypercare.store import tickets as ticket_queries
 from hypercare.store.problems import known_issue_links
@@ -61,7 +62,7 @@ class SweepReport:
     """Outbox rows created by state (pending, suppressed)."""
 
 
-class SlaService:
+class SlaService(RecordEscalations):
     """Clocks, escalations and their messages."""
 
     def __init__(self, context: ServiceContext) -> None:
@@ -117,51 +118,13 @@ class SlaService:
                             messages[state] += 1
                 alerts.save_clocks(clock_rows, session=session)
         with store.session() as session:
-            for trigger, state in self._overdue_decisions(session, moment):
+            raised = [*self._known_issue_clocks(session, calendars, moment),
+                      *self._overdue_decisions(session, moment)]
+            for trigger, sent in raised:
                 triggers[trigger] += 1
-                messages[state] += 1
+                messages.update(sent)
         return SweepReport(moment, len(tickets), dict(states), dict(triggers), pending_approval,
                            dict(messages))
-
-    def _overdue_decisions(self, session: Any, now: datetime) -> list[tuple[str, str]]:
-        """Overdue policy decisions go to their process owner, two days later to the sponsor."""
-        from zoneinfo import ZoneInfo
-
-        from hypercare.store.problems import decisions as open_decisions
-
-        today = now.astimezone(ZoneInfo(self._context.settings.timezone)).date()
-        done: list[tuple[str, str]] = []
-        for decision in open_decisions(session=session, status="open"):
-            if decision.due_date is None or decision.due_date >= today:
-                continue
-            late = (today - decision.due_date).days
-            subject = f"decision:{decision.id}"
-            known = {e.trigger_key for e in alerts.escalations_for([subject],
-                                                                    session=session)[subject]}
-            steps = [("decision_overdue", 2, decision.process_owner or "L2")]
-            if late >= 2:
-                steps.append(("decision_overdue_sponsor", 4, ""))
-            for trigger, level, owner in steps:
-                if trigger in known:
-                    continue
-                row = Escalation(subject=subject, level=level, trigger=trigger,
-                                 trigger_key=trigger, created_at=now,
-                                 detail=f"decision D-{decision.id} overdue by {late} days")
-                session.add(row)
-                session.flush()
-                target = ({"contacts": [owner], "timezone": self._context.settings.timezone}
-                          if owner else self._level(level))
-                payload = {"decision": {"id": decision.id, "ref": f"D-{decision.id}",
-                                        "question": decision.question,
-                                        "owner": decision.process_owner,
-                                        "due_date": decision.due_date.isoformat()},
-                           "escalation_id": row.id, "level": level, "trigger": trigger,
-                           "detail": row.detail}
-                row.notified = list(target["contacts"])
-                for state in self._send(session, "decision_overdue", f"escalation:{row.id}",
-                                        target, payload, now, urgent=False):
-                    done.append((trigger, state))
-        return done
 
     def acknowledge(self, *, escalation_id: int, by: str) -> None:
         """Someone has it: stops re-escalation for lack of acknowledgement."""
