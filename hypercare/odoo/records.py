@@ -114,21 +114,31 @@ def text(value: Any) -> str:
 
 
 def utc(value: Any) -> datetime | None:
-    """An Odoo datetime (naive UTC string) or date string to an aware UTC datetime."""
+    """An Odoo datetime (naive UTC string) or date string to an aware UTC datetime.
+
+    ``datetime.fromisoformat`` (C, fast: a sync parses a few values per ticket) reads
+    Odoo's ``YYYY-MM-DD HH:MM:SS[.ffffff]`` and ``YYYY-MM-DD``; odd forms fall back to
+    strptime. Naive values are UTC, as Odoo stores them.
+    """
     if not value or not isinstance(value, str):
         return None
+    try:
+        parsed = datetime.fromisoformat(value.strip())
+    except ValueError:
+        parsed = _parse_loosely(value)
+        if parsed is None:
+            return None
+    return parsed.astimezone(UTC) if parsed.tzinfo else parsed.replace(tzinfo=UTC)
+
+
+def _parse_loosely(value: str) -> datetime | None:
     raw = value.strip().replace("T", " ")
     for fmt in ("%Y-%m-%d %H:%M:%S.%f", "%Y-%m-%d %H:%M:%S", "%Y-%m-%d %H:%M", "%Y-%m-%d"):
         try:
-            parsed = datetime.strptime(raw[:26], fmt)
+            return datetime.strptime(raw[:26], fmt)
         except ValueError:
             continue
-        return parsed.replace(tzinfo=UTC)
-    try:
-        aware = datetime.fromisoformat(value)
-    except ValueError:
-        return None
-    return aware.astimezone(UTC) if aware.tzinfo else aware.replace(tzinfo=UTC)
+    return None
 
 
 def ids(value: Any) -> list[int]:

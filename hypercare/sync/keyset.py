@@ -25,7 +25,7 @@ def from_odoo(value: Any) -> datetime | None:
     """Odoo's naive UTC string as an aware datetime."""
     if not value or not isinstance(value, str):
         return None
-    return datetime.strptime(value[:19], ODOO_DATETIME).replace(tzinfo=UTC)
+    return datetime.fromisoformat(value[:19]).replace(tzinfo=UTC)
 
 
 @dataclass(frozen=True)
