@@ -1,8 +1,9 @@
-"""Overlap Odoo round trips with store writes: read page n+1 while page n is stored.
+"""Overlap Odoo round trips with the work on the previous page.
 
-The producer thread runs the whole iterator (the Odoo calls and the mapping of rows to
-records), the caller's thread only writes to the store. At most ``depth`` pages wait
-in between, so memory stays bounded. An error on either side stops both.
+The producer thread only runs the iterator (the paged Odoo reads, mostly waiting on the
+network); the caller's thread maps each page to records and writes it to the store while
+the next page is on its way. At most ``depth`` pages wait in between, so memory stays
+bounded. An error on either side stops both.
 """
 
 from __future__ import annotations

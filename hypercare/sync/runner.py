@@ -229,9 +229,9 @@ class SyncEngine:
         pages = keyset.pages(
             fetch, [], cursor, overlap=self.overlap, page_size=self.settings.page_size
         )
-        mapped = ((self.helpdesk.map_tickets(rows), position) for rows, position in pages)
         started = time.perf_counter()
-        for page, position in prefetch(mapped):
+        for rows, position in prefetch(pages):  # the next page is read while this one maps
+            page = self.helpdesk.map_tickets(rows)
             self._store_ticket_page(page, position, tally)
             done += len(page)
             if progress is not None:
@@ -284,9 +284,9 @@ class SyncEngine:
         pages = keyset.pages(
             fetch, base, cursor, overlap=self.overlap, page_size=self.settings.page_size * 4
         )
-        mapped = ((self.chatter.map_rows(rows), rows, position) for rows, position in pages)
         started = time.perf_counter()
-        for messages, rows, position in prefetch(mapped):
+        for rows, position in prefetch(pages):
+            messages = self.chatter.map_rows(rows)
             events = message_events(messages, self._closed_stages)
             with self.store.session() as session:
                 ticket_queries.insert_events(events, session=session)
