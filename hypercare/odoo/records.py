@@ -122,12 +122,13 @@ def utc(value: Any) -> datetime | None:
     """
     if not value or not isinstance(value, str):
         return None
+    parsed: datetime | None
     try:
         parsed = datetime.fromisoformat(value.strip())
     except ValueError:
         parsed = _parse_loosely(value)
-        if parsed is None:
-            return None
+    if parsed is None:
+        return None
     return parsed.astimezone(UTC) if parsed.tzinfo else parsed.replace(tzinfo=UTC)
 
 
