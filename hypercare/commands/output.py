@@ -6,7 +6,7 @@ import csv
 import dataclasses
 import io
 import json
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from datetime import date, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -51,3 +51,20 @@ def to_csv(rows: list[dict[str, Any]]) -> str:
     for row in rows:
         writer.writerow({k: ";".join(v) if isinstance(v, list) else v for k, v in row.items()})
     return buffer.getvalue()
+
+
+def print_table(title: str, columns: Sequence[str], rows: Sequence[Sequence[str]], *,
+                wide: Sequence[str] = ()) -> None:
+    """A compact one-line-per-row table; ``wide`` columns take the spare width."""
+    from rich import box
+    from rich.console import Console
+    from rich.table import Table
+
+    table = Table(title=title, title_justify="left", box=box.SIMPLE_HEAD, expand=True,
+                  pad_edge=False)
+    for column in columns:
+        table.add_column(column, overflow="ellipsis", no_wrap=True,
+                         ratio=2 if column in wide else None)
+    for row in rows:
+        table.add_row(*row)
+    Console().print(table)

@@ -77,25 +77,16 @@ def _number(text: str, prefix: str) -> int:
 
 
 def run_known_list(ctx: CliContext) -> int:
-    from rich import box
-    from rich.console import Console
-    from rich.table import Table
-
-    from hypercare.commands.output import to_json
+    from hypercare.commands.output import print_table, to_json
 
     issues = ctx.services().known_issues.list_issues(include_closed=ctx.args.all)
     if ctx.args.format == "json":
         print(to_json(issues, ctx.zone))
         return 0
-    table = Table(title=f"{len(issues)} known issues", title_justify="left",
-                  box=box.SIMPLE_HEAD, expand=True, pad_edge=False)
-    for column in ("ref", "title", "status", "sev", "tickets", "owner", "workaround"):
-        table.add_column(column, overflow="ellipsis", no_wrap=True,
-                         ratio=2 if column in ("title", "workaround") else None)
-    for issue in issues:
-        table.add_row(issue.ref, issue.title, issue.status, f"S{issue.severity}",
-                      str(issue.linked), issue.owner, issue.workaround or "-")
-    Console().print(table)
+    print_table(f"{len(issues)} known issues",
+                ("ref", "title", "status", "sev", "tickets", "owner", "workaround"),
+                [(i.ref, i.title, i.status, f"S{i.severity}", str(i.linked), i.owner,
+                  i.workaround or "-") for i in issues], wide=("title", "workaround"))
     return 0
 
 
@@ -154,25 +145,16 @@ def run_known_workaround(ctx: CliContext) -> int:
 
 
 def run_decisions_list(ctx: CliContext) -> int:
-    from rich import box
-    from rich.console import Console
-    from rich.table import Table
-
-    from hypercare.commands.output import to_json
+    from hypercare.commands.output import print_table, to_json
 
     rows = ctx.services().decisions.list_decisions(status="open" if ctx.args.open else None)
     if ctx.args.format == "json":
         print(to_json(rows, ctx.zone))
         return 0
-    table = Table(title=f"{len(rows)} decisions", title_justify="left", box=box.SIMPLE_HEAD,
-                  expand=True, pad_edge=False)
-    for column in ("ref", "question", "owner", "due", "status", "outcome"):
-        table.add_column(column, overflow="ellipsis", no_wrap=True,
-                         ratio=2 if column in ("question", "outcome") else None)
-    for row in rows:
-        table.add_row(row.ref, row.question, row.process_owner, str(row.due_date or "-"),
-                      row.status, row.outcome or "-")
-    Console().print(table)
+    print_table(f"{len(rows)} decisions",
+                ("ref", "question", "owner", "due", "status", "outcome"),
+                [(r.ref, r.question, r.process_owner, str(r.due_date or "-"), r.status,
+                  r.outcome or "-") for r in rows], wide=("question", "outcome"))
     return 0
 
 

@@ -8,6 +8,7 @@ from typing import Any
 
 from sqlmodel import Session, col, func, select
 
+from hypercare.store.batches import rows_by_key
 from hypercare.store.tables import Escalation, OutboxMessage, SlaClock, WritebackTask
 from hypercare.store.tickets import upsert_rows
 
@@ -17,13 +18,7 @@ def save_clocks(rows: Sequence[Mapping[str, Any]], *, session: Session) -> int:
 
 
 def clocks_for(odoo_ids: Iterable[int], *, session: Session) -> dict[int, SlaClock]:
-    wanted = list(odoo_ids)
-    found: dict[int, SlaClock] = {}
-    for start in range(0, len(wanted), 5000):
-        chunk = wanted[start : start + 5000]
-        found.update({c.ticket_odoo_id: c for c in session.exec(
-            select(SlaClock).where(col(SlaClock.ticket_odoo_id).in_(chunk)))})
-    return found
+    return rows_by_key(SlaClock, SlaClock.ticket_odoo_id, odoo_ids, session=session)
 
 
 def escalations_for(subjects: Iterable[str], *, session: Session) -> dict[str, list[Escalation]]:

@@ -8,6 +8,7 @@ from typing import Any
 
 from sqlmodel import Session, col, func, select
 
+from hypercare.store.batches import rows_by_key
 from hypercare.store.tables import AppState, Ticket, TicketClassification, TriageDecision
 from hypercare.store.tickets import upsert_rows
 
@@ -20,14 +21,8 @@ def save_classifications(rows: Sequence[Mapping[str, Any]], *, session: Session)
 def classifications_for(
     odoo_ids: Iterable[int], *, session: Session
 ) -> dict[int, TicketClassification]:
-    wanted = list(odoo_ids)
-    found: dict[int, TicketClassification] = {}
-    for start in range(0, len(wanted), 5000):
-        chunk = wanted[start : start + 5000]
-        statement = select(TicketClassification).where(
-            col(TicketClassification.ticket_odoo_id).in_(chunk))
-        found.update({row.ticket_odoo_id: row for row in session.exec(statement)})
-    return found
+    return rows_by_key(TicketClassification, TicketClassification.ticket_odoo_id, odoo_ids,
+                       session=session)
 
 
 def add_decision(decision: TriageDecision, *, session: Session) -> None:
@@ -92,13 +87,7 @@ def decided(
 
 def ticket_texts(odoo_ids: Iterable[int], *, session: Session) -> dict[int, Ticket]:
     """Tickets by Odoo id (for their title, description, priority, type)."""
-    wanted = list(odoo_ids)
-    found: dict[int, Ticket] = {}
-    for start in range(0, len(wanted), 5000):
-        chunk = wanted[start : start + 5000]
-        found.update({t.odoo_id: t for t in session.exec(
-            select(Ticket).where(col(Ticket.odoo_id).in_(chunk)))})
-    return found
+    return rows_by_key(Ticket, Ticket.odoo_id, odoo_ids, session=session)
 
 
 def all_ticket_ids(*, session: Session) -> list[int]:
