@@ -310,6 +310,84 @@ class EscalationSettings(_Section):
     """Messages per recipient per hour; beyond, alerts are suppressed (and listed)."""
 
 
+class WatchKpi(_Section):
+    """A business number to watch, defined without code."""
+
+    name: str
+    model: str
+    """Odoo model, e.g. ``account.move``."""
+    domain: list[Any] = Field(default_factory=list)
+    """Odoo domain; ``{today}``, ``{now}``, ``{days_ago:N}`` and ``{hours_ago:N}`` in string
+    values are replaced (UTC, Odoo's format) when evaluated."""
+    measure: Literal["count", "sum"] = "count"
+    field: str | None = None
+    """The field summed when ``measure = "sum"``."""
+    threshold: float
+    direction: Literal["above", "below"] = "above"
+    """Alert when the value goes above (or below) the threshold."""
+
+
+class ExitCriterion(_Section):
+    """One criterion for leaving hypercare."""
+
+    key: str
+    kind: Literal["metric", "milestone", "sign_off"]
+    label: str
+    metric: str | None = None
+    """For ``metric``: the KPI key (see ``hypercare kpi --format json``)."""
+    op: Literal[">=", "<=", "==", "falling"] = ">="
+    target: float | None = None
+    for_days: int = Field(default=0, ge=0)
+    """How many consecutive days (business days for day counts) the condition must hold."""
+    due: date | None = None
+    """For ``milestone``: the planned date."""
+    owner: str = ""
+    """For ``sign_off``: who must accept."""
+
+
+def _default_exit_criteria() -> list[ExitCriterion]:
+    return [
+        ExitCriterion(key="no_open_s1", kind="metric", label="No open S1 for 5 business days",
+                      metric="open_s1", op="==", target=0, for_days=5),
+        ExitCriterion(key="backlog_falling", kind="metric",
+                      label="Backlog falling for 10 business days", metric="open_backlog",
+                      op="falling", for_days=10),
+        ExitCriterion(key="sla_attainment", kind="metric",
+                      label="SLA attainment >= 90 % for 2 weeks", metric="sla_attainment",
+                      op=">=", target=90, for_days=14),
+        ExitCriterion(key="training_share", kind="metric", label="Training-gap share < 20 %",
+                      metric="training_gap_share", op="<=", target=20),
+        ExitCriterion(key="decisions_taken", kind="metric",
+                      label="Every decision taken or scheduled", metric="decisions_overdue",
+                      op="==", target=0),
+        ExitCriterion(key="adoption", kind="metric",
+                      label="Active users / licensed users >= 85 %", metric="active_user_share",
+                      op=">=", target=85),
+        ExitCriterion(key="first_month_end", kind="milestone", label="First month-end close"),
+        ExitCriterion(key="first_payroll", kind="milestone", label="First payroll run"),
+        ExitCriterion(key="first_vat_return", kind="milestone", label="First VAT return"),
+        ExitCriterion(key="process_owners", kind="sign_off",
+                      label="Process owners accept the handover"),
+    ]
+
+
+class KpiSettings(_Section):
+    """KPIs, adoption signals, watch KPIs and the exit criteria."""
+
+    apps_in_scope: list[str] = Field(default_factory=lambda: [
+        "sale.order", "account.move", "stock.picking", "purchase.order", "crm.lead",
+        "mrp.production", "pos.order", "project.task"])
+    """Models whose changes count as a user being active that day."""
+    licensed_users: int | None = Field(default=None, ge=1)
+    """Licensed (internal) users; unset: the count of active internal users in Odoo."""
+    baseline: dict[str, float] = Field(default_factory=dict)
+    """Pre-go-live daily values to compare with, e.g. ``{ invoices_posted = 120 }``."""
+    watch: list[WatchKpi] = Field(default_factory=list)
+    odoo_down_minutes: int = Field(default=15, ge=1)
+    """Odoo unreachable this long: an S1-level alert is queued."""
+    exit_criteria: list[ExitCriterion] = Field(default_factory=_default_exit_criteria)
+
+
 class Settings(BaseSettings):
     """All of hypercare's settings. See ``hypercare.example.toml`` for a commented file."""
 
@@ -339,6 +417,7 @@ class Settings(BaseSettings):
     triage: TriageSettings = TriageSettings()
     sla: SlaSettings = SlaSettings()
     escalation: EscalationSettings = EscalationSettings()
+    kpi: KpiSettings = KpiSettings()
 
     @field_validator("timezone")
     @classmethod
