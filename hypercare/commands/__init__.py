@@ -13,6 +13,7 @@ from hypercare.commands import (
     db_cmd,
     demo_cmd,
     jobs_cmd,
+    kpi_cmd,
     planned,
     records_cmd,
     sim_cmd,
@@ -32,6 +33,7 @@ def register_all(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]
     classify_cmd.register(subparsers)
     triage_cmd.register(subparsers)
     standup_cmd.register(subparsers)
+    kpi_cmd.register(subparsers)
     records_cmd.register(subparsers)
     demo_cmd.register(subparsers)
     jobs_cmd.register(subparsers)

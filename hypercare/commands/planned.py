@@ -10,7 +10,6 @@ if TYPE_CHECKING:
 
 #: name -> what it will do (shown in --help).
 PLANNED: dict[str, str] = {
-    "kpi": "KPIs, adoption signals and exit criteria",
     "export": "write the weekly steering pack",
     "tui": "open the command-center dashboard",
     "bot": "run the Slack bot",

@@ -41,6 +41,11 @@ _HOMES = {
     "Suggestion": "hypercare.services.known_issues",
     "DecisionRecordView": "hypercare.services.decisions",
     "BacklogView": "hypercare.services.decisions",
+    "KpiBoard": "hypercare.kpi.model",
+    "KpiValue": "hypercare.kpi.model",
+    "Readiness": "hypercare.kpi.exit",
+    "WatchView": "hypercare.services.kpis",
+    "AdoptionReport": "hypercare.services.kpis",
     "Progress": "hypercare.sync.runner",
     "SyncReport": "hypercare.sync.runner",
     "Classification": "hypercare.triage.classifier",
@@ -51,6 +56,7 @@ _HOMES = {
 }
 
 __all__ = [
+    "AdoptionReport",
     "Agenda",
     "AgendaItem",
     "BacklogView",
@@ -63,9 +69,12 @@ __all__ = [
     "Evaluation",
     "EventView",
     "KnownIssueView",
+    "KpiBoard",
+    "KpiValue",
     "OutboxView",
     "ProbeLine",
     "Progress",
+    "Readiness",
     "RetrainReport",
     "RunView",
     "ServiceContext",
@@ -86,6 +95,7 @@ __all__ = [
     "TicketView",
     "TriageService",
     "UpgradeResult",
+    "WatchView",
 ]
 
 
@@ -99,12 +109,17 @@ def __getattr__(name: str) -> Any:
 
 
 if TYPE_CHECKING:
+    from hypercare.kpi.exit import Readiness as Readiness
+    from hypercare.kpi.model import KpiBoard as KpiBoard
+    from hypercare.kpi.model import KpiValue as KpiValue
     from hypercare.services.context import ServiceContext as ServiceContext
     from hypercare.services.context import Services as Services
     from hypercare.services.decisions import BacklogView as BacklogView
     from hypercare.services.decisions import DecisionRecordView as DecisionRecordView
     from hypercare.services.known_issues import KnownIssueView as KnownIssueView
     from hypercare.services.known_issues import Suggestion as Suggestion
+    from hypercare.services.kpis import AdoptionReport as AdoptionReport
+    from hypercare.services.kpis import WatchView as WatchView
     from hypercare.services.notifications import OutboxView as OutboxView
     from hypercare.services.sla import SlaService as SlaService
     from hypercare.services.sla import SweepReport as SweepReport

@@ -17,6 +17,7 @@ if TYPE_CHECKING:
     from hypercare.odoo import OdooClient
     from hypercare.services.decisions import DecisionService
     from hypercare.services.known_issues import KnownIssueService
+    from hypercare.services.kpis import KpiService
     from hypercare.services.sla import SlaService
     from hypercare.services.standup import StandupService
     from hypercare.services.sync import SyncService
@@ -132,6 +133,12 @@ class Services:
         from hypercare.services.standup import StandupService
 
         return StandupService(self.context)
+
+    @cached_property
+    def kpis(self) -> KpiService:
+        from hypercare.services.kpis import KpiService
+
+        return KpiService(self.context)
 
     @cached_property
     def tickets(self) -> TicketService:

@@ -1,0 +1,152 @@
+"""``hypercare kpi [exit|watch|snapshot|adoption|record]``."""
+
+from __future__ import annotations
+
+import argparse
+import getpass
+from datetime import date
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from hypercare.cli import CliContext
+    from hypercare.services import KpiBoard
+
+SPARKS = "▁▂▃▄▅▆▇█"
+
+
+def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    parser = subparsers.add_parser("kpi", help="KPIs, adoption signals and exit criteria",
+                                   description="The KPI board; `kpi exit` for the readiness "
+                                   "report, `kpi watch` for the watch KPIs.")
+    parser.add_argument("--format", choices=("table", "json"), default="table")
+    parser.add_argument("--days", type=int, default=14, help="window in days (default 14)")
+    parser.add_argument("--company", help="only this company")
+    parser.set_defaults(handler=run_board)
+    actions = parser.add_subparsers(dest="action", metavar="ACTION")
+    exit_ = actions.add_parser("exit", help="the hypercare exit readiness report")
+    exit_.add_argument("--format", choices=("table", "json"), default="table")
+    exit_.set_defaults(handler=run_exit)
+    watch = actions.add_parser("watch", help="evaluate the watch KPIs (alerts when crossed)")
+    watch.add_argument("--format", choices=("table", "json"), default="table")
+    watch.set_defaults(handler=run_watch)
+    snapshot = actions.add_parser("snapshot", help="store today's value of every KPI")
+    snapshot.set_defaults(handler=run_snapshot)
+    adoption = actions.add_parser("adoption", help="read adoption and business signals "
+                                  "from Odoo into the store")
+    adoption.add_argument("--days", type=int, default=14)
+    adoption.set_defaults(handler=run_adoption)
+    record = actions.add_parser("record", help="record a milestone reached or a sign-off")
+    record.add_argument("key", help="the criterion's key (see `kpi exit`)")
+    record.add_argument("--on", type=date.fromisoformat, metavar="YYYY-MM-DD")
+    record.add_argument("--by", default=None)
+    record.add_argument("--note", default="")
+    record.set_defaults(handler=run_record)
+
+
+def sparkline(values: list[float]) -> str:
+    if not values:
+        return ""
+    low, high = min(values), max(values)
+    span = (high - low) or 1.0
+    return "".join(SPARKS[int((v - low) / span * (len(SPARKS) - 1))] for v in values)
+
+
+def run_board(ctx: CliContext) -> int:
+    from hypercare.commands.output import to_json
+
+    board = ctx.services().kpis.board(days=ctx.args.days, company=ctx.args.company)
+    if ctx.args.format == "json":
+        print(to_json(board, ctx.zone))
+    else:
+        print_board(board)
+    return 0
+
+
+def print_board(board: KpiBoard) -> None:
+    from rich import box
+    from rich.console import Console
+    from rich.table import Table
+
+    table = Table(title=f"KPIs, last {board.days} days ({board.company or 'all companies'})",
+                  title_justify="left", box=box.SIMPLE_HEAD, expand=True, pad_edge=False)
+    for column in ("KPI", "value", "unit", "target", "trend", "breakdown"):
+        table.add_column(column, overflow="ellipsis", no_wrap=True,
+                         ratio=2 if column == "breakdown" else None)
+    for kpi in board.kpis:
+        value = "-" if kpi.value is None else f"{kpi.value:,.1f}".removesuffix(".0")
+        mark = {True: "[green]", False: "[red]", None: ""}[kpi.on_target]
+        breakdown = ", ".join(f"{k} {v:g}" for k, v in kpi.breakdown[:4])
+        table.add_row(kpi.label, f"{mark}{value}", kpi.unit,
+                      "-" if kpi.target is None else f"{kpi.target:g}",
+                      sparkline([v for _, v in kpi.series][-14:]), breakdown)
+    Console().print(table)
+
+
+def run_exit(ctx: CliContext) -> int:
+    from rich import box
+    from rich.console import Console
+    from rich.table import Table
+
+    from hypercare.commands.output import to_json
+
+    report = ctx.services().kpis.readiness()
+    if ctx.args.format == "json":
+        print(to_json(report, ctx.zone))
+        return 0
+    console = Console(highlight=False)
+    table = Table(title="hypercare exit readiness", title_justify="left", box=box.SIMPLE_HEAD,
+                  expand=True, pad_edge=False)
+    for column in ("criterion", "status", "value", "trend", "detail"):
+        table.add_column(column, overflow="ellipsis", no_wrap=column != "detail",
+                         ratio=2 if column == "detail" else None)
+    colors = {"met": "green", "not_met": "red", "at_risk": "yellow", "pending": "dim"}
+    for c in report.criteria:
+        table.add_row(c.label, f"[{colors.get(c.status, '')}]{c.status}[/]", c.value, c.trend,
+                      c.detail)
+    console.print(table)
+    f = report.forecast
+    console.print(f"forecast: {f.explanation}")
+    console.print("ready to exit" if report.ready else "not ready to exit yet")
+    return 0
+
+
+def run_watch(ctx: CliContext) -> int:
+    from hypercare.commands.output import print_table, to_json
+
+    results = ctx.services().kpis.watch()
+    if ctx.args.format == "json":
+        print(to_json(results, ctx.zone))
+        return 0
+    if not results:
+        print("no watch KPIs configured (kpi.watch in hypercare.toml)")
+        return 0
+    print_table("watch KPIs", ("name", "value", "threshold", "state"),
+                [(r.name, "-" if r.value is None else f"{r.value:g}",
+                  f"{r.direction} {r.threshold:g}",
+                  r.error or ("CROSSED" if r.breached else "ok")) for r in results],
+                wide=("name",))
+    return 0
+
+
+def run_snapshot(ctx: CliContext) -> int:
+    count = ctx.services().kpis.snapshot()
+    print(f"stored {count} KPI values for today")
+    return 0
+
+
+def run_adoption(ctx: CliContext) -> int:
+    report = ctx.services().kpis.read_adoption(days=ctx.args.days)
+    print(f"read {report.days} days of adoption signals; active users today: "
+          f"{report.active_users_today if report.active_users_today is not None else '-'} "
+          f"of {report.internal_users}")
+    for note in report.notes:
+        print(f"note: {note}")
+    return 0
+
+
+def run_record(ctx: CliContext) -> int:
+    by = ctx.args.by or getpass.getuser()
+    ctx.services().kpis.record_exit(key=ctx.args.key, by=by, done_on=ctx.args.on,
+                                    note=ctx.args.note)
+    print(f"{ctx.args.key} recorded by {by}")
+    return 0

@@ -1,0 +1,302 @@
+"""KPI services: the board, daily snapshots, adoption and watch KPIs, the exit readiness.
+
+The board is computed from one joined SQL select turned into numpy columns (no ORM
+loops), so it stays fast on a big store. Each day's values are stored as snapshots, so
+trends survive later edits in Odoo and the weekly pack can compare weeks.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import numpy as np
+
+from hypercare.errors import HypercareError, UsageError
+from hypercare.kpi.exit import CriterionInput, Readiness, evaluate_exit
+from hypercare.kpi.model import KpiBoard, KpiValue
+from hypercare.kpi.tickets import RecordCounts, TicketColumns, ticket_board
+from hypercare.services import notifications
+from hypercare.services.context import ServiceContext
+from hypercare.store import kpi_records, problems
+from hypercare.store.sync_state import last_good_run, recent_runs
+
+ADOPTION_KEYS = ("active_users", "quotations_created", "orders_confirmed", "invoices_posted")
+
+
+@dataclass(frozen=True)
+class WatchView:
+    name: str
+    value: float | None
+    threshold: float
+    direction: str
+    breached: bool
+    error: str
+
+
+@dataclass(frozen=True)
+class AdoptionReport:
+    days: int
+    notes: tuple[str, ...]
+    active_users_today: int | None
+    internal_users: int
+
+
+class KpiService:
+    def __init__(self, context: ServiceContext) -> None:
+        self._context = context
+
+    # -- the board ---------------------------------------------------------------------------
+
+    def board(self, *, days: int = 14, company: str | None = None) -> KpiBoard:
+        """Every ticket KPI over the last ``days`` days, optionally for one company."""
+        if days < 1:
+            raise UsageError("--days must be at least 1")
+        from hypercare.services.sla import build_calendars
+
+        now = self._context.clock()
+        settings = self._context.settings
+        with self._context.store().session() as session:
+            columns = _columns(kpi_records.ticket_columns(session=session))
+            records = self._records(session, now)
+        board = ticket_board(columns, now=now, timezone=settings.timezone, days=days,
+                             calendar=build_calendars(settings)["default"], company=company,
+                             records=records)
+        return self._with_adoption(board, days)
+
+    def snapshot(self) -> int:
+        """Store today's value of every KPI (all companies, and each company): the history."""
+        now = self._context.clock()
+        today = now.astimezone(ZoneInfo(self._context.settings.timezone)).date()
+        boards = [self.board(days=14)]
+        with self._context.store().session() as session:
+            companies = sorted({c for c in kpi_records.ticket_columns(session=session)["company"]
+                                if c})
+        boards.extend(self.board(days=14, company=c) for c in companies)
+        rows = [{"day": today, "company": board.company or "", "key": kpi.key,
+                 "value": kpi.value, "unit": kpi.unit, "taken_at": now}
+                for board in boards for kpi in board.kpis]
+        with self._context.store().session() as session:
+            kpi_records.save_snapshots(rows, session=session)
+        return len(rows)
+
+    def history(self, *, key: str, days: int = 60, company: str = "") -> list[tuple[date, float]]:
+        """Stored daily values of one KPI, oldest first."""
+        today = self._context.clock().date()
+        with self._context.store().session() as session:
+            return kpi_records.snapshot_history(key, company=company,
+                                                since=today - timedelta(days=days),
+                                                session=session)
+
+    # -- exit ----------------------------------------------------------------------------------
+
+    def readiness(self) -> Readiness:
+        """Each exit criterion's status, value and trend, and the forecast exit date."""
+        board = self.board(days=30)
+        now = self._context.clock()
+        today = now.astimezone(ZoneInfo(self._context.settings.timezone)).date()
+        with self._context.store().session() as session:
+            done = kpi_records.exit_records(session=session)
+        criteria = []
+        for c in self._context.settings.kpi.exit_criteria:
+            record = done.get(c.key)
+            criteria.append(CriterionInput(
+                key=c.key, kind=c.kind, label=c.label, metric=c.metric, op=c.op,
+                target=c.target, for_days=c.for_days, due=c.due, owner=c.owner,
+                done_on=record.done_on if record else None,
+                done_by=record.done_by if record else ""))
+        history = {kpi.key: _merged(self.history(key=kpi.key), kpi) for kpi in board.kpis}
+        return evaluate_exit(criteria, history=history, today=today)
+
+    def record_exit(self, *, key: str, by: str, done_on: date | None = None,
+                    note: str = "") -> None:
+        """Record a milestone reached or a sign-off given."""
+        known = {c.key: c for c in self._context.settings.kpi.exit_criteria}
+        if key not in known or known[key].kind == "metric":
+            choices = ", ".join(k for k, c in known.items() if c.kind != "metric")
+            raise UsageError(f"{key!r} is not a milestone or sign-off criterion",
+                             hint=f"Known ones: {choices or 'none configured'}.")
+        now = self._context.clock()
+        day = done_on or now.astimezone(ZoneInfo(self._context.settings.timezone)).date()
+        with self._context.store().session() as session:
+            kpi_records.record_exit(key, done_on=day, done_by=by, note=note, now=now,
+                                    session=session)
+
+    # -- Odoo signals ----------------------------------------------------------------------------
+
+    def read_adoption(self, *, days: int = 14) -> AdoptionReport:
+        """Adoption and business signals from Odoo for the last ``days`` days, stored."""
+        from hypercare.odoo.adoption import read_adoption
+
+        client = self._client()
+        now = self._context.clock()
+        zone = self._context.settings.timezone
+        end = now.astimezone(ZoneInfo(zone)).date()
+        start = end - timedelta(days=days - 1)
+        snapshot = read_adoption(client, models=self._context.settings.kpi.apps_in_scope,
+                                 start=start, end=end, timezone=zone, now=now)
+        rows: list[dict[str, Any]] = []
+        for day, users in snapshot.active_users.items():
+            rows.append({"day": day, "key": "active_users", "value": float(users),
+                         "taken_at": now})
+        for daily in snapshot.signals:
+            rows.extend({"day": daily.day, "key": key, "value": value, "taken_at": now}
+                        for key, value in daily.values.items())
+        at_now = {"receivables_overdue_amount": snapshot.receivables_overdue_amount,
+                  "receivables_overdue_count": snapshot.receivables_overdue_count,
+                  "dso_days": snapshot.dso_days,
+                  "overdue_activities": snapshot.overdue_activities,
+                  "late_deliveries": snapshot.late_deliveries,
+                  "login_active": snapshot.login_active,
+                  "internal_users": snapshot.internal_users}
+        rows.extend({"day": end, "key": key, "value": float(value), "taken_at": now}
+                    for key, value in at_now.items() if value is not None)
+        with self._context.store().session() as session:
+            kpi_records.save_adoption(rows, session=session)
+        return AdoptionReport(days, tuple(f"{n.signal}: {n.reason}" for n in snapshot.notes),
+                              snapshot.active_users.get(end), snapshot.internal_users)
+
+    def watch(self, *, alert: bool = True) -> list[WatchView]:
+        """Evaluate the watch KPIs; a crossed threshold queues one alert per KPI and day."""
+        from hypercare.odoo.watch import WatchSpec, evaluate_watch
+
+        specs = [WatchSpec(w.name, w.model, w.domain, w.measure, w.field, w.threshold,
+                           w.direction) for w in self._context.settings.kpi.watch]
+        if not specs:
+            return []
+        now = self._context.clock()
+        results = evaluate_watch(self._client(), specs, now=now)
+        if alert:
+            with self._context.store().session() as session:
+                for result in results:
+                    if result.breached:
+                        notifications.enqueue(
+                            session, self._context.settings, kind="watch_kpi",
+                            key=f"watch:{result.name}:{now.date().isoformat()}",
+                            recipient="L2", now=now,
+                            payload={"name": result.name, "value": result.value,
+                                     "threshold": result.threshold,
+                                     "direction": result.direction})
+        return [WatchView(r.name, r.value, r.threshold, r.direction, r.breached, r.error)
+                for r in results]
+
+    def check_odoo(self) -> bool:
+        """Queue an S1-level alert when no sync reached Odoo for ``kpi.odoo_down_minutes``.
+
+        Returns True when Odoo counts as down."""
+        now = self._context.clock()
+        limit = timedelta(minutes=self._context.settings.kpi.odoo_down_minutes)
+        with self._context.store().session() as session:
+            good = last_good_run(session=session)
+            runs = recent_runs(limit=1, session=session)
+            if not runs or runs[0].status != "failed":
+                return False
+            since = good.finished_at if good and good.finished_at else runs[0].started_at
+            if since is None or now - since < limit:
+                return False
+            notifications.enqueue(
+                session, self._context.settings, kind="odoo_unreachable",
+                key=f"odoo_down:{since.isoformat()}", recipient="L2", now=now, urgent=True,
+                payload={"since": since.isoformat(), "error": runs[0].error,
+                         "minutes": int((now - since).total_seconds() // 60)})
+            return True
+
+    # -- helpers -------------------------------------------------------------------------------
+
+    def _client(self) -> Any:
+        if self._context.connect_odoo is None:
+            raise HypercareError("no Odoo is configured to read signals from",
+                                 hint="Set HYPERCARE_ODOO__URL and friends.")
+        return self._context.connect_odoo()
+
+    def _records(self, session: Any, now: datetime) -> RecordCounts:
+        today = now.astimezone(ZoneInfo(self._context.settings.timezone)).date()
+        issues = problems.known_issues(session=session)
+        linked = problems.linked_counts(session=session)
+        open_decisions = problems.decisions(session=session, status="open")
+        return RecordCounts(
+            known_issues_open=len(issues),
+            tickets_behind_known_issues=sum(linked.get(i.id or 0, 0) for i in issues),
+            decisions_open=len(open_decisions),
+            decisions_overdue=sum(1 for d in open_decisions
+                                  if d.due_date is not None and d.due_date < today),
+            standup_items_decided=tuple(_standup_throughput(session)))
+
+    def _with_adoption(self, board: KpiBoard, days: int) -> KpiBoard:
+        """Add the adoption KPIs from the stored Odoo signals (absent until first read)."""
+        today = board.now.astimezone(ZoneInfo(board.timezone)).date()
+        since = today - timedelta(days=days)
+        with self._context.store().session() as session:
+            users = kpi_records.adoption_history("active_users", since=since, session=session)
+            internal = kpi_records.adoption_history("internal_users", since=since,
+                                                    session=session)
+        if not users:
+            return board
+        licensed = self._context.settings.kpi.licensed_users or (internal[-1][1] if internal
+                                                                else None)
+        extra = [KpiValue("active_users", "Active users", users[-1][1], "users", "up", None,
+                          "Distinct users who changed records in the apps in scope that day",
+                          series=tuple(users))]
+        if licensed:
+            share = [(d, round(100 * v / licensed, 1)) for d, v in users]
+            extra.append(KpiValue("active_user_share", "Active / licensed users", share[-1][1],
+                                  "percent", "up", 85.0,
+                                  "Active users that day as a share of licensed users",
+                                  series=tuple(share)))
+        return KpiBoard(board.now, board.timezone, board.company, board.days,
+                        (*board.kpis, *extra))
+
+
+def _columns(raw: dict[str, list[Any]]) -> TicketColumns:
+    def epoch(values: list[Any]) -> np.ndarray[Any, Any]:
+        return np.array([v.timestamp() if v is not None else math.nan for v in values],
+                        dtype=np.float64)
+
+    def text(values: list[Any]) -> np.ndarray[Any, Any]:
+        return np.array([v or "" for v in values], dtype=object)
+
+    n = len(raw["odoo_id"])
+    if n == 0:
+        return TicketColumns.empty()
+    return TicketColumns(
+        odoo_id=np.array(raw["odoo_id"], dtype=np.int64), company=text(raw["company"]),
+        team=text(raw["team"]), assignee=text(raw["assignee"]), app=text(raw["app"]),
+        category=text(raw["category"]),
+        severity=np.array([v or 3 for v in raw["severity"]], dtype=np.int64),
+        created=epoch(_aware(raw["created"])), assigned=epoch(_aware(raw["assigned"])),
+        first_response=epoch(_aware(raw["first_response"])), closed=epoch(_aware(raw["closed"])),
+        is_closed=np.array([bool(v) for v in raw["is_closed"]], dtype=np.bool_),
+        reopen_count=np.array([v or 0 for v in raw["reopen_count"]], dtype=np.int64),
+        sla_state=text(raw["sla_state"]), workaround=epoch(_aware(raw["workaround"])),
+        tags=tuple(tuple(v or ()) for v in raw["tags"]))
+
+
+def _aware(values: list[Any]) -> list[Any]:
+    from hypercare.store.tickets import _aware as to_aware
+
+    return [to_aware(v) for v in values]
+
+
+def _merged(stored: list[tuple[date, float]], kpi: KpiValue) -> list[tuple[date, float]]:
+    """Stored snapshots, with the live board's series filling the days they lack."""
+    by_day = dict(stored)
+    for day, value in kpi.series:
+        by_day.setdefault(day, value)
+    return sorted(by_day.items())
+
+
+def _standup_throughput(session: Any) -> list[tuple[date, int]]:
+    from sqlmodel import col, select
+
+    from hypercare.store.tables import Standup, StandupEntry
+
+    counts: dict[date, int] = {}
+    for started, undone in session.exec(
+            select(Standup.started_at, StandupEntry.undone)
+            .join(StandupEntry, col(StandupEntry.standup_id) == col(Standup.id))):
+        if started is not None and not undone:
+            counts[started.date()] = counts.get(started.date(), 0) + 1
+    return sorted(counts.items())

@@ -1,0 +1,129 @@
+"""The KPI board, snapshots, exit readiness, adoption and watch KPIs through the services."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+
+from hypercare.cli import main
+from hypercare.config import KpiSettings, Settings, TriageSettings, WatchKpi
+from hypercare.errors import UsageError
+from hypercare.odoo.sim import OdooSimulator
+from hypercare.services import Services
+from hypercare.wiring import build_services
+from tests.sync.conftest import make_sim, odoo_settings
+
+
+@pytest.fixture(scope="module")
+def models(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return tmp_path_factory.mktemp("kpi-models")
+
+
+@pytest.fixture
+def world(tmp_path: Path, models: Path) -> Iterator[tuple[OdooSimulator, Services]]:
+    sim = make_sim(flavor="enterprise", version="19.0", tickets=120, days=10)
+    watch = [WatchKpi(name="draft invoices", model="account.move",
+                      domain=[["state", "=", "draft"]], threshold=0, direction="above"),
+             WatchKpi(name="no such model", model="x.nothing", domain=[], threshold=1)]
+    settings = Settings(database_url=f"sqlite:///{tmp_path / 'kpi.db'}",
+                        odoo=odoo_settings(sim, protocol="json2"), timezone="Europe/Brussels",
+                        triage=TriageSettings(model_dir=models), kpi=KpiSettings(watch=watch))
+    services = build_services(settings, clock=sim.now)
+    try:
+        services.sync.run_sync()
+        services.sla.sweep()
+        yield sim, services
+    finally:
+        services.close()
+        sim.stop()
+
+
+def test_board_matches_the_store(world: tuple[OdooSimulator, Services]) -> None:
+    _, services = world
+    board = services.kpis.board(days=10)
+    open_now = services.tickets.list_tickets(open_only=True)
+    assert board.get("open_backlog") is not None
+    assert board.get("open_backlog").value == len(open_now)  # type: ignore[union-attr]
+    by_company = {t.company for t in open_now}
+    company = sorted(by_company)[0]
+    cut = services.kpis.board(days=10, company=company)
+    assert cut.company == company
+    assert cut.get("open_backlog").value == sum(  # type: ignore[union-attr]
+        1 for t in open_now if t.company == company)
+    inflow = board.get("inflow")
+    assert inflow is not None and len(inflow.series) == 10
+    assert all(k.definition and k.unit and k.direction in ("up", "down") for k in board.kpis)
+    with pytest.raises(UsageError):
+        services.kpis.board(days=0)
+
+
+def test_snapshots_make_history_and_readiness(world: tuple[OdooSimulator, Services]) -> None:
+    _, services = world
+    assert services.kpis.snapshot() > 20
+    history = services.kpis.history(key="open_backlog")
+    assert len(history) == 1
+    report = services.kpis.readiness()
+    keys = [c.key for c in report.criteria]
+    assert keys[:2] == ["no_open_s1", "backlog_falling"]
+    assert not report.ready
+    services.kpis.record_exit(key="process_owners", by="CFO")
+    signed = {c.key: c for c in services.kpis.readiness().criteria}["process_owners"]
+    assert signed.status == "met" and "CFO" in signed.value + signed.detail
+    with pytest.raises(UsageError, match="not a milestone or sign-off"):
+        services.kpis.record_exit(key="no_open_s1", by="x")
+
+
+def test_adoption_feeds_the_board(world: tuple[OdooSimulator, Services]) -> None:
+    _, services = world
+    report = services.kpis.read_adoption(days=7)
+    assert report.internal_users > 0
+    board = services.kpis.board(days=7)
+    active = board.get("active_users")
+    assert active is not None and active.series
+    share = board.get("active_user_share")
+    assert share is not None and share.value is not None and 0 <= share.value <= 100
+
+
+def test_watch_kpis_alert_once_and_report_bad_specs(world: tuple[OdooSimulator,
+                                                                 Services]) -> None:
+    sim, services = world
+    results = {r.name: r for r in services.kpis.watch()}
+    drafts = len(sim.store.search_ids("account.move", [("state", "=", "draft")]))
+    assert results["draft invoices"].value == drafts
+    assert results["draft invoices"].breached == (drafts > 0)
+    assert results["no such model"].value is None and results["no such model"].error
+    services.kpis.watch()  # same day: no second alert
+    alerts = [m for m in services.sla.list_outbox() if m.kind == "watch_kpi"]
+    assert len(alerts) == (1 if drafts > 0 else 0)
+
+
+def test_odoo_down_long_enough_alerts(world: tuple[OdooSimulator, Services]) -> None:
+    sim, services = world
+    assert not services.kpis.check_odoo()
+    sim.inject_fault("http_503", count=1000)
+    services.sync.close()
+    with pytest.raises(Exception):
+        services.sync.run_sync()
+    sim.advance(timedelta(minutes=20))
+    assert services.kpis.check_odoo()
+    assert any(m.kind == "odoo_unreachable" and m.state == "pending"
+               for m in services.sla.list_outbox())
+
+
+def test_kpi_cli(world: tuple[OdooSimulator, Services], monkeypatch: pytest.MonkeyPatch,
+                 capsys: pytest.CaptureFixture[str], models: Path) -> None:
+    _, services = world
+    monkeypatch.setenv("HYPERCARE_DATABASE_URL", str(services.context.settings.database_url))
+    monkeypatch.setenv("HYPERCARE_TRIAGE__MODEL_DIR", str(models))
+    assert main(["kpi", "--days", "7"]) == 0
+    assert "Open backlog" in capsys.readouterr().out
+    assert main(["kpi", "--format", "json", "--days", "7"]) == 0
+    board = json.loads(capsys.readouterr().out)
+    assert {k["key"] for k in board["kpis"]} >= {"open_backlog", "mttr", "sla_attainment"}
+    assert main(["kpi", "exit"]) == 0
+    out = capsys.readouterr().out
+    assert "exit readiness" in out and "forecast:" in out
