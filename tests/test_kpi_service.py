@@ -11,7 +11,7 @@ import pytest
 
 from hypercare.cli import main
 from hypercare.config import KpiSettings, Settings, TriageSettings, WatchKpi
-from hypercare.errors import UsageError
+from hypercare.errors import HypercareError, UsageError
 from hypercare.odoo.sim import OdooSimulator
 from hypercare.services import Services
 from hypercare.wiring import build_services
@@ -106,7 +106,7 @@ def test_odoo_down_long_enough_alerts(world: tuple[OdooSimulator, Services]) -> 
     assert not services.kpis.check_odoo()
     sim.inject_fault("http_503", count=1000)
     services.sync.close()
-    with pytest.raises(Exception):
+    with pytest.raises(HypercareError, match="503"):
         services.sync.run_sync()
     sim.advance(timedelta(minutes=20))
     assert services.kpis.check_odoo()
