@@ -7,7 +7,11 @@ trends survive later edits in Odoo and the weekly pack can compare weeks.
 
 from __future__ import annotations
 
+import gc
+import json
 import math
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
@@ -59,7 +63,7 @@ class KpiService:
 
         now = self._context.clock()
         settings = self._context.settings
-        with self._context.store().session() as session:
+        with self._context.store().session() as session, _gc_paused():
             columns = _columns(kpi_records.ticket_columns(session=session))
             records = self._records(session, now)
         board = ticket_board(columns, now=now, timezone=settings.timezone, days=days,
@@ -73,8 +77,8 @@ class KpiService:
         today = now.astimezone(ZoneInfo(self._context.settings.timezone)).date()
         boards = [self.board(days=14)]
         with self._context.store().session() as session:
-            companies = sorted({c for c in kpi_records.ticket_columns(session=session)["company"]
-                                if c})
+            companies = sorted({str(c) for c in _columns(
+                kpi_records.ticket_columns(session=session)).company if c})
         boards.extend(self.board(days=14, company=c) for c in companies)
         rows = [{"day": today, "company": board.company or "", "key": kpi.key,
                  "value": kpi.value, "unit": kpi.unit, "taken_at": now}
@@ -250,34 +254,64 @@ class KpiService:
                         (*board.kpis, *extra))
 
 
-def _columns(raw: dict[str, list[Any]]) -> TicketColumns:
-    def epoch(values: list[Any]) -> np.ndarray[Any, Any]:
-        return np.array([v.timestamp() if v is not None else math.nan for v in values],
-                        dtype=np.float64)
+@contextmanager
+def _gc_paused() -> Iterator[None]:
+    """Reading 100,000 rows allocates as many tuples: without this the cyclic garbage
+    collector runs full passes over the whole heap again and again meanwhile."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
 
-    def text(values: list[Any]) -> np.ndarray[Any, Any]:
-        return np.array([v or "" for v in values], dtype=object)
 
-    n = len(raw["odoo_id"])
-    if n == 0:
+def _columns(raw: dict[str, Sequence[Any]]) -> TicketColumns:
+    """The store's rows as the numpy arrays the pure board works on (one conversion)."""
+    from hypercare.store.kpi_records import TICKET_COLUMNS
+
+    rows = raw["rows"]
+    if not rows:
         return TicketColumns.empty()
+    table = np.array(rows, dtype=object)
+    column = {name: table[:, i] for i, name in enumerate(TICKET_COLUMNS)}
+
+    def epoch(name: str) -> np.ndarray[Any, Any]:
+        values = column[name].astype(np.float64)
+        values[values < 0] = math.nan
+        return values
+
     return TicketColumns(
-        odoo_id=np.array(raw["odoo_id"], dtype=np.int64), company=text(raw["company"]),
-        team=text(raw["team"]), assignee=text(raw["assignee"]), app=text(raw["app"]),
-        category=text(raw["category"]),
-        severity=np.array([v or 3 for v in raw["severity"]], dtype=np.int64),
-        created=epoch(_aware(raw["created"])), assigned=epoch(_aware(raw["assigned"])),
-        first_response=epoch(_aware(raw["first_response"])), closed=epoch(_aware(raw["closed"])),
-        is_closed=np.array([bool(v) for v in raw["is_closed"]], dtype=np.bool_),
-        reopen_count=np.array([v or 0 for v in raw["reopen_count"]], dtype=np.int64),
-        sla_state=text(raw["sla_state"]), workaround=epoch(_aware(raw["workaround"])),
-        tags=tuple(tuple(v or ()) for v in raw["tags"]))
+        odoo_id=column["odoo_id"].astype(np.int64), company=column["company"],
+        team=column["team"], assignee=column["assignee"], app=column["app"],
+        category=column["category"], severity=column["severity"].astype(np.int64),
+        created=epoch("created"), assigned=epoch("assigned"),
+        first_response=epoch("first_response"), closed=epoch("closed"),
+        is_closed=column["is_closed"].astype(np.bool_),
+        reopen_count=column["reopen_count"].astype(np.int64),
+        sla_state=column["sla_state"], workaround=epoch("workaround"),
+        tags=_tags(column["tags"]))
 
 
-def _aware(values: list[Any]) -> list[Any]:
-    from hypercare.store.tickets import _aware as to_aware
-
-    return [to_aware(v) for v in values]
+def _tags(values: Iterable[Any]) -> tuple[tuple[str, ...], ...]:
+    """Tags arrive as JSON text (SQLite) or decoded (psycopg): each distinct list of tags
+    is parsed once (tickets share a handful of combinations)."""
+    parsed: dict[Any, tuple[str, ...]] = {}
+    found = []
+    for value in values:
+        key = value if isinstance(value, str | bytes) or value is None else tuple(value)
+        tags = parsed.get(key)
+        if tags is None:
+            if not value:
+                tags = ()
+            elif isinstance(value, str | bytes):
+                tags = tuple(json.loads(value))
+            else:
+                tags = tuple(value)
+            parsed[key] = tags
+        found.append(tags)
+    return tuple(found)
 
 
 def _merged(stored: list[tuple[date, float]], kpi: KpiValue) -> list[tuple[date, float]]:

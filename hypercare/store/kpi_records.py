@@ -27,22 +27,41 @@ TICKET_COLUMNS = ("odoo_id", "company", "team", "assignee", "app", "category", "
                   "sla_state", "workaround", "tags")
 
 
-def ticket_columns(*, session: Session) -> dict[str, list[Any]]:
-    """Every live ticket's KPI facts in one joined select, as lists per column.
+def ticket_columns(*, session: Session) -> dict[str, Sequence[Any]]:
+    """Every live ticket's KPI facts in one joined select: ``{"rows": [...]}``, each row
+    in :data:`TICKET_COLUMNS` order.
 
-    Times come back as epoch seconds (None when unknown), so the caller can build
-    numpy arrays without touching ORM objects.
+    The database computes times as epoch seconds (-1 when unknown) and fills missing text
+    with "", so no per-value Python type processing runs and the caller can turn the rows
+    into numpy arrays in one step. Tags come as raw JSON text (decoded by psycopg).
     """
+    from sqlalchemy import Float, Text, cast, extract, func, type_coerce
+
     t = Ticket.__table__  # type: ignore[attr-defined]
     c = TicketClassification.__table__  # type: ignore[attr-defined]
     s = SlaClock.__table__  # type: ignore[attr-defined]
     k = KnownIssueTicket.__table__  # type: ignore[attr-defined]
     ki = KnownIssue.__table__  # type: ignore[attr-defined]
+    sqlite = session.get_bind().dialect.name == "sqlite"
+
+    def epoch(column: Any) -> Any:
+        """Epoch seconds, or -1 when unknown (so every value is a plain float)."""
+        if sqlite:  # stored as naive UTC text
+            seconds = (func.julianday(type_coerce(column, Text)) - 2440587.5) * 86400.0
+        else:
+            seconds = cast(extract("epoch", column), Float)
+        return func.coalesce(seconds, -1.0)
+
+    def text(column: Any) -> Any:
+        return func.coalesce(column, "")
+
     statement = (
-        select(t.c.odoo_id, t.c.company, t.c.team, t.c.assignee, c.c.app, c.c.category,
-               c.c.severity, t.c.created_at, t.c.assigned_at, t.c.first_response_at,
-               t.c.closed_at, t.c.is_closed, t.c.reopen_count, s.c.state, ki.c.workaround_at,
-               t.c.tags)
+        select(t.c.odoo_id, text(t.c.company), text(t.c.team), text(t.c.assignee),
+               text(c.c.app), text(c.c.category), func.coalesce(c.c.severity, 3),
+               epoch(t.c.created_at), epoch(t.c.assigned_at), epoch(t.c.first_response_at),
+               epoch(t.c.closed_at), t.c.is_closed, func.coalesce(t.c.reopen_count, 0),
+               text(s.c.state), epoch(ki.c.workaround_at),
+               type_coerce(t.c.tags, Text) if sqlite else cast(t.c.tags, Text))
         .select_from(t)
         .outerjoin(c, c.c.ticket_odoo_id == t.c.odoo_id)
         .outerjoin(s, s.c.ticket_odoo_id == t.c.odoo_id)
@@ -50,12 +69,15 @@ def ticket_columns(*, session: Session) -> dict[str, list[Any]]:
         .outerjoin(ki, ki.c.id == k.c.known_issue_id)
         .where(t.c.deleted.is_(False), t.c.active.is_(True))
     )
-    columns: dict[str, list[Any]] = {name: [] for name in TICKET_COLUMNS}
-    names = TICKET_COLUMNS
-    for row in session.connection().execute(statement):
-        for name, value in zip(names, row, strict=True):
-            columns[name].append(value)
-    return columns
+    connection = session.connection()
+    sql = statement.compile(dialect=connection.dialect, compile_kwargs={"literal_binds": True})
+    cursor = connection.connection.cursor()  # the driver's own cursor: no Row objects
+    try:
+        cursor.execute(str(sql))
+        rows = cursor.fetchall()
+    finally:
+        cursor.close()
+    return {"rows": rows}
 
 
 def save_snapshots(rows: Sequence[Mapping[str, Any]], *, session: Session) -> int:
