@@ -383,6 +383,8 @@ class KpiSettings(_Section):
     baseline: dict[str, float] = Field(default_factory=dict)
     """Pre-go-live daily values to compare with, e.g. ``{ invoices_posted = 120 }``."""
     watch: list[WatchKpi] = Field(default_factory=list)
+    adoption_every_minutes: int = Field(default=60, ge=1)
+    """A sync also reads the adoption and business signals when the last read is older."""
     odoo_down_minutes: int = Field(default=15, ge=1)
     """Odoo unreachable this long: an S1-level alert is queued."""
     exit_criteria: list[ExitCriterion] = Field(default_factory=_default_exit_criteria)

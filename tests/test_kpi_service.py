@@ -127,3 +127,15 @@ def test_kpi_cli(world: tuple[OdooSimulator, Services], monkeypatch: pytest.Monk
     assert main(["kpi", "exit"]) == 0
     out = capsys.readouterr().out
     assert "exit readiness" in out and "forecast:" in out
+
+
+def test_sync_reads_adoption_when_due(world: tuple[OdooSimulator, Services]) -> None:
+    sim, services = world
+    # the fixture's sync already read the signals once
+    assert services.kpis.board(days=7).get("active_users") is not None
+    report = services.sync.run_sync()
+    assert not any(n.startswith("adoption") for n in report.notes)  # not due again yet
+    sim.advance(timedelta(minutes=61))
+    sim.deny_access("crm.lead")
+    report = services.sync.run_sync()
+    assert any("crm.lead" in n for n in report.notes)  # read again, with its note

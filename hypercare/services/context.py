@@ -102,7 +102,7 @@ class Services:
     def sync(self) -> SyncService:
         from hypercare.services.sync import SyncService
 
-        return SyncService(self.context, self.triage)
+        return SyncService(self.context, self.triage, after=self.kpis.read_adoption_if_due)
 
     @cached_property
     def sla(self) -> SlaService:

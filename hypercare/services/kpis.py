@@ -29,6 +29,7 @@ from hypercare.store import kpi_records, problems
 from hypercare.store.sync_state import last_good_run, recent_runs
 
 ADOPTION_KEYS = ("active_users", "quotations_created", "orders_confirmed", "invoices_posted")
+ADOPTION_READ_AT = "kpi.adoption_read_at"
 
 
 @dataclass(frozen=True)
@@ -162,6 +163,25 @@ class KpiService:
             kpi_records.save_adoption(rows, session=session)
         return AdoptionReport(days, tuple(f"{n.signal}: {n.reason}" for n in snapshot.notes),
                               snapshot.active_users.get(end), snapshot.internal_users)
+
+    def read_adoption_if_due(self) -> tuple[str, ...]:
+        """After a sync: read the Odoo signals when the last read is older than
+        ``kpi.adoption_every_minutes``. Never fails the sync: problems become notes."""
+        from hypercare.store.triage_records import get_state, set_state
+
+        now = self._context.clock()
+        every = timedelta(minutes=self._context.settings.kpi.adoption_every_minutes)
+        with self._context.store().session() as session:
+            last = get_state(ADOPTION_READ_AT, session=session)
+        if last is not None and now - datetime.fromisoformat(last) < every:
+            return ()
+        try:
+            report = self.read_adoption(days=14 if last is None else 2)
+        except HypercareError as exc:
+            return (f"adoption signals not read: {exc.message}",)
+        with self._context.store().session() as session:
+            set_state(ADOPTION_READ_AT, now.isoformat(), now=now, session=session)
+        return tuple(f"adoption: {note}" for note in report.notes)
 
     def watch(self, *, alert: bool = True) -> list[WatchView]:
         """Evaluate the watch KPIs; a crossed threshold queues one alert per KPI and day."""

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import threading
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
@@ -71,9 +72,11 @@ class SyncStatus:
 class SyncService:
     """Runs syncs with one Odoo connection kept across runs (re-opened after a failure)."""
 
-    def __init__(self, context: ServiceContext, triage: TriageService | None = None) -> None:
+    def __init__(self, context: ServiceContext, triage: TriageService | None = None,
+                 after: Callable[[], tuple[str, ...]] | None = None) -> None:
         self._context = context
         self._triage = triage
+        self._after = after
         self._client: OdooClient | None = None
         self._lock = threading.Lock()
 
@@ -91,10 +94,13 @@ class SyncService:
                 classify=self._triage.classify_stored if self._triage else None,
             )
             try:
-                return engine.run(reconcile=reconcile, progress=progress)
+                report = engine.run(reconcile=reconcile, progress=progress)
             except Exception:
                 self._drop_client()
                 raise
+        if self._after is not None:
+            report = replace(report, notes=(*report.notes, *self._after()))
+        return report
 
     def sync_status(self, *, limit: int = 10) -> SyncStatus:
         """Recent runs, cursors, ticket counts and whether the data is stale."""
