@@ -71,6 +71,8 @@ def _services(ctx: CliContext, url: str, db: str, login: str, api_key: str,
         "odoo.url": url, "odoo.db": db, "odoo.login": login, "odoo.api_key": api_key,
         "odoo.password": None, "odoo.password_file": None, "odoo.api_key_file": None,
         "odoo.protocol": "auto", "odoo.retries": 1, "odoo.backoff": 0.2,
+        # the simulated go-live runs these apps
+        "kpi.apps_in_scope": ["sale.order", "account.move", "stock.picking", "crm.lead"],
     }
     if ctx.args.timezone:
         overrides["timezone"] = ctx.args.timezone
