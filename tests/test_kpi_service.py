@@ -31,7 +31,8 @@ def world(tmp_path: Path, models: Path) -> Iterator[tuple[OdooSimulator, Service
              WatchKpi(name="no such model", model="x.nothing", domain=[], threshold=1)]
     settings = Settings(database_url=f"sqlite:///{tmp_path / 'kpi.db'}",
                         odoo=odoo_settings(sim, protocol="json2"), timezone="Europe/Brussels",
-                        triage=TriageSettings(model_dir=models), kpi=KpiSettings(watch=watch))
+                        triage=TriageSettings(model_dir=models),
+                        kpi=KpiSettings(watch=watch, baseline={"invoices_posted": 5.0}))
     services = build_services(settings, clock=sim.now)
     try:
         services.sync.run_sync()
@@ -86,6 +87,9 @@ def test_adoption_feeds_the_board(world: tuple[OdooSimulator, Services]) -> None
     assert active is not None and active.series
     share = board.get("active_user_share")
     assert share is not None and share.value is not None and 0 <= share.value <= 100
+    invoices = board.get("invoices_posted")
+    assert invoices is not None and invoices.series and invoices.direction == "up"
+    assert invoices.target == 5.0  # compared with the pre-go-live baseline
 
 
 def test_watch_kpis_alert_once_and_report_bad_specs(world: tuple[OdooSimulator,

@@ -30,6 +30,23 @@ from hypercare.store.sync_state import last_good_run, recent_runs
 
 ADOPTION_KEYS = ("active_users", "quotations_created", "orders_confirmed", "invoices_posted")
 ADOPTION_READ_AT = "kpi.adoption_read_at"
+#: Stored Odoo signals shown on the board: key -> (label, unit, direction, definition).
+SIGNALS: dict[str, tuple[str, str, Any, str]] = {
+    "quotations_created": ("Quotations created", "per day", "up",
+                           "Sales quotations created that day"),
+    "orders_confirmed": ("Orders confirmed", "per day", "up",
+                         "Sales orders confirmed that day (by order date)"),
+    "invoices_posted": ("Invoices posted", "per day", "up",
+                        "Customer invoices posted that day (by invoice date)"),
+    "receivables_overdue_amount": ("Overdue receivables", "amount", "down",
+                                   "Open customer invoices past their due date"),
+    "dso_days": ("DSO", "days", "down",
+                 "Open receivables / average daily invoicing over 90 days"),
+    "overdue_activities": ("Overdue activities", "activities", "down",
+                           "Open activities past their deadline"),
+    "late_deliveries": ("Late deliveries", "pickings", "down",
+                        "Outgoing pickings not done after their scheduled date"),
+}
 
 
 @dataclass(frozen=True)
@@ -257,8 +274,10 @@ class KpiService:
             users = kpi_records.adoption_history("active_users", since=since, session=session)
             internal = kpi_records.adoption_history("internal_users", since=since,
                                                     session=session)
+        signals = self._signal_kpis(since)
         if not users:
-            return board
+            return KpiBoard(board.now, board.timezone, board.company, board.days,
+                            (*board.kpis, *signals)) if signals else board
         licensed = self._context.settings.kpi.licensed_users or (internal[-1][1] if internal
                                                                 else None)
         extra = [KpiValue("active_users", "Active users", users[-1][1], "users", "up", None,
@@ -271,7 +290,19 @@ class KpiService:
                                   "Active users that day as a share of licensed users",
                                   series=tuple(share)))
         return KpiBoard(board.now, board.timezone, board.company, board.days,
-                        (*board.kpis, *extra))
+                        (*board.kpis, *extra, *signals))
+
+    def _signal_kpis(self, since: date) -> list[KpiValue]:
+        """Business signals read from Odoo, against the pre-go-live baseline when set."""
+        baseline = self._context.settings.kpi.baseline
+        found = []
+        with self._context.store().session() as session:
+            for key, (label, unit, direction, meaning) in SIGNALS.items():
+                series = kpi_records.adoption_history(key, since=since, session=session)
+                if series:
+                    found.append(KpiValue(key, label, series[-1][1], unit, direction,
+                                          baseline.get(key), meaning, series=tuple(series)))
+        return found
 
 
 @contextmanager
