@@ -102,13 +102,14 @@ def measure(url: str, n: int) -> tuple[float, float, float, int]:
         started = time.perf_counter()
         fill(services, n)
         fill_seconds = time.perf_counter() - started
+        kpis = services.kpis  # the service exists (its modules are imported) before timing
         started = time.perf_counter()
-        board = services.kpis.board(days=60)
+        board = kpis.board(days=60)
         cold = time.perf_counter() - started
         warm = []
         for _ in range(3):
             started = time.perf_counter()
-            services.kpis.board(days=60)
+            kpis.board(days=60)
             warm.append(time.perf_counter() - started)
         return cold, statistics.median(warm), fill_seconds, len(board.kpis)
     finally:

@@ -85,6 +85,10 @@ def test_adoption_feeds_the_board(world: tuple[OdooSimulator, Services]) -> None
     board = services.kpis.board(days=7)
     active = board.get("active_users")
     assert active is not None and active.series
+    assert dict(active.breakdown).keys() <= {"sale.order", "account.move", "stock.picking",
+                                            "purchase.order", "crm.lead", "mrp.production",
+                                            "pos.order", "project.task"}
+    assert sum(v for _, v in active.breakdown) >= (active.value or 0)  # per app >= distinct
     share = board.get("active_user_share")
     assert share is not None and share.value is not None and 0 <= share.value <= 100
     invoices = board.get("invoices_posted")

@@ -164,6 +164,9 @@ class KpiService:
         for day, users in snapshot.active_users.items():
             rows.append({"day": day, "key": "active_users", "value": float(users),
                          "taken_at": now})
+        for day, by_model in snapshot.active_users_by_model.items():
+            rows.extend({"day": day, "key": f"active_users:{model}", "value": float(users),
+                         "taken_at": now} for model, users in by_model.items())
         for daily in snapshot.signals:
             rows.extend({"day": daily.day, "key": key, "value": value, "taken_at": now}
                         for key, value in daily.values.items())
@@ -280,9 +283,18 @@ class KpiService:
                             (*board.kpis, *signals)) if signals else board
         licensed = self._context.settings.kpi.licensed_users or (internal[-1][1] if internal
                                                                 else None)
+        latest = users[-1][0]
+        per_app: list[tuple[str, float]] = []
+        with self._context.store().session() as session:
+            for model in self._context.settings.kpi.apps_in_scope:
+                found = kpi_records.adoption_history(f"active_users:{model}", since=latest,
+                                                     session=session)
+                if found:
+                    per_app.append((model, found[-1][1]))
         extra = [KpiValue("active_users", "Active users", users[-1][1], "users", "up", None,
                           "Distinct users who changed records in the apps in scope that day",
-                          series=tuple(users))]
+                          series=tuple(users),
+                          breakdown=tuple(sorted(per_app, key=lambda p: -p[1])))]
         if licensed:
             share = [(d, round(100 * v / licensed, 1)) for d, v in users]
             extra.append(KpiValue("active_user_share", "Active / licensed users", share[-1][1],

@@ -35,7 +35,7 @@ def ticket_columns(*, session: Session) -> dict[str, Sequence[Any]]:
     with "", so no per-value Python type processing runs and the caller can turn the rows
     into numpy arrays in one step. Tags come as raw JSON text (decoded by psycopg).
     """
-    from sqlalchemy import Float, Text, cast, extract, func, type_coerce
+    from sqlalchemy import Text, cast, func, type_coerce
 
     t = Ticket.__table__  # type: ignore[attr-defined]
     c = TicketClassification.__table__  # type: ignore[attr-defined]
@@ -48,8 +48,8 @@ def ticket_columns(*, session: Session) -> dict[str, Sequence[Any]]:
         """Epoch seconds, or -1 when unknown (so every value is a plain float)."""
         if sqlite:  # stored as naive UTC text
             seconds = (func.julianday(type_coerce(column, Text)) - 2440587.5) * 86400.0
-        else:
-            seconds = cast(extract("epoch", column), Float)
+        else:  # date_part gives float8; extract gives numeric (slower to make and parse)
+            seconds = func.date_part("epoch", column)
         return func.coalesce(seconds, -1.0)
 
     def text(column: Any) -> Any:
@@ -71,7 +71,9 @@ def ticket_columns(*, session: Session) -> dict[str, Sequence[Any]]:
     )
     connection = session.connection()
     sql = statement.compile(dialect=connection.dialect, compile_kwargs={"literal_binds": True})
-    cursor = connection.connection.cursor()  # the driver's own cursor: no Row objects
+    driver: Any = connection.connection.driver_connection
+    # the driver's own cursor: no Row objects; psycopg's binary protocol parses floats in C
+    cursor = driver.cursor() if sqlite else driver.cursor(binary=True)
     try:
         cursor.execute(str(sql))
         rows = cursor.fetchall()
