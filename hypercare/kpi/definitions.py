@@ -33,13 +33,13 @@ _ROWS: tuple[tuple[str, str, str, str, Direction, float | None], ...] = (
      "creation day, excluded today; calendar days without a calendar); value: median; "
      "breakdown: tickets per age bucket.", "days", "down", None),
     ("mtta_assign", "MTTA (assignment)", "Median hours from creation to assignment, "
-     "tickets created in the window and assigned; breakdown by severity.", "hours", "down",
-     None),
-    ("mtta_response", "MTTA (first response)", "Median hours from creation to the "
-     "first response, tickets created in the window and answered; breakdown by severity.",
+     "tickets created in the window and assigned; breakdown by severity and category.",
      "hours", "down", None),
+    ("mtta_response", "MTTA (first response)", "Median hours from creation to the "
+     "first response, tickets created in the window and answered; breakdown by severity "
+     "and category.", "hours", "down", None),
     ("mttr", "MTTR", "Median hours from creation to closing, tickets closed "
-     "in the window; breakdown by category.", "hours", "down", None),
+     "in the window; breakdown by severity and category.", "hours", "down", None),
     ("time_to_workaround", "Time to workaround", "Median hours from creation to the linked "
      "known issue's workaround (0 when it already existed), tickets created in the window "
      "that have one.", "hours", "down", None),

@@ -11,6 +11,7 @@ import datetime as dt
 from zoneinfo import ZoneInfo
 
 import numpy as np
+import numpy.typing as npt
 
 from hypercare.kpi.columns import TicketColumns
 from hypercare.kpi.days import DayGrid, FloatArray, ages_in_days
@@ -28,12 +29,18 @@ def hours(start: FloatArray, end: FloatArray) -> FloatArray:
         return np.maximum(end - start, 0.0) / 3600.0
 
 
-def _by_severity(durations: FloatArray, severity: FloatArray) -> Measure:
+def _by_severity_and_category(durations: FloatArray, severity: FloatArray,
+                              categories: npt.NDArray[np.str_]) -> Measure:
+    """The median, broken down by severity ("S1".."S4") and by category."""
     pairs = []
     for level in (1, 2, 3, 4):
         value = median(durations[severity == level])
         if value is not None:
             pairs.append((f"S{level}", value))
+    for name in np.unique(categories).tolist():
+        value = median(durations[categories == name])
+        if value is not None:
+            pairs.append((name or UNCATEGORIZED, value))
     return Measure(median(durations), breakdown=ranked(pairs))
 
 
@@ -48,16 +55,13 @@ def durations(cols: TicketColumns, grid: DayGrid) -> dict[str, Measure]:
 
     closed_here = cols.is_closed & in_window(grid, cols.closed)
     resolve = hours(cols.created[closed_here], cols.closed[closed_here])
-    categories = cols.category[closed_here].astype(str)
-    pairs = []
-    for name in np.unique(categories).tolist():
-        value = median(resolve[categories == name])
-        if value is not None:
-            pairs.append((name or UNCATEGORIZED, value))
+    created_categories = cols.category[created_here].astype(str)
     return {
-        "mtta_assign": _by_severity(assign, severity),
-        "mtta_response": _by_severity(response, severity),
-        "mttr": Measure(median(resolve), breakdown=ranked(pairs)),
+        "mtta_assign": _by_severity_and_category(assign, severity, created_categories),
+        "mtta_response": _by_severity_and_category(response, severity, created_categories),
+        "mttr": _by_severity_and_category(resolve,
+                                          cols.severity[closed_here].astype(np.float64),
+                                          cols.category[closed_here].astype(str)),
         "time_to_workaround": Measure(median(workaround)),
     }
 

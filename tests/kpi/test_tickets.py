@@ -82,19 +82,21 @@ def test_aging_business_days_calendar_days_and_holidays() -> None:
     assert kpi("aging", cols=columns([old]), calendar=cal).breakdown[-1] == ("16+", 1.0)
 
 
-def test_mtta_by_severity() -> None:
-    assign = kpi("mtta_assign")  # id1 2 h (S1), id2 4 h (S3); id4 never assigned
+def test_mtta_by_severity_and_category() -> None:
+    assign = kpi("mtta_assign")  # id1 2 h (S1 defect), id2 4 h (S3 training gap); id4 never
     assert assign.value == 3
-    assert assign.breakdown == (("S3", 4.0), ("S1", 2.0))
+    assert dict(assign.breakdown) == {"S3": 4.0, "S1": 2.0, "training_gap": 4.0, "defect": 2.0}
     response = kpi("mtta_response")
     assert response.value == 1.5
-    assert response.breakdown == (("S3", 2.0), ("S1", 1.0))
+    assert dict(response.breakdown) == {"S3": 2.0, "S1": 1.0, "training_gap": 2.0,
+                                        "defect": 1.0}
 
 
 def test_mttr_by_category_and_time_to_workaround() -> None:
-    mttr = kpi("mttr")  # id5 48 h defect, id2 12.5 h training_gap
+    mttr = kpi("mttr")  # id5 48 h S2 defect, id2 12.5 h S3 training_gap
     assert mttr.value == 30.25
-    assert mttr.breakdown == (("defect", 48.0), ("training_gap", 12.5))
+    assert dict(mttr.breakdown) == {"S2": 48.0, "S3": 12.5, "defect": 48.0,
+                                    "training_gap": 12.5}
     # id1: 3 h; id4: workaround existed before the ticket -> 0 h; id5 outside the window
     assert kpi("time_to_workaround").value == 1.5
 
