@@ -18,7 +18,7 @@ from .orm import Store
 from .people import World
 
 TICKET = "helpdesk.ticket"
-RESOLVE_MEAN_H = {"defect": 30.0, "training": 6.0, "policy": 50.0}
+RESOLVE_MEAN_H = {"defect": 60.0, "training": 8.0, "policy": 120.0}  # wall-clock hours
 
 
 @dataclass
