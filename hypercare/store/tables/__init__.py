@@ -1,0 +1,74 @@
+"""SQLModel tables: the local copy of Odoo's helpdesk and hypercare's own records.
+
+Table names are singular nouns. Every change here needs an Alembic revision in
+``hypercare/store/migrations/versions`` and a bump of ``schema.SCHEMA_REVISIONS``.
+Odoo records keep Odoo's id as ``odoo_id`` (unique); hypercare's rows have their own ``id``.
+"""
+
+from hypercare.store.tables.alert_tables import (
+    Escalation,
+    OutboxMessage,
+    SlaClock,
+    WritebackTask,
+)
+from hypercare.store.tables.kpi_tables import (
+    AdoptionDaily,
+    ExitRecord,
+    KpiSnapshot,
+)
+from hypercare.store.tables.odoo_copy import (
+    Company,
+    OdooUser,
+    Stage,
+    SyncCursor,
+    SyncRun,
+    Tag,
+    Team,
+    Ticket,
+    TicketEvent,
+)
+from hypercare.store.tables.record_tables import (
+    Action,
+    BacklogItem,
+    KnownIssue,
+    KnownIssueTicket,
+    PolicyDecision,
+    RecordLink,
+    Standup,
+    StandupEntry,
+)
+from hypercare.store.tables.triage_tables import (
+    AppState,
+    TicketClassification,
+    TriageDecision,
+)
+
+__all__ = [
+    "Action",
+    "AdoptionDaily",
+    "AppState",
+    "BacklogItem",
+    "Company",
+    "Escalation",
+    "ExitRecord",
+    "KnownIssue",
+    "KnownIssueTicket",
+    "KpiSnapshot",
+    "OdooUser",
+    "OutboxMessage",
+    "PolicyDecision",
+    "RecordLink",
+    "SlaClock",
+    "Stage",
+    "Standup",
+    "StandupEntry",
+    "SyncCursor",
+    "SyncRun",
+    "Tag",
+    "Team",
+    "Ticket",
+    "TicketClassification",
+    "TicketEvent",
+    "TriageDecision",
+    "WritebackTask",
+]

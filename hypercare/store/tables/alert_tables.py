@@ -1,0 +1,98 @@
+"""SLA clocks, escalations, the outbox of messages and the write-back queue."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import JSON, Column, UniqueConstraint
+from sqlmodel import Field, SQLModel
+
+from hypercare.store.tables.columns import utc_field
+
+
+class SlaClock(SQLModel, table=True):
+    """Where a ticket's SLA clocks stood at the last sweep."""
+
+    __tablename__ = "sla_clock"
+
+    ticket_odoo_id: int = Field(primary_key=True)
+    state: str = Field(index=True)
+    """The resolution clock's state: on_track, at_risk, breached, met, paused."""
+    due_at: datetime | None = utc_field()
+    business_minutes_left: float | None = None
+    worst_state: str = ""
+    """The most urgent state over every target (breached > at_risk > paused > ...)."""
+    clocks: list[dict[str, Any]] = Field(default_factory=list,
+                                         sa_column=Column(JSON, nullable=False))
+    """Every target: target, state, due_at (ISO), business_minutes_left, used_share."""
+    policy: str = ""
+    calendar: str = ""
+    evaluated_at: datetime | None = utc_field()
+
+
+class Escalation(SQLModel, table=True):
+    """One escalation of a ticket (or known issue) to a level of the matrix."""
+
+    __table_args__ = (UniqueConstraint("subject", "trigger_key", name="uq_escalation_trigger"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    subject: str = Field(index=True)
+    """``ticket:<odoo id>`` (later also ``known_issue:<id>``)."""
+    ticket_odoo_id: int | None = Field(default=None, index=True)
+    level: int
+    trigger: str
+    """confirmed_s1, breach, at_risk, reopened_twice, no_ack."""
+    trigger_key: str
+    """The trigger made unique: nothing escalates twice for the same one."""
+    status: str = Field(default="open", index=True)
+    """open, acknowledged, pending_approval, superseded."""
+    notified: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+    created_at: datetime | None = utc_field(nullable=False)
+    acknowledged_by: str = ""
+    acknowledged_at: datetime | None = utc_field()
+    approved_by: str = ""
+    approved_at: datetime | None = utc_field()
+    detail: str = ""
+
+
+class OutboxMessage(SQLModel, table=True):
+    """A proactive message to deliver: semantic payload, rendered and sent by the bot."""
+
+    __tablename__ = "outbox"
+
+    id: int | None = Field(default=None, primary_key=True)
+    kind: str = Field(index=True)
+    """at_risk_batch, breach, escalation, confirmed_s1, approval_request, ..."""
+    idempotency_key: str = Field(unique=True)
+    recipients: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+    payload: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+    state: str = Field(default="pending", index=True)
+    """pending, sent, dead, suppressed."""
+    attempts: int = 0
+    next_attempt_at: datetime | None = utc_field()
+    last_error: str = ""
+    reason: str = ""
+    """Why it waits (quiet hours) or was suppressed (rate cap)."""
+    created_at: datetime | None = utc_field(nullable=False)
+    sent_at: datetime | None = utc_field()
+
+
+class WritebackTask(SQLModel, table=True):
+    """A write to Odoo waiting to be made: retried with backoff, never lost while Odoo is down."""
+
+    __tablename__ = "writeback"
+
+    id: int | None = Field(default=None, primary_key=True)
+    ticket_odoo_id: int = Field(index=True)
+    operation: str
+    """post_note, post_reply, add_tag, remove_tag, assign."""
+    payload: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+    idempotency_key: str = Field(unique=True)
+    state: str = Field(default="pending", index=True)
+    """pending, done, dead."""
+    attempts: int = 0
+    next_attempt_at: datetime | None = utc_field()
+    last_error: str = ""
+    created_at: datetime | None = utc_field(nullable=False)
+    done_at: datetime | None = utc_field()

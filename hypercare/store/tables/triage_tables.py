@@ -1,0 +1,61 @@
+"""Hypercare's verdicts: classifications, leads' decisions, shared app state."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import JSON, Column
+from sqlmodel import Field, SQLModel
+
+from hypercare.store.tables.columns import utc_field
+
+
+class TicketClassification(SQLModel, table=True):
+    """The classifier's verdict on a ticket (or a lead's, when ``source`` is ``human``)."""
+
+    __tablename__ = "ticket_classification"
+
+    ticket_odoo_id: int = Field(primary_key=True)
+    category: str = Field(index=True)
+    """defect, training_gap, policy_ambiguity or unclassified."""
+    guess: str
+    confidence: float
+    probabilities: dict[str, float] = Field(default_factory=dict,
+                                            sa_column=Column(JSON, nullable=False))
+    explanation: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+    source: str
+    """rule, model or human."""
+    severity: int
+    severity_reasons: list[str] = Field(default_factory=list,
+                                        sa_column=Column(JSON, nullable=False))
+    severity_source: str = "auto"
+    """auto, or human (then frozen)."""
+    app: str = ""
+    change_request: bool = False
+    confidential: bool = False
+    model_hash: str = ""
+    classified_at: datetime | None = utc_field()
+
+
+class TriageDecision(SQLModel, table=True):
+    """A lead's decision on a ticket's category and/or severity: never overwritten."""
+
+    __tablename__ = "triage_decision"
+
+    id: int | None = Field(default=None, primary_key=True)
+    ticket_odoo_id: int = Field(index=True)
+    category: str | None = None
+    severity: int | None = None
+    decided_by: str
+    decided_at: datetime | None = utc_field(nullable=False)
+    note: str = ""
+
+
+class AppState(SQLModel, table=True):
+    """Small named values shared by every process on the store (e.g. the training cut-off)."""
+
+    __tablename__ = "app_state"
+
+    key: str = Field(primary_key=True)
+    value: str
+    updated_at: datetime | None = utc_field()
