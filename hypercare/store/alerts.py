@@ -6,7 +6,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlmodel import Session, col, func, select
+from sqlmodel import Session, col, select
 
 from hypercare.store.batches import rows_by_key
 from hypercare.store.tables import Escalation, OutboxMessage, SlaClock, WritebackTask
@@ -32,12 +32,6 @@ def escalations_for(subjects: Iterable[str], *, session: Session) -> dict[str, l
     return found
 
 
-def open_escalations(*, session: Session) -> list[Escalation]:
-    """Escalations not yet acknowledged (incl. those waiting for approval), newest first."""
-    statement = (select(Escalation)
-                 .where(col(Escalation.status).in_(("open", "pending_approval")))
-                 .order_by(col(Escalation.created_at).desc()))
-    return list(session.exec(statement))
 
 
 def outbox_by_key(key: str, *, session: Session) -> OutboxMessage | None:
@@ -60,9 +54,6 @@ def list_outbox(*, state: str | None = None, limit: int = 200,
     return list(session.exec(statement))
 
 
-def count_outbox(*, session: Session) -> dict[str, int]:
-    rows = session.exec(select(OutboxMessage.state, func.count()).group_by(OutboxMessage.state))
-    return {state: int(count) for state, count in rows}
 
 
 def writeback_by_key(key: str, *, session: Session) -> WritebackTask | None:

@@ -85,8 +85,6 @@ def links_from(source: str, *, session: Session) -> list[str]:
     return list(session.exec(select(RecordLink.target).where(RecordLink.source == source)))
 
 
-def links_to(target: str, *, session: Session) -> list[str]:
-    return list(session.exec(select(RecordLink.source).where(RecordLink.target == target)))
 
 
 def last_standup(*, scope: str, session: Session) -> Standup | None:
@@ -128,7 +126,7 @@ def agenda_rows(since: datetime, *, session: Session) -> list[dict[str, Any]]:
     from sqlalchemy import select as sa_select
 
     from hypercare.store.tables import Escalation, SlaClock, TicketClassification
-    from hypercare.store.tickets import _aware
+    from hypercare.store.tickets import aware_utc
 
     t = Ticket.__table__  # type: ignore[attr-defined]
     c = TicketClassification.__table__  # type: ignore[attr-defined]
@@ -163,6 +161,6 @@ def agenda_rows(since: datetime, *, session: Session) -> list[dict[str, Any]]:
     for values in session.connection().execute(statement, {}):
         row = dict(zip(AGENDA_COLUMNS, values, strict=True))
         for name in ("created_at", "closed_at", "sla_due_at"):
-            row[name] = _aware(row[name])
+            row[name] = aware_utc(row[name])
         rows.append(row)
     return rows

@@ -8,7 +8,7 @@ PostgreSQL), so re-reading a page never duplicates anything.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy import bindparam, func, or_, select, update
@@ -181,15 +181,19 @@ def event_summaries(
                      .where(table.c.ticket_odoo_id.in_(chunk))
                      .order_by(table.c.ticket_odoo_id, table.c.at, table.c.id))
         for odoo_id, kind, at in session.connection().execute(statement):
-            found[odoo_id].append((kind, _aware(at)))
+            found[odoo_id].append((kind, aware_utc(at)))
     return found
 
 
-def _aware(value: Any) -> datetime | None:
-    """Core selects bypass the ORM type's result processing on some drivers: normalize."""
-    from hypercare.store.types import UTCDateTime
-
-    return UTCDateTime().process_result_value(value, None)  # type: ignore[arg-type]
+def aware_utc(value: Any) -> datetime | None:
+    """A datetime read by a Core select (naive UTC on SQLite, text on some drivers) as an
+    aware UTC datetime, the way :class:`UTCDateTime` returns it to the ORM."""
+    if value is None:
+        return None
+    if isinstance(value, str):
+        value = datetime.fromisoformat(value)
+    moment: datetime = value
+    return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
 
 
 def flag_for_derive(odoo_ids: Iterable[int], *, session: Session) -> None:
@@ -309,7 +313,7 @@ def stage_changes(odoo_ids: Iterable[int], *, session: Session
                             table.c.kind == "stage_changed")
                      .order_by(table.c.ticket_odoo_id, table.c.at, table.c.id))
         for odoo_id, at, stage in session.connection().execute(statement):
-            moment = _aware(at)
+            moment = aware_utc(at)
             if moment is not None:
                 found[odoo_id].append((moment, stage))
     return found

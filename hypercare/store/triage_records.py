@@ -29,11 +29,6 @@ def add_decision(decision: TriageDecision, *, session: Session) -> None:
     session.add(decision)
 
 
-def decisions_for(odoo_id: int, *, session: Session) -> list[TriageDecision]:
-    """A ticket's decisions, oldest first."""
-    statement = (select(TriageDecision).where(TriageDecision.ticket_odoo_id == odoo_id)
-                 .order_by(col(TriageDecision.decided_at), col(TriageDecision.id)))
-    return list(session.exec(statement))
 
 
 def latest_decisions(*, through_id: int, session: Session) -> dict[int, TriageDecision]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from functools import lru_cache
 from importlib import resources
 
 from hypercare.triage.model import CATEGORIES, Example
@@ -22,7 +23,13 @@ def default_rules() -> RuleSet:
 
 
 def seed_examples() -> list[Example]:
-    """The hand-written seed examples shipped in ``hypercare/triage/seeds``."""
+    """The hand-written seed examples shipped in ``hypercare/triage/seeds`` (a copy)."""
+    return list(_seed_examples())
+
+
+@lru_cache(maxsize=1)
+def _seed_examples() -> tuple[Example, ...]:
+    """Read once per process: the seeds ship with the package and never change."""
     folder = resources.files("hypercare.triage").joinpath("seeds")
     examples: list[Example] = []
     for entry in sorted(folder.iterdir(), key=lambda e: e.name):
@@ -35,4 +42,4 @@ def seed_examples() -> list[Example]:
             if row["category"] in CATEGORIES:
                 text = f"{row['subject']}\n{row.get('description', '')}"
                 examples.append(Example(text, row["category"], SEED_WEIGHT))
-    return examples
+    return tuple(examples)

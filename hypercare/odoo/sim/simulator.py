@@ -42,7 +42,7 @@ class OdooSimulator:
             raise ValueError(f"flavor must be 'enterprise' or 'oca', not {cfg.flavor!r}")
         if cfg.version not in ("17.0", "18.0", "19.0"):
             raise ValueError(f"version must be 17.0, 18.0 or 19.0, not {cfg.version!r}")
-        self._frozen: datetime | None = _aware(cfg.now) if cfg.now else None
+        self._frozen: datetime | None = aware_utc(cfg.now) if cfg.now else None
         start = self._frozen or datetime.now(UTC).replace(microsecond=0)
         self.store = Store(self.now)
         major = int(cfg.version.split(".")[0])
@@ -108,7 +108,7 @@ class OdooSimulator:
     def set_now(self, when: datetime) -> None:
         """Freeze the clock at ``when`` and apply live activity due up to it."""
         with self.store.lock:
-            self._frozen = _aware(when)
+            self._frozen = aware_utc(when)
             self.live.apply_due(self._frozen)
 
     def advance(self, delta: timedelta) -> None:
@@ -170,7 +170,7 @@ class OdooSimulator:
                 self._server.paths.clear()
 
 
-def _aware(when: datetime) -> datetime:
+def aware_utc(when: datetime) -> datetime:
     if when.tzinfo is None:
         return when.replace(tzinfo=UTC)
     return when.astimezone(UTC)
