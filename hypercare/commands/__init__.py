@@ -21,6 +21,7 @@ from hypercare.commands import (
     sync_cmd,
     tickets_cmd,
     triage_cmd,
+    tui_cmd,
 )
 
 
@@ -35,6 +36,7 @@ def register_all(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]
     standup_cmd.register(subparsers)
     kpi_cmd.register(subparsers)
     records_cmd.register(subparsers)
+    tui_cmd.register(subparsers)
     demo_cmd.register(subparsers)
     jobs_cmd.register(subparsers)
     sim_cmd.register(subparsers)

@@ -1,6 +1,7 @@
 """``hypercare demo``: the simulator in-process, a throw-away SQLite store, live syncing.
 
-Until the dashboard lands it prints what was synced, then each live arrival.
+After the first sync it opens the command-center TUI, which keeps syncing. Without a terminal
+(or with ``--no-tui`` / ``--cycles``) it prints each live arrival instead.
 """
 
 from __future__ import annotations
@@ -23,7 +24,7 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         "demo", help="try hypercare on a simulated Odoo go-live with a temporary store",
         description="Starts an Odoo simulator (a seeded go-live, new tickets arriving live) and a "
         "temporary SQLite store, syncs, then keeps syncing until Ctrl-C. Your own settings for "
-        "Odoo and the store are not used.")
+        "Odoo and the store are not used. Opens the command-center TUI (ctrl+q quits).")
     parser.add_argument("--flavor", choices=("enterprise", "oca"), default="enterprise")
     parser.add_argument("--version", dest="odoo_version", choices=("17.0", "18.0", "19.0"),
                         default="19.0")
@@ -35,7 +36,9 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     parser.add_argument("--interval", type=float, default=10.0,
                         help="seconds between live syncs (default 10)")
     parser.add_argument("--cycles", type=int, default=0,
-                        help="stop after N live syncs (default: run until Ctrl-C)")
+                        help="print mode: stop after N live syncs (default: run until Ctrl-C)")
+    parser.add_argument("--no-tui", action="store_true",
+                        help="print live arrivals instead of opening the TUI")
     parser.set_defaults(handler=run)
 
 
@@ -55,10 +58,21 @@ def run(ctx: CliContext) -> int:
             console.print(f"[bold]hypercare demo[/]: simulated Odoo {config.version} "
                           f"({config.flavor} helpdesk) at {sim.url}, store in {scratch}")
             _first_sync(console, services)
-            _live(console, services, args.interval, args.cycles)
+            if _interactive(args):
+                from hypercare.tui.launch import run_tui
+
+                run_tui(services, sync_seconds=args.interval)
+            else:
+                _live(console, services, args.interval, args.cycles)
         finally:
             services.close()
     return 0
+
+
+def _interactive(args: argparse.Namespace) -> bool:
+    import sys
+
+    return not (args.no_tui or args.cycles) and sys.stdin.isatty() and sys.stdout.isatty()
 
 
 def _services(ctx: CliContext, url: str, db: str, login: str, api_key: str,
@@ -73,9 +87,11 @@ def _services(ctx: CliContext, url: str, db: str, login: str, api_key: str,
         "odoo.protocol": "auto", "odoo.retries": 1, "odoo.backoff": 0.2,
         # the simulated go-live runs these apps
         "kpi.apps_in_scope": ["sale.order", "account.move", "stock.picking", "crm.lead"],
+        # the simulated group: a Brussels head office and a plant near Chicago
+        "timezone": ctx.args.timezone or "Europe/Brussels",
+        "sla.calendars": {"default": {}, "us": {"timezone": "America/Chicago"}},
+        "sla.company_calendars": {"Acme Industries US": "us"},
     }
-    if ctx.args.timezone:
-        overrides["timezone"] = ctx.args.timezone
     settings = load_settings(config_path=ctx.args.config, overrides=overrides)
     return build_services(settings)
 

@@ -42,6 +42,7 @@ from hypercare.config.operations import (
     SlaSettings,
     WatchKpi,
 )
+from hypercare.config.people import RolesSettings, TuiSettings
 from hypercare.errors import ConfigError
 
 __all__ = [
@@ -55,12 +56,14 @@ __all__ = [
     "ExitCriterion",
     "KpiSettings",
     "OdooSettings",
+    "RolesSettings",
     "Settings",
     "SlaPolicy",
     "SlaSettings",
     "SlackSettings",
     "SyncSettings",
     "TriageSettings",
+    "TuiSettings",
     "WatchKpi",
     "default_database_url",
     "find_config_file",
@@ -123,6 +126,8 @@ class Settings(BaseSettings):
     sla: SlaSettings = SlaSettings()
     escalation: EscalationSettings = EscalationSettings()
     kpi: KpiSettings = KpiSettings()
+    roles: RolesSettings = RolesSettings()
+    tui: TuiSettings = TuiSettings()
 
     @field_validator("timezone")
     @classmethod

@@ -53,6 +53,18 @@ _HOMES = {
     "ClassScore": "hypercare.triage.evaluation",
     "Evaluation": "hypercare.triage.evaluation",
     "Severity": "hypercare.triage.severity",
+    "QueueRow": "hypercare.services.queue",
+    "QueueFilter": "hypercare.services.queue",
+    "QueueCounts": "hypercare.services.queue",
+    "QueueService": "hypercare.services.queue",
+    "filter_rows": "hypercare.services.queue",
+    "count_rows": "hypercare.services.queue",
+    "facets": "hypercare.services.queue",
+    "KpiTile": "hypercare.services.dashboard",
+    "Dashboard": "hypercare.services.dashboard",
+    "DashboardService": "hypercare.services.dashboard",
+    "EscalationView": "hypercare.services.escalation_views",
+    "ChatterView": "hypercare.services.tickets",
 }
 
 __all__ = [
@@ -60,20 +72,29 @@ __all__ = [
     "Agenda",
     "AgendaItem",
     "BacklogView",
+    "ChatterView",
     "ClassScore",
     "Classification",
     "ConfigReport",
     "CursorView",
+    "Dashboard",
+    "DashboardService",
     "DecisionRecordView",
     "DecisionView",
+    "EscalationView",
     "Evaluation",
     "EventView",
     "KnownIssueView",
     "KpiBoard",
+    "KpiTile",
     "KpiValue",
     "OutboxView",
     "ProbeLine",
     "Progress",
+    "QueueCounts",
+    "QueueFilter",
+    "QueueRow",
+    "QueueService",
     "Readiness",
     "RetrainReport",
     "RunView",
@@ -96,6 +117,9 @@ __all__ = [
     "TriageService",
     "UpgradeResult",
     "WatchView",
+    "count_rows",
+    "facets",
+    "filter_rows",
 ]
 
 
@@ -114,13 +138,24 @@ if TYPE_CHECKING:
     from hypercare.kpi.model import KpiValue as KpiValue
     from hypercare.services.context import ServiceContext as ServiceContext
     from hypercare.services.context import Services as Services
+    from hypercare.services.dashboard import Dashboard as Dashboard
+    from hypercare.services.dashboard import DashboardService as DashboardService
+    from hypercare.services.dashboard import KpiTile as KpiTile
     from hypercare.services.decisions import BacklogView as BacklogView
     from hypercare.services.decisions import DecisionRecordView as DecisionRecordView
+    from hypercare.services.escalation_views import EscalationView as EscalationView
     from hypercare.services.known_issues import KnownIssueView as KnownIssueView
     from hypercare.services.known_issues import Suggestion as Suggestion
     from hypercare.services.kpis import AdoptionReport as AdoptionReport
     from hypercare.services.kpis import WatchView as WatchView
     from hypercare.services.notifications import OutboxView as OutboxView
+    from hypercare.services.queue import QueueCounts as QueueCounts
+    from hypercare.services.queue import QueueFilter as QueueFilter
+    from hypercare.services.queue import QueueRow as QueueRow
+    from hypercare.services.queue import QueueService as QueueService
+    from hypercare.services.queue import count_rows as count_rows
+    from hypercare.services.queue import facets as facets
+    from hypercare.services.queue import filter_rows as filter_rows
     from hypercare.services.sla import SlaService as SlaService
     from hypercare.services.sla import SweepReport as SweepReport
     from hypercare.services.standup import StandupView as StandupView
@@ -132,6 +167,7 @@ if TYPE_CHECKING:
     from hypercare.services.system import ProbeLine as ProbeLine
     from hypercare.services.system import SystemService as SystemService
     from hypercare.services.system import UpgradeResult as UpgradeResult
+    from hypercare.services.tickets import ChatterView as ChatterView
     from hypercare.services.tickets import EventView as EventView
     from hypercare.services.tickets import TicketDetail as TicketDetail
     from hypercare.services.tickets import TicketNotFoundError as TicketNotFoundError

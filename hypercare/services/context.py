@@ -15,9 +15,11 @@ from hypercare.store.schema import ensure_schema
 
 if TYPE_CHECKING:
     from hypercare.odoo import OdooClient
+    from hypercare.services.dashboard import DashboardService
     from hypercare.services.decisions import DecisionService
     from hypercare.services.known_issues import KnownIssueService
     from hypercare.services.kpis import KpiService
+    from hypercare.services.queue import QueueService
     from hypercare.services.sla import SlaService
     from hypercare.services.standup import StandupService
     from hypercare.services.sync import SyncService
@@ -144,7 +146,20 @@ class Services:
     def tickets(self) -> TicketService:
         from hypercare.services.tickets import TicketService
 
-        return TicketService(self.context)
+        return TicketService(self.context, self.writeback)
+
+    @cached_property
+    def queue(self) -> QueueService:
+        from hypercare.services.queue import QueueService
+
+        return QueueService(self.context)
+
+    @cached_property
+    def dashboard(self) -> DashboardService:
+        from hypercare.services.dashboard import DashboardService
+
+        return DashboardService(self.context, self.kpis, self.sync, self.known_issues,
+                                self.queue)
 
     def close(self) -> None:
         """Release resources (Odoo connection, store connections)."""

@@ -115,9 +115,9 @@ class KpiService:
 
     # -- exit ----------------------------------------------------------------------------------
 
-    def readiness(self) -> Readiness:
-        """Each exit criterion's status, value and trend, and the forecast exit date."""
-        board = self.board(days=30)
+    def readiness(self, *, board: KpiBoard | None = None) -> Readiness:
+        """Exit criteria's status, value and trend, forecast exit; reuses a given 30-day board."""
+        board = board if board is not None else self.board(days=30)
         now = self._context.clock()
         today = now.astimezone(ZoneInfo(self._context.settings.timezone)).date()
         with self._context.store().session() as session:

@@ -16,6 +16,7 @@ from hypercare.config import CalendarSettings, Settings
 from hypercare.errors import HypercareError, UsageError
 from hypercare.services import notifications
 from hypercare.services.context import ServiceContext
+from hypercare.services.manual_escalation import ManualEscalation
 from hypercare.services.record_escalations import RecordEscalations
 from hypercare.store import alerts
 from hypercare.store import tickets as ticket_queries
@@ -62,8 +63,8 @@ class SweepReport:
     """Outbox rows created by state (pending, suppressed)."""
 
 
-class SlaService(RecordEscalations):
-    """Clocks, escalations and their messages."""
+class SlaService(RecordEscalations, ManualEscalation):
+    """Clocks, escalations (by the matrix or by hand) and their messages."""
 
     def __init__(self, context: ServiceContext) -> None:
         self._context = context

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import timedelta
 from typing import Any, Literal
 
 from hypercare.config import redacted_dump
@@ -12,6 +13,9 @@ from hypercare.store.engine import create_store_engine, redacted_url, sqlite_pat
 from hypercare.store.schema import SCHEMA_HEAD, SchemaState, schema_status, upgrade_schema
 
 Status = Literal["ok", "warn", "fail", "info"]
+SCHEDULER_OWNER = "scheduler.owner"
+"""App-state key ``hypercare serve`` keeps its heartbeat under."""
+SCHEDULER_STALE = timedelta(minutes=2)
 
 
 @dataclass(frozen=True)
@@ -70,6 +74,34 @@ class SystemService:
         finally:
             engine.dispose()
         return UpgradeResult(redacted_url(self._context.database_url), before, after)
+
+    def scheduler_owner(self) -> str | None:
+        """Who runs the scheduler now, or None when nobody does.
+
+        ``hypercare serve`` writes the app-state entry ``scheduler.owner`` as JSON
+        ``{"owner": "<host:pid>", "heartbeat": "<ISO 8601>"}`` and renews the heartbeat
+        while it runs; an owner whose heartbeat is older than two minutes (by the context
+        clock) counts as gone. Front ends use this to leave syncing to that process.
+        """
+        import json
+        from datetime import datetime
+
+        from hypercare.store.triage_records import get_state
+
+        with self._context.store().session() as session:
+            value = get_state(SCHEDULER_OWNER, session=session)
+        if value is None:
+            return None
+        try:
+            data = json.loads(value)
+            owner = str(data["owner"])
+            beat = datetime.fromisoformat(str(data["heartbeat"]))
+        except (ValueError, KeyError, TypeError):
+            return None
+        if beat.tzinfo is None or not owner:
+            return None
+        age = self._context.clock() - beat
+        return owner if age < SCHEDULER_STALE else None
 
     def check_config(self) -> ConfigReport:
         """Probe the store, Odoo and Slack settings and say what was found."""

@@ -2,16 +2,23 @@
 
 from __future__ import annotations
 
+import uuid
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from hypercare.errors import HypercareError
+from hypercare.errors import ConfigError, HypercareError, UsageError
 from hypercare.services.context import ServiceContext
 from hypercare.store import tickets as queries
 from hypercare.store.tables import Ticket, TicketClassification, TicketEvent
 from hypercare.store.triage_records import classifications_for
 from hypercare.triage.odoo_sla import odoo_sla_failed
+
+if TYPE_CHECKING:
+    from hypercare.services.writeback import WritebackService
+
+NOTE_LIMIT = 20_000
+"""Longest internal note (characters) hypercare posts to a ticket's chatter."""
 
 
 class TicketNotFoundError(HypercareError):
@@ -94,6 +101,20 @@ class EventView:
 
 
 @dataclass(frozen=True)
+class ChatterView:
+    """One message of a ticket's live chatter in Odoo."""
+
+    at: datetime | None
+    kind: str
+    """public_reply, customer_message, internal_note, tracking or system."""
+    author: str
+    internal: bool
+    """The author is an internal (employee) user."""
+    body: str
+    """Plain text; for a tracking message, its field changes (``stage_id: New -> Done``)."""
+
+
+@dataclass(frozen=True)
 class TicketDetail:
     """A ticket with its event log, oldest event first."""
 
@@ -102,10 +123,13 @@ class TicketDetail:
 
 
 class TicketService:
-    """Reads tickets from the store."""
+    """Reads tickets from the store; notes and assignments go to Odoo via the write-back
+    queue; the live chatter is read from Odoo."""
 
-    def __init__(self, context: ServiceContext) -> None:
+    def __init__(self, context: ServiceContext,
+                 writeback: WritebackService | None = None) -> None:
         self._context = context
+        self._writeback = writeback
 
     def list_tickets(
         self,
@@ -140,6 +164,108 @@ class TicketService:
             extras = _sla_extras([row.odoo_id], session).get(row.odoo_id, {})
             return TicketDetail(_view(row, now, verdict, extras),
                                 tuple(_event_view(e) for e in log))
+
+
+    # -- Odoo: chatter, notes, assignment -------------------------------------------------
+
+    def fetch_chatter(self, *, ref: str) -> list[ChatterView]:
+        """The ticket's chatter as Odoo has it now, oldest first (one round trip)."""
+        from hypercare.odoo.messages import ChatterReader
+
+        odoo_id, _ = self._find(ref)
+        if self._context.connect_odoo is None:
+            raise ConfigError("no Odoo is configured to read the chatter from",
+                              hint="Set HYPERCARE_ODOO__URL, __DB, __LOGIN and __API_KEY "
+                              "(or try `hypercare demo`).")
+        client = self._context.connect_odoo()
+        try:
+            batch = ChatterReader(client).read([odoo_id])
+        finally:
+            client.close()
+        messages = sorted(batch.messages, key=lambda m: (m.date is None, m.date, m.id))
+        return [ChatterView(
+            at=m.date, kind=m.kind, author=m.author.name if m.author else "",
+            internal=m.author_is_internal,
+            body=m.body_text or "\n".join(
+                f"{t.field}: {t.old_value or '-'} -> {t.new_value or '-'}" for t in m.tracking),
+        ) for m in messages]
+
+    def add_note(self, *, ref: str, body: str, by: str) -> str:
+        """Queue an internal note on the ticket's chatter (posted by the write-back job)."""
+        if self._context.settings.odoo.write_mode == "off":
+            raise UsageError("notes go to Odoo's chatter, and odoo.write_mode is off",
+                             hint='Set odoo.write_mode = "create_and_note" (or "full") to let '
+                             "hypercare post internal notes.")
+        text = body.strip()
+        if not text:
+            raise UsageError("the note is empty", hint="Write something to post.")
+        if len(text) > NOTE_LIMIT:
+            raise UsageError(f"the note has {len(text):,} characters; the limit is "
+                             f"{NOTE_LIMIT:,}", hint="Shorten it or attach the text in Odoo.")
+        odoo_id, ticket_ref = self._find(ref)
+        self._queue().queue(ticket_odoo_id=odoo_id, operation="post_note",
+                            payload={"text": f"[hypercare] {by}: {text}"},
+                            key=f"note:{odoo_id}:{uuid.uuid4().hex}")
+        return f"note queued for {ticket_ref}"
+
+    def assignees(self) -> list[tuple[int, str]]:
+        """(Odoo user id, name) of everyone tickets are assigned to, by name."""
+        from hypercare.store.queue_rows import distinct_assignees
+
+        with self._context.store().session() as session:
+            found = dict(distinct_assignees(session=session))
+        return sorted(found.items(), key=lambda pair: (pair[1].casefold(), pair[0]))
+
+    def assign(self, *, ref: str, user_odoo_id: int, by: str) -> str:
+        """Assign the ticket (0: unassign): shown at once here, written to Odoo by the
+        write-back queue (needs ``odoo.write_mode = "full"``)."""
+        mode = self._context.settings.odoo.write_mode
+        if mode != "full":
+            raise UsageError(f"assigning writes to Odoo, and odoo.write_mode is {mode!r}",
+                             hint='Set odoo.write_mode = "full" to let hypercare assign tickets.')
+        name = self._user_name(user_odoo_id) if user_odoo_id else ""
+        with self._context.store().session() as session:
+            ticket = queries.find_ticket(ref, session=session)
+            if ticket is None:
+                raise TicketNotFoundError(f"no synced ticket has the reference {ref!r}")
+            ticket.assignee_odoo_id, ticket.assignee = user_odoo_id or None, name
+            session.add(ticket)
+            odoo_id, ticket_ref = ticket.odoo_id, ticket.ref
+        self._queue().queue(ticket_odoo_id=odoo_id, operation="assign",
+                            payload={"user_id": user_odoo_id or None, "by": by},
+                            key=f"assign:{odoo_id}:{uuid.uuid4().hex}")
+        return (f"{ticket_ref} assigned to {name} (queued for Odoo)" if name
+                else f"{ticket_ref} unassigned (queued for Odoo)")
+
+    def _user_name(self, user_odoo_id: int) -> str:
+        from sqlmodel import select
+
+        from hypercare.store.tables import OdooUser
+
+        with self._context.store().session() as session:
+            user = session.exec(select(OdooUser).where(OdooUser.odoo_id == user_odoo_id)).first()
+            if user is not None:
+                return user.name
+        name = dict(self.assignees()).get(user_odoo_id)
+        if name is None:
+            raise UsageError(f"no Odoo user #{user_odoo_id} is known here",
+                             hint="Pick someone from the list, or run `hypercare sync`.")
+        return name
+
+    def _find(self, ref: str) -> tuple[int, str]:
+        """(Odoo id, reference) of a synced ticket."""
+        with self._context.store().session() as session:
+            row = queries.find_ticket(ref, session=session)
+            if row is None:
+                raise TicketNotFoundError(f"no synced ticket has the reference {ref!r}")
+            return row.odoo_id, row.ref
+
+    def _queue(self) -> WritebackService:
+        if self._writeback is None:
+            from hypercare.services.writeback import WritebackService
+
+            self._writeback = WritebackService(self._context)
+        return self._writeback
 
 
 def _sla_extras(ids: list[int], session: Any) -> dict[int, dict[str, Any]]:

@@ -6,10 +6,12 @@ never overwritten by re-classification, and becomes training data on the next re
 
 from __future__ import annotations
 
+import logging
 import threading
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
@@ -29,6 +31,7 @@ from hypercare.triage.rules import RuleSet, parse_rules
 SEVERITIES = (1, 2, 3, 4)
 TRAINED_THROUGH = "triage.trained_through_decision"
 """App-state key: the newest decision the model was trained with."""
+_log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -55,6 +58,7 @@ class DecisionView:
     decided_by: str
     decided_at: Any
     note: str
+    decision_id: int = 0
 
 
 class TriageService:
@@ -133,9 +137,43 @@ class TriageService:
                                       severity=severity, decided_by=decided_by,
                                       decided_at=now, note=note)
             records.add_decision(decision, session=session)
-            odoo_id, ticket_ref = ticket.odoo_id, ticket.ref
+            session.flush()
+            assert decision.id is not None
+            odoo_id, ticket_ref, decision_id = ticket.odoo_id, ticket.ref, decision.id
         self.classify_stored([odoo_id])
-        return DecisionView(ticket_ref, category, severity, decided_by, now, note)
+        return DecisionView(ticket_ref, category, severity, decided_by, now, note, decision_id)
+
+    def undo_decision(self, *, decision_id: int, by: str, within: timedelta) -> DecisionView:
+        """Take back a decision made less than ``within`` ago, when it is still the newest
+        of its ticket: it is deleted and the ticket reclassified, so the classifier's (or
+        the previous decision's) verdict applies again. Returns the decision taken back."""
+        now = self._context.clock()
+        with self._context.store().session() as session:
+            decision = session.get(TriageDecision, decision_id)
+            if decision is None:
+                raise UsageError(f"there is no triage decision #{decision_id} to undo",
+                                 hint="It may have been undone already.")
+            newest = records.newest_decision(decision.ticket_odoo_id, session=session)
+            ref = _ref_of(session, decision.ticket_odoo_id)
+            if newest is not None and newest.id != decision.id:
+                raise UsageError(
+                    f"decision #{decision_id} on {ref} is no longer the newest one: "
+                    f"{newest.decided_by} decided again since",
+                    hint="Record a new decision instead of undoing this one.")
+            decided_at = decision.decided_at
+            if decided_at is None or now - decided_at >= within:
+                seconds = int(within.total_seconds())
+                raise UsageError(
+                    f"decision #{decision_id} on {ref} is older than {seconds} s and can no "
+                    "longer be undone",
+                    hint="Record a new decision to change the category or severity.")
+            view = DecisionView(ref, decision.category, decision.severity, decision.decided_by,
+                                decided_at, decision.note, decision_id)
+            odoo_id = decision.ticket_odoo_id
+            session.delete(decision)
+        _log.info("decision #%s on %s undone by %s", decision_id, view.ref, by)
+        self.classify_stored([odoo_id])
+        return view
 
     # -- the model -----------------------------------------------------------------------
 
@@ -222,6 +260,11 @@ class TriageService:
             if ticket is not None and category is not None:
                 examples.append(Example(f"{ticket.title}\n{ticket.description}", category, weight))
         return examples
+
+
+def _ref_of(session: Any, odoo_id: int) -> str:
+    ticket = records.ticket_texts([odoo_id], session=session).get(odoo_id)
+    return ticket.ref if ticket is not None else f"#{odoo_id}"
 
 
 def ticket_text(ticket: Ticket) -> TicketText:

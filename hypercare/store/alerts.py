@@ -32,6 +32,17 @@ def escalations_for(subjects: Iterable[str], *, session: Session) -> dict[str, l
     return found
 
 
+def escalations_with_status(statuses: Sequence[str], *, limit: int,
+                            session: Session) -> tuple[list[Escalation], int]:
+    """Escalations in one of ``statuses``, newest first (at most ``limit``), and their count."""
+    from sqlmodel import func
+
+    where = col(Escalation.status).in_(list(statuses))
+    rows = list(session.exec(select(Escalation).where(where)
+                             .order_by(col(Escalation.created_at).desc(),
+                                       col(Escalation.id).desc()).limit(limit)))
+    total = session.exec(select(func.count()).select_from(Escalation).where(where)).one()
+    return rows, int(total or 0)
 
 
 def outbox_by_key(key: str, *, session: Session) -> OutboxMessage | None:

@@ -29,6 +29,12 @@ def add_decision(decision: TriageDecision, *, session: Session) -> None:
     session.add(decision)
 
 
+def newest_decision(odoo_id: int, *, session: Session) -> TriageDecision | None:
+    """The ticket's newest decision (by time, then id), the one that applies last."""
+    statement = (select(TriageDecision).where(TriageDecision.ticket_odoo_id == odoo_id)
+                 .order_by(col(TriageDecision.decided_at).desc(), col(TriageDecision.id).desc())
+                 .limit(1))
+    return session.exec(statement).first()
 
 
 def latest_decisions(*, through_id: int, session: Session) -> dict[int, TriageDecision]:

@@ -1,0 +1,103 @@
+"""Escalations as front ends see them, shared by the SLA service and the dashboard."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlmodel import Session
+
+from hypercare.config import Settings
+from hypercare.store import alerts
+from hypercare.store.tables import Escalation, KnownIssue, PolicyDecision
+from hypercare.store.triage_records import classifications_for, ticket_texts
+
+AWAITING = ("open", "pending_approval")
+MASKED_TITLE = "Confidential ticket"
+
+
+@dataclass(frozen=True)
+class EscalationView:
+    """One escalation of a ticket, known issue or policy decision."""
+
+    id: int
+    subject: str
+    """``ticket:<odoo id>``, ``known_issue:<id>`` or ``decision:<id>``."""
+    ref: str
+    """``HT00042``, ``KI-3`` or ``D-5``."""
+    title: str
+    """The ticket's title (masked for a confidential ticket unless the viewer is a lead),
+    the known issue's title or the decision's question."""
+    company: str
+    level: int
+    level_name: str
+    trigger: str
+    status: str
+    """open, acknowledged, pending_approval, superseded."""
+    notified: tuple[str, ...]
+    created_at: datetime | None
+    acknowledged_by: str
+    acknowledged_at: datetime | None
+    approved_by: str
+    detail: str
+
+
+def is_lead(settings: Settings, viewer: str) -> bool:
+    """True when ``viewer`` sees confidential tickets unmasked."""
+    return viewer in settings.roles.leads
+
+
+def level_name(settings: Settings, number: int) -> str:
+    """The configured name of an escalation level (``L<n>`` when none is configured)."""
+    for level in settings.escalation.levels:
+        if level.level == number:
+            return level.name
+    return f"L{number}"
+
+
+def views(rows: Sequence[Escalation], *, settings: Settings, viewer: str,
+          session: Session) -> list[EscalationView]:
+    """Read models for escalation rows, with their subjects' refs and titles (one query
+    per kind of subject)."""
+    lead = is_lead(settings, viewer)
+    kinds: dict[str, set[int]] = {"ticket": set(), "known_issue": set(), "decision": set()}
+    for row in rows:
+        kind, _, number = row.subject.partition(":")
+        if kind in kinds and number.isdigit():
+            kinds[kind].add(int(number))
+    tickets = ticket_texts(kinds["ticket"], session=session)
+    verdicts = classifications_for(kinds["ticket"], session=session)
+    issues = {i: session.get(KnownIssue, i) for i in kinds["known_issue"]}
+    decisions = {i: session.get(PolicyDecision, i) for i in kinds["decision"]}
+    found = []
+    for row in rows:
+        assert row.id is not None
+        kind, _, number = row.subject.partition(":")
+        key = int(number) if number.isdigit() else 0
+        ref, title, company = row.subject, "", ""
+        if kind == "ticket" and key in tickets:
+            ticket = tickets[key]
+            verdict = verdicts.get(key)
+            hidden = bool(verdict and verdict.confidential) and not lead
+            ref, company = ticket.ref, ticket.company
+            title = MASKED_TITLE if hidden else ticket.title
+        elif kind == "known_issue" and (issue := issues.get(key)) is not None:
+            ref, title = f"KI-{key}", issue.title
+        elif kind == "decision" and (decision := decisions.get(key)) is not None:
+            ref, title = f"D-{key}", decision.question
+        found.append(EscalationView(
+            id=row.id, subject=row.subject, ref=ref, title=title, company=company,
+            level=row.level, level_name=level_name(settings, row.level), trigger=row.trigger,
+            status=row.status, notified=tuple(row.notified), created_at=row.created_at,
+            acknowledged_by=row.acknowledged_by, acknowledged_at=row.acknowledged_at,
+            approved_by=row.approved_by, detail=row.detail))
+    return found
+
+
+def awaiting(*, settings: Settings, viewer: str, limit: int,
+             session: Session) -> tuple[list[EscalationView], int]:
+    """Escalations nobody has acknowledged yet (open or waiting for approval), newest
+    first, at most ``limit``; and how many there are in all."""
+    rows, total = alerts.escalations_with_status(AWAITING, limit=limit, session=session)
+    return views(rows, settings=settings, viewer=viewer, session=session), total

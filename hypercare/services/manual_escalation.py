@@ -1,0 +1,105 @@
+"""A person escalates a ticket by hand; escalations listed for a ticket and for the dashboard.
+
+Mixed into :class:`hypercare.services.sla.SlaService`, whose ``_escalate`` records the
+escalation and queues its messages exactly as the sweep does (approval first from
+``escalation.approval_from_level``), in the same transaction.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from hypercare.errors import UsageError
+from hypercare.services import escalation_views
+from hypercare.services.context import ServiceContext
+from hypercare.services.escalation_views import EscalationView
+from hypercare.store import alerts
+from hypercare.store.tables import Escalation, Ticket, TicketClassification
+from hypercare.store.tickets import find_ticket
+from hypercare.store.triage_records import classifications_for
+from hypercare.triage.escalation import TOP_LEVEL, NewEscalation
+
+
+class ManualEscalation:
+    """``escalate``, ``escalations_for`` and ``awaiting_acknowledgement``."""
+
+    _context: ServiceContext
+
+    def _escalate(self, session: Any, ticket: Ticket, verdict: TicketClassification | None,
+                  new: NewEscalation, now: datetime) -> list[str]:
+        raise NotImplementedError
+
+    def escalate(self, *, ref: str, by: str, reason: str = "") -> EscalationView:
+        """Escalate an open ticket one level above its current one (L1 when it has none).
+
+        Levels from ``escalation.approval_from_level`` (L3 by default) wait for a lead's
+        approval: an approval request goes to L2 instead of the level's contacts.
+        """
+        now = self._context.clock()
+        settings = self._context.settings
+        with self._context.store().session() as session:
+            ticket = _ticket(session, ref)
+            if ticket.is_closed:
+                raise UsageError(f"{ticket.ref} is closed: there is nothing to escalate",
+                                 hint="Reopen it in Odoo first if the problem is back.")
+            subject = f"ticket:{ticket.odoo_id}"
+            existing = alerts.escalations_for([subject], session=session)[subject]
+            current = max((e.level for e in existing if e.status != "superseded"), default=0)
+            if current >= TOP_LEVEL:
+                raise UsageError(f"{ticket.ref} is already at the top level (L{TOP_LEVEL})",
+                                 hint="Acknowledge or approve its open escalations instead.")
+            level = current + 1
+            key = f"manual:{level}"
+            if any(e.trigger_key == key for e in existing):
+                raise UsageError(f"{ticket.ref} was already escalated to L{level} by hand")
+            status = ("pending_approval" if level >= settings.escalation.approval_from_level
+                      else "open")
+            new = NewEscalation(level, "manual", key, status, reason or f"escalated by {by}")
+            verdict = classifications_for([ticket.odoo_id], session=session).get(ticket.odoo_id)
+            self._escalate(session, ticket, verdict, new, now)
+            row = _row(session, subject, key)
+            return escalation_views.views([row], settings=settings, viewer=by,
+                                          session=session)[0]
+
+    def escalations_for(self, *, ref: str, viewer: str) -> list[EscalationView]:
+        """Every escalation of one ticket, oldest first."""
+        with self._context.store().session() as session:
+            ticket = _ticket(session, ref)
+            subject = f"ticket:{ticket.odoo_id}"
+            rows = alerts.escalations_for([subject], session=session)[subject]
+            rows.sort(key=lambda e: (e.created_at or now_floor(), e.id or 0))
+            return escalation_views.views(rows, settings=self._context.settings,
+                                          viewer=viewer, session=session)
+
+    def awaiting_acknowledgement(self, *, viewer: str, limit: int = 50) -> list[EscalationView]:
+        """Escalations still open or waiting for approval, newest first."""
+        with self._context.store().session() as session:
+            found, _ = escalation_views.awaiting(settings=self._context.settings,
+                                                 viewer=viewer, limit=limit, session=session)
+            return found
+
+
+def now_floor() -> datetime:
+    """The earliest aware moment (sorts rows without a time first)."""
+    from datetime import UTC
+
+    return datetime.min.replace(tzinfo=UTC)
+
+
+def _ticket(session: Any, ref: str) -> Ticket:
+    ticket = find_ticket(ref, session=session)
+    if ticket is None:
+        from hypercare.services.tickets import TicketNotFoundError
+
+        raise TicketNotFoundError(f"no synced ticket has the reference {ref!r}")
+    return ticket
+
+
+def _row(session: Any, subject: str, key: str) -> Escalation:
+    from sqlmodel import select
+
+    row = session.exec(select(Escalation).where(Escalation.subject == subject,
+                                                Escalation.trigger_key == key)).one()
+    assert isinstance(row, Escalation)
+    return row

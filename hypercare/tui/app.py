@@ -1,0 +1,156 @@
+"""The command-center TUI: wiring of screens, timers and the store feed (no logic of its own)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from functools import partial
+from pathlib import Path
+from typing import Any
+
+from textual.app import App, SystemCommand
+from textual.binding import Binding
+from textual.screen import Screen
+
+from hypercare.tui.context import TuiContext
+from hypercare.tui.messages import ActionDone, StoreRead
+from hypercare.tui.screens.dashboard import DashboardScreen
+from hypercare.tui.screens.help import HelpScreen
+from hypercare.tui.screens.queue import QueueScreen
+from hypercare.tui.screens.ticket import TicketScreen
+from hypercare.tui.widgets.ticket_table import TicketTable
+from hypercare.tui.work import call_service, describe
+
+THEMES = {"dark": "textual-dark", "light": "textual-light"}
+
+
+class HypercareApp(App[None]):
+    """Dashboard and queue as two modes; ticket detail and dialogs push on top."""
+
+    CSS_PATH = Path(__file__).with_name("hypercare.tcss")
+    TITLE = "hypercare"
+    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (120, "-wide")]
+    MODES = {"dashboard": DashboardScreen, "queue": QueueScreen}
+    DEFAULT_MODE = "dashboard"
+    BINDINGS = [
+        Binding("b", "show('dashboard')", "Board"),
+        Binding("w", "show('queue')", "Queue"),
+        Binding("question_mark,f1", "help", "Help"),
+        Binding("r", "refresh_store(True)", "Refresh", show=False),
+        Binding("ctrl+s", "sync_now", "Sync now", show=False),
+        Binding("ctrl+t", "toggle_theme", "Theme", show=False),
+        Binding("ctrl+q", "quit", "Quit"),
+    ]
+
+    def __init__(self, context: TuiContext, *, theme: str = "dark",
+                 sync_mode: str = "auto") -> None:
+        super().__init__()
+        self.context = context
+        self.sync_mode = sync_mode
+        self._fingerprint = ""
+        self.theme = THEMES.get(theme, "textual-dark")
+
+    def on_mount(self) -> None:
+        self.action_refresh_store(True)
+        self.set_interval(self.context.refresh_seconds, self.action_refresh_store)
+        if self.context.sync_seconds:
+            self.set_interval(self.context.sync_seconds, self.action_sync_now)
+
+    # -- the store feed --------------------------------------------------------------------
+
+    def action_refresh_store(self, force: bool = False) -> None:
+        """Re-read the store in a worker when something changed (always when ``force``)."""
+        ctx = self.context
+        services = ctx.services
+        last = "" if force else self._fingerprint
+
+        def read() -> tuple[str, StoreRead | None]:
+            mark = services.queue.fingerprint()
+            if mark == last:
+                return mark, None
+            rows = services.queue.load_rows(viewer=ctx.viewer)
+            board = services.dashboard.dashboard(viewer=ctx.viewer, rows=rows)
+            return mark, StoreRead(rows, board)
+
+        call_service(self, read, done=self._store_read, what="Reading the store",
+                     group="store", exclusive=force)
+
+    def _store_read(self, result: tuple[str, StoreRead | None]) -> None:
+        mark, message = result
+        if message is None:
+            return
+        self._fingerprint = mark
+        self.context.rows = list(message.rows)
+        self.context.dashboard = message.dashboard
+        self.screen.post_message(StoreRead(message.rows, message.dashboard))
+
+    def on_action_done(self, message: ActionDone) -> None:
+        self.action_refresh_store(True)
+
+    # -- syncing ---------------------------------------------------------------------------
+
+    def action_sync_now(self) -> None:
+        ctx = self.context
+        if ctx.syncing:
+            return
+        services = ctx.services
+        mode = self.sync_mode
+
+        def sync() -> str:
+            if mode == "auto":
+                owner = services.system.scheduler_owner()
+                if owner:
+                    return f"skipped: {owner} owns syncing"
+            report = services.sync.run_sync()
+            services.sla.sweep()
+            return f"{report.changed_tickets} tickets changed"
+
+        def done(summary: str) -> None:
+            ctx.syncing = False
+            if ctx.sync_error:
+                self.notify("Odoo answers again; sync resumed.", title="Sync")
+            ctx.sync_error = ""
+            self.action_refresh_store(True)
+
+        def failed(exc: BaseException) -> None:
+            ctx.syncing = False
+            ctx.sync_error = describe(exc).splitlines()[0]
+            self.screen.post_message(StoreRead(ctx.rows, ctx.dashboard))
+
+        ctx.syncing = True
+        call_service(self, sync, done=done, failed=failed, what="Sync", group="sync")
+
+    # -- navigation, help, palette, theme ----------------------------------------------------
+
+    def action_show(self, mode: str) -> None:
+        while len(self.screen_stack) > 1:
+            self.pop_screen()
+        self.switch_mode(mode)
+
+    def action_help(self) -> None:
+        self.push_screen(HelpScreen(help_sections()))
+
+    def action_toggle_theme(self) -> None:
+        self.theme = "textual-light" if self.theme == "textual-dark" else "textual-dark"
+
+    def get_system_commands(self, screen: Screen[Any]) -> Iterable[SystemCommand]:
+        yield from super().get_system_commands(screen)
+        seen = set()
+        for node, bindings in ((self, self.BINDINGS), (screen, screen.BINDINGS)):
+            for binding in bindings:
+                if not isinstance(binding, Binding) or binding.action in seen:
+                    continue
+                seen.add(binding.action)
+                key = binding.key.replace("slash", "/").replace("question_mark", "?")
+                yield SystemCommand(binding.description or binding.action, f"key: {key}",
+                                    partial(node.run_action, binding.action))
+
+
+def help_sections() -> list[tuple[str, list[Any]]]:
+    """Every binding, by where it applies (the help screen and the README table use it)."""
+    return [
+        ("Everywhere", list(HypercareApp.BINDINGS)),
+        ("Dashboard", list(DashboardScreen.BINDINGS)),
+        ("Queue", list(QueueScreen.BINDINGS)),
+        ("Ticket table (queue)", list(TicketTable.BINDINGS)),
+        ("Ticket detail", list(TicketScreen.BINDINGS)),
+    ]

@@ -1,0 +1,63 @@
+"""What every screen of the TUI shares: the services, who is at the keyboard, and the undo slot."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from textual.dom import DOMNode
+
+from hypercare.services import Dashboard, QueueRow, Services
+
+
+@dataclass
+class Undoable:
+    """The last decision taken on this screen, and how to take it back."""
+
+    label: str
+    undo: Callable[[], str]
+    at: float
+
+
+@dataclass
+class TuiContext:
+    """Built once by ``hypercare tui`` / ``hypercare demo``; screens read it, widgets never do."""
+
+    services: Services
+    viewer: str
+    zone: str
+    company_zones: dict[str, str]
+    undo_seconds: int = 30
+    refresh_seconds: float = 5.0
+    sync_seconds: float | None = None
+    """Seconds between syncs run by the TUI itself (None: it does not sync)."""
+    clock: Callable[[], datetime] | None = None
+    rows: list[QueueRow] = field(default_factory=list)
+    dashboard: Dashboard | None = None
+    last_action: Undoable | None = None
+    syncing: bool = False
+    sync_error: str = ""
+    monotonic: Callable[[], float] = time.monotonic
+
+    def now(self) -> datetime:
+        return (self.clock or self.services.context.clock)()
+
+    def remember(self, label: str, undo: Callable[[], str]) -> None:
+        self.last_action = Undoable(label, undo, self.monotonic())
+
+    def take_undo(self) -> Undoable | None:
+        """The last action if it is still inside the undo window (it can be undone once)."""
+        action, self.last_action = self.last_action, None
+        if action is None or self.monotonic() - action.at > self.undo_seconds:
+            return None
+        return action
+
+
+def tui_context(node: DOMNode) -> TuiContext:
+    """The context of the app ``node`` belongs to."""
+    context = getattr(node.app, "context", None)
+    if not isinstance(context, TuiContext):
+        raise RuntimeError("hypercare screens run inside HypercareApp")
+    return context

@@ -1,0 +1,140 @@
+"""How the TUI writes times, clocks, categories and severities (pure helpers)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+from rich.text import Text
+
+CATEGORY_LABELS = {
+    "defect": "defect",
+    "training_gap": "training",
+    "policy_ambiguity": "policy",
+    "unclassified": "unclass.",
+    "": "unclass.",
+}
+CATEGORY_STYLES = {
+    "defect": "bold red",
+    "training_gap": "cyan",
+    "policy_ambiguity": "magenta",
+}
+SLA_STYLES = {
+    "breached": "bold white on dark_red",
+    "at_risk": "black on dark_orange",
+    "paused": "dim",
+    "met": "green",
+    "on_track": "",
+}
+SLA_LABELS = {
+    "breached": "BREACHED",
+    "at_risk": "at risk",
+    "paused": "paused",
+    "met": "met",
+    "on_track": "on track",
+    "none": "no SLA",
+    "": "-",
+}
+SPARK_BLOCKS = "▁▂▃▄▅▆▇█"
+
+
+def category_label(category: str) -> str:
+    return CATEGORY_LABELS.get(category, category.replace("_", " "))
+
+
+def severity_label(severity: int) -> str:
+    return f"S{severity}" if severity else "--"
+
+
+def sla_label(state: str) -> str:
+    return SLA_LABELS.get(state, state)
+
+
+def duration(minutes: float | None) -> str:
+    """``2h 05m``, ``3d 4h`` or ``45m`` (business minutes, sign ignored)."""
+    if minutes is None:
+        return ""
+    total = round(abs(minutes))
+    days, rest = divmod(total, 24 * 60)
+    hours, mins = divmod(rest, 60)
+    if days:
+        return f"{days}d {hours}h"
+    if hours:
+        return f"{hours}h {mins:02d}m"
+    return f"{mins}m"
+
+
+def time_left(minutes: float | None) -> str:
+    """``1h 20m left`` or ``2h 10m over`` (business time)."""
+    if minutes is None:
+        return ""
+    return f"{duration(minutes)} {'over' if minutes < 0 else 'left'}"
+
+
+def local(moment: datetime | None, zone: str, *, fmt: str = "%Y-%m-%d %H:%M") -> str:
+    """``moment`` in ``zone`` (empty when unknown)."""
+    if moment is None:
+        return ""
+    return moment.astimezone(ZoneInfo(zone)).strftime(fmt)
+
+
+def local_with_company(moment: datetime | None, zone: str, company_zone: str | None) -> str:
+    """The command center's time, plus the company's local time where its zone differs."""
+    if moment is None:
+        return "-"
+    here = local(moment, zone)
+    if not company_zone or company_zone == zone:
+        return here
+    there = moment.astimezone(ZoneInfo(company_zone))
+    if there.utcoffset() == moment.astimezone(ZoneInfo(zone)).utcoffset():
+        return here
+    return f"{here} ({there.strftime('%H:%M')} {company_zone.rsplit('/', 1)[-1]} time)"
+
+
+def age(moment: datetime | None, now: datetime) -> str:
+    """Elapsed calendar time, compact: ``3d``, ``5h``, ``12m``."""
+    if moment is None:
+        return ""
+    minutes = max(0.0, (now - moment).total_seconds() / 60)
+    if minutes >= 24 * 60:
+        return f"{int(minutes // (24 * 60))}d"
+    if minutes >= 60:
+        return f"{int(minutes // 60)}h"
+    return f"{int(minutes)}m"
+
+
+def sparkline(values: tuple[float, ...] | list[float]) -> str:
+    """Unicode block sparkline, one character per value."""
+    if not values:
+        return ""
+    low, high = min(values), max(values)
+    span = high - low
+    if span == 0:
+        return SPARK_BLOCKS[0] * len(values)
+    last = len(SPARK_BLOCKS) - 1
+    return "".join(SPARK_BLOCKS[round((v - low) / span * last)] for v in values)
+
+
+def number(value: float | None, unit: str = "") -> str:
+    """A KPI value for a tile: integers without decimals, shares as percentages."""
+    if value is None:
+        return "n/a"
+    if unit in ("%", "percent"):
+        return f"{value:.0f} %"
+    if abs(value - round(value)) < 1e-9 and abs(value) < 1e7:
+        return f"{round(value):,}"
+    return f"{value:,.1f}"
+
+
+def delta(change: float | None, direction: str, unit: str = "") -> Text:
+    """Week-over-week change, green when it moved the good way."""
+    if change is None:
+        return Text("")
+    if abs(change) < 1e-9:
+        return Text("=", style="dim")
+    arrow = "▲" if change > 0 else "▼"
+    good = (change > 0) == (direction == "up")
+    shown = f"{abs(change):.0f}" if abs(change) >= 10 or unit in ("%", "percent") else \
+        f"{abs(change):.1f}".rstrip("0").rstrip(".")
+    suffix = "pt" if unit in ("%", "percent") else ""
+    return Text(f"{arrow}{shown}{suffix}", style="green" if good else "red")

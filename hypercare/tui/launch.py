@@ -1,0 +1,42 @@
+"""Start the TUI on a set of services (``hypercare tui`` and ``hypercare demo`` call this)."""
+
+from __future__ import annotations
+
+import getpass
+
+from hypercare.services import Services
+from hypercare.tui.context import TuiContext
+
+
+def company_zones(services: Services) -> dict[str, str]:
+    """Each company's timezone, from the business calendar its SLA clocks run on."""
+    settings = services.context.settings
+    zones = {}
+    for company, calendar in settings.sla.company_calendars.items():
+        found = settings.sla.calendars.get(calendar)
+        if found is not None and found.timezone:
+            zones[company] = found.timezone
+    return zones
+
+
+def build_context(services: Services, *, sync_seconds: float | None) -> TuiContext:
+    settings = services.context.settings
+    return TuiContext(
+        services=services,
+        viewer=settings.tui.user or getpass.getuser(),
+        zone=settings.timezone,
+        company_zones=company_zones(services),
+        undo_seconds=settings.tui.undo_seconds,
+        refresh_seconds=settings.tui.refresh_seconds,
+        sync_seconds=sync_seconds,
+    )
+
+
+def run_tui(services: Services, *, sync_seconds: float | None) -> None:
+    """Run the app until the user quits (ctrl+q)."""
+    from hypercare.tui.app import HypercareApp
+
+    settings = services.context.settings
+    app = HypercareApp(build_context(services, sync_seconds=sync_seconds),
+                       theme=settings.tui.theme, sync_mode=settings.tui.sync)
+    app.run()

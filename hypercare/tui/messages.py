@@ -1,0 +1,45 @@
+"""Events the TUI's workers post when a service call returns (past tense, per the house style)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from textual.message import Message
+
+from hypercare.services import ChatterView, Dashboard, EscalationView, QueueRow, TicketDetail
+
+
+class StoreRead(Message):
+    """The store was read: every ticket row, and the dashboard built from them."""
+
+    def __init__(self, rows: Sequence[QueueRow], dashboard: Dashboard | None) -> None:
+        self.rows = rows
+        self.dashboard = dashboard
+        super().__init__()
+
+
+class TicketLoaded(Message):
+    """One ticket's detail and escalations were read."""
+
+    def __init__(self, detail: TicketDetail, escalations: Sequence[EscalationView]) -> None:
+        self.detail = detail
+        self.escalations = escalations
+        super().__init__()
+
+
+class ChatterFetched(Message):
+    """Odoo's chatter for a ticket arrived (``error`` set when Odoo could not be read)."""
+
+    def __init__(self, ref: str, messages: Sequence[ChatterView], error: str = "") -> None:
+        self.ref = ref
+        self.messages = messages
+        self.error = error
+        super().__init__()
+
+
+class ActionDone(Message):
+    """A decision or action was stored; the data should be re-read."""
+
+    def __init__(self, summary: str) -> None:
+        self.summary = summary
+        super().__init__()

@@ -1,0 +1,174 @@
+"""The dashboard: KPI tiles, what is breaching, what waits for someone, and how fresh it all is."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rich.console import Group, RenderableType
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Grid, VerticalScroll
+from textual.screen import Screen
+from textual.widgets import Footer, Static
+
+from hypercare.services import Dashboard
+from hypercare.tui.context import TuiContext, tui_context
+from hypercare.tui.format import (
+    age,
+    category_label,
+    local,
+    severity_label,
+    sla_label,
+    time_left,
+)
+from hypercare.tui.messages import StoreRead
+from hypercare.tui.widgets.header import TopBar
+from hypercare.tui.widgets.panels import Panel, Tile, grid
+
+TILE_COUNT = 8
+STATUS_MARKS = {"met": ("✔", "green"), "not_met": ("✘", "red"), "at_risk": ("!", "dark_orange"),
+                "pending": ("…", "dim")}
+
+
+class DashboardScreen(Screen[Any]):
+    """Read-only overview; the queue is where work happens."""
+
+    BINDINGS = [Binding("w", "app.show('queue')", "Queue")]
+
+    def compose(self) -> ComposeResult:
+        yield TopBar(id="topbar")
+        yield Static(id="stale", classes="banner")
+        with VerticalScroll(id="board"):
+            with Grid(id="tiles"):
+                for index in range(TILE_COUNT):
+                    yield Tile(id=f"tile-{index}")
+            with Grid(id="panels"):
+                yield Panel(id="sla-watch")
+                yield Panel(id="escalations")
+                yield Panel(id="categories")
+                yield Panel(id="known-issues")
+                yield Panel(id="exit")
+                yield Panel(id="sync")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.show_board()
+
+    def on_screen_resume(self) -> None:
+        self.show_board()
+
+    def on_store_read(self, message: StoreRead) -> None:
+        self.show_board()
+
+    def show_board(self) -> None:
+        ctx = tui_context(self)
+        self.query_one(TopBar).show(ctx, "Dashboard")
+        board = ctx.dashboard
+        banner = self.query_one("#stale", Static)
+        banner.display = False
+        if board is None:
+            self.query_one("#sla-watch", Panel).show("SLA watch", Text("reading the store...",
+                                                                       style="dim"))
+            return
+        if board.sync.stale or ctx.sync_error:
+            banner.display = True
+            banner.update(_stale_text(ctx, board))
+        for index, tile in enumerate(board.tiles[:TILE_COUNT]):
+            self.query_one(f"#tile-{index}", Tile).show(tile)
+        self._sla_watch(ctx, board)
+        self._escalations(ctx, board)
+        self._categories(board)
+        self._known_issues(board)
+        self._exit(board)
+        self._sync(ctx, board)
+
+    def _sla_watch(self, ctx: TuiContext, board: Dashboard) -> None:
+        table = grid(("Ref", "left"), ("Sev", "left"), ("SLA", "left"), ("Left", "right"),
+                     ("Company", "left"), ("Title", "left"))
+        for row in board.sla_watch:
+            style = "bold red" if row.sla_state == "breached" else "dark_orange"
+            table.add_row(row.ref, severity_label(row.severity),
+                          Text(sla_label(row.sla_state), style=style),
+                          time_left(row.sla_minutes_left), row.company, row.title)
+        body: RenderableType = table if board.sla_watch else Text(
+            "Nothing at risk or breached.", style="green")
+        self.query_one("#sla-watch", Panel).show(
+            "SLA watch", body, subtitle=f"{board.breached} breached · {board.at_risk} at risk")
+
+    def _escalations(self, ctx: TuiContext, board: Dashboard) -> None:
+        table = grid(("Ref", "left"), ("Lvl", "left"), ("Why", "left"), ("State", "left"),
+                     ("Age", "right"), ("Title", "left"))
+        now = ctx.now()
+        for esc in board.awaiting_ack:
+            state = "approve?" if esc.status == "pending_approval" else "unacked"
+            table.add_row(esc.ref, f"L{esc.level}", esc.trigger.replace("_", " "),
+                          Text(state, style="dark_orange" if esc.level >= 3 else ""),
+                          age(esc.created_at, now), esc.title)
+        body: RenderableType = table if board.awaiting_ack else Text(
+            "Every escalation is acknowledged.", style="green")
+        self.query_one("#escalations", Panel).show(
+            "Escalations awaiting acknowledgement", body,
+            subtitle=f"{board.awaiting_ack_total} waiting")
+
+    def _categories(self, board: Dashboard) -> None:
+        total = sum(n for _, n in board.category_mix) or 1
+        table = grid(("Category", "left"), ("Open", "right"), ("Share", "left"))
+        for category, count in board.category_mix:
+            bar = "█" * max(1, round(20 * count / total)) if count else ""
+            table.add_row(category_label(category), f"{count:,}",
+                          Text(f"{bar} {count / total:.0%}", style="cyan"))
+        self.query_one("#categories", Panel).show("Category mix (open tickets)", table)
+
+    def _known_issues(self, board: Dashboard) -> None:
+        table = grid(("Ref", "left"), ("Tickets", "right"), ("Status", "left"),
+                     ("Title", "left"))
+        for issue in board.known_issues:
+            table.add_row(issue.ref, str(issue.linked), issue.status.replace("_", " "),
+                          issue.title)
+        body: RenderableType = table if board.known_issues else Text("No open known issues.",
+                                                                     style="dim")
+        self.query_one("#known-issues", Panel).show("Top known issues", body)
+
+    def _exit(self, board: Dashboard) -> None:
+        table = grid(("", "left"), ("Criterion", "left"), ("Now", "left"))
+        for criterion in board.readiness.criteria:
+            mark, style = STATUS_MARKS.get(criterion.status, ("?", ""))
+            table.add_row(Text(mark, style=style), criterion.label, criterion.value)
+        forecast = board.readiness.forecast
+        when = (f"forecast exit {forecast.exit_date:%d %b}" if forecast.exit_date
+                else "no exit forecast yet")
+        ready = board.readiness.ready
+        self.query_one("#exit", Panel).show(
+            "Exit criteria", Group(table, Text(forecast.explanation or when, style="dim")),
+            subtitle="READY" if ready else when)
+
+    def _sync(self, ctx: TuiContext, board: Dashboard) -> None:
+        sync = board.sync
+        lines = Text()
+        lines.append(f"Last good sync: {local(sync.last_good_at, ctx.zone) or 'never'}\n")
+        if sync.runs:
+            run = sync.runs[0]
+            lines.append(f"Last run: {run.status} at {local(run.started_at, ctx.zone)}\n",
+                         style="red" if run.status == "failed" else "")
+            if run.error:
+                lines.append(f"Error: {run.error}\n", style="red")
+        if ctx.sync_error:
+            lines.append(f"This screen's sync: {ctx.sync_error}\n", style="red")
+        lines.append(f"{sync.open_tickets:,} open of {sync.tickets:,} tickets")
+        self.query_one("#sync", Panel).show("Sync", lines,
+                                            subtitle="STALE" if sync.stale else "fresh")
+
+
+def _stale_text(ctx: TuiContext, board: Dashboard) -> Text:
+    sync = board.sync
+    minutes = int(sync.stale_after.total_seconds() // 60)
+    if sync.last_good_at is None:
+        head = "No good sync yet: nothing here reflects Odoo."
+    else:
+        head = (f"Data is stale: the last good sync was {age(sync.last_good_at, ctx.now())} "
+                f"ago (limit {minutes} min).")
+    cause = f" Last error: {ctx.sync_error or (sync.runs[0].error if sync.runs else '')}"
+    advice = " Check Odoo (hypercare config check), then ctrl+s syncs now."
+    return Text(head + (cause if cause.strip() != "Last error:" else "") + advice,
+                style="bold white on dark_red")

@@ -1,0 +1,284 @@
+"""Decisions and actions on one ticket, shared by the queue and the ticket detail.
+
+Each action runs one service call in a worker. Decisions that can be taken back (category,
+severity, known-issue link) are remembered so ``u`` undoes them within ``tui.undo_seconds``.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Any
+
+from textual.binding import Binding
+from textual.screen import Screen
+
+from hypercare.tui.context import TuiContext, tui_context
+from hypercare.tui.format import category_label
+from hypercare.tui.messages import ActionDone
+from hypercare.tui.screens.pickers import ChoiceScreen, TextScreen
+from hypercare.tui.work import call_service
+
+NOTE_LIMIT = 20_000
+
+TICKET_BINDINGS = [
+    Binding("d", "classify('defect')", "Defect"),
+    Binding("t", "classify('training_gap')", "Training"),
+    Binding("p", "classify('policy_ambiguity')", "Policy"),
+    Binding("1", "severity(1)", "S1", show=False),
+    Binding("2", "severity(2)", "S2", show=False),
+    Binding("3", "severity(3)", "S3", show=False),
+    Binding("4", "severity(4)", "S4", show=False),
+    Binding("a", "assign", "Assign", show=False),
+    Binding("e", "escalate", "Escalate"),
+    Binding("k", "acknowledge", "Ack", show=False),
+    Binding("l", "link", "Link KI", show=False),
+    Binding("n", "note", "Note", show=False),
+    Binding("o", "open_browser", "Odoo", show=False),
+    Binding("u", "undo", "Undo"),
+]
+
+
+class TicketActions(Screen[Any]):
+    """A screen with a current ticket that the ticket keys act on."""
+
+    def current_ticket(self) -> tuple[str, str, str] | None:
+        """(ref, url, title) of the ticket the keys act on, or None."""
+        raise NotImplementedError
+
+    @property
+    def context(self) -> TuiContext:
+        return tui_context(self)
+
+    def _ticket_or_warn(self) -> tuple[str, str, str] | None:
+        found = self.current_ticket()
+        if found is None:
+            self.notify("No ticket selected.", severity="warning")
+        return found
+
+    def _done(self, summary: str) -> None:
+        self.notify(summary, timeout=4)
+        self.post_message(ActionDone(summary))
+
+    # -- decisions that can be undone ----------------------------------------------------
+
+    def action_classify(self, category: str) -> None:
+        self._decide(category=category)
+
+    def action_severity(self, severity: int) -> None:
+        self._decide(severity=severity)
+
+    def _decide(self, *, category: str | None = None, severity: int | None = None) -> None:
+        found = self._ticket_or_warn()
+        if found is None:
+            return
+        ref = found[0]
+        ctx = self.context
+        triage = ctx.services.triage
+        window = timedelta(seconds=ctx.undo_seconds)
+        what = category_label(category) if category else f"S{severity}"
+
+        def decide() -> str:
+            view = triage.decide(ref=ref, decided_by=ctx.viewer, category=category,
+                                 severity=severity)
+            ctx.remember(f"{ref} {what}", lambda: _undo_decision(ctx, view.decision_id, window))
+            return f"{ref}: {what} (u to undo)"
+
+        call_service(self, decide, done=self._done, what=f"Deciding {ref}")
+
+    def action_link(self) -> None:
+        found = self._ticket_or_warn()
+        if found is None:
+            return
+        ref = found[0]
+        ctx = self.context
+
+        def options() -> list[tuple[str, str]]:
+            detail = ctx.services.tickets.show_ticket(ref=ref)
+            ticket = detail.ticket
+            suggested = ctx.services.known_issues.suggest(
+                title=ticket.title, description=ticket.description, app=ticket.app)
+            seen = {s.known_issue_id for s in suggested}
+            choices = [(f"{s.ref}  {s.title}  (match {s.score:.0%})", str(s.known_issue_id))
+                       for s in suggested]
+            choices += [(f"{k.ref}  {k.title}  ({k.linked} tickets)", str(k.id))
+                        for k in ctx.services.known_issues.list_issues() if k.id not in seen]
+            if ticket.known_issue:
+                choices.insert(0, (f"Unlink from {ticket.known_issue}", "unlink"))
+            return choices
+
+        def chosen(choices: list[tuple[str, str]]) -> None:
+            if not choices:
+                self.notify("There are no known issues yet.", severity="warning")
+                return
+            self.app.push_screen(ChoiceScreen(f"Link {ref} to a known issue", choices),
+                                 lambda value: self._link(ref, value))
+
+        call_service(self, options, done=chosen, what="Reading known issues")
+
+    def _link(self, ref: str, value: str | None) -> None:
+        if not value:
+            return
+        ctx = self.context
+        issues = ctx.services.known_issues
+
+        def link() -> str:
+            before = ctx.services.tickets.show_ticket(ref=ref).ticket.known_issue
+            if value == "unlink":
+                issues.unlink(ref=ref)
+                summary = f"{ref} unlinked from {before}"
+            else:
+                issues.link(known_issue_id=int(value), ref=ref, by=ctx.viewer)
+                summary = f"{ref} linked to KI-{value}"
+
+            def undo() -> str:
+                if before:
+                    issues.link(known_issue_id=int(before.removeprefix("KI-")), ref=ref,
+                                by=ctx.viewer)
+                    return f"{ref} linked back to {before}"
+                issues.unlink(ref=ref)
+                return f"{ref} unlinked again"
+
+            ctx.remember(summary, undo)
+            return summary + " (u to undo)"
+
+        call_service(self, link, done=self._done, what=f"Linking {ref}")
+
+    def action_undo(self) -> None:
+        ctx = self.context
+        action = ctx.take_undo()
+        if action is None:
+            self.notify(f"Nothing to undo (decisions can be undone for {ctx.undo_seconds} s).",
+                        severity="warning")
+            return
+        call_service(self, action.undo, done=self._done, what=f"Undoing {action.label}")
+
+    # -- actions -------------------------------------------------------------------------
+
+    def action_escalate(self) -> None:
+        found = self._ticket_or_warn()
+        if found is None:
+            return
+        ref = found[0]
+        self.app.push_screen(
+            TextScreen(f"Escalate {ref} one level: why?", placeholder="reason (optional)"),
+            lambda reason: self._escalate(ref, reason))
+
+    def _escalate(self, ref: str, reason: str | None) -> None:
+        if reason is None:
+            return
+        ctx = self.context
+
+        def escalate() -> str:
+            view = ctx.services.sla.escalate(ref=ref, by=ctx.viewer, reason=reason)
+            if view.status == "pending_approval":
+                return f"{ref}: L{view.level} ({view.level_name}) waits for a lead's approval"
+            notified = ", ".join(view.notified) or "nobody configured"
+            return f"{ref} escalated to L{view.level} ({view.level_name}); notified {notified}"
+
+        call_service(self, escalate, done=self._done, what=f"Escalating {ref}")
+
+    def action_acknowledge(self) -> None:
+        found = self._ticket_or_warn()
+        if found is None:
+            return
+        ref = found[0]
+        ctx = self.context
+
+        def open_ones() -> list[tuple[str, str]]:
+            rows = ctx.services.sla.escalations_for(ref=ref, viewer=ctx.viewer)
+            return [(f"L{e.level} {e.level_name}: {e.trigger} ({e.status})", str(e.id))
+                    for e in rows if e.status in ("open", "pending_approval")]
+
+        def chosen(choices: list[tuple[str, str]]) -> None:
+            if not choices:
+                self.notify(f"{ref} has no escalation waiting for acknowledgement.")
+            elif len(choices) == 1:
+                self._acknowledge(ref, choices[0][1])
+            else:
+                self.app.push_screen(ChoiceScreen(f"Acknowledge which escalation of {ref}?",
+                                                  choices),
+                                     lambda value: self._acknowledge(ref, value))
+
+        call_service(self, open_ones, done=chosen, what="Reading escalations")
+
+    def _acknowledge(self, ref: str, value: str | None) -> None:
+        if not value:
+            return
+        ctx = self.context
+
+        def acknowledge() -> str:
+            ctx.services.sla.acknowledge(escalation_id=int(value), by=ctx.viewer)
+            return f"{ref}: escalation acknowledged by {ctx.viewer}"
+
+        call_service(self, acknowledge, done=self._done, what=f"Acknowledging {ref}")
+
+    def action_note(self) -> None:
+        found = self._ticket_or_warn()
+        if found is None:
+            return
+        ref = found[0]
+        self.app.push_screen(
+            TextScreen(f"Internal note on {ref} (to the Odoo chatter)", multiline=True,
+                       max_length=NOTE_LIMIT),
+            lambda body: self._note(ref, body))
+
+    def _note(self, ref: str, body: str | None) -> None:
+        if not body:
+            return
+        ctx = self.context
+
+        def note() -> str:
+            summary = ctx.services.tickets.add_note(ref=ref, body=body, by=ctx.viewer)
+            report = ctx.services.writeback.deliver(limit=20)
+            if report.dead or report.retrying:
+                return f"{summary}; Odoo did not take it yet, it will be retried"
+            return f"{summary}; posted to Odoo"
+
+        call_service(self, note, done=self._done, what=f"Note on {ref}")
+
+    def action_assign(self) -> None:
+        found = self._ticket_or_warn()
+        if found is None:
+            return
+        ref = found[0]
+        ctx = self.context
+
+        def people() -> list[tuple[str, str]]:
+            return [(name, str(user_id)) for user_id, name in ctx.services.tickets.assignees()]
+
+        def chosen(choices: list[tuple[str, str]]) -> None:
+            if not choices:
+                self.notify("No Odoo users are known yet (none assigned a ticket).",
+                            severity="warning")
+                return
+            self.app.push_screen(ChoiceScreen(f"Assign {ref} to", choices),
+                                 lambda value: self._assign(ref, value))
+
+        call_service(self, people, done=chosen, what="Reading assignees")
+
+    def _assign(self, ref: str, value: str | None) -> None:
+        if not value:
+            return
+        ctx = self.context
+
+        def assign() -> str:
+            return ctx.services.tickets.assign(ref=ref, user_odoo_id=int(value), by=ctx.viewer)
+
+        call_service(self, assign, done=self._done, what=f"Assigning {ref}")
+
+    def action_open_browser(self) -> None:
+        found = self._ticket_or_warn()
+        if found is None:
+            return
+        ref, url, _ = found
+        if not url:
+            self.notify(f"{ref} has no Odoo link (set odoo.url).", severity="warning")
+            return
+        self.app.open_url(url)
+        self.notify(f"Opened {ref} in the browser.")
+
+
+def _undo_decision(ctx: TuiContext, decision_id: int, window: timedelta) -> str:
+    view = ctx.services.triage.undo_decision(decision_id=decision_id, by=ctx.viewer,
+                                             within=window)
+    return f"{view.ref}: decision undone"

@@ -1,0 +1,63 @@
+"""Dashboard widgets: KPI tiles and titled panels that render read models."""
+
+from __future__ import annotations
+
+from rich.console import RenderableType
+from rich.table import Table
+from rich.text import Text
+from textual.widgets import Static
+
+from hypercare.services import KpiTile
+from hypercare.tui.format import delta, number, sparkline
+
+UNITS = {"tickets": "", "issues": "", "%": "", "percent": "", "tickets/day": "/day",
+         "hours": "h", "days": "d"}
+
+
+class Tile(Static):
+    """One KPI: value, week-over-week change, 14-day sparkline; red when off target."""
+
+    DEFAULT_CSS = """
+    Tile { height: 4; border: round $primary-darken-2; padding: 0 1; text-wrap: nowrap;
+           text-overflow: ellipsis; }
+    Tile.-off-target { border: round $error; }
+    """
+
+    def show(self, tile: KpiTile) -> None:
+        self.border_title = tile.label
+        self.tooltip = f"{tile.definition}\n▲▼: change over the last 7 days."
+        self.set_class(tile.on_target is False, "-off-target")
+        line = Text(number(tile.value, tile.unit), style="bold", no_wrap=True,
+                    overflow="ellipsis")
+        unit = UNITS.get(tile.unit, tile.unit)
+        if unit:
+            line.append(f" {unit}", style="dim")
+        change = delta(tile.week_delta, tile.direction, tile.unit)
+        if change.plain:
+            line.append("  ")
+            line.append_text(change)
+        spark = Text(sparkline(tile.spark[-14:]), style="cyan", no_wrap=True)
+        self.update(Text("\n", no_wrap=True).join([line, spark]))
+
+
+class Panel(Static):
+    """A bordered section of the dashboard with a title and a count."""
+
+    DEFAULT_CSS = """
+    Panel { height: auto; border: round $primary-darken-2; padding: 0 1; }
+    """
+
+    def show(self, title: str, body: RenderableType, *, subtitle: str = "") -> None:
+        self.border_title = title
+        self.border_subtitle = subtitle
+        self.update(body)
+
+
+def grid(*columns: tuple[str, str]) -> Table:
+    """A borderless table for panel bodies: (header, justify) per column."""
+    table = Table(box=None, expand=True, padding=(0, 1), show_edge=False, pad_edge=False,
+                  header_style="bold dim")
+    for header, justify in columns:
+        table.add_column(header, justify=justify,  # type: ignore[arg-type]
+                         no_wrap=True, overflow="ellipsis", ratio=3 if header == "Title" else None)
+    return table
