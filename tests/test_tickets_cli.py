@@ -153,7 +153,7 @@ def test_demo_syncs_and_reports_live_arrivals() -> None:
     import sys
 
     result = subprocess.run(
-        [sys.executable, "-m", "hypercare", "demo", "--tickets", "120", "--rate", "3000",
+        [sys.executable, "-m", "hypercare", "demo", "--tickets", "120", "--rate", "30000",
          "--interval", "1", "--cycles", "3"],
         capture_output=True, text=True, timeout=180, env={**os.environ, "COLUMNS": "200"})
     assert result.returncode == 0, result.stderr
@@ -162,4 +162,5 @@ def test_demo_syncs_and_reports_live_arrivals() -> None:
     assert first.group(1) == first.group(2)
     assert int(first.group(1)) >= 120  # the history, plus live arrivals before the first sync
     assert "open tickets:" in result.stdout
-    assert " new " in result.stdout  # live arrivals printed
+    # live arrivals printed (at night only ~15 % of draws arrive: hence the high --rate)
+    assert " new " in result.stdout

@@ -57,6 +57,7 @@ _HOMES = {
     "QueueFilter": "hypercare.services.queue",
     "QueueCounts": "hypercare.services.queue",
     "QueueService": "hypercare.services.queue",
+    "SORTS": "hypercare.services.queue",
     "filter_rows": "hypercare.services.queue",
     "count_rows": "hypercare.services.queue",
     "facets": "hypercare.services.queue",
@@ -68,6 +69,7 @@ _HOMES = {
 }
 
 __all__ = [
+    "SORTS",
     "AdoptionReport",
     "Agenda",
     "AgendaItem",
@@ -149,6 +151,7 @@ if TYPE_CHECKING:
     from hypercare.services.kpis import AdoptionReport as AdoptionReport
     from hypercare.services.kpis import WatchView as WatchView
     from hypercare.services.notifications import OutboxView as OutboxView
+    from hypercare.services.queue import SORTS as SORTS
     from hypercare.services.queue import QueueCounts as QueueCounts
     from hypercare.services.queue import QueueFilter as QueueFilter
     from hypercare.services.queue import QueueRow as QueueRow

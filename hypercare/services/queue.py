@@ -201,13 +201,13 @@ class QueueService:
     def __init__(self, context: ServiceContext) -> None:
         self._context = context
 
-    def load_rows(self, *, viewer: str) -> list[QueueRow]:
-        """Every live ticket as a queue row, oldest first (confidential titles masked unless
-        ``viewer`` is one of ``roles.leads``)."""
+    def load_rows(self, *, viewer: str, open_only: bool = False) -> list[QueueRow]:
+        """Every live ticket (only the open ones with ``open_only``) as a queue row, oldest
+        first (confidential titles masked unless ``viewer`` is one of ``roles.leads``)."""
         lead = viewer in self._context.settings.roles.leads
         with _gc_paused():
             with self._context.store().session() as session:
-                raw = queries.queue_rows(session=session)
+                raw = queries.queue_rows(session=session, open_only=open_only)
             return _rows(raw, lead=lead)
 
     def fingerprint(self) -> str:

@@ -10,8 +10,8 @@ sorting by time, the dearest key (datetime comparisons).
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from itertools import islice
-from operator import attrgetter, le
+from itertools import compress, islice
+from operator import attrgetter, le, not_
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -72,8 +72,9 @@ def _then(first: str, name: str, *, blank_last: bool = False
         rows = sorted(rows, key=attrgetter(first))
         if not blank_last:
             return sorted(rows, key=get)
-        head = sorted((row for row in rows if get(row)), key=get)
-        head.extend(row for row in rows if not get(row))
+        values = list(map(get, rows))
+        head = sorted(compress(rows, values), key=get)
+        head.extend(compress(rows, map(not_, values)))
         return head
     return order
 

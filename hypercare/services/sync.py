@@ -13,10 +13,10 @@ from hypercare.services.context import ServiceContext
 from hypercare.store import sync_state
 from hypercare.store.tables import SyncRun
 from hypercare.store.tickets import count_tickets
-from hypercare.sync.runner import Progress, SyncEngine, SyncReport
 
 if TYPE_CHECKING:
     from hypercare.services.triage import TriageService
+    from hypercare.sync.runner import Progress, SyncReport
 
 if TYPE_CHECKING:
     from hypercare.odoo import OdooClient
@@ -82,6 +82,8 @@ class SyncService:
 
     def run_sync(self, *, reconcile: bool = False, progress: Progress | None = None) -> SyncReport:
         """Pull what changed in Odoo since the last run into the store."""
+        from hypercare.sync.runner import SyncEngine  # the connector loads when a sync runs
+
         with self._lock:
             try:
                 client = self._connect()

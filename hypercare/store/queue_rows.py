@@ -33,7 +33,7 @@ QUEUE_COLUMNS = (
 )  # fmt: skip
 
 
-def queue_rows(*, session: Session) -> list[tuple[Any, ...]]:
+def queue_rows(*, session: Session, open_only: bool = False) -> list[tuple[Any, ...]]:
     """Every live ticket (not deleted, not archived), oldest first, with its classification,
     SLA clock, known-issue link and escalation level, in :data:`QUEUE_COLUMNS` order.
 
@@ -79,6 +79,8 @@ def queue_rows(*, session: Session) -> list[tuple[Any, ...]]:
         .outerjoin(levels, levels.c.ticket == t.c.odoo_id)
         .where(t.c.deleted.is_(False), t.c.active.is_(True))
     )
+    if open_only:
+        statement = statement.where(t.c.is_closed.is_(False))
     if not sqlite:
         return _fetch(session, statement.order_by(t.c.created_at.is_(None), t.c.created_at,
                                                   t.c.odoo_id))

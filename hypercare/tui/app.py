@@ -21,6 +21,7 @@ from hypercare.tui.widgets.ticket_table import TicketTable
 from hypercare.tui.work import call_service, describe
 
 THEMES = {"dark": "textual-dark", "light": "textual-light"}
+FIRST_PAINT_SECONDS = 0.3
 
 
 class HypercareApp(App[None]):
@@ -67,6 +68,10 @@ class HypercareApp(App[None]):
             mark = services.queue.fingerprint()
             if mark == last:
                 return mark, None
+            if not ctx.rows_loaded:  # first read: the dashboard from the open tickets only
+                opened = services.queue.load_rows(viewer=ctx.viewer, open_only=True)
+                board = services.dashboard.dashboard(viewer=ctx.viewer, rows=opened)
+                return mark, StoreRead(opened, board, partial=True)
             rows = services.queue.load_rows(viewer=ctx.viewer)
             board = services.dashboard.dashboard(viewer=ctx.viewer, rows=rows)
             return mark, StoreRead(rows, board)
@@ -74,14 +79,31 @@ class HypercareApp(App[None]):
         call_service(self, read, done=self._store_read, what="Reading the store",
                      group="store", exclusive=force)
 
+    def _read_every_row(self) -> None:
+        """After the first paint: every ticket for the queue (the dashboard is already right)."""
+        ctx = self.context
+
+        def read() -> StoreRead:
+            return StoreRead(ctx.services.queue.load_rows(viewer=ctx.viewer), ctx.dashboard)
+
+        call_service(self, read, done=self._show, what="Reading the store", group="store")
+
     def _store_read(self, result: tuple[str, StoreRead | None]) -> None:
         mark, message = result
         if message is None:
             return
         self._fingerprint = mark
-        self.context.rows = list(message.rows)
+        self._show(message)
+        if message.partial:  # let the dashboard paint before the big read takes the CPU
+            self.set_timer(FIRST_PAINT_SECONDS, self._read_every_row)
+
+    def _show(self, message: StoreRead) -> None:
+        """Hold what was read and tell the screen on top (the others catch up on resume)."""
+        self.context.rows = list(message.rows)  # partial: the open tickets only, for now
+        self.context.rows_loaded = not message.partial
         self.context.dashboard = message.dashboard
-        self.screen.post_message(StoreRead(message.rows, message.dashboard))
+        self.screen.post_message(StoreRead(message.rows, message.dashboard,
+                                           partial=message.partial))
 
     def on_action_done(self, message: ActionDone) -> None:
         self.action_refresh_store(True)

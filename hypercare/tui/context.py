@@ -35,6 +35,7 @@ class TuiContext:
     """Seconds between syncs run by the TUI itself (None: it does not sync)."""
     clock: Callable[[], datetime] | None = None
     rows: list[QueueRow] = field(default_factory=list)
+    rows_loaded: bool = False
     dashboard: Dashboard | None = None
     last_action: Undoable | None = None
     syncing: bool = False

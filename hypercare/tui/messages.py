@@ -10,11 +10,16 @@ from hypercare.services import ChatterView, Dashboard, EscalationView, QueueRow,
 
 
 class StoreRead(Message):
-    """The store was read: every ticket row, and the dashboard built from them."""
+    """The store was read: every ticket row, and the dashboard built from them.
 
-    def __init__(self, rows: Sequence[QueueRow], dashboard: Dashboard | None) -> None:
+    ``partial``: only the open tickets (and the dashboard built from them), painted first on
+    a big store while every row is still being read."""
+
+    def __init__(self, rows: Sequence[QueueRow], dashboard: Dashboard | None, *,
+                 partial: bool = False) -> None:
         self.rows = rows
         self.dashboard = dashboard
+        self.partial = partial
         super().__init__()
 
 

@@ -105,7 +105,13 @@ def make_app(services: Services, **context: Any) -> HypercareApp:
 
 
 async def settle(pilot: Pilot[Any]) -> None:
-    """Wait until every worker (and the work its results started) is done and painted."""
+    """Wait until every ticket is read, every worker (and the work its results started) is
+    done, and the screen is painted."""
+    context = getattr(pilot.app, "context", None)
+    for _ in range(200):  # the full read starts a moment after the first paint
+        if context is None or context.rows_loaded:
+            break
+        await pilot.pause(0.05)
     for _ in range(4):
         await pilot.app.workers.wait_for_complete()
         await pilot.pause()

@@ -94,7 +94,7 @@ class QueueScreen(TicketActions):
         self.shown = filter_rows(rows, self.query_filter)
         counts = count_rows(len(rows), self.shown)
         self.query_one(TopBar).show(ctx, "Queue")
-        loading = "" if rows or ctx.dashboard else "  (reading the store...)"
+        loading = "" if ctx.rows_loaded else "  (open tickets only: reading the rest...)"
         opened = "" if self.query_filter.status == "open" else f" · {counts.open:,} open"
         self.query_one("#queue-counts", Static).update(
             f"[b]{counts.shown:,}[/] of {counts.total:,}{opened} · "
