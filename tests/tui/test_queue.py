@@ -6,7 +6,7 @@ from collections.abc import Callable
 
 from textual.widgets import Input, Select
 
-from hypercare.services import Services
+from hypercare.services import QueueRow, Services
 from hypercare.tui.screens.filters import FilterScreen
 from hypercare.tui.screens.queue import QueueScreen
 from hypercare.tui.screens.ticket import TicketScreen
@@ -21,6 +21,16 @@ async def open_queue(pilot) -> QueueScreen:  # type: ignore[no-untyped-def]
     screen = pilot.app.screen
     assert isinstance(screen, QueueScreen)
     return screen
+
+
+async def press_on_current(pilot, key: str) -> QueueRow:  # type: ignore[no-untyped-def]
+    """Open the queue, press ``key`` on the highlighted ticket; returns that ticket."""
+    screen = await open_queue(pilot)
+    row = screen.query_one(TicketTable).current
+    assert row is not None
+    await pilot.press(key)
+    await settle(pilot)
+    return row
 
 
 async def test_queue_lists_open_tickets_with_counts(services: Services) -> None:
@@ -131,11 +141,7 @@ async def test_undo_refused_after_the_window(services: Services) -> None:
     ticks = [0.0]
     app.context.monotonic = lambda: ticks[0]
     async with app.run_test(size=(120, 40)) as pilot:
-        screen = await open_queue(pilot)
-        row = screen.query_one(TicketTable).current
-        assert row is not None
-        await pilot.press("2")
-        await settle(pilot)
+        row = await press_on_current(pilot, "2")
         assert services.tickets.show_ticket(ref=row.ref).ticket.severity == "S2"
         ticks[0] = 31.0  # past tui.undo_seconds (30)
         await pilot.press("u")
@@ -173,3 +179,13 @@ async def test_confidential_titles_masked_for_non_leads(
     async with lead.run_test(size=(120, 40)) as pilot:
         await settle(pilot)
         assert next(r for r in lead.context.rows if r.ref == secret.ref).title == secret.title
+
+
+async def test_open_in_browser_from_the_queue(services: Services) -> None:
+    app = make_app(services)
+    opened: list[str] = []
+    app.open_url = lambda url, new_tab=True: opened.append(url)  # type: ignore[method-assign]
+    async with app.run_test(size=(120, 40)) as pilot:
+        row = await press_on_current(pilot, "o")
+        url = services.tickets.show_ticket(ref=row.ref).ticket.url
+        assert url and opened == [url]

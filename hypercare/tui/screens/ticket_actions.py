@@ -271,6 +271,14 @@ class TicketActions(Screen[Any]):
         if found is None:
             return
         ref, url, _ = found
+        if url:
+            self._open(ref, url)
+            return
+        tickets = self.context.services.tickets
+        call_service(self, lambda: tickets.show_ticket(ref=ref).ticket.url,
+                     done=lambda link: self._open(ref, link), what=f"Reading {ref}")
+
+    def _open(self, ref: str, url: str) -> None:
         if not url:
             self.notify(f"{ref} has no Odoo link (set odoo.url).", severity="warning")
             return
