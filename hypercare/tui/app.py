@@ -30,11 +30,26 @@ class HypercareApp(App[None]):
     CSS_PATH = Path(__file__).with_name("hypercare.tcss")
     TITLE = "hypercare"
     HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (120, "-wide")]
-    MODES = {"dashboard": DashboardScreen, "queue": QueueScreen}
+    MODES = {
+        "dashboard": DashboardScreen,
+        "queue": QueueScreen,
+        "standup": lambda: _record_screen("standup"),
+        "known_issues": lambda: _record_screen("known_issues"),
+        "decisions": lambda: _record_screen("decisions"),
+        "escalations": lambda: _record_screen("escalations"),
+        "backlog": lambda: _record_screen("backlog"),
+        "runbooks": lambda: _record_screen("runbooks"),
+    }
     DEFAULT_MODE = "dashboard"
     BINDINGS = [
         Binding("b", "show('dashboard')", "Board"),
         Binding("w", "show('queue')", "Queue"),
+        Binding("M", "show('standup')", "Stand-up"),
+        Binding("K", "show('known_issues')", "Known issues", show=False),
+        Binding("D", "show('decisions')", "Decisions", show=False),
+        Binding("E", "show('escalations')", "Escalations", show=False),
+        Binding("B", "show('backlog')", "Backlog", show=False),
+        Binding("R", "show('runbooks')", "Runbooks", show=False),
         Binding("question_mark,f1", "help", "Help"),
         Binding("r", "refresh_store(True)", "Refresh", show=False),
         Binding("ctrl+s", "sync_now", "Sync now", show=False),
@@ -165,6 +180,26 @@ class HypercareApp(App[None]):
                 key = binding.key.replace("slash", "/").replace("question_mark", "?")
                 yield SystemCommand(binding.description or binding.action, f"key: {key}",
                                     partial(node.run_action, binding.action))
+
+
+#: mode -> (module under hypercare.tui.screens, screen class): imported when first shown.
+RECORD_SCREENS = {
+    "standup": ("standup", "StandupScreen"),
+    "known_issues": ("known_issues", "KnownIssuesScreen"),
+    "decisions": ("decisions", "DecisionsScreen"),
+    "escalations": ("escalations", "EscalationsScreen"),
+    "backlog": ("backlog", "BacklogScreen"),
+    "runbooks": ("runbooks", "RunbooksScreen"),
+}
+
+
+def _record_screen(mode: str) -> Screen[Any]:
+    import importlib
+
+    module, name = RECORD_SCREENS[mode]
+    screen: Screen[Any] = getattr(importlib.import_module(f"hypercare.tui.screens.{module}"),
+                                  name)()
+    return screen
 
 
 def help_sections() -> list[tuple[str, list[Any]]]:

@@ -34,9 +34,12 @@ class ChoiceScreen(ModalScreen[str | None]):
             yield OptionList(*self._options(""), id="choices")
 
     def _options(self, text: str) -> list[Option]:
-        words = text.lower().split()
-        return [Option(label, id=value) for label, value in self.choices
-                if all(w in label.lower() for w in words)]
+        typed = " ".join(text.lower().split())
+        words = typed.split()
+        found = [(label, value) for label, value in self.choices
+                 if all(w in label.lower() for w in words)]
+        found.sort(key=lambda choice: typed not in choice[0].lower())  # the phrase first
+        return [Option(label, id=value) for label, value in found]
 
     @on(Input.Changed, "#narrow")
     def narrow(self, event: Input.Changed) -> None:

@@ -58,6 +58,7 @@ class QueueScreen(TicketActions):
         Binding("c", "clear", "Clear"),
         Binding("v", "views", "Views", show=False),
         Binding("V", "save_view", "Save view", show=False),
+        Binding("I", "new_known_issue", "Known issue from marked", show=False),
         *TICKET_BINDINGS,
     ]
 
@@ -190,6 +191,40 @@ class QueueScreen(TicketActions):
                          what="Saving the view")
 
         self.app.push_screen(TextScreen("Save this filter as a view named", max_length=60), save)
+
+    # -- several tickets at once ---------------------------------------------------------
+
+    def action_new_known_issue(self) -> None:
+        """A known issue from the marked tickets (space marks), or from the current one."""
+        table = self.query_one(TicketTable)
+        rows = table.marked_rows() or ([table.current] if table.current else [])
+        if not rows:
+            self.notify("Mark tickets with space first.", severity="warning")
+            return
+        ctx = self.context
+        refs = tuple(r.ref for r in rows)
+        first = rows[0]
+
+        def create(title: str | None) -> None:
+            if not title:
+                return
+
+            def make() -> str:
+                issue = ctx.services.known_issues.create(
+                    title=title, by=ctx.viewer, category=first.category if first.category in
+                    ("defect", "training_gap", "policy_ambiguity") else "defect",
+                    severity=first.severity or 3, ticket_refs=refs)
+                return f"{issue.ref} created with {len(refs)} ticket(s): {', '.join(refs)}"
+
+            def done(summary: str) -> None:
+                table.marked.clear()
+                self._done(summary)
+
+            call_service(self, make, done=done, what="Creating the known issue")
+
+        title = "" if first.confidential else first.title
+        self.app.push_screen(TextScreen(f"New known issue from {len(refs)} ticket(s): title",
+                                        max_length=200, initial=title), create)
 
     # -- opening a ticket ----------------------------------------------------------------
 

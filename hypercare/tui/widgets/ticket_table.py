@@ -64,6 +64,7 @@ def _left(row: QueueRow, now: datetime) -> str:
 
 
 COLUMNS: tuple[Column, ...] = (
+    Column("", 1, lambda r, n: "", key="mark"),
     Column("Ref", 8, lambda r, n: r.ref, key="ref"),
     Column("Sev", 3, lambda r, n: severity_label(r.severity), key="severity"),
     Column("SLA", 8, lambda r, n: "closed" if r.is_closed else sla_label(r.sla_state),
@@ -111,6 +112,7 @@ class TicketTable(ScrollView, can_focus=True):
         Binding("home", "jump(0)", "First", show=False),
         Binding("end", "jump(-1)", "Last", show=False),
         Binding("enter", "select", "Open", show=True),
+        Binding("space", "mark", "Mark", show=False),
     ]
 
     cursor: reactive[int] = reactive(0, always_update=True)
@@ -133,6 +135,8 @@ class TicketTable(ScrollView, can_focus=True):
         super().__init__(name=name, id=id)
         self._rows: Sequence[QueueRow] = ()
         self._now = datetime.now(UTC)
+        self.marked: set[int] = set()
+        """Odoo ids of the tickets marked with space (to act on several at once)."""
         self._strips: dict[tuple[int, int, bool, Style], Strip] = {}
         """Painted lines of the rows shown (cleared when other rows are shown)."""
 
@@ -190,6 +194,20 @@ class TicketTable(ScrollView, can_focus=True):
     def action_jump(self, where: int) -> None:
         self.cursor = len(self._rows) - 1 if where < 0 else 0
 
+    def action_mark(self) -> None:
+        """Mark or unmark the ticket under the cursor, then move down."""
+        row = self.current
+        if row is None:
+            return
+        self.marked.symmetric_difference_update({row.odoo_id})
+        self._strips.clear()
+        self.cursor += 1
+        self.refresh()
+
+    def marked_rows(self) -> list[QueueRow]:
+        """The marked tickets that are shown, in the order shown."""
+        return [r for r in self._rows if r.odoo_id in self.marked]
+
     def action_select(self) -> None:
         if self.current is not None:
             self.post_message(self.Selected(self.current))
@@ -242,7 +260,8 @@ class TicketTable(ScrollView, can_focus=True):
         for position, (column, cells) in enumerate(columns):
             if position:
                 segments.append(gap)
-            text = set_cell_size(column.cell(row, self._now), cells)
+            text = set_cell_size("●" if column.key == "mark" and row.odoo_id in self.marked
+                                 else column.cell(row, self._now), cells)
             style = row_style
             if column.key == "sla" and not row.is_closed and not selected:
                 style = row_style + SLA_CELL_STYLES.get(row.sla_state, Style())
