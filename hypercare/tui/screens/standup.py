@@ -13,7 +13,6 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
-from textual.screen import Screen
 from textual.widgets import Digits, Footer, Markdown, ProgressBar, Static
 
 from hypercare.services import Agenda, AgendaItem, StandupView, TicketView
@@ -21,6 +20,7 @@ from hypercare.tui.context import TuiContext, tui_context
 from hypercare.tui.format import category_label
 from hypercare.tui.messages import ActionDone, StoreRead
 from hypercare.tui.screens.pickers import ChoiceScreen, TextScreen
+from hypercare.tui.screens.standup_links import StandupLinks
 from hypercare.tui.widgets.header import TopBar
 from hypercare.tui.work import call_service
 
@@ -32,7 +32,7 @@ def clock(seconds: float) -> str:
     return f"{minutes:02d}:{rest:02d}"
 
 
-class StandupScreen(Screen[Any]):
+class StandupScreen(StandupLinks):
     """Before: the agenda and the scope. During: one item at a time. After: the minutes."""
 
     RUNBOOK = "daily-triage-standup"
@@ -293,51 +293,6 @@ class StandupScreen(Screen[Any]):
                   lambda text: self._record("workaround recorded", workaround=text),
                   multiline=True)
 
-    def action_link(self) -> None:
-        if self.current is None:
-            return
-        ctx = self.context
-
-        def choose(issues: list[Any]) -> None:
-            if not issues:
-                self.notify("There are no open known issues: create one with K.")
-                return
-            self.app.push_screen(
-                ChoiceScreen("Link to a known issue", [(f"{k.ref}  {k.title}", str(k.id))
-                                                       for k in issues]), self._link_chosen)
-
-        call_service(self, ctx.services.known_issues.list_issues, done=choose,
-                     what="Reading known issues")
-
-    def _link_chosen(self, value: str | None) -> None:
-        if value:
-            self._record(f"linked to KI-{value}", known_issue_id=int(value))
-
-    def _link_new(self, what: str, create: Any) -> None:
-        item, ctx = self.current, self.context
-        if item is None or self.ticket is None:
-            self.notify("Pick a ticket item first.", severity="warning")
-            return
-        link = f"ticket:{self.ticket.odoo_id}"
-
-        def made(title: str) -> None:
-            call_service(self, lambda: create(ctx, title, link),
-                         done=lambda ref: self._linked(item.ref, ref), what=f"Creating {what}")
-
-        self._ask(f"New {what} linked to {item.ref}", made)
-
-    def _linked(self, ref: str, made: str) -> None:
-        self.decided.setdefault(ref, []).append(f"raised {made}")
-        self.notify(f"{ref}: raised {made}")
-        self.post_message(ActionDone(made))
-        self.paint()
-
-    def action_question(self) -> None:
-        self._link_new("policy question", _new_question)
-
-    def action_backlog(self) -> None:
-        self._link_new("backlog item", _new_backlog_item)
-
     def action_undo(self) -> None:
         if self.standup_id is None or not self.running:
             return
@@ -406,12 +361,3 @@ class StandupScreen(Screen[Any]):
                                       self._section(item)))
         panel.update(item_text(item, self._section(item), self.ticket,
                                self.decided.get(item.ref, []) if item else []))
-
-
-def _new_question(ctx: TuiContext, title: str, link: str) -> str:
-    return ctx.services.decisions.create(question=title, owner=ctx.viewer, links=(link,)).ref
-
-
-def _new_backlog_item(ctx: TuiContext, title: str, link: str) -> str:
-    item = ctx.services.decisions.add_backlog(type="fix", title=title, links=(link,))
-    return f"backlog item #{item.id}"
