@@ -39,6 +39,10 @@ _HOMES = {
     "StandupView": "hypercare.services.standup",
     "KnownIssueView": "hypercare.services.known_issues",
     "Suggestion": "hypercare.services.known_issues",
+    "BroadcastView": "hypercare.services.known_issues",
+    "KNOWN_ISSUE_STATUSES": "hypercare.services.known_issues",
+    "BACKLOG_STATUSES": "hypercare.services.decisions",
+    "BACKLOG_TYPES": "hypercare.services.decisions",
     "DecisionRecordView": "hypercare.services.decisions",
     "BacklogView": "hypercare.services.decisions",
     "KpiBoard": "hypercare.kpi.model",
@@ -66,14 +70,21 @@ _HOMES = {
     "DashboardService": "hypercare.services.dashboard",
     "EscalationView": "hypercare.services.escalation_views",
     "ChatterView": "hypercare.services.tickets",
+    "RunbookView": "hypercare.services.runbooks",
+    "RunbookService": "hypercare.services.runbooks",
+    "RunbookNotFoundError": "hypercare.services.runbooks",
 }
 
 __all__ = [
+    "BACKLOG_STATUSES",
+    "BACKLOG_TYPES",
+    "KNOWN_ISSUE_STATUSES",
     "SORTS",
     "AdoptionReport",
     "Agenda",
     "AgendaItem",
     "BacklogView",
+    "BroadcastView",
     "ChatterView",
     "ClassScore",
     "Classification",
@@ -100,6 +111,9 @@ __all__ = [
     "Readiness",
     "RetrainReport",
     "RunView",
+    "RunbookNotFoundError",
+    "RunbookService",
+    "RunbookView",
     "ServiceContext",
     "Services",
     "Severity",
@@ -143,9 +157,13 @@ if TYPE_CHECKING:
     from hypercare.services.dashboard import Dashboard as Dashboard
     from hypercare.services.dashboard import DashboardService as DashboardService
     from hypercare.services.dashboard import KpiTile as KpiTile
+    from hypercare.services.decisions import BACKLOG_STATUSES as BACKLOG_STATUSES
+    from hypercare.services.decisions import BACKLOG_TYPES as BACKLOG_TYPES
     from hypercare.services.decisions import BacklogView as BacklogView
     from hypercare.services.decisions import DecisionRecordView as DecisionRecordView
     from hypercare.services.escalation_views import EscalationView as EscalationView
+    from hypercare.services.known_issues import KNOWN_ISSUE_STATUSES as KNOWN_ISSUE_STATUSES
+    from hypercare.services.known_issues import BroadcastView as BroadcastView
     from hypercare.services.known_issues import KnownIssueView as KnownIssueView
     from hypercare.services.known_issues import Suggestion as Suggestion
     from hypercare.services.kpis import AdoptionReport as AdoptionReport
@@ -159,6 +177,9 @@ if TYPE_CHECKING:
     from hypercare.services.queue import count_rows as count_rows
     from hypercare.services.queue import facets as facets
     from hypercare.services.queue import filter_rows as filter_rows
+    from hypercare.services.runbooks import RunbookNotFoundError as RunbookNotFoundError
+    from hypercare.services.runbooks import RunbookService as RunbookService
+    from hypercare.services.runbooks import RunbookView as RunbookView
     from hypercare.services.sla import SlaService as SlaService
     from hypercare.services.sla import SweepReport as SweepReport
     from hypercare.services.standup import StandupView as StandupView

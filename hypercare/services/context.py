@@ -20,6 +20,7 @@ if TYPE_CHECKING:
     from hypercare.services.known_issues import KnownIssueService
     from hypercare.services.kpis import KpiService
     from hypercare.services.queue import QueueService
+    from hypercare.services.runbooks import RunbookService
     from hypercare.services.sla import SlaService
     from hypercare.services.standup import StandupService
     from hypercare.services.sync import SyncService
@@ -160,6 +161,12 @@ class Services:
 
         return DashboardService(self.context, self.kpis, self.sync, self.known_issues,
                                 self.queue)
+
+    @cached_property
+    def runbooks(self) -> RunbookService:
+        from hypercare.services.runbooks import RunbookService
+
+        return RunbookService(self.context)
 
     def close(self) -> None:
         """Release resources (Odoo connection, store connections)."""

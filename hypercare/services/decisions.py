@@ -50,6 +50,7 @@ class BacklogView:
     release_target: str
     stabilization: bool
     links: tuple[str, ...]
+    created_at: datetime | None = None
 
 
 class DecisionService:
@@ -186,4 +187,5 @@ def _backlog_view(session: Session, item: BacklogItem) -> BacklogView:
         id=item.id, ref=f"B-{item.id}", type=item.type, title=item.title,
         description=item.description, owner=item.owner, status=item.status,
         release_target=item.release_target, stabilization=item.stabilization,
-        links=tuple(problems.links_from(f"backlog:{item.id}", session=session)))
+        links=tuple(problems.links_from(f"backlog:{item.id}", session=session)),
+        created_at=item.created_at)

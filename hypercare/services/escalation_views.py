@@ -14,6 +14,7 @@ from hypercare.store.tables import Escalation, KnownIssue, PolicyDecision
 from hypercare.store.triage_records import classifications_for, ticket_texts
 
 AWAITING = ("open", "pending_approval")
+DONE = ("acknowledged", "superseded")
 MASKED_TITLE = "Confidential ticket"
 
 
@@ -101,3 +102,15 @@ def awaiting(*, settings: Settings, viewer: str, limit: int,
     first, at most ``limit``; and how many there are in all."""
     rows, total = alerts.escalations_with_status(AWAITING, limit=limit, session=session)
     return views(rows, settings=settings, viewer=viewer, session=session), total
+
+
+def listing(*, settings: Settings, viewer: str, include_done: bool, limit: int,
+            session: Session) -> list[EscalationView]:
+    """Open and pending-approval escalations first, then (with ``include_done``) the
+    acknowledged and superseded ones; each group newest first, at most ``limit`` in all."""
+    rows, _ = alerts.escalations_with_status(AWAITING, limit=limit, session=session)
+    if include_done and len(rows) < limit:
+        done, _ = alerts.escalations_with_status(DONE, limit=limit - len(rows),
+                                                 session=session)
+        rows += done
+    return views(rows, settings=settings, viewer=viewer, session=session)

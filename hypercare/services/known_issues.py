@@ -15,12 +15,14 @@ from sqlmodel import Session
 from hypercare.errors import HypercareError, UsageError
 from hypercare.services import notifications
 from hypercare.services.context import ServiceContext
-from hypercare.store import problems
-from hypercare.store.tables import KnownIssue, KnownIssueTicket, Ticket
+from hypercare.store import alerts, problems
+from hypercare.store.tables import KnownIssue, KnownIssueTicket, OutboxMessage, Ticket
 from hypercare.store.tickets import find_ticket
 from hypercare.triage.features import Features, featurize
 
 STATUSES = ("investigating", "workaround_available", "fix_in_test", "fix_released", "closed")
+KNOWN_ISSUE_STATUSES = STATUSES
+BROADCAST_KIND = "known_issue_broadcast"
 
 
 @dataclass(frozen=True)
@@ -50,6 +52,21 @@ class Suggestion:
     ref: str
     title: str
     score: float
+
+
+@dataclass(frozen=True)
+class BroadcastView:
+    """One broadcast of a known issue: a status change or a workaround, to every reporter."""
+
+    at: datetime | None
+    """When it was queued (the first of its messages)."""
+    change: str
+    """``status:<status>`` or ``workaround``."""
+    recipients: int
+    states: dict[str, int]
+    """Messages per delivery state: pending, sent, dead, suppressed."""
+    detail: str = ""
+    """What the reporters are told happened (``status changed to ... by lea``)."""
 
 
 class KnownIssueNotFoundError(HypercareError):
@@ -123,10 +140,14 @@ class KnownIssueService:
             self._broadcast(session, issue, f"workaround:{now.isoformat()}", now,
                             f"workaround published by {by}")
 
-    def list_issues(self, *, include_closed: bool = False) -> list[KnownIssueView]:
+    def list_issues(self, *, include_closed: bool = False,
+                    with_tickets: bool = False) -> list[KnownIssueView]:
+        """Open known issues (and closed ones when asked); ``with_tickets`` adds each one's
+        ticket refs and companies (a query per issue: there are few)."""
         with self._context.store().session() as session:
             counts = problems.linked_counts(session=session)
-            return [self._view(session, issue, counts.get(issue.id or 0, 0), with_refs=False)
+            return [self._view(session, issue, counts.get(issue.id or 0, 0),
+                               with_refs=with_tickets)
                     for issue in problems.known_issues(session=session,
                                                        include_closed=include_closed)]
 
@@ -134,6 +155,26 @@ class KnownIssueService:
         with self._context.store().session() as session:
             issue = self._get(session, known_issue_id)
             return self._view(session, issue, 0, with_refs=True)
+
+    def broadcasts(self, *, known_issue_id: int) -> list[BroadcastView]:
+        """Every broadcast of the known issue, newest first, with its delivery states."""
+        prefix = f"ki:{known_issue_id}:"
+        grouped: dict[str, list[OutboxMessage]] = {}
+        with self._context.store().session() as session:
+            self._get(session, known_issue_id)
+            for row in alerts.outbox_with_key_prefix(BROADCAST_KIND, prefix, session=session):
+                grouped.setdefault(_change_of(row, prefix), []).append(row)
+        views: list[tuple[int, BroadcastView]] = []
+        for change, rows in grouped.items():
+            states: dict[str, int] = {}
+            for row in rows:
+                states[row.state] = states.get(row.state, 0) + 1
+            first = rows[0]
+            views.append((first.id or 0, BroadcastView(
+                at=first.created_at, recipients=len(rows), states=states,
+                change="workaround" if change.startswith("workaround:") else change,
+                detail=str(first.payload.get("detail", "")))))
+        return [view for _, view in sorted(views, key=lambda pair: pair[0], reverse=True)]
 
     def suggest(self, *, title: str, description: str = "", app: str = "",
                 limit: int = 3, floor: float = 0.25) -> list[Suggestion]:
@@ -204,6 +245,15 @@ def _ticket(session: Session, ref: str) -> Ticket:
 
         raise TicketNotFoundError(f"no synced ticket has the reference {ref!r}")
     return ticket
+
+
+def _change_of(row: OutboxMessage, prefix: str) -> str:
+    """``status:closed`` out of ``ki:3:status:closed:email@x``: the key less its recipient."""
+    rest = row.idempotency_key.removeprefix(prefix)
+    recipient = row.recipients[0].removeprefix("email:") if row.recipients else ""
+    if recipient and rest.endswith(f":{recipient}"):
+        return rest[: -len(recipient) - 1]
+    return rest.rsplit(":", 1)[0]
 
 
 def _cosine(a: Features, b: Features) -> float:

@@ -22,7 +22,8 @@ from hypercare.triage.escalation import TOP_LEVEL, NewEscalation
 
 
 class ManualEscalation:
-    """``escalate``, ``escalations_for`` and ``awaiting_acknowledgement``."""
+    """``escalate``, ``escalations_for``, ``awaiting_acknowledgement`` and
+    ``list_escalations``."""
 
     _context: ServiceContext
 
@@ -78,6 +79,15 @@ class ManualEscalation:
             found, _ = escalation_views.awaiting(settings=self._context.settings,
                                                  viewer=viewer, limit=limit, session=session)
             return found
+
+    def list_escalations(self, *, viewer: str, include_done: bool = False,
+                         limit: int = 200) -> list[EscalationView]:
+        """Every escalation still open or waiting for approval, newest first; with
+        ``include_done`` also the acknowledged and superseded ones (after them)."""
+        with self._context.store().session() as session:
+            return escalation_views.listing(settings=self._context.settings, viewer=viewer,
+                                            include_done=include_done, limit=limit,
+                                            session=session)
 
 
 def now_floor() -> datetime:

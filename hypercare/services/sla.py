@@ -153,9 +153,18 @@ class SlaService(RecordEscalations, ManualEscalation):
                     ticket.odoo_id)
                 self._notify(session, ticket, verdict, row, now)
 
+    def approve_as(self, *, escalation_id: int, by: str) -> None:
+        """``approve``, for command-center leads only (``roles.leads``)."""
+        if by not in self._context.settings.roles.leads:
+            raise UsageError("only command-center leads approve L3/L4 escalations",
+                             hint=f"Add {by!r} to roles.leads in hypercare.toml (or "
+                                  "HYPERCARE_ROLES__LEADS) if they should approve, or ask "
+                                  "a lead to.")
+        self.approve(escalation_id=escalation_id, by=by)
+
     def list_outbox(self, *, state: str | None = None,
                     limit: int = 200) -> list[notifications.OutboxView]:
-        """Outbox rows, newest first."""
+        """Outbox rows, newest first (``state``: pending, sent, dead or suppressed)."""
         with self._context.store().session() as session:
             return [notifications.view(row)
                     for row in alerts.list_outbox(state=state, limit=limit, session=session)]

@@ -65,6 +65,13 @@ def list_outbox(*, state: str | None = None, limit: int = 200,
     return list(session.exec(statement))
 
 
+def outbox_with_key_prefix(kind: str, prefix: str, *, session: Session) -> list[OutboxMessage]:
+    """Outbox rows of ``kind`` whose idempotency key starts with ``prefix``, oldest first."""
+    statement = (select(OutboxMessage)
+                 .where(OutboxMessage.kind == kind,
+                        col(OutboxMessage.idempotency_key).startswith(prefix, autoescape=True))
+                 .order_by(col(OutboxMessage.id)))
+    return list(session.exec(statement))
 
 
 def writeback_by_key(key: str, *, session: Session) -> WritebackTask | None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib
 from collections.abc import Iterable
 from functools import partial
 from pathlib import Path
@@ -164,7 +165,9 @@ class HypercareApp(App[None]):
         self.switch_mode(mode)
 
     def action_help(self) -> None:
-        self.push_screen(HelpScreen(help_sections()))
+        """Every key; ``?`` again opens the runbook for the screen you are on."""
+        self.push_screen(HelpScreen(help_sections(),
+                                    runbook=getattr(self.screen, "RUNBOOK", "command-center-tui")))
 
     def action_toggle_theme(self) -> None:
         self.theme = "textual-light" if self.theme == "textual-dark" else "textual-dark"
@@ -194,8 +197,6 @@ RECORD_SCREENS = {
 
 
 def _record_screen(mode: str) -> Screen[Any]:
-    import importlib
-
     module, name = RECORD_SCREENS[mode]
     screen: Screen[Any] = getattr(importlib.import_module(f"hypercare.tui.screens.{module}"),
                                   name)()
@@ -203,11 +204,19 @@ def _record_screen(mode: str) -> Screen[Any]:
 
 
 def help_sections() -> list[tuple[str, list[Any]]]:
-    """Every binding, by where it applies (the help screen and the README table use it)."""
-    return [
+    """Every binding, by where it applies (the help screen shows them)."""
+    sections = [
         ("Everywhere", list(HypercareApp.BINDINGS)),
         ("Dashboard", list(DashboardScreen.BINDINGS)),
         ("Queue", list(QueueScreen.BINDINGS)),
         ("Ticket table (queue)", list(TicketTable.BINDINGS)),
         ("Ticket detail", list(TicketScreen.BINDINGS)),
     ]
+    titles = {"standup": "Stand-up mode", "known_issues": "Known issues",
+              "decisions": "Decisions", "escalations": "Escalations", "backlog": "Backlog",
+              "runbooks": "Runbooks"}
+    for mode, title in titles.items():
+        module, name = RECORD_SCREENS[mode]
+        screen = getattr(importlib.import_module(f"hypercare.tui.screens.{module}"), name)
+        sections.append((title, list(screen.BINDINGS)))
+    return sections

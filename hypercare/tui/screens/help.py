@@ -8,6 +8,7 @@ from textual.containers import VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Markdown
 
+DEFAULT_RUNBOOK = "command-center-tui"
 INTRO = """\
 # hypercare keys
 
@@ -31,23 +32,38 @@ def key_table(title: str, bindings: list[BindingType]) -> str:
 
 
 class HelpScreen(ModalScreen[None]):
-    """Escape (or ?) closes it."""
+    """Escape (or F1) closes it; ``?`` again opens the runbook of the screen below."""
 
-    BINDINGS = [Binding("escape,question_mark,f1", "dismiss", "Close")]
+    BINDINGS = [
+        Binding("escape,f1", "dismiss", "Close"),
+        Binding("question_mark", "runbook", "Runbook"),
+    ]
     DEFAULT_CSS = """
     HelpScreen { align: center middle; }
     HelpScreen > VerticalScroll { width: 90%; max-width: 110; height: 90%;
                                   border: thick $primary; background: $surface; }
     """
 
-    def __init__(self, sections: list[tuple[str, list[BindingType]]]) -> None:
+    def __init__(self, sections: list[tuple[str, list[BindingType]]],
+                 runbook: str | None = None) -> None:
         super().__init__()
         self.sections = sections
+        self.runbook = runbook or DEFAULT_RUNBOOK
 
     def compose(self) -> ComposeResult:
-        text = INTRO + "\n".join(key_table(title, b) for title, b in self.sections)
+        text = (INTRO + f"\nPress **?** again to read the runbook `{self.runbook}`.\n\n"
+                + "\n".join(key_table(title, b) for title, b in self.sections))
         with VerticalScroll():
             yield Markdown(text)
 
     async def action_dismiss(self, result: None = None) -> None:
         self.dismiss(result)
+
+    def action_runbook(self) -> None:
+        """Close the help and open the runbook that fits the screen it was opened on."""
+        from hypercare.tui.screens.runbooks import RunbooksScreen
+
+        runbook = self.runbook
+        app = self.app
+        self.dismiss(None)
+        app.push_screen(RunbooksScreen(runbook))

@@ -20,6 +20,7 @@ class ChoiceScreen(ModalScreen[str | None]):
     ChoiceScreen > Vertical { width: 90%; max-width: 100; height: auto; max-height: 80%;
                               border: thick $primary; background: $surface; padding: 0 1; }
     ChoiceScreen OptionList { height: auto; max-height: 20; }
+    ChoiceScreen .dialog-title { width: 100%; max-height: 4; }
     """
 
     def __init__(self, title: str, choices: list[tuple[str, str]]) -> None:
@@ -87,6 +88,7 @@ class TextScreen(ModalScreen[str | None]):
     TextScreen > Vertical { width: 90%; max-width: 100; height: auto; border: thick $primary;
                             background: $surface; padding: 0 1; }
     TextScreen TextArea { height: 10; }
+    TextScreen .dialog-title { width: 100%; max-height: 4; }
     TextScreen .hint { color: $text-muted; }
     """
 

@@ -1,0 +1,97 @@
+"""The runbooks: the Markdown guides in the repository's ``runbooks/`` folder, by name.
+
+A runbook's name is its file stem (``sla-and-escalation``); its title is its first
+``# `` heading. Front ends list them and show one; they never read the files themselves.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import hypercare
+from hypercare.errors import HypercareError
+from hypercare.services.context import ServiceContext
+
+
+class RunbookNotFoundError(HypercareError):
+    """No runbook has that name."""
+
+    default_hint = "See the runbooks/ folder of the hypercare repository for their names."
+
+
+class RunbooksMissingError(HypercareError):
+    """The runbooks folder is not where this installation expects it."""
+
+
+@dataclass(frozen=True)
+class RunbookView:
+    """One runbook (``text`` is empty in listings)."""
+
+    name: str
+    """The file stem: ``sla-and-escalation``."""
+    title: str
+    """The first ``# `` heading (the name when there is none)."""
+    path: str
+    text: str = ""
+
+
+def default_directory() -> Path:
+    """``runbooks/`` beside the ``hypercare`` package (the repository, in an editable install)."""
+    return Path(hypercare.__file__).resolve().parents[1] / "runbooks"
+
+
+def title_of(text: str, fallback: str) -> str:
+    """The first level-1 heading of a Markdown text."""
+    for line in text.splitlines():
+        if line.startswith("# "):
+            return line[2:].strip() or fallback
+    return fallback
+
+
+class RunbookService:
+    """``list_runbooks`` and ``show``."""
+
+    def __init__(self, context: ServiceContext, directory: Path | None = None) -> None:
+        self._context = context
+        self._directory = directory
+
+    @property
+    def directory(self) -> Path:
+        return self._directory or default_directory()
+
+    def _files(self) -> dict[str, Path]:
+        folder = self.directory
+        if not folder.is_dir():
+            raise RunbooksMissingError(
+                f"no runbooks folder at {folder}",
+                hint="The runbooks ship in the hypercare repository's runbooks/ folder: run "
+                     "hypercare from a checkout (pip install -e .) to read them here.")
+        return {path.stem: path for path in sorted(folder.glob("*.md")) if path.is_file()}
+
+    def list_runbooks(self) -> list[RunbookView]:
+        """Every runbook, by name (titles read from the files; ``text`` left empty)."""
+        found = []
+        for name, path in self._files().items():
+            found.append(RunbookView(name, title_of(_read(path), name), str(path)))
+        return found
+
+    def show(self, *, name: str) -> RunbookView:
+        """One runbook with its text."""
+        files = self._files()
+        path = files.get(name.removesuffix(".md"))
+        if path is None:
+            raise RunbookNotFoundError(
+                f"no runbook named {name!r}",
+                hint="Runbooks: " + (", ".join(files) or "(none in " + str(self.directory)
+                                     + ")"))
+        text = _read(path)
+        return RunbookView(path.stem, title_of(text, path.stem), str(path), text)
+
+
+def _read(path: Path) -> str:
+    try:
+        return path.read_text(encoding="utf-8")
+    except OSError as exc:
+        raise HypercareError(f"cannot read the runbook {path}: {exc.strerror or exc}",
+                             hint="Check the file's permissions.") from exc
