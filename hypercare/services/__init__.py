@@ -13,6 +13,9 @@ import importlib
 from typing import TYPE_CHECKING, Any
 
 _HOMES = {
+    "RaiseRequest": "hypercare.services.raising",
+    "RaiseService": "hypercare.services.raising",
+    "RaisedView": "hypercare.services.raising",
     "ServiceContext": "hypercare.services.context",
     "Services": "hypercare.services.context",
     "CursorView": "hypercare.services.sync",
@@ -108,6 +111,9 @@ __all__ = [
     "QueueFilter",
     "QueueRow",
     "QueueService",
+    "RaiseRequest",
+    "RaiseService",
+    "RaisedView",
     "Readiness",
     "RetrainReport",
     "RunView",
@@ -177,6 +183,9 @@ if TYPE_CHECKING:
     from hypercare.services.queue import count_rows as count_rows
     from hypercare.services.queue import facets as facets
     from hypercare.services.queue import filter_rows as filter_rows
+    from hypercare.services.raising import RaisedView as RaisedView
+    from hypercare.services.raising import RaiseRequest as RaiseRequest
+    from hypercare.services.raising import RaiseService as RaiseService
     from hypercare.services.runbooks import RunbookNotFoundError as RunbookNotFoundError
     from hypercare.services.runbooks import RunbookService as RunbookService
     from hypercare.services.runbooks import RunbookView as RunbookView

@@ -20,6 +20,7 @@ if TYPE_CHECKING:
     from hypercare.services.known_issues import KnownIssueService
     from hypercare.services.kpis import KpiService
     from hypercare.services.queue import QueueService
+    from hypercare.services.raising import RaiseService
     from hypercare.services.runbooks import RunbookService
     from hypercare.services.sla import SlaService
     from hypercare.services.standup import StandupService
@@ -167,6 +168,13 @@ class Services:
         from hypercare.services.runbooks import RunbookService
 
         return RunbookService(self.context)
+
+    @cached_property
+    def raising(self) -> RaiseService:
+        from hypercare.services.raising import RaiseService
+
+        return RaiseService(self.context, sync=self.sync, sla=self.sla, tickets=self.tickets,
+                            known_issues=self.known_issues)
 
     def close(self) -> None:
         """Release resources (Odoo connection, store connections)."""

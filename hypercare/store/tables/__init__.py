@@ -27,6 +27,7 @@ from hypercare.store.tables.odoo_copy import (
     Ticket,
     TicketEvent,
 )
+from hypercare.store.tables.raise_tables import RaisedIssue
 from hypercare.store.tables.record_tables import (
     Action,
     BacklogItem,
@@ -57,6 +58,7 @@ __all__ = [
     "OdooUser",
     "OutboxMessage",
     "PolicyDecision",
+    "RaisedIssue",
     "RecordLink",
     "SlaClock",
     "Stage",

@@ -1,0 +1,293 @@
+"""Issues raised by super-users (from Slack): validated, created in Odoo, classified.
+
+A report is stored first, under the submit's idempotency key, so a retried or double-clicked
+submit never makes a second ticket. Then it is created in Odoo (as ``odoo.write_mode``
+allows), synced back, classified and swept, so the reply can give the reference, severity,
+target time and any known issue's workaround. When Odoo is unreachable the report waits as
+``HC-<n>`` and :meth:`RaiseService.deliver_pending` creates it later; the ticket carries its
+``HC-<n>`` and a fingerprint of the submit, so a retry after a crash finds it instead of
+creating it twice.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from dataclasses import asdict, dataclass, field
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy.exc import IntegrityError
+
+from hypercare.errors import (
+    HypercareError,
+    OdooServerError,
+    OdooUnreachableError,
+    UsageError,
+)
+from hypercare.services.context import ServiceContext
+from hypercare.store import raised as queries
+from hypercare.store.tables import RaisedIssue
+
+IMPACTS = ("blocked", "degraded", "cosmetic")
+URGENCIES = ("today", "this_week", "no_rush")
+TRANSIENT = (OdooUnreachableError, OdooServerError)
+TITLE_LIMIT, TEXT_LIMIT = 200, 3000
+EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+
+
+@dataclass(frozen=True)
+class RaiseRequest:
+    """What the raise form asks (field names are the form's block ids)."""
+
+    title: str
+    what_happened: str
+    expected: str = ""
+    app: str = ""
+    affected_email: str = ""
+    """The affected user when it is not the reporter (a colleague not in Slack)."""
+    company: str = ""
+    impact: str = "degraded"
+    users_affected: int = 1
+    urgency: str = "this_week"
+    reporter_email: str = ""
+    source_link: str = ""
+    """The Slack message the report was raised from (message shortcut)."""
+    known_issue_id: int | None = None
+    """A "+1" on this known issue: the ticket is linked to it."""
+
+
+@dataclass(frozen=True)
+class RaisedView:
+    """A raised report as the reporter is told about it."""
+
+    id: int
+    local_ref: str
+    state: str
+    title: str
+    message: str
+    odoo_id: int | None = None
+    odoo_ref: str = ""
+    severity: str = ""
+    due_at: datetime | None = None
+    known_issue: str = ""
+    workaround: str = ""
+    url: str = ""
+    confidential: bool = False
+    reporter: str = ""
+    channel: str = ""
+    thread_ts: str = ""
+    extra: dict[str, Any] = field(default_factory=dict)
+
+
+def validate(request: RaiseRequest) -> dict[str, str]:
+    """Problems with the form, by field (empty when it can be raised)."""
+    errors: dict[str, str] = {}
+    if not request.title.strip():
+        errors["title"] = "Give the issue a short title."
+    elif len(request.title) > TITLE_LIMIT:
+        errors["title"] = f"Keep the title under {TITLE_LIMIT} characters."
+    if not request.what_happened.strip():
+        errors["what_happened"] = "Say what happened (what you did, what you saw)."
+    for name in ("what_happened", "expected"):
+        if len(getattr(request, name)) > TEXT_LIMIT:
+            errors[name] = f"Keep this under {TEXT_LIMIT:,} characters; attach the rest in Odoo."
+    if request.affected_email and not EMAIL.match(request.affected_email.strip()):
+        errors["affected_email"] = "That does not look like an e-mail address."
+    if request.impact not in IMPACTS:
+        errors["impact"] = "Pick blocked, degraded or cosmetic."
+    if request.urgency not in URGENCIES:
+        errors["urgency"] = "Pick today, this week or no rush."
+    if not 1 <= request.users_affected <= 100_000:
+        errors["users_affected"] = "Give a number of users from 1 to 100,000."
+    return errors
+
+
+def priority(request: RaiseRequest) -> int:
+    """Odoo's 0..3 priority from impact, users affected and urgency."""
+    if request.impact == "blocked":
+        return 3 if request.users_affected >= 10 or request.urgency == "today" else 2
+    if request.impact == "degraded":
+        return 2 if request.urgency == "today" else 1
+    return 0
+
+
+def description(request: RaiseRequest, local_ref: str) -> str:
+    """The ticket's description: the reporter's words, then the form's facts."""
+    lines = [request.what_happened.strip()]
+    if request.expected.strip():
+        lines += ["", f"Expected: {request.expected.strip()}"]
+    facts = [("App", request.app), ("Affected user", request.affected_email),
+             ("Company/site", request.company),
+             ("Impact", f"{request.impact}, {request.users_affected} user(s)"),
+             ("Urgency", request.urgency.replace("_", " ")),
+             ("Raised in Slack by", request.reporter_email or "a super-user"),
+             ("From the message", request.source_link)]
+    lines += [""] + [f"{label}: {value}" for label, value in facts if value]
+    lines += ["", f"hypercare reference: {local_ref}"]
+    return "\n".join(lines)
+
+
+class RaiseService:
+    """Raises reports in Odoo; needs the sync, SLA, ticket and known-issue services."""
+
+    def __init__(self, context: ServiceContext, *, sync: Any, sla: Any, tickets: Any,
+                 known_issues: Any) -> None:
+        self._context = context
+        self._sync, self._sla = sync, sla
+        self._tickets, self._known = tickets, known_issues
+
+    def raise_issue(self, *, request: RaiseRequest, idempotency_key: str, reporter: str = "",
+                    channel: str = "", thread_ts: str = "") -> RaisedView:
+        """Store the report once per key, then create it in Odoo (or queue it)."""
+        errors = validate(request)
+        if errors:
+            raise UsageError(next(iter(errors.values())))
+        now = self._context.clock()
+        try:
+            with self._context.store().session() as session:
+                existing = queries.raised_by_key(idempotency_key, session=session)
+                if existing is not None:
+                    assert existing.id is not None
+                    row_id, fresh = existing.id, False
+                else:
+                    row = RaisedIssue(idempotency_key=idempotency_key, state="queued",
+                                      request=asdict(request), reporter=reporter,
+                                      channel=channel, thread_ts=thread_ts, created_at=now,
+                                      updated_at=now)
+                    session.add(row)
+                    session.flush()
+                    assert row.id is not None
+                    row_id, fresh = row.id, True
+        except IntegrityError:  # the same submit, a moment earlier, in another thread
+            with self._context.store().session() as session:
+                found = queries.raised_by_key(idempotency_key, session=session)
+                assert found is not None and found.id is not None
+                row_id, fresh = found.id, False
+        if fresh:
+            self._attempt(row_id)
+        return self.show(raised_id=row_id)
+
+    def deliver_pending(self, *, limit: int = 20) -> list[RaisedView]:
+        """Create the queued reports now that Odoo may answer; returns those created."""
+        with self._context.store().session() as session:
+            ids = [r.id for r in queries.queued_raises(limit=limit, session=session)
+                   if r.id is not None]
+        created = []
+        for row_id in ids:
+            if self._attempt(row_id) == "created":
+                created.append(self.show(raised_id=row_id))
+            else:
+                break  # Odoo still down: the rest wait too
+        return created
+
+    def show(self, *, raised_id: int) -> RaisedView:
+        with self._context.store().session() as session:
+            row = session.get(RaisedIssue, raised_id)
+            if row is None:
+                raise HypercareError(f"no raised report HC-{raised_id}")
+            state, odoo_id, request = row.state, row.odoo_id, dict(row.request)
+            last_error, people = row.last_error, (row.reporter, row.channel, row.thread_ts)
+        local = f"HC-{raised_id}"
+        base: dict[str, Any] = {"id": raised_id, "local_ref": local, "state": state,
+                                "title": request.get("title", ""), "reporter": people[0],
+                                "channel": people[1], "thread_ts": people[2]}
+        if state != "created" or odoo_id is None:
+            return RaisedView(**base, message=_waiting(state, local, last_error))
+        try:
+            ticket = self._tickets.show_ticket(ref=f"#{odoo_id}").ticket
+        except HypercareError:
+            return RaisedView(**base, odoo_id=odoo_id, message=(
+                f"Created in Odoo (ticket id {odoo_id}); its details follow after the next sync."))
+        return RaisedView(**base, odoo_id=odoo_id, odoo_ref=ticket.ref,
+                          severity=ticket.severity, due_at=ticket.sla_due_at,
+                          known_issue=ticket.known_issue, workaround=ticket.workaround,
+                          url=ticket.url, confidential=ticket.confidential,
+                          message=f"Raised in Odoo as {ticket.ref}.")
+
+    # -- creating in Odoo ------------------------------------------------------------------
+
+    def _attempt(self, row_id: int) -> str:
+        settings = self._context.settings
+        with self._context.store().session() as session:
+            row = session.get(RaisedIssue, row_id)
+            assert row is not None
+            request = RaiseRequest(**row.request)
+            attempts = row.attempts
+            stamp = f"{row.idempotency_key}|{row.created_at}|{row_id}"
+        local = f"HC-{row_id} ({hashlib.sha256(stamp.encode()).hexdigest()[:10]})"
+        if settings.odoo.write_mode == "off":
+            return self._mark(row_id, "kept", error="odoo.write_mode is off")
+        try:
+            odoo_id = self._create(request, local, retry=attempts > 0)
+        except TRANSIENT as exc:
+            return self._mark(row_id, "queued", error=exc.message)
+        except HypercareError as exc:
+            return self._mark(row_id, "failed", error=f"{exc.message} {exc.hint}".strip())
+        self._mark(row_id, "created", odoo_id=odoo_id)
+        self._follow(odoo_id, request)
+        return "created"
+
+    def _create(self, request: RaiseRequest, local: str, *, retry: bool) -> int:
+        from hypercare.odoo import Writeback
+        from hypercare.odoo.schema import TICKET
+        from hypercare.store.raised import team_for_app
+
+        if self._context.connect_odoo is None:
+            raise HypercareError("no Odoo is configured to raise the ticket in",
+                                 hint="Set HYPERCARE_ODOO__URL and friends.")
+        client = self._context.connect_odoo()
+        try:
+            writer = Writeback(client, self._context.settings.odoo.write_mode)
+            if retry:  # a crash after creating: find it rather than create it twice
+                found = client.search(TICKET, [("description", "ilike", f"reference: {local}")],
+                                      limit=1)
+                if found:
+                    return int(found[0])
+            email = request.affected_email or request.reporter_email
+            partner = writer.find_partner_by_email(email) if email else None
+            with self._context.store().session() as session:
+                team = team_for_app(request.app, session=session)
+            return writer.create_ticket(
+                title=request.title.strip(), description=description(request, local),
+                team_id=team, partner_id=partner.id if partner else None,
+                partner_email=None if partner else (email or None),
+                priority=priority(request))
+        finally:
+            client.close()
+
+    def _follow(self, odoo_id: int, request: RaiseRequest) -> None:
+        """Sync the new ticket in (classified), sweep its clocks, link a +1'd known issue."""
+        try:
+            self._sync.run_sync()
+            self._sla.sweep()
+            if request.known_issue_id is not None:
+                self._known.link(known_issue_id=request.known_issue_id, ref=f"#{odoo_id}",
+                                 by="slack")
+        except HypercareError:
+            pass  # the ticket exists in Odoo; the next scheduled sync brings the details
+
+    def _mark(self, row_id: int, state: str, *, error: str = "",
+              odoo_id: int | None = None) -> str:
+        now = self._context.clock()
+        with self._context.store().session() as session:
+            row = session.get(RaisedIssue, row_id)
+            assert row is not None
+            row.state, row.updated_at = state, now
+            row.attempts += 1
+            row.last_error = error
+            if odoo_id is not None:
+                row.odoo_id = odoo_id
+            session.add(row)
+        return state
+
+
+def _waiting(state: str, local: str, error: str) -> str:
+    if state == "queued":
+        return (f"Odoo cannot be reached right now, so your report is kept as {local}. It is "
+                "created in Odoo as soon as Odoo answers, and the reference is posted here.")
+    if state == "kept":
+        return (f"Your report is kept in hypercare as {local}: this hypercare does not create "
+                "tickets in Odoo (odoo.write_mode is off). The command center takes it from here.")
+    return (f"Odoo refused to create {local}: {error} The command center has been told; "
+            "nothing you raised is lost.")
