@@ -1,0 +1,42 @@
+"""The Slack app manifest creates the app the bot expects, in one step."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+MANIFEST = Path(__file__).parents[1] / "slack" / "manifest.yaml"
+
+
+def manifest() -> dict[str, Any]:
+    loaded: dict[str, Any] = yaml.safe_load(MANIFEST.read_text(encoding="utf-8"))
+    return loaded
+
+
+def test_manifest_declares_the_command_shortcut_events_and_scopes() -> None:
+    data = manifest()
+    features = data["features"]
+    assert [c["command"] for c in features["slash_commands"]] == ["/hypercare"]
+    shortcut = features["shortcuts"][0]
+    assert shortcut["type"] == "message" and shortcut["callback_id"] == "raise_from_message"
+    assert features["app_home"]["home_tab_enabled"] is True
+    scopes = set(data["oauth_config"]["scopes"]["bot"])
+    assert {"commands", "chat:write", "users:read", "users:read.email", "im:write",
+            "channels:history"} <= scopes
+    settings = data["settings"]
+    assert {"app_home_opened", "message.channels"} <= set(
+        settings["event_subscriptions"]["bot_events"])
+    assert settings["interactivity"]["is_enabled"] is True
+    assert settings["socket_mode_enabled"] is True  # no public URL needed as shipped
+
+
+def test_manifest_respects_slack_field_limits() -> None:
+    info = manifest()["display_information"]
+    assert len(info["name"]) <= 35
+    assert len(info["description"]) <= 140
+    assert 175 <= len(info["long_description"]) <= 4000
+    assert re.fullmatch(r"#[0-9a-fA-F]{6}", info["background_color"])
+    assert len(manifest()["features"]["bot_user"]["display_name"]) <= 80
