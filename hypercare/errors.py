@@ -29,6 +29,7 @@ Messages never contain secrets (passwords, API keys, tokens, signing secrets).
     │   ├── SchemaBehindError                   store schema older than the code
     │   └── SchemaAheadError                    store schema newer than the code
     └── SlackError                              Slack configuration or delivery
+        └── SlackConfigError            exit 2  a Slack token or secret missing or malformed
 """
 
 from __future__ import annotations
@@ -188,3 +189,9 @@ class SlackError(HypercareError):
     """Slack configuration or delivery failed."""
 
     default_hint = "Check the HYPERCARE_SLACK__* settings; see runbooks/slack-setup.md."
+
+
+class SlackConfigError(SlackError):
+    """A Slack token or the signing secret is missing or malformed (found before any call)."""
+
+    exit_code = 2

@@ -34,7 +34,7 @@ def test_version() -> None:
 def test_help_lists_every_subcommand() -> None:
     result = run("--help")
     assert result.returncode == 0
-    for name in ("config", "db", "sync", "tickets", "sim", *PLANNED):
+    for name in ("config", "db", "sync", "tickets", "sim", "bot", *PLANNED):
         assert name in result.stdout
 
 

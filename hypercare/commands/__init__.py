@@ -8,6 +8,7 @@ from __future__ import annotations
 import argparse
 
 from hypercare.commands import (
+    bot_cmd,
     classify_cmd,
     config_cmd,
     db_cmd,
@@ -39,5 +40,6 @@ def register_all(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]
     tui_cmd.register(subparsers)
     demo_cmd.register(subparsers)
     jobs_cmd.register(subparsers)
+    bot_cmd.register(subparsers)
     sim_cmd.register(subparsers)
     planned.register(subparsers)

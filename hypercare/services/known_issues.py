@@ -52,6 +52,9 @@ class Suggestion:
     ref: str
     title: str
     score: float
+    status: str = ""
+    workaround: str = ""
+    """The known issue's workaround, when there is one (what a super-user can try now)."""
 
 
 @dataclass(frozen=True)
@@ -189,7 +192,8 @@ class KnownIssueService:
             if app and issue.app and app.casefold() == issue.app.casefold():
                 score += 0.1
             if score >= floor:
-                scored.append(Suggestion(issue.id, f"KI-{issue.id}", issue.title, round(score, 3)))
+                scored.append(Suggestion(issue.id, f"KI-{issue.id}", issue.title, round(score, 3),
+                                         status=issue.status, workaround=issue.workaround))
         return sorted(scored, key=lambda s: -s.score)[:limit]
 
     # -- helpers -----------------------------------------------------------------------------

@@ -13,8 +13,8 @@ from __future__ import annotations
 
 import hashlib
 import re
-from dataclasses import asdict, dataclass, field
-from datetime import datetime
+from dataclasses import asdict, dataclass, field, replace
+from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy.exc import IntegrityError
@@ -32,6 +32,8 @@ from hypercare.store.tables import RaisedIssue
 IMPACTS = ("blocked", "degraded", "cosmetic")
 URGENCIES = ("today", "this_week", "no_rush")
 TRANSIENT = (OdooUnreachableError, OdooServerError)
+STALE_CREATING = timedelta(minutes=10)
+"""A report still "creating" after this long was cut short by a crash: it is retried."""
 TITLE_LIMIT, TEXT_LIMIT = 200, 3000
 EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 
@@ -77,6 +79,9 @@ class RaisedView:
     reporter: str = ""
     channel: str = ""
     thread_ts: str = ""
+    duplicate: bool = False
+    """True when this submit's key was raised before (a retry or a double click): the reporter
+    has been (or is being) answered already."""
     extra: dict[str, Any] = field(default_factory=dict)
 
 
@@ -144,35 +149,31 @@ class RaiseService:
         if errors:
             raise UsageError(next(iter(errors.values())))
         now = self._context.clock()
-        try:
+        try:  # insert first: a read-then-write transaction could deadlock on SQLite
             with self._context.store().session() as session:
-                existing = queries.raised_by_key(idempotency_key, session=session)
-                if existing is not None:
-                    assert existing.id is not None
-                    row_id, fresh = existing.id, False
-                else:
-                    row = RaisedIssue(idempotency_key=idempotency_key, state="queued",
-                                      request=asdict(request), reporter=reporter,
-                                      channel=channel, thread_ts=thread_ts, created_at=now,
-                                      updated_at=now)
-                    session.add(row)
-                    session.flush()
-                    assert row.id is not None
-                    row_id, fresh = row.id, True
-        except IntegrityError:  # the same submit, a moment earlier, in another thread
+                row = RaisedIssue(idempotency_key=idempotency_key, state="creating",
+                                  request=asdict(request), reporter=reporter, channel=channel,
+                                  thread_ts=thread_ts, created_at=now, updated_at=now)
+                session.add(row)
+                session.flush()
+                assert row.id is not None
+                row_id, fresh = row.id, True
+        except IntegrityError:  # this submit was raised before (a retry or a double click)
             with self._context.store().session() as session:
                 found = queries.raised_by_key(idempotency_key, session=session)
                 assert found is not None and found.id is not None
                 row_id, fresh = found.id, False
         if fresh:
             self._attempt(row_id)
-        return self.show(raised_id=row_id)
+        view = self.show(raised_id=row_id)
+        return view if fresh else replace(view, duplicate=True)
 
     def deliver_pending(self, *, limit: int = 20) -> list[RaisedView]:
         """Create the queued reports now that Odoo may answer; returns those created."""
         with self._context.store().session() as session:
-            ids = [r.id for r in queries.queued_raises(limit=limit, session=session)
-                   if r.id is not None]
+            stale = self._context.clock() - STALE_CREATING
+            ids = [r.id for r in queries.queued_raises(limit=limit, stale_before=stale,
+                                                       session=session) if r.id is not None]
         created = []
         for row_id in ids:
             if self._attempt(row_id) == "created":
@@ -283,6 +284,8 @@ class RaiseService:
 
 
 def _waiting(state: str, local: str, error: str) -> str:
+    if state == "creating":
+        return f"Your report {local} is being raised in Odoo; its reference follows here."
     if state == "queued":
         return (f"Odoo cannot be reached right now, so your report is kept as {local}. It is "
                 "created in Odoo as soon as Odoo answers, and the reference is posted here.")

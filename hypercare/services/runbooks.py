@@ -6,6 +6,7 @@ A runbook's name is its file stem (``sla-and-escalation``); its title is its fir
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -50,7 +51,7 @@ def title_of(text: str, fallback: str) -> str:
 
 
 class RunbookService:
-    """``list_runbooks`` and ``show``."""
+    """``list_runbooks``, ``show`` and ``search``."""
 
     def __init__(self, context: ServiceContext, directory: Path | None = None) -> None:
         self._context = context
@@ -87,6 +88,38 @@ class RunbookService:
                                      + ")"))
         text = _read(path)
         return RunbookView(path.stem, title_of(text, path.stem), str(path), text)
+
+
+    def search(self, *, text: str, limit: int = 5) -> list[RunbookView]:
+        """Runbooks whose title or text contain the words of ``text`` (``text`` left empty):
+        most words matched first, a title match counting double; at least half the words
+        (of three letters or more, common words left out) must match."""
+        words = _words(text)
+        if not words:
+            return []
+        scored: list[tuple[int, str, RunbookView]] = []
+        for name, path in self._files().items():
+            body = _read(path)
+            title = title_of(body, name)
+            head, rest = title.casefold(), body.casefold()
+            matched = [w for w in words if w in rest or w in head]
+            if len(matched) * 2 < len(words):
+                continue
+            score = len(matched) + sum(1 for w in matched if w in head)
+            scored.append((score, name, RunbookView(name, title, str(path))))
+        scored.sort(key=lambda item: (-item[0], item[1]))
+        return [view for _, _, view in scored[:limit]]
+
+
+_COMMON = frozenset({
+    "the", "and", "for", "how", "can", "what", "when", "where", "why", "who", "with", "from",
+    "this", "that", "does", "into", "our", "your", "are", "was", "not", "you",
+})
+
+
+def _words(text: str) -> list[str]:
+    found = re.findall(r"[\w-]{3,}", text.casefold())
+    return list(dict.fromkeys(w for w in found if w not in _COMMON))
 
 
 def _read(path: Path) -> str:

@@ -165,6 +165,30 @@ class TicketService:
             return TicketDetail(_view(row, now, verdict, extras),
                                 tuple(_event_view(e) for e in log))
 
+    def list_reported_by(self, *, email: str, limit: int = 10) -> list[TicketView]:
+        """The tickets whose Odoo partner has this e-mail (case-insensitive): open ones
+        first, newest first within each (deleted and archived ones left out)."""
+        from sqlalchemy import func, select
+        from sqlmodel import col
+
+        wanted = email.strip().casefold()
+        if not wanted:
+            return []
+        now = self._context.clock()
+        statement = (
+            select(Ticket)
+            .where(func.lower(col(Ticket.partner_email)) == wanted,
+                   col(Ticket.deleted).is_(False), col(Ticket.active).is_(True))
+            .order_by(col(Ticket.is_closed).asc(), col(Ticket.created_at).desc(),
+                      col(Ticket.odoo_id).desc())
+            .limit(limit))
+        with self._context.store().session() as session:
+            rows = list(session.scalars(statement))
+            ids = [row.odoo_id for row in rows]
+            verdicts = classifications_for(ids, session=session)
+            extras = _sla_extras(ids, session)
+            return [_view(row, now, verdicts.get(row.odoo_id), extras.get(row.odoo_id, {}))
+                    for row in rows]
 
     # -- Odoo: chatter, notes, assignment -------------------------------------------------
 

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
+from sqlalchemy import and_, or_
 from sqlmodel import Session, col, func, select
 
 from hypercare.store.tables import RaisedIssue, Ticket, TicketClassification
@@ -11,9 +14,14 @@ def raised_by_key(key: str, *, session: Session) -> RaisedIssue | None:
     return session.exec(select(RaisedIssue).where(RaisedIssue.idempotency_key == key)).first()
 
 
-def queued_raises(*, limit: int, session: Session) -> list[RaisedIssue]:
-    """Reports waiting for Odoo, oldest first."""
-    return list(session.exec(select(RaisedIssue).where(RaisedIssue.state == "queued")
+def queued_raises(*, limit: int, stale_before: datetime,
+                  session: Session) -> list[RaisedIssue]:
+    """Reports waiting for Odoo, oldest first: queued ones, and ones left "creating" by a
+    crash (not touched since ``stale_before``)."""
+    waiting = or_(col(RaisedIssue.state) == "queued",
+                  and_(col(RaisedIssue.state) == "creating",
+                       col(RaisedIssue.updated_at) < stale_before))
+    return list(session.exec(select(RaisedIssue).where(waiting)
                              .order_by(col(RaisedIssue.id)).limit(limit)))
 
 

@@ -35,6 +35,19 @@ def test_unknown_runbook_names_the_known_ones(services: Services) -> None:
     assert "command-center-tui" in caught.value.hint
 
 
+def test_search_ranks_runbooks_by_the_words_they_contain(services: Services,
+                                                          tmp_path: Path) -> None:
+    (tmp_path / "credit-notes.md").write_text("# Credit notes\n\nReverse an invoice.\n")
+    (tmp_path / "sla.md").write_text("# SLA\n\nA credit note is not a breach.\n")
+    (tmp_path / "other.md").write_text("# Other\n\nNothing here.\n")
+    service = RunbookService(services.context, directory=tmp_path)
+    found = service.search(text="How do I reverse a credit note?")
+    assert [r.name for r in found] == ["credit-notes", "sla"]
+    assert all(r.text == "" for r in found)
+    assert service.search(text="how do I") == []  # only common words
+    assert services.runbooks.search(text="escalation matrix")[0].name == "sla-and-escalation"
+
+
 def test_a_missing_folder_is_a_clear_error(services: Services, tmp_path: Path) -> None:
     service = RunbookService(services.context, directory=tmp_path / "nowhere")
     with pytest.raises(HypercareError, match="no runbooks folder"):

@@ -1,0 +1,68 @@
+"""The bot's one error handler: what a person is told when answering fails.
+
+A :class:`~hypercare.errors.HypercareError` (a ticket not found, Odoo down, a setting
+missing) is told to the person once, privately, with its hint. Anything else is logged
+(its type and Slack error code only: no payloads, no tokens) and answered with a short
+apology, so nobody waits for an answer that never comes.
+
+``report_error`` is installed as ``app.error``; listeners run their work after ``ack()``
+through :func:`run_after_ack`, which hands a failure to the same function. They must not
+let it reach Bolt: Bolt's thread runner, when a listener raises within its 10 ms polling
+interval after ``ack()``, resets the ack and answers the request with a 404 (Slack then
+shows the person a timeout) — slack-bolt 1.30, ``listener/thread_runner.py``.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
+
+from slack_sdk.errors import SlackApiError, SlackClientError
+
+from hypercare.bot.blocks import Reply, build_error
+from hypercare.errors import HypercareError
+
+if TYPE_CHECKING:
+    from slack_bolt import Respond
+    from slack_sdk import WebClient
+
+log = logging.getLogger("hypercare.bot")
+
+
+def report_error(error: Exception, body: dict[str, Any], respond: Respond | None,
+                 client: WebClient | None) -> None:
+    """Tell the person what went wrong (``app.error``; Bolt injects the arguments by name)."""
+    if isinstance(error, HypercareError):
+        reply = build_error(error.message, error.hint)
+        log.info("answered with an error: %s", error.message)
+    else:
+        code = error.response.get("error", "") if isinstance(error, SlackApiError) else ""
+        log.error("listener failed: %s%s", type(error).__name__, f" ({code})" if code else "")
+        log.debug("listener failure", exc_info=error)
+        reply = build_error("something went wrong while answering",
+                            "It is logged for the command center; try again in a minute.")
+    _tell(reply, body, respond, client)
+
+
+def run_after_ack(work: Callable[[], None], *, body: dict[str, Any],
+                  respond: Respond | None, client: WebClient | None) -> None:
+    """Run a listener's work (after its ``ack()``); a failure goes to :func:`report_error`."""
+    try:
+        work()
+    except Exception as error:  # every failure is told to the person, once
+        report_error(error, body, respond, client)
+
+
+def _tell(reply: Reply, body: dict[str, Any], respond: Respond | None,
+          client: WebClient | None) -> None:
+    try:
+        if respond is not None and respond.response_url:
+            respond(**reply.as_kwargs(), response_type="ephemeral")
+            return
+        user = body.get("user_id") or (body.get("user") or {}).get("id")
+        channel = body.get("channel_id") or (body.get("channel") or {}).get("id")
+        if client is not None and user and channel:
+            client.chat_postEphemeral(channel=channel, user=user, **reply.as_kwargs())
+    except (SlackClientError, OSError, ValueError) as exc:
+        log.warning("could not tell the person about an error: %s", type(exc).__name__)

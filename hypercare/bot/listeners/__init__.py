@@ -1,0 +1,26 @@
+"""The bot's listeners, one module per kind of Slack request, each with ``register``.
+
+``register(app, services)`` is the only place a Slack id (command name, ``callback_id``,
+``action_id``) is tied to a function. Every listener calls ``ack()`` first, then one
+service call, then a ``blocks.build_*`` builder.
+
+``raising`` adds ``/hypercare raise`` (a route of the command), the message shortcut and
+the form's two steps.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from hypercare.bot.listeners import commands, raising
+
+if TYPE_CHECKING:
+    from slack_bolt import App
+
+    from hypercare.services import Services
+
+
+def register_all(app: App, services: Services) -> None:
+    """Register every listener package on the app."""
+    commands.register(app, services, extra_routes={"raise": raising.ROUTE})
+    raising.register(app, services)

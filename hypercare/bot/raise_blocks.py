@@ -1,0 +1,147 @@
+"""Block Kit for raising an issue: the form, the known-issue step, and the reply in the thread.
+
+Built with slack_sdk's models, which check Block Kit's lengths; block ids are the fields of
+:class:`hypercare.services.RaiseRequest` so validation errors land on the right input.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from slack_sdk.models.blocks import (
+    Block,
+    ContextBlock,
+    DividerBlock,
+    InputBlock,
+    MarkdownTextObject,
+    NumberInputElement,
+    Option,
+    PlainTextInputElement,
+    RadioButtonsElement,
+    SectionBlock,
+    StaticSelectElement,
+)
+from slack_sdk.models.views import View
+
+from hypercare.bot.text import escape_text, link, slack_date
+from hypercare.services import RaisedView, RaiseRequest, Suggestion
+
+RAISE_CALLBACK = "raise_issue"
+CONFIRM_CALLBACK = "raise_confirm"
+NEW_TICKET = "new"
+IMPACTS = (("blocked", "Blocked: I cannot work"), ("degraded", "Degraded: slow or a workaround"),
+           ("cosmetic", "Cosmetic: looks wrong, works"))
+URGENCIES = (("today", "Today"), ("this_week", "This week"), ("no_rush", "No rush"))
+
+
+def _select(action: str, choices: Sequence[tuple[str, str]], initial: str) -> StaticSelectElement:
+    options = [Option(value=value, label=label) for value, label in choices]
+    chosen = next((o for o in options if o.value == initial), None)
+    return StaticSelectElement(action_id=action, options=options, initial_option=chosen)
+
+
+def _text(block_id: str, label: str, *, multiline: bool = False, optional: bool = False,
+          initial: str = "", max_length: int = 3000, hint: str | None = None) -> InputBlock:
+    element = PlainTextInputElement(action_id="value", multiline=multiline,
+                                    initial_value=initial[:max_length] or None,
+                                    max_length=max_length)
+    return InputBlock(block_id=block_id, label=label, element=element, optional=optional,
+                      hint=hint)
+
+
+def build_raise_modal(*, title: str = "", text: str = "", metadata: str = "") -> View:
+    """Step 1: what happened (pre-filled from a message when raised by the shortcut)."""
+    blocks: list[Block] = [
+        _text("title", "Title", initial=title, max_length=200),
+        _text("what_happened", "What happened?", multiline=True, initial=text,
+              hint="What you did, what you saw, the document number."),
+        _text("expected", "What did you expect?", multiline=True, optional=True),
+        _text("app", "Odoo app", optional=True, max_length=60,
+              hint="Invoicing, Sales, Inventory, ..."),
+        _text("affected_email", "Affected user's e-mail, if not you", optional=True,
+              max_length=200),
+        _text("company", "Company / site", optional=True, max_length=100),
+        InputBlock(block_id="impact", label="Impact",
+                   element=_select("value", IMPACTS, "degraded")),
+        InputBlock(block_id="users_affected", label="How many users?",
+                   element=NumberInputElement(action_id="value", is_decimal_allowed=False,
+                                              initial_value="1", min_value="1",
+                                              max_value="100000")),
+        InputBlock(block_id="urgency", label="Urgency",
+                   element=_select("value", URGENCIES, "this_week")),
+    ]
+    return View(type="modal", callback_id=RAISE_CALLBACK, title="Raise an issue",
+                submit="Next", close="Cancel", blocks=blocks, private_metadata=metadata)
+
+
+def build_match_modal(suggestions: Sequence[Suggestion], workarounds: Mapping[int, str], *,
+                      metadata: str) -> View:
+    """Step 2: known issues that look like the report; "+1" links instead of duplicating."""
+    options = [Option(value=NEW_TICKET, label="None of these: raise a new ticket")]
+    options += [Option(value=str(s.known_issue_id), label=f"+1 {s.ref}: {s.title}"[:75])
+                for s in suggestions[:9]]
+    blocks: list[Block] = [SectionBlock(text=MarkdownTextObject(text=(
+        "*These known issues look like yours.* If one is it, +1 it: you get its workaround "
+        "and its updates, and the team sees one more person affected.")))]
+    for suggestion in suggestions[:9]:
+        workaround = workarounds.get(suggestion.known_issue_id) or "no workaround yet"
+        blocks.append(ContextBlock(elements=[MarkdownTextObject(text=(
+            f"*{suggestion.ref}* {escape_text(suggestion.title, 200)}: "
+            f"{escape_text(workaround, 1500)}"))]))
+    blocks.append(DividerBlock())
+    blocks.append(InputBlock(block_id="known_issue", label="Is it one of these?",
+                             element=RadioButtonsElement(action_id="value", options=options,
+                                                         initial_option=options[0])))
+    return View(type="modal", callback_id=CONFIRM_CALLBACK, title="Known issues",
+                submit="Raise", close="Cancel", blocks=blocks, private_metadata=metadata)
+
+
+def parse_raise_values(values: Mapping[str, Mapping[str, Any]], *, reporter_email: str = "",
+                       source_link: str = "") -> RaiseRequest:
+    """The form's state (``view["state"]["values"]``) as a request."""
+
+    def text(block: str) -> str:
+        value = values.get(block, {}).get("value", {})
+        return str(value.get("value") or "").strip()
+
+    def chosen(block: str, default: str) -> str:
+        option = values.get(block, {}).get("value", {}).get("selected_option") or {}
+        return str(option.get("value") or default)
+
+    users = text("users_affected")
+    return RaiseRequest(
+        title=text("title"), what_happened=text("what_happened"), expected=text("expected"),
+        app=text("app"), affected_email=text("affected_email"), company=text("company"),
+        impact=chosen("impact", "degraded"),
+        users_affected=int(users) if users.isdigit() else 0,
+        urgency=chosen("urgency", "this_week"), reporter_email=reporter_email,
+        source_link=source_link)
+
+
+def build_raised_reply(raised: RaisedView, *, reporter_id: str = "") -> list[Block]:
+    """What the reporter needs: reference, severity, target time, workaround, Odoo link.
+
+    The category is for the command center only and is never shown here; a confidential
+    ticket shows its reference only."""
+    who = f"<@{reporter_id}> " if reporter_id else ""
+    if raised.state != "created":
+        return [SectionBlock(text=MarkdownTextObject(
+            text=f"{who}{escape_text(raised.message, 2500)}"))]
+    title = "Confidential ticket" if raised.confidential else escape_text(raised.title, 200)
+    lines = [f"{who}raised *{escape_text(raised.odoo_ref, 40)}*: {title}"]
+    facts = []
+    if raised.severity:
+        facts.append(f"severity *{raised.severity}*")
+    if raised.due_at is not None:
+        facts.append(f"target {slack_date(raised.due_at)}")
+    if facts:
+        lines.append(" · ".join(facts))
+    if raised.known_issue:
+        lines.append(f"Known issue *{raised.known_issue}*. Workaround: "
+                     f"{escape_text(raised.workaround or 'none yet; you will hear here', 1500)}")
+    blocks: list[Block] = [SectionBlock(text=MarkdownTextObject(text="\n".join(lines)))]
+    if raised.url:
+        blocks.append(ContextBlock(elements=[MarkdownTextObject(
+            text=f"{link(raised.url, 'Open in Odoo')} · replies in this thread reach the team")]))
+    return blocks

@@ -1,0 +1,130 @@
+"""The Web API methods the mock answers, each a function of the parsed payload.
+
+Answers carry the fields hypercare and slack_sdk read; everything else a real workspace
+returns is left out. Errors are Slack's own codes (``user_not_found``, ``users_not_found``).
+"""
+
+from __future__ import annotations
+
+import itertools
+import threading
+import time
+from collections.abc import Callable
+from typing import Any
+
+TEAM_ID = "T0HYPER"
+BOT_USER_ID = "U0BOT"
+BOT_ID = "B0BOT"
+WORKSPACE_URL = "https://hypercare-test.slack.com/"
+
+Payload = dict[str, Any]
+Answer = dict[str, Any]
+
+
+class Workspace:
+    """The mock's state: the user directory and counters for ``ts`` and view ids."""
+
+    def __init__(self, users: dict[str, str] | None = None) -> None:
+        self.users: dict[str, str] = dict(users or {})
+        """Slack user id -> e-mail (``users.info`` / ``users.lookupByEmail``)."""
+        self._counter = itertools.count(1)
+        self._lock = threading.Lock()
+
+    def next_number(self) -> int:
+        with self._lock:
+            return next(self._counter)
+
+    def next_ts(self) -> str:
+        return f"{int(time.time())}.{self.next_number():06d}"
+
+    def user(self, user_id: str) -> Answer:
+        email = self.users.get(user_id, "")
+        name = email.split("@")[0] if email else user_id.lower()
+        return {
+            "id": user_id, "team_id": TEAM_ID, "name": name, "real_name": name.title(),
+            "deleted": False, "is_bot": False, "tz": "Europe/Brussels",
+            "profile": {"email": email, "real_name": name.title(), "display_name": name},
+        }
+
+
+def _auth_test(ws: Workspace, payload: Payload) -> Answer:
+    return {"ok": True, "url": WORKSPACE_URL, "team": "Hypercare Test", "user": "hypercare",
+            "team_id": TEAM_ID, "user_id": BOT_USER_ID, "bot_id": BOT_ID,
+            "is_enterprise_install": False}
+
+
+def _message(ws: Workspace, payload: Payload, ts: str) -> Answer:
+    return {"type": "message", "user": BOT_USER_ID, "bot_id": BOT_ID, "ts": ts,
+            "text": payload.get("text", ""), "blocks": payload.get("blocks", [])}
+
+
+def _post_message(ws: Workspace, payload: Payload) -> Answer:
+    ts = ws.next_ts()
+    return {"ok": True, "channel": payload.get("channel", ""), "ts": ts,
+            "message": _message(ws, payload, ts)}
+
+
+def _update(ws: Workspace, payload: Payload) -> Answer:
+    ts = str(payload.get("ts", ""))
+    return {"ok": True, "channel": payload.get("channel", ""), "ts": ts,
+            "text": payload.get("text", ""), "message": _message(ws, payload, ts)}
+
+
+def _post_ephemeral(ws: Workspace, payload: Payload) -> Answer:
+    return {"ok": True, "message_ts": ws.next_ts()}
+
+
+def _permalink(ws: Workspace, payload: Payload) -> Answer:
+    channel = str(payload.get("channel", ""))
+    ts = str(payload.get("message_ts", "")).replace(".", "")
+    return {"ok": True, "channel": channel, "permalink": f"{WORKSPACE_URL}archives/{channel}/p{ts}"}
+
+
+def _view(ws: Workspace, payload: Payload) -> Answer:
+    view = payload.get("view", {})
+    if isinstance(view, str):
+        import json
+
+        view = json.loads(view)
+    number = ws.next_number()
+    view_id = str(payload.get("view_id") or f"V{number:08d}")
+    return {"ok": True, "view": {**view, "id": view_id, "team_id": TEAM_ID,
+                                 "hash": f"{number}.hash", "state": {"values": {}}}}
+
+
+def _users_info(ws: Workspace, payload: Payload) -> Answer:
+    user_id = str(payload.get("user", ""))
+    if user_id not in ws.users:
+        return {"ok": False, "error": "user_not_found"}
+    return {"ok": True, "user": ws.user(user_id)}
+
+
+def _lookup_by_email(ws: Workspace, payload: Payload) -> Answer:
+    wanted = str(payload.get("email", "")).casefold()
+    for user_id, email in ws.users.items():
+        if email.casefold() == wanted:
+            return {"ok": True, "user": ws.user(user_id)}
+    return {"ok": False, "error": "users_not_found"}
+
+
+def _conversations_open(ws: Workspace, payload: Payload) -> Answer:
+    users = str(payload.get("users", "")).split(",")[0].strip()
+    if not users:
+        return {"ok": False, "error": "not_enough_users"}
+    return {"ok": True, "channel": {"id": f"D{users.removeprefix('U')}"}}
+
+
+METHODS: dict[str, Callable[[Workspace, Payload], Answer]] = {
+    "auth.test": _auth_test,
+    "chat.postMessage": _post_message,
+    "chat.update": _update,
+    "chat.postEphemeral": _post_ephemeral,
+    "chat.getPermalink": _permalink,
+    "views.open": _view,
+    "views.update": _view,
+    "views.push": _view,
+    "views.publish": _view,
+    "users.info": _users_info,
+    "users.lookupByEmail": _lookup_by_email,
+    "conversations.open": _conversations_open,
+}
