@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import signal
 import threading
 from collections.abc import Callable
@@ -24,10 +25,34 @@ def _say(line: str) -> None:
     print(line, flush=True)
 
 
+RAISE_RETRY_SECONDS = 60.0
+log = logging.getLogger(__name__)
+
+
+def start_raise_retries(app: App, services: Services, *,
+                        every: float = RAISE_RETRY_SECONDS) -> threading.Event:
+    """Every ``every`` seconds, create the reports kept while Odoo was down and post their
+    reference in their thread. Set the returned event to stop."""
+    from hypercare.bot.listeners.raising import post_delivered
+
+    stop = threading.Event()
+
+    def loop() -> None:
+        while not stop.wait(every):
+            try:
+                post_delivered(services, app.client)
+            except Exception as exc:
+                log.warning("raising kept reports failed: %s", type(exc).__name__)
+
+    threading.Thread(target=loop, name="raise-retries", daemon=True).start()
+    return stop
+
+
 def run_bot(services: Services, *, http: bool, host: str = "127.0.0.1", port: int = 3000,
             say: Callable[[str], None] = _say) -> None:
     """Build the app and serve it until Ctrl-C or SIGTERM; then stop cleanly."""
     app = build_app(services, http=http)
+    retries = start_raise_retries(app, services)
     if http:
         server = BotHttpServer(app, host=host, port=port).start()
         say(f"hypercare bot: HTTP mode, Slack posts to {server.url} (Ctrl-C stops)")
@@ -42,6 +67,7 @@ def run_bot(services: Services, *, http: bool, host: str = "127.0.0.1", port: in
             _wait()
         finally:
             handler.client.close()
+    retries.set()
     say("hypercare bot: stopped")
 
 

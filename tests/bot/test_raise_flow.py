@@ -200,3 +200,22 @@ def test_matching_known_issue_step_links_a_plus_one(world: tuple[App, MockSlack,
     reply = json.dumps(mock.wait_for("chat.postMessage", timeout=30)[0].payload["blocks"])
     assert f"KI-{issue.id}" in reply and "Post from the list view" in reply
     assert len(odoo_named(sim, title)) == 1
+
+
+def test_kept_report_reference_is_posted_in_its_thread(world: tuple[App, MockSlack, Services],
+                                                       sim: OdooSimulator) -> None:
+    from hypercare.bot.listeners.raising import post_delivered
+
+    app, mock, services = world
+    title = "Picking lists print twice (slack 4)"
+    sim.inject_fault("http_503", count=500)
+    dispatch(app, submission("raise_issue", form(title), view_id="V400"))
+    first = mock.wait_for("chat.postMessage", timeout=30)[0].payload
+    assert "HC-" in json.dumps(first["blocks"])
+    assert post_delivered(services, app.client) == 0  # Odoo still down: nothing posted
+    sim.clear_faults()
+    assert post_delivered(services, app.client) == 1
+    later = mock.wait_for("chat.postMessage", count=2, timeout=30)[1].payload
+    ticket = odoo_named(sim, title)[0]
+    assert later["channel"] == "C1" and later["thread_ts"] == "111.222"
+    assert str(ticket.get("ticket_ref") or ticket["id"]) in json.dumps(later["blocks"])

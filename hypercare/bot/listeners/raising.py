@@ -170,6 +170,21 @@ def _submit(services: Services, client: WebClient, body: dict[str, Any], view: d
         _dm(client, user, fallback, blocks=blocks)
 
 
+def post_delivered(services: Services, client: WebClient) -> int:
+    """Reports kept while Odoo was down and created now: their Odoo reference goes to the
+    thread they were raised in (or the reporter's DM). Returns how many were posted."""
+    created = services.raising.deliver_pending()
+    for raised in created:
+        blocks = build_raised_reply(raised, reporter_id=raised.reporter)
+        fallback = f"{raised.local_ref} is now {raised.odoo_ref or 'in Odoo'}"
+        if raised.channel:
+            client.chat_postMessage(channel=raised.channel, thread_ts=raised.thread_ts or None,
+                                    blocks=blocks, text=fallback)
+        elif raised.reporter:
+            _dm(client, raised.reporter, fallback, blocks=blocks)
+    return len(created)
+
+
 def _dm(client: WebClient, user: str, text: str, blocks: list[Any] | None = None) -> None:
     channel = client.conversations_open(users=user)["channel"]["id"]
     client.chat_postMessage(channel=channel, text=text, blocks=blocks)
