@@ -182,6 +182,15 @@ class RaiseService:
                 break  # Odoo still down: the rest wait too
         return created
 
+    def set_thread(self, *, raised_id: int, channel: str, thread_ts: str) -> None:
+        """Remember the Slack thread that follows the report (the reply that started it)."""
+        with self._context.store().session() as session:
+            row = session.get(RaisedIssue, raised_id)
+            if row is None:
+                raise HypercareError(f"no raised report HC-{raised_id}")
+            row.channel, row.thread_ts = channel, thread_ts
+            session.add(row)
+
     def show(self, *, raised_id: int) -> RaisedView:
         with self._context.store().session() as session:
             row = session.get(RaisedIssue, raised_id)

@@ -17,7 +17,7 @@ from slack_sdk import WebClient
 from hypercare.bot.listeners import raising
 from hypercare.config import Settings
 from hypercare.odoo.sim import OdooSimulator
-from hypercare.services import Services
+from hypercare.services import RaiseRequest, Services
 from hypercare.wiring import build_services
 from tests.slack_mock import MockSlack, sign_request
 from tests.sync.conftest import make_sim, odoo_settings
@@ -178,6 +178,14 @@ def test_slash_raise_opens_the_form_for_the_channel(world: tuple[App, MockSlack,
     title = next(b for b in view["blocks"] if b["block_id"] == "title")
     assert title["element"]["initial_value"] == "Invoices do not post"
     assert json.loads(view["private_metadata"])["channel"] == "C9"
+    submitted = submission("raise_issue", form("Invoices do not post (slack 5)"),
+                           view_id="V500", metadata=json.loads(view["private_metadata"]))
+    dispatch(app, submitted)
+    root = mock.wait_for("chat.postMessage", timeout=30)[0]
+    assert root.payload["channel"] == "C9" and not root.payload.get("thread_ts")
+    raised = services.raising.raise_issue(
+        request=RaiseRequest(title="x", what_happened="y"), idempotency_key="raise:V500")
+    assert raised.duplicate and raised.channel == "C9" and raised.thread_ts  # the thread root
 
 
 def test_matching_known_issue_step_links_a_plus_one(world: tuple[App, MockSlack, Services],

@@ -164,8 +164,12 @@ def _submit(services: Services, client: WebClient, body: dict[str, Any], view: d
     blocks = build_raised_reply(raised, reporter_id=user)
     fallback = f"{raised.odoo_ref or raised.local_ref}: {raised.message}"
     if where.get("channel"):
-        client.chat_postMessage(channel=where["channel"], thread_ts=where.get("thread_ts") or None,
-                                blocks=blocks, text=fallback)
+        posted = client.chat_postMessage(channel=where["channel"],
+                                         thread_ts=where.get("thread_ts") or None,
+                                         blocks=blocks, text=fallback)
+        if not where.get("thread_ts"):  # /hypercare raise: this reply starts the thread
+            services.raising.set_thread(raised_id=raised.id, channel=where["channel"],
+                                        thread_ts=str(posted["ts"]))
     else:
         _dm(client, user, fallback, blocks=blocks)
 
