@@ -185,19 +185,19 @@ class HypercareApp(App[None]):
                                     partial(node.run_action, binding.action))
 
 
-#: mode -> (module under hypercare.tui.screens, screen class): imported when first shown.
+#: mode -> (module under hypercare.tui.screens, screen class, help title): imported when shown.
 RECORD_SCREENS = {
-    "standup": ("standup", "StandupScreen"),
-    "known_issues": ("known_issues", "KnownIssuesScreen"),
-    "decisions": ("decisions", "DecisionsScreen"),
-    "escalations": ("escalations", "EscalationsScreen"),
-    "backlog": ("backlog", "BacklogScreen"),
-    "runbooks": ("runbooks", "RunbooksScreen"),
+    "standup": ("standup", "StandupScreen", "Stand-up mode"),
+    "known_issues": ("known_issues", "KnownIssuesScreen", "Known issues"),
+    "decisions": ("decisions", "DecisionsScreen", "Decisions"),
+    "escalations": ("escalations", "EscalationsScreen", "Escalations"),
+    "backlog": ("backlog", "BacklogScreen", "Backlog"),
+    "runbooks": ("runbooks", "RunbooksScreen", "Runbooks"),
 }
 
 
 def _record_screen(mode: str) -> Screen[Any]:
-    module, name = RECORD_SCREENS[mode]
+    module, name, _ = RECORD_SCREENS[mode]
     screen: Screen[Any] = getattr(importlib.import_module(f"hypercare.tui.screens.{module}"),
                                   name)()
     return screen
@@ -212,11 +212,7 @@ def help_sections() -> list[tuple[str, list[Any]]]:
         ("Ticket table (queue)", list(TicketTable.BINDINGS)),
         ("Ticket detail", list(TicketScreen.BINDINGS)),
     ]
-    titles = {"standup": "Stand-up mode", "known_issues": "Known issues",
-              "decisions": "Decisions", "escalations": "Escalations", "backlog": "Backlog",
-              "runbooks": "Runbooks"}
-    for mode, title in titles.items():
-        module, name = RECORD_SCREENS[mode]
+    for module, name, title in RECORD_SCREENS.values():
         screen = getattr(importlib.import_module(f"hypercare.tui.screens.{module}"), name)
         sections.append((title, list(screen.BINDINGS)))
     return sections

@@ -42,6 +42,11 @@ class TuiContext:
     sync_error: str = ""
     monotonic: Callable[[], float] = time.monotonic
 
+    @property
+    def is_lead(self) -> bool:
+        """Leads (``roles.leads``) see confidential tickets and approve L3/L4 escalations."""
+        return self.viewer in self.services.context.settings.roles.leads
+
     def now(self) -> datetime:
         return (self.clock or self.services.context.clock)()
 

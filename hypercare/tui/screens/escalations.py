@@ -202,7 +202,7 @@ class EscalationsScreen(Screen[Any]):
     def _paint_suppressed(self, ctx: TuiContext) -> None:
         table = self.query_one("#suppressed-table", DataTable)
         table.clear()
-        lead = ctx.viewer in ctx.services.context.settings.roles.leads
+        lead = ctx.is_lead
         for message in self.suppressed:
             table.add_row(local(message.created_at, ctx.zone, fmt="%d %b %H:%M"),
                           message.kind.replace("_", " "), ", ".join(message.recipients),

@@ -21,10 +21,9 @@ from hypercare.tui.format import category_label
 from hypercare.tui.messages import ActionDone, StoreRead
 from hypercare.tui.screens.pickers import ChoiceScreen, TextScreen
 from hypercare.tui.screens.standup_links import StandupLinks
+from hypercare.tui.screens.ticket_actions import DECISION_BINDINGS
 from hypercare.tui.widgets.header import TopBar
 from hypercare.tui.work import call_service
-
-CATEGORY_KEYS = {"d": "defect", "t": "training_gap", "p": "policy_ambiguity"}
 
 
 def clock(seconds: float) -> str:
@@ -41,13 +40,7 @@ class StandupScreen(StandupLinks):
         Binding("enter", "start", "Start"),
         Binding("right,space", "move(1)", "Next"),
         Binding("left", "move(-1)", "Back"),
-        Binding("d", "decide('d')", "Defect"),
-        Binding("t", "decide('t')", "Training"),
-        Binding("p", "decide('p')", "Policy"),
-        Binding("1", "severity(1)", "S1", show=False),
-        Binding("2", "severity(2)", "S2", show=False),
-        Binding("3", "severity(3)", "S3", show=False),
-        Binding("4", "severity(4)", "S4", show=False),
+        *DECISION_BINDINGS,
         Binding("o", "owner", "Owner"),
         Binding("x", "next_step", "Next step"),
         Binding("l", "link", "Link KI", show=False),
@@ -268,8 +261,7 @@ class StandupScreen(StandupLinks):
 
         call_service(self, record, done=done, what=f"Recording on {ref}")
 
-    def action_decide(self, key: str) -> None:
-        category = CATEGORY_KEYS[key]
+    def action_classify(self, category: str) -> None:
         self._record(f"category {category_label(category)}", category=category)
 
     def action_severity(self, severity: int) -> None:

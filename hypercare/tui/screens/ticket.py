@@ -115,9 +115,7 @@ class TicketScreen(TicketActions):
 
     def _masked(self) -> bool:
         ticket = self.detail.ticket if self.detail else None
-        return bool(ticket and ticket.confidential
-                    and self.context.viewer not in self.context.services.context.settings
-                    .roles.leads)
+        return bool(ticket and ticket.confidential and not self.context.is_lead)
 
     def render_detail(self) -> None:
         assert self.detail is not None

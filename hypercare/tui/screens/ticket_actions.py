@@ -20,14 +20,16 @@ from hypercare.tui.work import call_service
 
 NOTE_LIMIT = 20_000
 
-TICKET_BINDINGS = [
+DECISION_BINDINGS = [
     Binding("d", "classify('defect')", "Defect"),
     Binding("t", "classify('training_gap')", "Training"),
     Binding("p", "classify('policy_ambiguity')", "Policy"),
-    Binding("1", "severity(1)", "S1", show=False),
-    Binding("2", "severity(2)", "S2", show=False),
-    Binding("3", "severity(3)", "S3", show=False),
-    Binding("4", "severity(4)", "S4", show=False),
+    *(Binding(str(n), f"severity({n})", f"S{n}", show=False) for n in (1, 2, 3, 4)),
+]
+"""Category and severity keys: the same in the queue, the ticket detail and stand-up mode."""
+
+TICKET_BINDINGS = [
+    *DECISION_BINDINGS,
     Binding("a", "assign", "Assign", show=False),
     Binding("e", "escalate", "Escalate"),
     Binding("k", "acknowledge", "Ack", show=False),
