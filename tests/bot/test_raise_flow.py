@@ -183,8 +183,13 @@ def test_slash_raise_opens_the_form_for_the_channel(world: tuple[App, MockSlack,
     dispatch(app, submitted)
     root = mock.wait_for("chat.postMessage", timeout=30)[0]
     assert root.payload["channel"] == "C9" and not root.payload.get("thread_ts")
-    raised = services.raising.raise_issue(
-        request=RaiseRequest(title="x", what_happened="y"), idempotency_key="raise:V500")
+    deadline = time.monotonic() + 10  # the listener records the root right after posting it
+    while True:
+        raised = services.raising.raise_issue(
+            request=RaiseRequest(title="x", what_happened="y"), idempotency_key="raise:V500")
+        if raised.thread_ts or time.monotonic() > deadline:
+            break
+        time.sleep(0.05)
     assert raised.duplicate and raised.channel == "C9" and raised.thread_ts  # the thread root
 
 
