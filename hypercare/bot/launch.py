@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 import signal
 import threading
+import time
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
@@ -25,34 +26,65 @@ def _say(line: str) -> None:
     print(line, flush=True)
 
 
-RAISE_RETRY_SECONDS = 60.0
+FOLLOW_UP_SECONDS = 60.0
 log = logging.getLogger(__name__)
 
 
-def start_raise_retries(app: App, services: Services, *,
-                        every: float = RAISE_RETRY_SECONDS) -> threading.Event:
-    """Every ``every`` seconds, create the reports kept while Odoo was down and post their
-    reference in their thread. Set the returned event to stop."""
-    from hypercare.bot.listeners.raising import post_delivered
+class FollowUps:
+    """What the bot does between requests, every ``every`` seconds: create the reports kept
+    while Odoo was down, sync from Odoo (every ``sync.interval_minutes``, unless a
+    ``hypercare serve`` process owns syncing), make the queued writes (thread replies as
+    notes), and post Odoo's news into the threads that follow it."""
 
-    stop = threading.Event()
+    def __init__(self, app: App, services: Services, *,
+                 every: float = FOLLOW_UP_SECONDS) -> None:
+        self._app, self._services, self._every = app, services, every
+        self._stop = threading.Event()
+        self._last_sync = float("-inf")
 
-    def loop() -> None:
-        while not stop.wait(every):
+    def start(self) -> FollowUps:
+        threading.Thread(target=self._loop, name="bot-follow-ups", daemon=True).start()
+        return self
+
+    def stop(self) -> None:
+        self._stop.set()
+
+    def _loop(self) -> None:
+        while not self._stop.wait(self._every):
+            self.run_once()
+
+    def run_once(self) -> None:
+        """One round; a failing step is logged and the next one still runs."""
+        from hypercare.bot.listeners.raising import post_delivered
+        from hypercare.bot.listeners.threads import post_thread_updates
+
+        client = self._app.client
+        for name, step in (("raising kept reports", lambda: post_delivered(self._services,
+                                                                          client)),
+                           ("syncing", self._sync),
+                           ("writing back", lambda: self._services.writeback.deliver()),
+                           ("posting thread updates",
+                            lambda: post_thread_updates(self._services, client))):
             try:
-                post_delivered(services, app.client)
-            except Exception as exc:
-                log.warning("raising kept reports failed: %s", type(exc).__name__)
+                step()
+            except Exception as exc:  # one failing step never stops the others
+                log.warning("bot follow-up: %s failed: %s", name, type(exc).__name__)
 
-    threading.Thread(target=loop, name="raise-retries", daemon=True).start()
-    return stop
+    def _sync(self) -> None:
+        interval = self._services.context.settings.sync.interval_minutes * 60
+        if time.monotonic() - self._last_sync < interval:
+            return
+        if self._services.system.scheduler_owner():
+            return  # `hypercare serve` syncs
+        self._last_sync = time.monotonic()
+        self._services.sync.run_sync()
 
 
 def run_bot(services: Services, *, http: bool, host: str = "127.0.0.1", port: int = 3000,
             say: Callable[[str], None] = _say) -> None:
     """Build the app and serve it until Ctrl-C or SIGTERM; then stop cleanly."""
     app = build_app(services, http=http)
-    retries = start_raise_retries(app, services)
+    follow_ups = FollowUps(app, services).start()
     if http:
         server = BotHttpServer(app, host=host, port=port).start()
         say(f"hypercare bot: HTTP mode, Slack posts to {server.url} (Ctrl-C stops)")
@@ -67,7 +99,7 @@ def run_bot(services: Services, *, http: bool, host: str = "127.0.0.1", port: in
             _wait()
         finally:
             handler.client.close()
-    retries.set()
+    follow_ups.stop()
     say("hypercare bot: stopped")
 
 
@@ -78,7 +110,9 @@ def connect_socket_mode(app: App, services: Services) -> SocketModeHandler:
     tokens = read_tokens(services.context.settings.slack, http=False)
     handler = SocketModeHandler(app, app_token=tokens.app_token)
     try:
-        handler.client.connect()
+        handler.client.connect()  # logs, never raises, when the WebSocket itself fails
+        if not handler.client.is_connected():
+            raise ConnectionError("the WebSocket to Slack did not open")
     except SlackApiError as exc:
         handler.client.close()
         code = exc.response.get("error", "")
@@ -88,7 +122,8 @@ def connect_socket_mode(app: App, services: Services) -> SocketModeHandler:
                          ) from None
     except (SlackClientError, OSError) as exc:
         handler.client.close()
-        raise SlackError(f"cannot open a Socket Mode connection ({type(exc).__name__})",
+        reason = str(exc) if isinstance(exc, ConnectionError) else type(exc).__name__
+        raise SlackError(f"cannot open a Socket Mode connection ({reason})",
                          hint="Check the network and proxy; Socket Mode needs outbound "
                               "WebSocket (wss://) access to Slack.") from None
     return handler

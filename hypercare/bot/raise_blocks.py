@@ -10,7 +10,11 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from slack_sdk.models.blocks import (
+    ActionsBlock,
     Block,
+    ButtonElement,
+    CheckboxesElement,
+    ConfirmObject,
     ContextBlock,
     DividerBlock,
     InputBlock,
@@ -25,11 +29,17 @@ from slack_sdk.models.blocks import (
 from slack_sdk.models.views import View
 
 from hypercare.bot.text import escape_text, link, slack_date
-from hypercare.services import RaisedView, RaiseRequest, Suggestion
+from hypercare.services import RaisedView, RaiseRequest, Suggestion, ThreadUpdate
 
 RAISE_CALLBACK = "raise_issue"
 CONFIRM_CALLBACK = "raise_confirm"
 NEW_TICKET = "new"
+RESOLVE_ACTION = "raise_resolved"
+THREAD_ENTRIES = 24
+"""Updates shown in one thread message (two blocks each; Block Kit allows 50 blocks)."""
+RESOLVED_OPTION = Option(value="resolved", label="I answered it already: record it as resolved",
+                         description="Closed in Odoo at once; the command center sees "
+                                     "that you answered it.")
 IMPACTS = (("blocked", "Blocked: I cannot work"), ("degraded", "Degraded: slow or a workaround"),
            ("cosmetic", "Cosmetic: looks wrong, works"))
 URGENCIES = (("today", "Today"), ("this_week", "This week"), ("no_rush", "No rush"))
@@ -70,6 +80,8 @@ def build_raise_modal(*, title: str = "", text: str = "", metadata: str = "") ->
                                               max_value="100000")),
         InputBlock(block_id="urgency", label="Urgency",
                    element=_select("value", URGENCIES, "this_week")),
+        InputBlock(block_id="resolved", label="Resolved by super-user", optional=True,
+                   element=CheckboxesElement(action_id="value", options=[RESOLVED_OPTION])),
     ]
     return View(type="modal", callback_id=RAISE_CALLBACK, title="Raise an issue",
                 submit="Next", close="Cancel", blocks=blocks, private_metadata=metadata)
@@ -110,13 +122,14 @@ def parse_raise_values(values: Mapping[str, Mapping[str, Any]], *, reporter_emai
         return str(option.get("value") or default)
 
     users = text("users_affected")
+    ticked = values.get("resolved", {}).get("value", {}).get("selected_options") or []
     return RaiseRequest(
         title=text("title"), what_happened=text("what_happened"), expected=text("expected"),
         app=text("app"), affected_email=text("affected_email"), company=text("company"),
         impact=chosen("impact", "degraded"),
         users_affected=int(users) if users.isdigit() else 0,
         urgency=chosen("urgency", "this_week"), reporter_email=reporter_email,
-        source_link=source_link)
+        source_link=source_link, resolved=any(o.get("value") == "resolved" for o in ticked))
 
 
 def build_raised_reply(raised: RaisedView, *, reporter_id: str = "") -> list[Block]:
@@ -127,7 +140,7 @@ def build_raised_reply(raised: RaisedView, *, reporter_id: str = "") -> list[Blo
     who = f"<@{reporter_id}> " if reporter_id else ""
     if raised.state != "created":
         return [SectionBlock(text=MarkdownTextObject(
-            text=f"{who}{escape_text(raised.message, 2500)}"))]
+            text=f"{who}{escape_text(raised.message, 2500)}")), *_resolve_row(raised)]
     title = "Confidential ticket" if raised.confidential else escape_text(raised.title, 200)
     lines = [f"{who}raised *{escape_text(raised.odoo_ref, 40)}*: {title}"]
     facts = []
@@ -144,4 +157,41 @@ def build_raised_reply(raised: RaisedView, *, reporter_id: str = "") -> list[Blo
     if raised.url:
         blocks.append(ContextBlock(elements=[MarkdownTextObject(
             text=f"{link(raised.url, 'Open in Odoo')} · replies in this thread reach the team")]))
+    return blocks + _resolve_row(raised)
+
+
+def _resolve_row(raised: RaisedView) -> list[Block]:
+    """"Resolved here" for a super-user who answered it in Slack, or who already did."""
+    if raised.resolved_by:
+        return [ContextBlock(elements=[MarkdownTextObject(
+            text=f"Resolved in Slack by <@{raised.resolved_by}>.")])]
+    if raised.state not in ("created", "queued", "creating"):
+        return []
+    button = ButtonElement(
+        action_id=RESOLVE_ACTION, value=str(raised.id), text="Resolved here",
+        confirm=ConfirmObject(title="Resolved here?", confirm="Resolved", deny="Cancel",
+                              text="Mark it answered here in Slack: the ticket closes in Odoo."))
+    return [ActionsBlock(block_id=f"resolve:{raised.id}", elements=[button])]
+
+
+def build_thread_update(update: ThreadUpdate) -> list[Block]:
+    """What Odoo said since the thread last heard: public replies and stage changes."""
+    shown = update.entries[-THREAD_ENTRIES:]
+    blocks: list[Block] = []
+    if len(update.entries) > len(shown):
+        blocks.append(ContextBlock(elements=[MarkdownTextObject(
+            text=f"{len(update.entries) - len(shown)} earlier updates: see the ticket in Odoo")]))
+    for entry in shown:
+        when = slack_date(entry.at) if entry.at is not None else ""
+        if entry.kind == "stage_changed":
+            text = f"*{escape_text(update.ref, 40)}* {escape_text(entry.text, 300)}"
+        else:
+            author = escape_text(entry.author or "The team", 100)
+            text = f"*{author}* replied in Odoo:\n{escape_text(entry.text, 2500)}"
+        blocks.append(SectionBlock(text=MarkdownTextObject(text=text)))
+        if when:
+            blocks.append(ContextBlock(elements=[MarkdownTextObject(text=when)]))
+    if update.url:
+        blocks.append(ContextBlock(elements=[MarkdownTextObject(
+            text=f"{link(update.url, f'{update.ref} in Odoo')}")]))
     return blocks

@@ -12,7 +12,7 @@ import html
 from collections.abc import Mapping, Sequence
 from typing import Any, Literal
 
-from hypercare.errors import OdooWriteForbiddenError
+from hypercare.errors import OdooError, OdooWriteForbiddenError
 from hypercare.odoo.client import OdooClient
 from hypercare.odoo.helpdesk import USER_FIELDS, map_user
 from hypercare.odoo.records import OdooUser, Ref, text
@@ -129,6 +129,17 @@ class Writeback:
         self._require("assign a ticket", "full")
         return self.client.write(TICKET, [ticket_id], {"user_id": user_id or False})
 
+    def close_ticket(self, ticket_id: int) -> int:
+        """Move the ticket to its team's first closed stage; returns that stage's id."""
+        self._require("close a ticket", "full")
+        rows = self.client.read(TICKET, [ticket_id], ["team_id"])
+        if not rows:
+            raise OdooError(f"ticket {ticket_id} does not exist in Odoo (any more)")
+        team = rows[0].get("team_id")
+        stage = self.closed_stage(int(team[0]) if isinstance(team, list) and team else None)
+        self.client.write(TICKET, [ticket_id], {"stage_id": stage})
+        return stage
+
     # -- reads (always allowed) -----------------------------------------------------------------
 
     def find_user_by_email(self, email: str) -> OdooUser | None:
@@ -142,6 +153,20 @@ class Writeback:
             "res.partner", [("email", "=ilike", email)], ["name"], order="id asc", limit=1
         )
         return Ref(int(rows[0]["id"]), text(rows[0].get("name"))) if rows else None
+
+    def closed_stage(self, team_id: int | None) -> int:
+        """The first closed stage (by sequence) of the team, else of any team."""
+        closed: list[Any] = [(self.schema.stage_closed_field, "=", True)]
+        for domain in ([*closed, ("team_ids", "in", [team_id])] if team_id else None, closed):
+            if domain is None:
+                continue
+            ids = self.client.search(self.schema.models.stage, domain, order="sequence asc, id asc",
+                                     limit=1)
+            if ids:
+                return int(ids[0])
+        raise OdooError("Odoo has no closed (folded) Helpdesk stage to close "
+                                      "tickets in", hint="Fold a stage such as Solved in the "
+                                      "Helpdesk team's stages, then retry.")
 
     def _tag_id(self, name: str) -> int:
         ids = self.client.search(self.schema.models.tag, [("name", "=ilike", name)], limit=1)

@@ -76,6 +76,10 @@ _HOMES = {
     "RunbookView": "hypercare.services.runbooks",
     "RunbookService": "hypercare.services.runbooks",
     "RunbookNotFoundError": "hypercare.services.runbooks",
+    "ThreadService": "hypercare.services.threads",
+    "ThreadUpdate": "hypercare.services.threads",
+    "ThreadEntry": "hypercare.services.threads",
+    "NoteOutcome": "hypercare.services.threads",
 }
 
 __all__ = [
@@ -104,6 +108,7 @@ __all__ = [
     "KpiBoard",
     "KpiTile",
     "KpiValue",
+    "NoteOutcome",
     "OutboxView",
     "ProbeLine",
     "Progress",
@@ -131,6 +136,9 @@ __all__ = [
     "SyncService",
     "SyncStatus",
     "SystemService",
+    "ThreadEntry",
+    "ThreadService",
+    "ThreadUpdate",
     "TicketDetail",
     "TicketNotFoundError",
     "TicketService",
@@ -200,6 +208,10 @@ if TYPE_CHECKING:
     from hypercare.services.system import ProbeLine as ProbeLine
     from hypercare.services.system import SystemService as SystemService
     from hypercare.services.system import UpgradeResult as UpgradeResult
+    from hypercare.services.threads import NoteOutcome as NoteOutcome
+    from hypercare.services.threads import ThreadEntry as ThreadEntry
+    from hypercare.services.threads import ThreadService as ThreadService
+    from hypercare.services.threads import ThreadUpdate as ThreadUpdate
     from hypercare.services.tickets import ChatterView as ChatterView
     from hypercare.services.tickets import EventView as EventView
     from hypercare.services.tickets import TicketDetail as TicketDetail

@@ -26,6 +26,7 @@ if TYPE_CHECKING:
     from hypercare.services.standup import StandupService
     from hypercare.services.sync import SyncService
     from hypercare.services.system import SystemService
+    from hypercare.services.threads import ThreadService
     from hypercare.services.tickets import TicketService
     from hypercare.services.triage import TriageService
     from hypercare.services.writeback import WritebackService
@@ -174,7 +175,14 @@ class Services:
         from hypercare.services.raising import RaiseService
 
         return RaiseService(self.context, sync=self.sync, sla=self.sla, tickets=self.tickets,
-                            known_issues=self.known_issues)
+                            known_issues=self.known_issues, threads=self.threads)
+
+    @cached_property
+    def threads(self) -> ThreadService:
+        from hypercare.services.threads import ThreadService
+
+        return ThreadService(self.context, tickets=self.tickets, triage=self.triage,
+                             writeback=self.writeback)
 
     def close(self) -> None:
         """Release resources (Odoo connection, store connections)."""

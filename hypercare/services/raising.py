@@ -57,6 +57,9 @@ class RaiseRequest:
     """The Slack message the report was raised from (message shortcut)."""
     known_issue_id: int | None = None
     """A "+1" on this known issue: the ticket is linked to it."""
+    resolved: bool = False
+    """The reporter answered it already (resolved by super-user): created closed, counted as
+    a training gap handled locally."""
 
 
 @dataclass(frozen=True)
@@ -79,6 +82,8 @@ class RaisedView:
     reporter: str = ""
     channel: str = ""
     thread_ts: str = ""
+    resolved_by: str = ""
+    """The super-user who resolved it in Slack (a training gap handled locally)."""
     duplicate: bool = False
     """True when this submit's key was raised before (a retry or a double click): the reporter
     has been (or is being) answered already."""
@@ -137,10 +142,10 @@ class RaiseService:
     """Raises reports in Odoo; needs the sync, SLA, ticket and known-issue services."""
 
     def __init__(self, context: ServiceContext, *, sync: Any, sla: Any, tickets: Any,
-                 known_issues: Any) -> None:
+                 known_issues: Any, threads: Any) -> None:
         self._context = context
         self._sync, self._sla = sync, sla
-        self._tickets, self._known = tickets, known_issues
+        self._tickets, self._known, self._threads = tickets, known_issues, threads
 
     def raise_issue(self, *, request: RaiseRequest, idempotency_key: str, reporter: str = "",
                     channel: str = "", thread_ts: str = "") -> RaisedView:
@@ -153,7 +158,9 @@ class RaiseService:
             with self._context.store().session() as session:
                 row = RaisedIssue(idempotency_key=idempotency_key, state="creating",
                                   request=asdict(request), reporter=reporter, channel=channel,
-                                  thread_ts=thread_ts, created_at=now, updated_at=now)
+                                  thread_ts=thread_ts, created_at=now, updated_at=now,
+                                  resolved_by=reporter if request.resolved else "",
+                                  resolved_at=now if request.resolved else None)
                 session.add(row)
                 session.flush()
                 assert row.id is not None
@@ -198,10 +205,12 @@ class RaiseService:
                 raise HypercareError(f"no raised report HC-{raised_id}")
             state, odoo_id, request = row.state, row.odoo_id, dict(row.request)
             last_error, people = row.last_error, (row.reporter, row.channel, row.thread_ts)
+            resolved_by = row.resolved_by
         local = f"HC-{raised_id}"
         base: dict[str, Any] = {"id": raised_id, "local_ref": local, "state": state,
                                 "title": request.get("title", ""), "reporter": people[0],
-                                "channel": people[1], "thread_ts": people[2]}
+                                "channel": people[1], "thread_ts": people[2],
+                                "resolved_by": resolved_by}
         if state != "created" or odoo_id is None:
             return RaisedView(**base, message=_waiting(state, local, last_error))
         try:
@@ -223,22 +232,28 @@ class RaiseService:
             row = session.get(RaisedIssue, row_id)
             assert row is not None
             request = RaiseRequest(**row.request)
-            attempts = row.attempts
+            attempts, resolved_by = row.attempts, row.resolved_by
             stamp = f"{row.idempotency_key}|{row.created_at}|{row_id}"
         local = f"HC-{row_id} ({hashlib.sha256(stamp.encode()).hexdigest()[:10]})"
         if settings.odoo.write_mode == "off":
             return self._mark(row_id, "kept", error="odoo.write_mode is off")
         try:
-            odoo_id = self._create(request, local, retry=attempts > 0)
+            odoo_id = self._create(request, local, retry=attempts > 0,
+                                   closed=bool(resolved_by))
         except TRANSIENT as exc:
             return self._mark(row_id, "queued", error=exc.message)
         except HypercareError as exc:
             return self._mark(row_id, "failed", error=f"{exc.message} {exc.hint}".strip())
         self._mark(row_id, "created", odoo_id=odoo_id)
         self._follow(odoo_id, request)
+        self._threads.flush_pending(raised_id=row_id)
+        if resolved_by:
+            self._threads.close_resolved(raised_id=row_id, odoo_id=odoo_id, by=resolved_by,
+                                         by_name=request.reporter_email, created_closed=True)
         return "created"
 
-    def _create(self, request: RaiseRequest, local: str, *, retry: bool) -> int:
+    def _create(self, request: RaiseRequest, local: str, *, retry: bool,
+                closed: bool = False) -> int:
         from hypercare.odoo import Writeback
         from hypercare.odoo.schema import TICKET
         from hypercare.store.raised import team_for_app
@@ -262,7 +277,8 @@ class RaiseService:
                 title=request.title.strip(), description=description(request, local),
                 team_id=team, partner_id=partner.id if partner else None,
                 partner_email=None if partner else (email or None),
-                priority=priority(request))
+                priority=priority(request),
+                extra={"stage_id": writer.closed_stage(team)} if closed else None)
         finally:
             client.close()
 

@@ -23,7 +23,7 @@ from hypercare.services.context import ServiceContext
 from hypercare.store import alerts
 from hypercare.store.tables import WritebackTask
 
-OPERATIONS = ("post_note", "post_reply", "add_tag", "remove_tag", "assign")
+OPERATIONS = ("post_note", "post_reply", "add_tag", "remove_tag", "assign", "close")
 MAX_ATTEMPTS = 12
 PERMANENT = (OdooWriteForbiddenError, OdooAccessError, OdooModelMissingError)
 
@@ -78,18 +78,21 @@ class WritebackService:
             for task in due:
                 self._failed(task, exc, now, permanent=False)
             return WritebackReport(0, len(due), 0, (exc.message,))
-        for task in due:
-            try:
-                _apply(writer, task)
-            except HypercareError as exc:
-                permanent = isinstance(exc, PERMANENT)
-                state = self._failed(task, exc, now, permanent=permanent)
-                dead += state == "dead"
-                retrying += state == "pending"
-                errors.append(exc.message)
-                continue
-            self._done(task, now)
-            done += 1
+        try:
+            for task in due:
+                try:
+                    _apply(writer, task)
+                except HypercareError as exc:
+                    permanent = isinstance(exc, PERMANENT)
+                    state = self._failed(task, exc, now, permanent=permanent)
+                    dead += state == "dead"
+                    retrying += state == "pending"
+                    errors.append(exc.message)
+                    continue
+                self._done(task, now)
+                done += 1
+        finally:
+            writer.client.close()
         return WritebackReport(done, retrying, dead, tuple(errors))
 
     def _writer(self) -> Any:
@@ -131,6 +134,8 @@ def _apply(writer: Any, task: WritebackTask) -> None:
         writer.post_reply(task.ticket_odoo_id, payload["text"])
     elif task.operation == "add_tag":
         writer.add_tag(task.ticket_odoo_id, payload["tag"])
+    elif task.operation == "close":
+        writer.close_ticket(task.ticket_odoo_id)
     elif task.operation == "remove_tag":
         writer.remove_tag(task.ticket_odoo_id, payload["tag"])
     else:

@@ -16,6 +16,11 @@ TEAM_ID = "T0HYPER"
 BOT_USER_ID = "U0BOT"
 BOT_ID = "B0BOT"
 WORKSPACE_URL = "https://hypercare-test.slack.com/"
+APP_ID = "A0HYPER"
+APP_TOKEN = "xapp-1-A111-222-test-app-token"
+"""The app-level token ``apps.connections.open`` accepts unless told another."""
+CONNECTIONS_OPEN = "apps.connections.open"
+"""Socket Mode's Web API method: answered by the server with a WebSocket URL."""
 
 Payload = dict[str, Any]
 Answer = dict[str, Any]
@@ -114,7 +119,14 @@ def _conversations_open(ws: Workspace, payload: Payload) -> Answer:
     return {"ok": True, "channel": {"id": f"D{users.removeprefix('U')}"}}
 
 
+def _reactions_add(ws: Workspace, payload: Payload) -> Answer:
+    if not payload.get("name") or not payload.get("timestamp"):
+        return {"ok": False, "error": "invalid_arguments"}
+    return {"ok": True}
+
+
 METHODS: dict[str, Callable[[Workspace, Payload], Answer]] = {
+    "reactions.add": _reactions_add,
     "auth.test": _auth_test,
     "chat.postMessage": _post_message,
     "chat.update": _update,

@@ -5,6 +5,8 @@ Point ``WebClient(base_url=mock.url)`` (or ``SLACK_API_URL``) at it. It answers
 bearer token like Slack (``invalid_auth``), records every call, and can be scripted to fail
 the next call of a method (``fail_next``) or to answer it with HTTP 429 (``rate_limit_next``).
 ``POST /response/<key>`` stands in for a ``response_url`` (what ``respond()`` posts to).
+``apps.connections.open`` (with the app-level token) answers the URL of ``mock.socket_mode``,
+a :class:`~tests.slack_mock.socket_mode.MockSocketMode` started on first use.
 """
 
 from __future__ import annotations
@@ -22,7 +24,8 @@ from types import TracebackType
 from typing import Any
 from urllib.parse import parse_qsl, urlsplit
 
-from tests.slack_mock.methods import METHODS, Workspace
+from tests.slack_mock.methods import APP_TOKEN, CONNECTIONS_OPEN, METHODS, Workspace
+from tests.slack_mock.socket_mode import MockSocketMode
 
 RESPONSE_METHOD = "response_url"
 """The ``method`` recorded for a post to a ``response_url``."""
@@ -56,14 +59,17 @@ class MockSlack:
     """The mock server; a context manager (``with MockSlack() as mock:``)."""
 
     def __init__(self, *, token: str = "xoxb-valid-test-token",
-                 users: dict[str, str] | None = None) -> None:
+                 users: dict[str, str] | None = None, app_token: str = APP_TOKEN) -> None:
         self.token = token
+        self.app_token = app_token
+        """The app-level token ``apps.connections.open`` accepts (Socket Mode)."""
         self.workspace = Workspace(users)
         self._calls: list[Call] = []
         self._scripts: dict[str, deque[_Script]] = {}
         self._changed = threading.Condition()
         self._server: ThreadingHTTPServer | None = None
         self._thread: threading.Thread | None = None
+        self._socket_mode: MockSocketMode | None = None
 
     # -- life cycle ---------------------------------------------------------------------------
 
@@ -78,6 +84,10 @@ class MockSlack:
         return self
 
     def stop(self) -> None:
+        with self._changed:
+            socket_mode, self._socket_mode = self._socket_mode, None
+        if socket_mode is not None:
+            socket_mode.stop()
         if self._server is not None:
             self._server.shutdown()
             self._server.server_close()
@@ -111,6 +121,15 @@ class MockSlack:
     def response_url(self, key: str = "abc") -> str:
         """A ``response_url`` served by this mock."""
         return f"{self.base}/response/{key}"
+
+    @property
+    def socket_mode(self) -> MockSocketMode:
+        """The Socket Mode WebSocket server ``apps.connections.open`` points at (started on
+        first use)."""
+        with self._changed:
+            if self._socket_mode is None:
+                self._socket_mode = MockSocketMode().start()
+            return self._socket_mode
 
     # -- scripting ----------------------------------------------------------------------------
 
@@ -172,9 +191,12 @@ class MockSlack:
                 authorization: str) -> tuple[int, dict[str, Any], bool, dict[str, str]]:
         """(HTTP status, body, token valid, extra headers) for one Web API call."""
         token = authorization.removeprefix("Bearer ").strip() or str(payload.get("token", ""))
-        authorized = token == self.token
+        socket_mode = method == CONNECTIONS_OPEN
+        authorized = token == (self.app_token if socket_mode else self.token)
         if not authorized:
             error = "not_authed" if not token else "invalid_auth"
+            if socket_mode and token == self.token:
+                error = "not_allowed_token_type"  # a bot token cannot open Socket Mode
             return 200, {"ok": False, "error": error}, False, {}
         script = self._take_script(method)
         if script is not None and script.kind == "ratelimit":
@@ -182,6 +204,8 @@ class MockSlack:
                     {"Retry-After": str(script.retry_after)})
         if script is not None:
             return 200, {"ok": False, "error": script.error}, True, {}
+        if socket_mode:
+            return 200, {"ok": True, "url": self.socket_mode.url_for_new_connection()}, True, {}
         handler: Callable[[Workspace, dict[str, Any]], dict[str, Any]] | None = METHODS.get(method)
         if handler is None:
             return 200, {"ok": False, "error": "unknown_method"}, True, {}

@@ -5,14 +5,15 @@
 service call, then a ``blocks.build_*`` builder.
 
 ``raising`` adds ``/hypercare raise`` (a route of the command), the message shortcut and
-the form's two steps.
+the form's two steps; ``threads`` follows a raised report in its thread (replies to Odoo,
+Odoo's news to the thread, "Resolved here").
 """
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from hypercare.bot.listeners import commands, raising
+from hypercare.bot.listeners import commands, raising, threads
 
 if TYPE_CHECKING:
     from slack_bolt import App
@@ -24,3 +25,4 @@ def register_all(app: App, services: Services) -> None:
     """Register every listener package on the app."""
     commands.register(app, services, extra_routes={"raise": raising.ROUTE})
     raising.register(app, services)
+    threads.register(app, services)

@@ -27,7 +27,7 @@ from hypercare.store.tables.odoo_copy import (
     Ticket,
     TicketEvent,
 )
-from hypercare.store.tables.raise_tables import RaisedIssue
+from hypercare.store.tables.raise_tables import RaisedIssue, SlackEventSeen
 from hypercare.store.tables.record_tables import (
     Action,
     BacklogItem,
@@ -61,6 +61,7 @@ __all__ = [
     "RaisedIssue",
     "RecordLink",
     "SlaClock",
+    "SlackEventSeen",
     "Stage",
     "Standup",
     "StandupEntry",

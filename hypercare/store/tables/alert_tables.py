@@ -86,7 +86,7 @@ class WritebackTask(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     ticket_odoo_id: int = Field(index=True)
     operation: str
-    """post_note, post_reply, add_tag, remove_tag, assign."""
+    """post_note, post_reply, add_tag, remove_tag, assign, close."""
     payload: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
     idempotency_key: str = Field(unique=True)
     state: str = Field(default="pending", index=True)

@@ -31,3 +31,24 @@ class RaisedIssue(SQLModel, table=True):
     last_error: str = ""
     created_at: datetime | None = utc_field(nullable=False)
     updated_at: datetime | None = utc_field(nullable=False)
+    thread_cursor: int = 0
+    """The last event-log row (``ticket_event.id``) posted to the Slack thread."""
+    pending_notes: list[dict[str, Any]] = Field(default_factory=list,
+                                                sa_column=Column(JSON, nullable=False))
+    """Thread replies received before the ticket existed in Odoo: posted as internal notes
+    once it does (``{"key", "text"}``)."""
+    resolved_by: str = ""
+    """The super-user (Slack user id) who answered it in Slack: a training gap handled
+    locally."""
+    resolved_at: datetime | None = utc_field()
+
+
+class SlackEventSeen(SQLModel, table=True):
+    """A Slack event handled once: Slack retries (``X-Slack-Retry-Num``) and redeliveries
+    repeat the ``event_id``, and the second insert fails."""
+
+    __tablename__ = "slack_event_seen"
+
+    event_id: str = Field(primary_key=True)
+    kind: str = ""
+    seen_at: datetime | None = utc_field(nullable=False)

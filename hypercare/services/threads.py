@@ -1,0 +1,285 @@
+"""A raised report's Slack thread and its Odoo chatter, kept in step; and closing it there.
+
+Odoo -> thread: :meth:`ThreadService.updates` lists, per followed report, the public replies
+and stage changes synced into the event log since the last one posted (``thread_cursor``);
+the bot posts them and calls :meth:`ThreadService.mark_posted`. For a confidential ticket
+the thread learns that something happened, never what was written.
+
+Thread -> Odoo: :meth:`ThreadService.note_from_thread` turns a thread reply into an internal
+note (``mail.mt_note``, e-mailed to no customer) through the write-back queue, once per Slack
+event id. Replies to a report not yet in Odoo wait on the report and follow it there.
+
+Resolved by super-user: :meth:`ThreadService.resolve` records the ticket as a training gap
+handled locally (a triage decision), notes it in Odoo and closes the ticket there
+(``write_mode = "full"``; otherwise the note asks the command center to close it). A report
+not yet in Odoo is created closed.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import uuid
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any, Literal
+
+from sqlalchemy.exc import IntegrityError
+from sqlmodel import col, select
+
+from hypercare.errors import HypercareError, UsageError
+from hypercare.services.context import ServiceContext
+from hypercare.store.tables import RaisedIssue, SlackEventSeen, Ticket, TicketEvent
+
+THREAD_KINDS = ("public_reply", "stage_changed")
+NOTE_LIMIT = 20_000
+RESOLVED_NOTE = ("Resolved in Slack by {who}: answered there by a super-user "
+                 "(training gap handled locally).")
+HIDDEN_REPLY = "A reply was posted in Odoo; this ticket is confidential: read it in Odoo."
+
+NoteState = Literal["posted", "queued", "waiting", "duplicate", "off", "not_followed"]
+
+
+@dataclass(frozen=True)
+class ThreadEntry:
+    """One thing to tell the thread: a public reply or a stage change."""
+
+    event_id: int
+    at: datetime | None
+    kind: str
+    author: str
+    text: str
+    """The reply's text, or ``Stage: New → Solved`` (hidden for a confidential ticket)."""
+
+
+@dataclass(frozen=True)
+class ThreadUpdate:
+    """What a followed report's thread has not been told yet."""
+
+    raised_id: int
+    ref: str
+    channel: str
+    thread_ts: str
+    url: str
+    confidential: bool
+    entries: tuple[ThreadEntry, ...]
+
+    @property
+    def last_event_id(self) -> int:
+        return max(entry.event_id for entry in self.entries)
+
+
+@dataclass(frozen=True)
+class NoteOutcome:
+    """What became of a thread reply."""
+
+    state: NoteState
+    ref: str = ""
+    message: str = ""
+
+
+class ThreadService:
+    """Follows raised reports in Slack threads; needs the ticket, triage and write-back
+    services."""
+
+    def __init__(self, context: ServiceContext, *, tickets: Any, triage: Any,
+                 writeback: Any) -> None:
+        self._context = context
+        self._tickets, self._triage, self._writeback = tickets, triage, writeback
+
+    # -- Odoo -> thread -----------------------------------------------------------------------
+
+    def updates(self, *, limit: int = 50) -> list[ThreadUpdate]:
+        """Followed reports with public replies or stage changes not yet in their thread."""
+        from hypercare.store.triage_records import classifications_for
+
+        statement = (
+            select(RaisedIssue, Ticket, TicketEvent)
+            .join(Ticket, col(Ticket.odoo_id) == col(RaisedIssue.odoo_id))
+            .join(TicketEvent, col(TicketEvent.ticket_odoo_id) == col(RaisedIssue.odoo_id))
+            .where(col(RaisedIssue.state) == "created", col(RaisedIssue.channel) != "",
+                   col(RaisedIssue.thread_ts) != "",
+                   col(TicketEvent.id) > col(RaisedIssue.thread_cursor),
+                   col(TicketEvent.kind).in_(THREAD_KINDS))
+            .order_by(col(RaisedIssue.id), col(TicketEvent.at), col(TicketEvent.id)))
+        grouped: dict[int, tuple[RaisedIssue, Ticket, list[TicketEvent]]] = {}
+        with self._context.store().session() as session:
+            for raised, ticket, event in session.exec(statement):
+                assert raised.id is not None
+                if raised.id not in grouped:
+                    if len(grouped) >= limit:
+                        break
+                    grouped[raised.id] = (raised, ticket, [])
+                grouped[raised.id][2].append(event)
+            odoo_ids = [ticket.odoo_id for _, ticket, _ in grouped.values()]
+            verdicts = classifications_for(odoo_ids, session=session)
+            return [self._update(raised, ticket, events,
+                                 bool(verdicts.get(ticket.odoo_id) and
+                                      verdicts[ticket.odoo_id].confidential))
+                    for raised, ticket, events in grouped.values()]
+
+    def _update(self, raised: RaisedIssue, ticket: Ticket, events: list[TicketEvent],
+                confidential: bool) -> ThreadUpdate:
+        entries = tuple(ThreadEntry(
+            event_id=int(event.id or 0), at=event.at, kind=event.kind, author=event.actor,
+            text=(f"Stage: {event.from_value or '-'} → {event.to_value or '-'}"
+                  if event.kind == "stage_changed"
+                  else HIDDEN_REPLY if confidential else event.body),
+        ) for event in events)
+        return ThreadUpdate(raised_id=int(raised.id or 0), ref=ticket.ref,
+                            channel=raised.channel, thread_ts=raised.thread_ts,
+                            url=ticket.url, confidential=confidential,
+                            entries=entries)
+
+    def mark_posted(self, *, raised_id: int, up_to: int) -> None:
+        """The thread has been told everything up to event-log row ``up_to``."""
+        with self._context.store().session() as session:
+            row = session.get(RaisedIssue, raised_id)
+            if row is not None and row.thread_cursor < up_to:
+                row.thread_cursor = up_to
+                session.add(row)
+
+    # -- thread -> Odoo -----------------------------------------------------------------------
+
+    def first_time(self, *, event_id: str, kind: str) -> bool:
+        """True the first time a Slack event id is seen (retries and redeliveries: False)."""
+        if not event_id:
+            return True
+        try:
+            with self._context.store().session() as session:
+                session.add(SlackEventSeen(event_id=event_id, kind=kind,
+                                           seen_at=self._context.clock()))
+        except IntegrityError:
+            return False
+        return True
+
+    def is_followed(self, *, channel: str, thread_ts: str) -> bool:
+        return self._followed(channel, thread_ts) is not None
+
+    def note_from_thread(self, *, channel: str, thread_ts: str, event_id: str, author: str,
+                         text: str) -> NoteOutcome:
+        """A reply in a report's thread, for Odoo's chatter as an internal note."""
+        raised_id = self._followed(channel, thread_ts)
+        if raised_id is None:
+            return NoteOutcome("not_followed")
+        if not self.first_time(event_id=event_id, kind="thread_reply"):
+            return NoteOutcome("duplicate")
+        if self._context.settings.odoo.write_mode == "off":
+            return NoteOutcome("off", message="Replies here are not copied to Odoo: "
+                               "odoo.write_mode is off.")
+        body = text.strip()[:NOTE_LIMIT]
+        if not body:
+            return NoteOutcome("duplicate")
+        note = {"key": f"thread:{event_id or uuid.uuid4().hex}",
+                "text": f"[hypercare] {author} in Slack: {body}"}
+        with self._context.store().session() as session:
+            row = session.get(RaisedIssue, raised_id)
+            assert row is not None
+            if row.state != "created" or row.odoo_id is None:
+                row.pending_notes = [*row.pending_notes, note]
+                session.add(row)
+                return NoteOutcome("waiting", f"HC-{raised_id}", (
+                    f"HC-{raised_id} is not in Odoo yet; this reply is kept and added to its "
+                    "chatter as soon as it is."))
+            odoo_id = row.odoo_id
+        return self._post_notes(odoo_id, [note])
+
+    def flush_pending(self, *, raised_id: int) -> None:
+        """Post the replies kept while the report waited for Odoo (it exists now)."""
+        with self._context.store().session() as session:
+            row = session.get(RaisedIssue, raised_id)
+            if row is None or row.odoo_id is None or not row.pending_notes:
+                return
+            notes, odoo_id = list(row.pending_notes), row.odoo_id
+            row.pending_notes = []
+            session.add(row)
+        self._post_notes(odoo_id, notes)
+
+    def _post_notes(self, odoo_id: int, notes: list[dict[str, Any]]) -> NoteOutcome:
+        for note in notes:
+            self._writeback.queue(ticket_odoo_id=odoo_id, operation="post_note",
+                                  payload={"text": note["text"]}, key=note["key"])
+        return self._deliver(odoo_id)
+
+    def _deliver(self, odoo_id: int) -> NoteOutcome:
+        ref = self._ref(odoo_id)
+        report = self._writeback.deliver(limit=20)
+        if report.retrying or report.dead:
+            return NoteOutcome("queued", ref, f"Odoo did not take it yet ({report.errors[0]}); "
+                               "it is queued and retried." if report.errors else "")
+        return NoteOutcome("posted", ref)
+
+    # -- resolved by super-user ---------------------------------------------------------------
+
+    def resolve(self, *, raised_id: int, by: str, by_name: str, as_lead: bool = False) -> str:
+        """Mark a report resolved in Slack by a super-user; returns what to tell the thread
+        (never the category: that is for the command center)."""
+        now = self._context.clock()
+        with self._context.store().session() as session:
+            row = session.get(RaisedIssue, raised_id)
+            if row is None:
+                raise HypercareError(f"no raised report HC-{raised_id}")
+            if row.resolved_by:
+                return f"Already marked resolved by <@{row.resolved_by}>."
+            if row.reporter and row.reporter != by and not as_lead:
+                raise UsageError(f"only the person who raised HC-{raised_id} (or a lead) can "
+                                 "mark it resolved",
+                                 hint="Reply in the thread instead; the command center sees it.")
+            row.resolved_by, row.resolved_at = by, now
+            session.add(row)
+            state, odoo_id = row.state, row.odoo_id
+        if state != "created" or odoo_id is None:
+            return (f"Marked resolved by <@{by}>: HC-{raised_id} will be created closed in "
+                    "Odoo.")
+        return self.close_resolved(raised_id=raised_id, odoo_id=odoo_id, by=by, by_name=by_name)
+
+    def close_resolved(self, *, raised_id: int, odoo_id: int, by: str, by_name: str,
+                       created_closed: bool = False) -> str:
+        """Record the training-gap decision, note it in Odoo and close the ticket there."""
+        ref = self._ref(odoo_id)
+        # not synced yet: the report keeps resolved_by, and the count with it
+        with contextlib.suppress(HypercareError):
+            self._triage.decide(ref=f"#{odoo_id}", decided_by=f"slack:{by_name or by}",
+                                category="training_gap",
+                                note="Resolved by a super-user in Slack (handled locally)")
+        full = self._context.settings.odoo.write_mode == "full"
+        self._writeback.queue(ticket_odoo_id=odoo_id, operation="post_note",
+                              payload={"text": "[hypercare] " + RESOLVED_NOTE.format(
+                                  who=by_name or by) + ("" if full or created_closed else
+                                  " Please close the ticket: hypercare may not.")},
+                              key=f"resolved:{raised_id}:note")
+        if full and not created_closed:
+            self._writeback.queue(ticket_odoo_id=odoo_id, operation="close", payload={},
+                                  key=f"resolved:{raised_id}:close")
+        outcome = self._deliver(odoo_id)
+        closed = ("closed in Odoo" if created_closed or full else
+                  "noted in Odoo for the command center to close")
+        waiting = " (Odoo is slow to answer: it follows shortly)" if outcome.state == "queued" \
+            else ""
+        return f"Marked resolved by <@{by}>: {ref} is {closed}{waiting}."
+
+    def resolved_locally(self, *, since: datetime | None = None) -> int:
+        """How many reports super-users resolved in Slack (since ``since``)."""
+        from sqlalchemy import func
+
+        statement = select(func.count()).select_from(RaisedIssue).where(
+            col(RaisedIssue.resolved_by) != "")
+        if since is not None:
+            statement = statement.where(col(RaisedIssue.resolved_at) >= since)
+        with self._context.store().session() as session:
+            return int(session.exec(statement).one())
+
+    # -- helpers ------------------------------------------------------------------------------
+
+    def _followed(self, channel: str, thread_ts: str) -> int | None:
+        if not channel or not thread_ts:
+            return None
+        statement = select(RaisedIssue.id).where(RaisedIssue.channel == channel,
+                                                 RaisedIssue.thread_ts == thread_ts)
+        with self._context.store().session() as session:
+            found = session.exec(statement.order_by(col(RaisedIssue.id))).first()
+        return int(found) if found is not None else None
+
+    def _ref(self, odoo_id: int) -> str:
+        with self._context.store().session() as session:
+            ticket = session.exec(select(Ticket).where(Ticket.odoo_id == odoo_id)).first()
+            return ticket.ref if ticket is not None else f"#{odoo_id}"
