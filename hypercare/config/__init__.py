@@ -26,7 +26,7 @@ from contextvars import ContextVar
 from pathlib import Path
 from typing import Any, Literal
 
-from pydantic import ValidationError, field_validator
+from pydantic import Field, ValidationError, field_validator
 from pydantic.fields import FieldInfo
 from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, SettingsConfigDict
 
@@ -40,6 +40,7 @@ from hypercare.config.operations import (
     KpiSettings,
     SlaPolicy,
     SlaSettings,
+    StandupSchedule,
     WatchKpi,
 )
 from hypercare.config.people import RolesSettings, TuiSettings
@@ -128,6 +129,8 @@ class Settings(BaseSettings):
     kpi: KpiSettings = KpiSettings()
     roles: RolesSettings = RolesSettings()
     tui: TuiSettings = TuiSettings()
+    standups: list[StandupSchedule] = Field(default_factory=lambda: [StandupSchedule()])
+    """The daily stand-ups (name, company/team scope, time, timezone, calendar, channel)."""
 
     @field_validator("timezone")
     @classmethod

@@ -98,6 +98,16 @@ class SlackSettings(_Section):
     api_url: str = "https://slack.com/api/"
     """Slack Web API base URL (override for tests and proxies; also ``SLACK_API_URL``)."""
 
+    alerts_channel: str = ""
+    """Channel id (``C...``) for alerts to a user group or to a level without contacts
+    (``L2``): the group is mentioned there. Unset: such alerts go to dead letters."""
+
+    standup_channel: str = ""
+    """Channel id for stand-up digests and minutes of stand-ups that name no channel."""
+
+    pack_channel: str = ""
+    """Channel id where the weekly steering pack is announced."""
+
     def resolved(
         self, name: Literal["bot_token", "app_token", "signing_secret"]
     ) -> SecretStr | None:

@@ -197,3 +197,21 @@ class KpiSettings(_Section):
     odoo_down_minutes: int = Field(default=15, ge=1)
     """Odoo unreachable this long: an S1-level alert is queued."""
     exit_criteria: list[ExitCriterion] = Field(default_factory=_default_exit_criteria)
+
+
+class StandupSchedule(_Section):
+    """A daily stand-up: its scope, its time, and where its digest and minutes go."""
+
+    name: str = Field(default="all", pattern=r"^[A-Za-z0-9_.-]{1,40}$")
+    company: str | None = None
+    """Only this company's tickets (unset: every company)."""
+    team: str | None = None
+    """Only this Helpdesk team's tickets (unset: every team)."""
+    time: str = Field(default="09:00", pattern=r"^([01][0-9]|2[0-3]):[0-5][0-9]$")
+    """Local time of the stand-up (HH:MM); its digest is posted then, on business days."""
+    timezone: str | None = None
+    """IANA timezone of ``time``; unset: the command center's."""
+    calendar: str = "default"
+    """Business calendar (``sla.calendars``) whose working days the stand-up is held on."""
+    channel: str = ""
+    """Slack channel id for its digest and minutes; unset: ``slack.standup_channel``."""

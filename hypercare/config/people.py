@@ -13,8 +13,13 @@ class RolesSettings(_Section):
     """Roles in the command center."""
 
     leads: list[str] = Field(default_factory=list)
-    """Command-center leads: TUI user names (``tui.user`` or the login name). Leads see the titles
-    and text of confidential tickets (HR, payroll); everyone else sees them masked."""
+    """Command-center leads: TUI user names (``tui.user`` or the login name), Slack user ids
+    (``U...``) or a Slack user group (``S...``). Leads see confidential tickets (HR, payroll)
+    unmasked, and in Slack may classify, escalate, approve and close."""
+
+    super_users: list[str] = Field(default_factory=list)
+    """Super-users in Slack: user ids (``U...``) or user groups (``S...``). They raise, comment,
+    +1 and acknowledge their own alerts. Empty: everyone in the workspace counts as one."""
 
 
 class TuiSettings(_Section):

@@ -8,6 +8,7 @@ Odoo records keep Odoo's id as ``odoo_id`` (unique); hypercare's rows have their
 from hypercare.store.tables.alert_tables import (
     Escalation,
     OutboxMessage,
+    SlackPost,
     SlaClock,
     WritebackTask,
 )
@@ -62,6 +63,7 @@ __all__ = [
     "RecordLink",
     "SlaClock",
     "SlackEventSeen",
+    "SlackPost",
     "Stage",
     "Standup",
     "StandupEntry",

@@ -54,6 +54,9 @@ class Escalation(SQLModel, table=True):
     approved_by: str = ""
     approved_at: datetime | None = utc_field()
     detail: str = ""
+    claimed_by: str = ""
+    """Who took it on (from a Slack alert's Claim button)."""
+    claimed_at: datetime | None = utc_field()
 
 
 class OutboxMessage(SQLModel, table=True):
@@ -68,7 +71,7 @@ class OutboxMessage(SQLModel, table=True):
     recipients: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
     payload: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
     state: str = Field(default="pending", index=True)
-    """pending, sent, dead, suppressed."""
+    """pending, sending (claimed by a deliverer), sent, dead, suppressed."""
     attempts: int = 0
     next_attempt_at: datetime | None = utc_field()
     last_error: str = ""
@@ -76,6 +79,32 @@ class OutboxMessage(SQLModel, table=True):
     """Why it waits (quiet hours) or was suppressed (rate cap)."""
     created_at: datetime | None = utc_field(nullable=False)
     sent_at: datetime | None = utc_field()
+    claimed_at: datetime | None = utc_field()
+    """When a deliverer took it; "sending" long after means it died mid-delivery (in doubt)."""
+    channel: str = ""
+    """Where it was delivered (Slack channel id) and its message ``ts``."""
+    slack_ts: str = ""
+
+
+class SlackPost(SQLModel, table=True):
+    """The Slack message that shows a record (an escalation, a known issue) to a recipient:
+    later messages about the record update it in place; buttons log what people did."""
+
+    __tablename__ = "slack_post"
+    __table_args__ = (UniqueConstraint("subject", "recipient", name="uq_slack_post_subject"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    subject: str = Field(index=True)
+    """``escalation:12``, ``known_issue:3``, ``outbox:40`` (a message tracking nothing)."""
+    recipient: str
+    outbox_id: int | None = None
+    """The outbox message it shows now (re-rendered when someone acts on it)."""
+    channel: str
+    ts: str
+    activity: list[dict[str, Any]] = Field(default_factory=list,
+                                           sa_column=Column(JSON, nullable=False))
+    """What people did from the message: ``{"who", "what", "at"}``, oldest first."""
+    updated_at: datetime | None = utc_field(nullable=False)
 
 
 class WritebackTask(SQLModel, table=True):
