@@ -30,6 +30,37 @@ FOLLOW_UP_SECONDS = 60.0
 log = logging.getLogger(__name__)
 
 
+OUTBOX_SECONDS = 5.0
+
+
+class OutboxLoop:
+    """Delivers the outbox every ``every`` seconds, unless ``hypercare serve`` owns the
+    scheduler (its ``outbox_deliver`` job does it then)."""
+
+    def __init__(self, app: App, services: Services, *, every: float = OUTBOX_SECONDS) -> None:
+        from hypercare.bot.delivery import SlackDeliverer
+
+        self._services, self._every = services, every
+        self.deliverer = SlackDeliverer(app.client, services.context.settings.slack,
+                                        clock=services.context.clock)
+        self._stop = threading.Event()
+
+    def start(self) -> OutboxLoop:
+        threading.Thread(target=self._loop, name="bot-outbox", daemon=True).start()
+        return self
+
+    def stop(self) -> None:
+        self._stop.set()
+
+    def _loop(self) -> None:
+        while not self._stop.wait(self._every):
+            try:
+                if not self._services.system.scheduler_owner():
+                    self._services.delivery.deliver(self.deliverer)
+            except Exception as exc:  # the next round tries again
+                log.warning("bot outbox delivery failed: %s", type(exc).__name__)
+
+
 class FollowUps:
     """What the bot does between requests, every ``every`` seconds: create the reports kept
     while Odoo was down, sync from Odoo (every ``sync.interval_minutes``, unless a
@@ -85,6 +116,7 @@ def run_bot(services: Services, *, http: bool, host: str = "127.0.0.1", port: in
     """Build the app and serve it until Ctrl-C or SIGTERM; then stop cleanly."""
     app = build_app(services, http=http)
     follow_ups = FollowUps(app, services).start()
+    outbox = OutboxLoop(app, services).start()
     if http:
         server = BotHttpServer(app, host=host, port=port).start()
         say(f"hypercare bot: HTTP mode, Slack posts to {server.url} (Ctrl-C stops)")
@@ -100,6 +132,7 @@ def run_bot(services: Services, *, http: bool, host: str = "127.0.0.1", port: in
         finally:
             handler.client.close()
     follow_ups.stop()
+    outbox.stop()
     say("hypercare bot: stopped")
 
 

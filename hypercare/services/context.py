@@ -17,6 +17,9 @@ if TYPE_CHECKING:
     from hypercare.odoo import OdooClient
     from hypercare.services.dashboard import DashboardService
     from hypercare.services.decisions import DecisionService
+    from hypercare.services.delivery import DeliveryService
+    from hypercare.services.digest import DigestService
+    from hypercare.services.home import HomeService
     from hypercare.services.known_issues import KnownIssueService
     from hypercare.services.kpis import KpiService
     from hypercare.services.queue import QueueService
@@ -176,6 +179,27 @@ class Services:
 
         return RaiseService(self.context, sync=self.sync, sla=self.sla, tickets=self.tickets,
                             known_issues=self.known_issues, threads=self.threads)
+
+    @cached_property
+    def delivery(self) -> DeliveryService:
+        from hypercare.services.delivery import DeliveryService
+
+        return DeliveryService(self.context)
+
+    @cached_property
+    def digest(self) -> DigestService:
+        from hypercare.services.digest import DigestService
+
+        return DigestService(self.context, queue=self.queue, standup=self.standup,
+                             dashboard=self.dashboard)
+
+    @cached_property
+    def home(self) -> HomeService:
+        from hypercare.services.home import HomeService
+
+        return HomeService(self.context, raising=self.raising, tickets=self.tickets,
+                           known_issues=self.known_issues, dashboard=self.dashboard,
+                           sla=self.sla)
 
     @cached_property
     def threads(self) -> ThreadService:

@@ -10,6 +10,8 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
+from sqlmodel import select
+
 from hypercare.errors import UsageError
 from hypercare.services import escalation_views
 from hypercare.services.context import ServiceContext
@@ -62,6 +64,27 @@ class ManualEscalation:
             row = _row(session, subject, key)
             return escalation_views.views([row], settings=settings, viewer=by,
                                           session=session)[0]
+
+    def claim(self, *, escalation_id: int, by: str) -> str:
+        """Someone takes it on: recorded as the claim and as the acknowledgement. Returns
+        the escalated ticket's reference (``""`` for a known issue or a decision)."""
+        from hypercare.store.tables import Escalation
+
+        now = self._context.clock()
+        with self._context.store().session() as session:
+            row = session.get(Escalation, escalation_id)
+            if row is None:
+                raise UsageError(f"no escalation #{escalation_id}")
+            if row.claimed_by and row.claimed_by != by:
+                raise UsageError(f"{row.claimed_by} has claimed it already",
+                                 hint="Ask them, or escalate if it is stuck.")
+            row.claimed_by, row.claimed_at = by, now
+            if row.status == "open":
+                row.status, row.acknowledged_by, row.acknowledged_at = "acknowledged", by, now
+            session.add(row)
+            ticket = (session.exec(select(Ticket).where(Ticket.odoo_id == row.ticket_odoo_id))
+                      .first() if row.ticket_odoo_id is not None else None)
+            return ticket.ref if ticket is not None else ""
 
     def escalations_for(self, *, ref: str, viewer: str) -> list[EscalationView]:
         """Every escalation of one ticket, oldest first."""

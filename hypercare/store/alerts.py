@@ -6,10 +6,17 @@ from collections.abc import Iterable, Mapping, Sequence
 from datetime import datetime
 from typing import Any
 
+from sqlalchemy import and_, or_, update
 from sqlmodel import Session, col, select
 
 from hypercare.store.batches import rows_by_key
-from hypercare.store.tables import Escalation, OutboxMessage, SlaClock, WritebackTask
+from hypercare.store.tables import (
+    Escalation,
+    OutboxMessage,
+    SlackPost,
+    SlaClock,
+    WritebackTask,
+)
 from hypercare.store.tickets import upsert_rows
 
 
@@ -53,7 +60,7 @@ def sent_since(recipient: str, since: datetime, *, session: Session) -> int:
     """Messages queued or sent to ``recipient`` since ``since`` (suppressed ones excluded)."""
     rows = session.exec(select(OutboxMessage.recipients).where(
         col(OutboxMessage.created_at) >= since,
-        col(OutboxMessage.state).in_(("pending", "sent"))))
+        col(OutboxMessage.state).in_(("pending", "sending", "sent"))))
     return sum(1 for recipients in rows if recipient in recipients)
 
 
@@ -84,4 +91,50 @@ def due_writebacks(now: datetime, *, limit: int = 100, session: Session) -> list
                  .where(WritebackTask.state == "pending",
                         col(WritebackTask.next_attempt_at) <= now)
                  .order_by(col(WritebackTask.id)).limit(limit))
+    return list(session.exec(statement))
+
+
+def due_outbox(now: datetime, *, in_doubt_before: datetime, batch_before: datetime,
+               limit: int, session: Session) -> list[OutboxMessage]:
+    """Messages to deliver now, oldest first: pending ones whose time has come (an at-risk
+    batch once its window closed), and "sending" ones claimed before ``in_doubt_before``
+    (their deliverer died: were they sent?)."""
+    pending = and_(col(OutboxMessage.state) == "pending",
+                   or_(col(OutboxMessage.next_attempt_at).is_(None),
+                       col(OutboxMessage.next_attempt_at) <= now),
+                   or_(col(OutboxMessage.kind) != "at_risk_batch",
+                       col(OutboxMessage.created_at) <= batch_before))
+    in_doubt = and_(col(OutboxMessage.state) == "sending",
+                    col(OutboxMessage.claimed_at) < in_doubt_before)
+    statement = (select(OutboxMessage).where(or_(pending, in_doubt))
+                 .order_by(col(OutboxMessage.id)).limit(limit))
+    return list(session.exec(statement))
+
+
+def claim_outbox(message_id: int, *, state: str, attempts: int, now: datetime,
+                 session: Session) -> bool:
+    """Take one message for delivery, unless another deliverer took it since it was read
+    (compare-and-set on its state and attempt count). True when it is ours."""
+    statement = (update(OutboxMessage)
+                 .where(col(OutboxMessage.id) == message_id,
+                        col(OutboxMessage.state) == state,
+                        col(OutboxMessage.attempts) == attempts)
+                 .values(state="sending", claimed_at=now, attempts=attempts + 1))
+    result = session.execute(statement)
+    return bool(getattr(result, "rowcount", 0) == 1)
+
+
+def slack_post(subject: str, recipient: str, *, session: Session) -> SlackPost | None:
+    return session.exec(select(SlackPost).where(SlackPost.subject == subject,
+                                                SlackPost.recipient == recipient)).first()
+
+
+def slack_post_at(channel: str, ts: str, *, session: Session) -> SlackPost | None:
+    return session.exec(select(SlackPost).where(SlackPost.channel == channel,
+                                                SlackPost.ts == ts)).first()
+
+
+def dead_outbox(*, limit: int, session: Session) -> list[OutboxMessage]:
+    statement = (select(OutboxMessage).where(OutboxMessage.state == "dead")
+                 .order_by(col(OutboxMessage.id).desc()).limit(limit))
     return list(session.exec(statement))

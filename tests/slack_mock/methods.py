@@ -27,13 +27,39 @@ Answer = dict[str, Any]
 
 
 class Workspace:
-    """The mock's state: the user directory and counters for ``ts`` and view ids."""
+    """The mock's state: the user directory, user groups, the messages posted per channel
+    (with their metadata, for ``conversations.history``) and counters for ``ts`` and view ids.
+    """
 
     def __init__(self, users: dict[str, str] | None = None) -> None:
         self.users: dict[str, str] = dict(users or {})
         """Slack user id -> e-mail (``users.info`` / ``users.lookupByEmail``)."""
+        self.groups: dict[str, list[str]] = {}
+        """User group id (``S...``) -> member user ids (``usergroups.users.list``)."""
+        self.archived: set[str] = set()
+        """Channels that answer ``is_archived``; ``channel_not_found`` for ids starting
+        ``CGONE``."""
+        self.messages: dict[str, list[Answer]] = {}
+        """Channel id -> messages posted there by the bot, oldest first."""
         self._counter = itertools.count(1)
         self._lock = threading.Lock()
+
+    def channel_error(self, channel: str) -> str | None:
+        if not channel:
+            return "channel_not_found"
+        if channel.startswith("CGONE"):
+            return "channel_not_found"
+        if channel in self.archived:
+            return "is_archived"
+        return None
+
+    def store(self, channel: str, message: Answer) -> None:
+        with self._lock:
+            self.messages.setdefault(channel, []).append(message)
+
+    def find(self, channel: str, ts: str) -> Answer | None:
+        with self._lock:
+            return next((m for m in self.messages.get(channel, []) if m["ts"] == ts), None)
 
     def next_number(self) -> int:
         with self._lock:
@@ -59,20 +85,62 @@ def _auth_test(ws: Workspace, payload: Payload) -> Answer:
 
 
 def _message(ws: Workspace, payload: Payload, ts: str) -> Answer:
-    return {"type": "message", "user": BOT_USER_ID, "bot_id": BOT_ID, "ts": ts,
-            "text": payload.get("text", ""), "blocks": payload.get("blocks", [])}
+    message = {"type": "message", "user": BOT_USER_ID, "bot_id": BOT_ID, "ts": ts,
+               "text": payload.get("text", ""), "blocks": payload.get("blocks", [])}
+    if payload.get("thread_ts"):
+        message["thread_ts"] = payload["thread_ts"]
+    if isinstance(payload.get("metadata"), dict):
+        message["metadata"] = payload["metadata"]
+    return message
 
 
 def _post_message(ws: Workspace, payload: Payload) -> Answer:
+    channel = str(payload.get("channel", ""))
+    error = ws.channel_error(channel)
+    if error:
+        return {"ok": False, "error": error}
+    if not payload.get("text") and not payload.get("blocks"):
+        return {"ok": False, "error": "no_text"}
     ts = ws.next_ts()
-    return {"ok": True, "channel": payload.get("channel", ""), "ts": ts,
-            "message": _message(ws, payload, ts)}
+    message = _message(ws, payload, ts)
+    ws.store(channel, message)
+    return {"ok": True, "channel": channel, "ts": ts, "message": message}
 
 
 def _update(ws: Workspace, payload: Payload) -> Answer:
-    ts = str(payload.get("ts", ""))
-    return {"ok": True, "channel": payload.get("channel", ""), "ts": ts,
-            "text": payload.get("text", ""), "message": _message(ws, payload, ts)}
+    channel, ts = str(payload.get("channel", "")), str(payload.get("ts", ""))
+    found = ws.find(channel, ts)
+    if found is None and channel in ws.messages:
+        return {"ok": False, "error": "message_not_found"}
+    message = _message(ws, payload, ts)
+    if found is not None:
+        found.update({"text": message["text"], "blocks": message["blocks"], "edited": True})
+    return {"ok": True, "channel": channel, "ts": ts, "text": payload.get("text", ""),
+            "message": message}
+
+
+def _history(ws: Workspace, payload: Payload) -> Answer:
+    """Newest first, from ``oldest``; metadata only with ``include_all_metadata``."""
+    channel = str(payload.get("channel", ""))
+    error = ws.channel_error(channel)
+    if error:
+        return {"ok": False, "error": error}
+    oldest = float(payload.get("oldest") or 0)
+    metadata = str(payload.get("include_all_metadata", "")).lower() in ("1", "true")
+    found = [dict(m) for m in ws.messages.get(channel, []) if float(m["ts"]) >= oldest
+             and not m.get("thread_ts")]
+    for message in found:
+        if not metadata:
+            message.pop("metadata", None)
+    limit = int(payload.get("limit") or 100)
+    return {"ok": True, "messages": list(reversed(found))[:limit], "has_more": False}
+
+
+def _group_members(ws: Workspace, payload: Payload) -> Answer:
+    group = str(payload.get("usergroup", ""))
+    if group not in ws.groups:
+        return {"ok": False, "error": "no_such_subteam"}
+    return {"ok": True, "users": list(ws.groups[group])}
 
 
 def _post_ephemeral(ws: Workspace, payload: Payload) -> Answer:
@@ -139,4 +207,6 @@ METHODS: dict[str, Callable[[Workspace, Payload], Answer]] = {
     "users.info": _users_info,
     "users.lookupByEmail": _lookup_by_email,
     "conversations.open": _conversations_open,
+    "conversations.history": _history,
+    "usergroups.users.list": _group_members,
 }

@@ -6,14 +6,14 @@ service call, then a ``blocks.build_*`` builder.
 
 ``raising`` adds ``/hypercare raise`` (a route of the command), the message shortcut and
 the form's two steps; ``threads`` follows a raised report in its thread (replies to Odoo,
-Odoo's news to the thread, "Resolved here").
+Odoo's news to the thread, "Resolved here"); ``alerts`` the buttons on alerts.
 """
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from hypercare.bot.listeners import commands, raising, threads
+from hypercare.bot.listeners import alerts, commands, raising, threads
 
 if TYPE_CHECKING:
     from slack_bolt import App
@@ -26,3 +26,4 @@ def register_all(app: App, services: Services) -> None:
     commands.register(app, services, extra_routes={"raise": raising.ROUTE})
     raising.register(app, services)
     threads.register(app, services)
+    alerts.register(app, services)
