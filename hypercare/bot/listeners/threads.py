@@ -20,6 +20,7 @@ from slack_sdk.errors import SlackApiError
 
 from hypercare.bot.error_handler import run_after_ack
 from hypercare.bot.raise_blocks import RESOLVE_ACTION, build_thread_update
+from hypercare.bot.roles import Roles
 from hypercare.services import Services
 
 log = logging.getLogger(__name__)
@@ -28,7 +29,10 @@ UNREACHABLE = {"channel_not_found", "not_in_channel", "is_archived", "thread_not
                "message_not_found"}
 
 
-def register(app: App, services: Services) -> None:
+def register(app: App, services: Services, roles: Roles | None = None) -> None:
+    settings = services.context.settings
+    who = roles or Roles(settings.roles.leads, settings.roles.super_users, app.client)
+
     @app.event("message")
     def on_message(body: dict[str, Any], event: dict[str, Any], client: WebClient) -> None:
         thread_ts = str(event.get("thread_ts") or "")
@@ -45,7 +49,7 @@ def register(app: App, services: Services) -> None:
     def resolved_here(ack: Any, body: dict[str, Any], action: dict[str, Any],
                       client: WebClient) -> None:
         ack()
-        run_after_ack(lambda: _resolve(services, client, body, action), body=body,
+        run_after_ack(lambda: _resolve(services, who, client, body, action), body=body,
                       respond=None, client=client)
 
 
@@ -66,7 +70,7 @@ def _note(services: Services, client: WebClient, body: dict[str, Any], event: di
                                   text=outcome.message)
 
 
-def _resolve(services: Services, client: WebClient, body: dict[str, Any],
+def _resolve(services: Services, roles: Roles, client: WebClient, body: dict[str, Any],
              action: dict[str, Any]) -> None:
     user = str(body["user"]["id"])
     channel = str((body.get("channel") or body.get("container") or {}).get("id")
@@ -75,7 +79,7 @@ def _resolve(services: Services, client: WebClient, body: dict[str, Any],
     thread_ts = str(message.get("thread_ts") or message.get("ts") or "")
     text = services.threads.resolve(raised_id=int(action["value"]), by=user,
                                     by_name=display_name(client, user),
-                                    as_lead=is_lead(services, user))
+                                    as_lead=roles.is_lead(user))
     if channel:
         client.chat_postMessage(channel=channel, thread_ts=thread_ts or None, text=text)
 
@@ -111,7 +115,3 @@ def display_name(client: WebClient, user: str) -> str:
     profile = found.get("profile") or {}
     return str(profile.get("real_name") or found.get("real_name") or found.get("name") or user)
 
-
-def is_lead(services: Services, user: str) -> bool:
-    """A command-center lead (``roles.leads`` lists Slack user ids as well as TUI names)."""
-    return user in services.context.settings.roles.leads

@@ -1,0 +1,134 @@
+"""What the Slack App Home tab shows one person: the reports they raised, the open known
+issues of their company, the dashboard's headline KPIs and, for a lead, the escalations
+waiting for an acknowledgement or an approval.
+
+Read-only and cheap: a few small queries, one ``RaiseService.show`` per listed report and
+one 30-day KPI board.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from sqlmodel import col, func, select
+
+from hypercare.services import escalation_views
+from hypercare.services.context import ServiceContext
+from hypercare.services.dashboard import BOARD_DAYS, KpiTile, tiles
+from hypercare.services.escalation_views import EscalationView
+from hypercare.services.known_issues import KnownIssueView
+from hypercare.services.raising import RaisedView
+from hypercare.store import alerts
+from hypercare.store.tables import RaisedIssue, Ticket
+
+SHOWN = 10
+"""At most this many raised reports, known issues, pending acks and approvals."""
+HEADLINE = 4
+"""The first tiles of the dashboard (open backlog, open S1, inflow, outflow)."""
+RESOLVED = ("fix_released", "closed")
+"""Known-issue statuses that no longer need a workaround shown."""
+
+
+@dataclass(frozen=True)
+class HomeView:
+    """The App Home of one Slack user.
+
+    ``company``: the company of the tickets the user reported in Odoo (their e-mail as the
+    ticket's partner), the most frequent one; "" when unknown. ``raised``: their reports from
+    Slack, newest first (a closed ticket still shows, its state from ``odoo_ref`` and
+    ``severity``). ``known_issues``: open known issues with a ticket in that company (every
+    open one when the company is unknown), those with a workaround first. ``headline``: the
+    dashboard's first KPI tiles. ``pending_acks`` (open, not acknowledged) and ``approvals``
+    (waiting for a lead's approval): escalations, for a lead only (empty otherwise).
+    """
+
+    user: str
+    company: str
+    raised: tuple[RaisedView, ...]
+    known_issues: tuple[KnownIssueView, ...]
+    headline: tuple[KpiTile, ...]
+    pending_acks: tuple[EscalationView, ...]
+    approvals: tuple[EscalationView, ...]
+    is_lead: bool
+
+
+class HomeService:
+    """Builds the App Home from the raise, ticket, known-issue, dashboard and SLA services."""
+
+    def __init__(self, context: ServiceContext, *, raising: Any, tickets: Any,
+                 known_issues: Any, dashboard: Any, sla: Any) -> None:
+        self._context = context
+        self._raising, self._tickets, self._known = raising, tickets, known_issues
+        self._dashboard, self._sla = dashboard, sla
+
+    def home(self, *, slack_user: str, email: str = "", is_lead: bool = False) -> HomeView:
+        """The App Home of ``slack_user`` (``email``: their address, from Slack's profile;
+        ``is_lead``: whether they are a command-center lead, as the bot decided)."""
+        settings = self._context.settings
+        with self._context.store().session() as session:
+            raised_ids = _raised_ids(slack_user, session)
+            company = _company_of(email, session)
+            pending: list[EscalationView] = []
+            approvals: list[EscalationView] = []
+            if is_lead:
+                viewer = _lead_viewer(settings, slack_user)
+                for status, found in (("open", pending), ("pending_approval", approvals)):
+                    rows, _ = alerts.escalations_with_status((status,), limit=SHOWN,
+                                                             session=session)
+                    found.extend(escalation_views.views(rows, settings=settings,
+                                                        viewer=viewer, session=session))
+        return HomeView(
+            user=slack_user, company=company,
+            raised=tuple(self._raising.show(raised_id=i) for i in raised_ids),
+            known_issues=self._issues(company), headline=self._headline(),
+            pending_acks=tuple(pending), approvals=tuple(approvals), is_lead=is_lead)
+
+    def _issues(self, company: str) -> tuple[KnownIssueView, ...]:
+        """Open, unresolved known issues touching ``company`` (all when ""), those with a
+        workaround first, then most linked tickets."""
+        wanted = company.casefold()
+        issues = [issue for issue in self._known.list_issues(with_tickets=bool(company))
+                  if issue.status not in RESOLVED
+                  and (not wanted or wanted in (c.casefold() for c in issue.companies))]
+        issues.sort(key=lambda i: (not i.workaround, -i.linked, i.id))
+        return tuple(issues[:SHOWN])
+
+    def _headline(self) -> tuple[KpiTile, ...]:
+        """The dashboard's first tiles, from the same 30-day board the dashboard reads."""
+        from hypercare.services.kpis import KpiService
+
+        return tiles(KpiService(self._context).board(days=BOARD_DAYS))[:HEADLINE]
+
+
+def _raised_ids(slack_user: str, session: Any) -> list[int]:
+    """The ids of the reports ``slack_user`` raised, newest first, at most :data:`SHOWN`."""
+    if not slack_user:
+        return []
+    statement = (select(RaisedIssue.id).where(RaisedIssue.reporter == slack_user)
+                 .order_by(col(RaisedIssue.created_at).desc(), col(RaisedIssue.id).desc())
+                 .limit(SHOWN))
+    return [int(i) for i in session.exec(statement) if i is not None]
+
+
+def _company_of(email: str, session: Any) -> str:
+    """The company most of ``email``'s tickets belong to ("" when none is known)."""
+    address = email.strip().lower()
+    if not address:
+        return ""
+    statement = (select(Ticket.company, func.count()).where(
+        func.lower(Ticket.partner_email) == address, col(Ticket.deleted).is_(False),
+        Ticket.company != "").group_by(col(Ticket.company))
+        .order_by(func.count().desc(), col(Ticket.company)).limit(1))
+    found = session.exec(statement).first()
+    return str(found[0]) if found else ""
+
+
+def _lead_viewer(settings: Any, slack_user: str) -> str:
+    """A viewer the escalation views treat as a lead: the user when listed in
+    ``roles.leads``, else the first lead listed (a lead by Slack user group); with no lead
+    configured nobody sees confidential titles, so they stay masked."""
+    leads = settings.roles.leads
+    if escalation_views.is_lead(settings, slack_user) or not leads:
+        return slack_user
+    return str(leads[0])
