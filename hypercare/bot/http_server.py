@@ -39,6 +39,9 @@ log = logging.getLogger("hypercare.bot.http")
 
 class _ThreadingWSGIServer(socketserver.ThreadingMixIn, WSGIServer):
     daemon_threads = True
+    request_queue_size = 128
+    """Connections waiting to be accepted: Slack may send many requests at once (the
+    default of 5 resets the rest)."""
     allow_reuse_address = True
 
 

@@ -15,10 +15,13 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
                                    description="Scheduled jobs and the message outbox.")
     actions = parser.add_subparsers(dest="action", metavar="ACTION", required=True)
     outbox = actions.add_parser("outbox", help="list queued, sent, dead and suppressed messages")
-    outbox.add_argument("--state", choices=("pending", "sent", "dead", "suppressed"))
+    outbox.add_argument("--state", choices=("pending", "sending", "sent", "dead", "suppressed"))
     outbox.add_argument("--limit", type=int, default=50)
     outbox.add_argument("--format", choices=("table", "json"), default="table")
     outbox.set_defaults(handler=run_outbox)
+    retry = actions.add_parser("retry", help="send a dead letter again (after fixing its cause)")
+    retry.add_argument("message_id", type=int, metavar="ID", help="the outbox message's #")
+    retry.set_defaults(handler=run_retry)
     for name in ("list", "run"):
         planned = actions.add_parser(name, help="not built yet (arrives with `hypercare serve`)")
         planned.add_argument("rest", nargs=argparse.REMAINDER, help=argparse.SUPPRESS)
@@ -56,4 +59,11 @@ def run_outbox(ctx: CliContext) -> int:
                       local(row.next_attempt_at, ctx.zone), about,
                       row.reason or row.last_error or str(row.payload.get("detail", "")))
     Console().print(table)
+    return 0
+
+
+def run_retry(ctx: CliContext) -> int:
+    message = ctx.services().delivery.retry(message_id=ctx.args.message_id)
+    print(f"outbox message #{message.id} ({message.kind} to {', '.join(message.recipients)}) "
+          "is queued again; the bot (or `hypercare serve`) delivers it within a minute.")
     return 0

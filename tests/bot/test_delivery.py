@@ -213,3 +213,24 @@ def test_a_tracked_record_is_updated_in_place(
     (updated,) = mock.calls("chat.update")
     assert updated.payload["ts"] == posted.answer["ts"]
     assert "fixed in production" in str(updated.payload["blocks"])
+
+
+def test_jobs_retry_requeues_a_dead_letter_from_the_command_line(
+        world: tuple[Services, MockSlack, Clock], monkeypatch: pytest.MonkeyPatch,
+        capsys: pytest.CaptureFixture[str]) -> None:
+    from hypercare.cli import main
+
+    services, mock, clock = world
+    queue(services, "breach", "channel:CGONE1", ESCALATION, key="gone")
+    services.delivery.deliver(deliverer(services, mock, clock))
+    (dead,) = services.delivery.dead_letters()
+    monkeypatch.setenv("HYPERCARE_DATABASE_URL", str(services.context.settings.database_url))
+    monkeypatch.setenv("COLUMNS", "200")
+    assert main(["jobs", "outbox", "--state", "dead"]) == 0
+    listed = capsys.readouterr().out
+    assert "channel_not_found" in listed and "breach" in listed
+    assert main(["jobs", "retry", str(dead.id)]) == 0
+    assert "queued again" in capsys.readouterr().out
+    assert services.delivery.dead_letters() == []
+    assert main(["jobs", "retry", str(dead.id)]) == 2  # not a dead letter any more
+    assert "is not a dead letter" in capsys.readouterr().err

@@ -74,7 +74,7 @@ class MockSlack:
     # -- life cycle ---------------------------------------------------------------------------
 
     def start(self) -> MockSlack:
-        server = ThreadingHTTPServer(("127.0.0.1", 0), _Handler)
+        server = _Server(("127.0.0.1", 0), _Handler)
         server.daemon_threads = True
         server.mock = self  # type: ignore[attr-defined]
         self._server = server
@@ -210,6 +210,10 @@ class MockSlack:
         if handler is None:
             return 200, {"ok": False, "error": "unknown_method"}, True, {}
         return 200, handler(self.workspace, payload), True, {}
+
+
+class _Server(ThreadingHTTPServer):
+    request_queue_size = 128  # Slack takes bursts; the default backlog of 5 resets them
 
 
 class _Handler(BaseHTTPRequestHandler):
