@@ -227,7 +227,7 @@ def _attention(rows: Iterable[QueueRow], levels: Mapping[int, int], zone: ZoneIn
     for row in rows:
         reasons: list[tuple[int, str]] = []
         if row.sla_state == "breached":
-            reasons.append((5, "SLA breached"))
+            reasons.append((0, "SLA breached"))
         elif row.sla_state == "at_risk":  # due today: 14:00, another day: Tue 14:00
             local = row.sla_due_at.astimezone(zone) if row.sla_due_at else None
             day = "" if not local or local.date() == today else f"{_DAYS[local.weekday()]} "
