@@ -36,7 +36,7 @@ TOP = 10
 COUNTS = 20
 GROUP_SECTIONS = 10
 """Table sections per thread message (about 40 groups each)."""
-NAME_WIDTH = 28
+NAME_WIDTH = 48
 CELL_WIDTH = 9
 COLUMNS = (("open", "Open"), ("breached", "Breached"), ("at_risk", "At risk"), ("new", "New"))
 SLA_MARKS = {"breached": ":red_circle: ", "at_risk": ":large_orange_circle: "}

@@ -287,3 +287,22 @@ def test_500_open_tickets_give_ten_items_and_every_group(
     local = first.due_at.astimezone(ZoneInfo("Europe/Brussels"))
     day = "" if local.date() == NOW.date() else f"{local:%a} "
     assert first.why.startswith(f"at risk: due {day}{local:%H:%M}")
+
+
+def test_500_open_tickets_render_as_valid_slack_messages(
+        big_world: World, open_services: Callable[..., Services]) -> None:
+    from hypercare.bot.blocks import Reply
+    from hypercare.bot.digest_blocks import build_digest
+    from hypercare.bot.text import escape_text
+    from hypercare.services.digest import digest_payload
+    from tests.bot.test_blocks import check
+
+    services = open_services(big_world)
+    digest = services.digest.build()
+    message = build_digest(digest_payload(digest))
+    parts = message.all_messages()
+    shown = [check(Reply(text=p.text, blocks=p.blocks)) for p in parts]  # each one valid
+    assert len(message.blocks) <= 25  # the main message is no wall
+    assert [item.ref for item in digest.top if item.ref not in shown[0]] == []
+    everything = "\n".join(shown)
+    assert [g.name for g in digest.groups if escape_text(g.name) not in everything] == []
