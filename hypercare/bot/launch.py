@@ -7,6 +7,7 @@ import signal
 import threading
 import time
 from collections.abc import Callable
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from slack_sdk.errors import SlackApiError, SlackClientError
@@ -68,8 +69,9 @@ class FollowUps:
     notes), and post Odoo's news into the threads that follow it."""
 
     def __init__(self, app: App, services: Services, *,
-                 every: float = FOLLOW_UP_SECONDS) -> None:
+                 every: float = FOLLOW_UP_SECONDS, sync: bool = True) -> None:
         self._app, self._services, self._every = app, services, every
+        self._syncs = sync
         self._stop = threading.Event()
         self._last_sync = float("-inf")
 
@@ -84,55 +86,82 @@ class FollowUps:
         while not self._stop.wait(self._every):
             self.run_once()
 
-    def run_once(self) -> None:
-        """One round; a failing step is logged and the next one still runs."""
+    def run_once(self) -> str:
+        """One round; a failing step is logged and the next one still runs. Returns what
+        was done (``serve`` runs this as its ``slack_followups`` job, without syncing and
+        writing back: those are jobs of their own there)."""
         from hypercare.bot.listeners.raising import post_delivered
         from hypercare.bot.listeners.threads import post_thread_updates
 
         client = self._app.client
-        for name, step in (("raising kept reports", lambda: post_delivered(self._services,
-                                                                          client)),
-                           ("syncing", self._sync),
-                           ("writing back", lambda: self._services.writeback.deliver()),
-                           ("posting thread updates",
-                            lambda: post_thread_updates(self._services, client))):
+        steps: list[tuple[str, Callable[[], object]]] = [
+            ("reports raised in Odoo", lambda: post_delivered(self._services, client))]
+        if self._syncs:
+            steps += [("synced", self._sync),
+                      ("written back", lambda: self._services.writeback.deliver().done)]
+        steps.append(("threads told", lambda: post_thread_updates(self._services, client)))
+        done = []
+        for name, step in steps:
             try:
-                step()
+                done.append(f"{name}: {step()}")
             except Exception as exc:  # one failing step never stops the others
                 log.warning("bot follow-up: %s failed: %s", name, type(exc).__name__)
+                done.append(f"{name}: failed ({type(exc).__name__})")
+        return "; ".join(done)
 
-    def _sync(self) -> None:
+    def _sync(self) -> str:
         interval = self._services.context.settings.sync.interval_minutes * 60
         if time.monotonic() - self._last_sync < interval:
-            return
+            return "not due"
         if self._services.system.scheduler_owner():
-            return  # `hypercare serve` syncs
+            return "left to hypercare serve"
         self._last_sync = time.monotonic()
-        self._services.sync.run_sync()
+        return f"{self._services.sync.run_sync().changed_tickets} tickets changed"
+
+
+@dataclass
+class RunningBot:
+    """A started bot: its app, where it listens, and how to stop it."""
+
+    app: App
+    where: str
+    _stops: list[Callable[[], None]] = field(default_factory=list)
+
+    def stop(self) -> None:
+        for stop in reversed(self._stops):
+            try:
+                stop()
+            except Exception as exc:  # stopping the rest matters more
+                log.warning("stopping the bot: %s", type(exc).__name__)
+        self._stops.clear()
+
+
+def start_bot(services: Services, *, http: bool, host: str = "127.0.0.1", port: int = 3000,
+              loops: bool = True) -> RunningBot:
+    """Build the app and connect it (Socket Mode) or serve it (HTTP mode). ``loops``: also
+    run the stand-alone follow-up and outbox loops (``serve`` runs those as jobs)."""
+    app = build_app(services, http=http)
+    if http:
+        server = BotHttpServer(app, host=host, port=port).start()
+        bot = RunningBot(app, f"HTTP mode, Slack posts to {server.url}", [server.stop])
+    else:
+        handler = connect_socket_mode(app, services)
+        bot = RunningBot(app, "connected to Slack in Socket Mode", [handler.client.close])
+    if loops:
+        bot._stops += [FollowUps(app, services).start().stop,
+                       OutboxLoop(app, services).start().stop]
+    return bot
 
 
 def run_bot(services: Services, *, http: bool, host: str = "127.0.0.1", port: int = 3000,
             say: Callable[[str], None] = _say) -> None:
     """Build the app and serve it until Ctrl-C or SIGTERM; then stop cleanly."""
-    app = build_app(services, http=http)
-    follow_ups = FollowUps(app, services).start()
-    outbox = OutboxLoop(app, services).start()
-    if http:
-        server = BotHttpServer(app, host=host, port=port).start()
-        say(f"hypercare bot: HTTP mode, Slack posts to {server.url} (Ctrl-C stops)")
-        try:
-            _wait()
-        finally:
-            server.stop()
-    else:
-        handler = connect_socket_mode(app, services)
-        say("hypercare bot: connected to Slack in Socket Mode (Ctrl-C stops)")
-        try:
-            _wait()
-        finally:
-            handler.client.close()
-    follow_ups.stop()
-    outbox.stop()
+    bot = start_bot(services, http=http, host=host, port=port)
+    say(f"hypercare bot: {bot.where} (Ctrl-C stops)")
+    try:
+        wait_for_stop()
+    finally:
+        bot.stop()
     say("hypercare bot: stopped")
 
 
@@ -162,9 +191,9 @@ def connect_socket_mode(app: App, services: Services) -> SocketModeHandler:
     return handler
 
 
-def _wait() -> None:
-    """Block until Ctrl-C or SIGTERM (polling, so signals are seen at once)."""
-    stop = threading.Event()
+def wait_for_stop(stop: threading.Event | None = None) -> None:
+    """Block until Ctrl-C, SIGTERM or ``stop`` is set (polling, so signals are seen at once)."""
+    stop = stop or threading.Event()
     previous = None
     if threading.current_thread() is threading.main_thread():
         previous = signal.signal(signal.SIGTERM, lambda *_: stop.set())

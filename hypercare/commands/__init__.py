@@ -17,6 +17,7 @@ from hypercare.commands import (
     kpi_cmd,
     planned,
     records_cmd,
+    serve_cmd,
     sim_cmd,
     standup_cmd,
     sync_cmd,
@@ -41,5 +42,6 @@ def register_all(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]
     demo_cmd.register(subparsers)
     jobs_cmd.register(subparsers)
     bot_cmd.register(subparsers)
+    serve_cmd.register(subparsers)
     sim_cmd.register(subparsers)
     planned.register(subparsers)

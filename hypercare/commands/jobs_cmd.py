@@ -1,4 +1,4 @@
-"""``hypercare jobs outbox`` (the scheduler's ``list`` and ``run`` arrive with ``serve``)."""
+"""``hypercare jobs list|run|outbox|retry``: the named jobs and the message outbox."""
 
 from __future__ import annotations
 
@@ -7,13 +7,21 @@ from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from hypercare.cli import CliContext
+    from hypercare.jobs.registry import Injected
+    from hypercare.services import Services
 
 
 def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
-    parser = subparsers.add_parser("jobs", help="the outbox of messages (job scheduling: "
-                                   "list/run not built yet)",
-                                   description="Scheduled jobs and the message outbox.")
+    parser = subparsers.add_parser("jobs", help="the scheduled jobs and the message outbox",
+                                   description="Scheduled jobs (run by `hypercare serve`) and "
+                                   "the message outbox.")
     actions = parser.add_subparsers(dest="action", metavar="ACTION", required=True)
+    listing = actions.add_parser("list", help="every job: schedule, last run, last result")
+    listing.add_argument("--format", choices=("table", "json"), default="table")
+    listing.set_defaults(handler=run_list)
+    now = actions.add_parser("run", help="run one job now, in this process")
+    now.add_argument("name", metavar="NAME", help="the job (see `hypercare jobs list`)")
+    now.set_defaults(handler=run_job)
     outbox = actions.add_parser("outbox", help="list queued, sent, dead and suppressed messages")
     outbox.add_argument("--state", choices=("pending", "sending", "sent", "dead", "suppressed"))
     outbox.add_argument("--limit", type=int, default=50)
@@ -22,19 +30,55 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     retry = actions.add_parser("retry", help="send a dead letter again (after fixing its cause)")
     retry.add_argument("message_id", type=int, metavar="ID", help="the outbox message's #")
     retry.set_defaults(handler=run_retry)
-    for name in ("list", "run"):
-        planned = actions.add_parser(name, help="not built yet (arrives with `hypercare serve`)")
-        planned.add_argument("rest", nargs=argparse.REMAINDER, help=argparse.SUPPRESS)
-        planned.set_defaults(handler=_not_built(name))
 
 
-def _not_built(name: str) -> object:
-    def handler(ctx: CliContext) -> int:
-        from hypercare.errors import NotBuiltError
+def run_list(ctx: CliContext) -> int:
+    from rich import box
+    from rich.console import Console
+    from rich.table import Table
 
-        raise NotBuiltError(f"`hypercare jobs {name}` is not built yet in this version")
+    from hypercare.commands.output import local, to_json
+    from hypercare.jobs.registry import build_jobs
 
-    return handler
+    services = ctx.services()
+    specs = build_jobs(services)
+    records = {r.name: r for r in services.job_records.states()}
+    owner = services.system.scheduler_owner()
+    if ctx.args.format == "json":
+        print(to_json([{"name": s.name, "schedule": s.schedule,
+                        "record": records.get(s.name)} for s in specs], ctx.zone))
+        return 0
+    table = Table(title=f"jobs (scheduler: {owner or 'not running: start `hypercare serve`'})",
+                  title_justify="left", box=box.SIMPLE_HEAD, expand=True, pad_edge=False)
+    table.add_column("job", no_wrap=True)
+    table.add_column("schedule", overflow="fold", max_width=20)
+    table.add_column("runs/fail/miss", no_wrap=True, justify="right")
+    table.add_column("last run, result", overflow="fold", ratio=1)
+    for spec in specs:
+        record = records.get(spec.name)
+        if record is None:
+            table.add_row(spec.name, spec.schedule, "0/0/0", "never")
+            continue
+        state = "running" if record.running_since else ("ok" if record.last_ok else "FAILED")
+        last = f"{local(record.last_started_at, ctx.zone)} {state}"
+        table.add_row(spec.name, spec.schedule,
+                      f"{record.runs}/{record.failures}/{record.missed}",
+                      f"{last}: {record.last_result}" if record.last_result else last)
+    Console().print(table)
+    return 0
+
+
+def run_job(ctx: CliContext) -> int:
+    from hypercare.jobs.registry import build_jobs
+    from hypercare.jobs.runner import JobRunner
+    from hypercare.services.scheduling import process_name
+
+    services = ctx.services()
+    specs = build_jobs(services, _injected(services))
+    outcome = JobRunner(services, specs, owner=process_name()).run(ctx.args.name)
+    print(f"{outcome.name}: {'done' if outcome.ok else 'FAILED'} in {outcome.seconds:.1f} s: "
+          f"{outcome.result}")
+    return 0 if outcome.ok else 1
 
 
 def run_outbox(ctx: CliContext) -> int:
@@ -67,3 +111,18 @@ def run_retry(ctx: CliContext) -> int:
     print(f"outbox message #{message.id} ({message.kind} to {', '.join(message.recipients)}) "
           "is queued again; the bot (or `hypercare serve`) delivers it within a minute.")
     return 0
+
+
+def _injected(services: Services) -> Injected:
+    """What a job run from the command line may use: Slack delivery when configured."""
+    from hypercare.jobs.registry import Injected
+
+    slack = services.context.settings.slack
+    token = slack.resolved("bot_token")
+    if token is None:
+        return Injected()
+    from hypercare.bot.app import build_client
+    from hypercare.bot.delivery import SlackDeliverer
+
+    client = build_client(token.get_secret_value(), slack.api_url)
+    return Injected(deliverer=SlackDeliverer(client, slack, clock=services.context.clock))

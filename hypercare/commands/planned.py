@@ -11,7 +11,6 @@ if TYPE_CHECKING:
 #: name -> what it will do (shown in --help).
 PLANNED: dict[str, str] = {
     "export": "write the weekly steering pack",
-    "serve": "run the scheduler (and the bot) as one long-running process",
 }
 
 

@@ -37,6 +37,7 @@ from hypercare.config.operations import (
     EscalationLevel,
     EscalationSettings,
     ExitCriterion,
+    JobsSettings,
     KpiSettings,
     SlaPolicy,
     SlaSettings,
@@ -129,6 +130,7 @@ class Settings(BaseSettings):
     kpi: KpiSettings = KpiSettings()
     roles: RolesSettings = RolesSettings()
     tui: TuiSettings = TuiSettings()
+    jobs: JobsSettings = JobsSettings()
     standups: list[StandupSchedule] = Field(default_factory=lambda: [StandupSchedule()])
     """The daily stand-ups (name, company/team scope, time, timezone, calendar, channel)."""
 

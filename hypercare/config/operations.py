@@ -215,3 +215,34 @@ class StandupSchedule(_Section):
     """Business calendar (``sla.calendars``) whose working days the stand-up is held on."""
     channel: str = ""
     """Slack channel id for its digest and minutes; unset: ``slack.standup_channel``."""
+
+
+class JobsSettings(_Section):
+    """The schedule ``hypercare serve`` runs (``sync`` follows ``sync.interval_minutes``)."""
+
+    sweep_seconds: int = Field(default=60, ge=5)
+    """``triage_sweep``: SLA states, escalations and overdue decisions, this often."""
+    outbox_seconds: int = Field(default=5, ge=1)
+    """``outbox_deliver``: how often queued messages are delivered to Slack."""
+    followup_seconds: int = Field(default=60, ge=5)
+    """``slack_followups``: reports kept while Odoo was down, and Odoo's news for threads."""
+    writeback_minutes: int = Field(default=3, ge=1)
+    """``writeback_retry``: queued writes to Odoo, this often."""
+    watch_minutes: int = Field(default=15, ge=1)
+    """``watch_kpis``: watch KPIs and the "Odoo unreachable" check, this often."""
+    adoption_minutes: int = Field(default=60, ge=5)
+    """``adoption_snapshot``: user adoption read from Odoo, this often."""
+    kpi_snapshot_time: str = Field(default="23:50", pattern=r"^([01][0-9]|2[0-3]):[0-5][0-9]$")
+    """``kpi_snapshot``: daily, at this local time (command center's timezone)."""
+    retrain_time: str = Field(default="02:30", pattern=r"^([01][0-9]|2[0-3]):[0-5][0-9]$")
+    """``classifier_retrain``: nightly, at this local time."""
+    weekly_pack_day: Literal["mon", "tue", "wed", "thu", "fri", "sat", "sun"] = "mon"
+    """``weekly_pack``: the weekday the steering pack is written and posted."""
+    weekly_pack_time: str = Field(default="07:00", pattern=r"^([01][0-9]|2[0-3]):[0-5][0-9]$")
+    """``weekly_pack``: at this local time."""
+    misfire_grace_seconds: int = Field(default=300, ge=1)
+    """A run this late (machine asleep, process busy) still runs once; later ones are
+    skipped and reported as missed."""
+    lease_seconds: float = Field(default=10.0, ge=0.5, le=300.0)
+    """How often a waiting ``serve`` tries to take over the scheduler, and the owner renews its
+    heartbeat."""

@@ -25,6 +25,7 @@ if TYPE_CHECKING:
     from hypercare.services.queue import QueueService
     from hypercare.services.raising import RaiseService
     from hypercare.services.runbooks import RunbookService
+    from hypercare.services.scheduling import JobRecords, SchedulerLease
     from hypercare.services.sla import SlaService
     from hypercare.services.standup import StandupService
     from hypercare.services.sync import SyncService
@@ -200,6 +201,18 @@ class Services:
         return HomeService(self.context, raising=self.raising, tickets=self.tickets,
                            known_issues=self.known_issues, dashboard=self.dashboard,
                            sla=self.sla)
+
+    @cached_property
+    def job_records(self) -> JobRecords:
+        from hypercare.services.scheduling import JobRecords
+
+        return JobRecords(self.context)
+
+    def scheduler_lease(self, owner: str | None = None) -> SchedulerLease:
+        """A claim to run the scheduler on this store (one owner at a time)."""
+        from hypercare.services.scheduling import SchedulerLease
+
+        return SchedulerLease(self.context, owner)
 
     @cached_property
     def threads(self) -> ThreadService:

@@ -126,13 +126,18 @@ class DeliveryService:
     def __init__(self, context: ServiceContext) -> None:
         self._context = context
 
-    def deliver(self, deliverer: Deliverer, *, limit: int = 50) -> DeliveryReport:
-        """One round: every due message (and every one in doubt) delivered or rescheduled."""
+    def deliver(self, deliverer: Deliverer, *, limit: int = 50,
+                recover: bool = False) -> DeliveryReport:
+        """One round: every due message (and every one in doubt) delivered or rescheduled.
+
+        ``recover``: every message left "sending" is in doubt now (a new scheduler owner at
+        start: whoever claimed them is gone)."""
         now = self._context.clock()
         batch = timedelta(minutes=self._context.settings.escalation.batch_minutes)
         with self._context.store().session() as session:
             due = [(row.id, row.state, row.attempts, row.claimed_at) for row in
-                   alerts.due_outbox(now, in_doubt_before=now - IN_DOUBT_AFTER,
+                   alerts.due_outbox(now, in_doubt_before=now if recover
+                                     else now - IN_DOUBT_AFTER,
                                      batch_before=now - batch, limit=limit, session=session)]
         counts = {"sent": 0, "updated": 0, "recovered": 0, "retrying": 0, "dead": 0}
         errors: list[str] = []

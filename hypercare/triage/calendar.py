@@ -98,7 +98,7 @@ class BusinessCalendar:
         shifts = tuple(_parse_shift(part) for text in spans for part in text.split(","))
         if not shifts and not always_open:
             raise ValueError("no working hours given")
-        week = {day: shifts for day in _parse_days(days)}
+        week = {day: shifts for day in parse_days(days)}
         return cls(timezone, week, frozenset(_parse_date(h) for h in holidays), always_open)
 
     # -- queries on datetimes -------------------------------------------------------------
@@ -189,7 +189,8 @@ class BusinessCalendar:
         return total
 
 
-def _parse_days(text: str) -> list[int]:
+def parse_days(text: str) -> list[int]:
+    """Weekday numbers (0 = Monday) of "mon-fri", "mon,tue,thu", "sun-thu"."""
     days: list[int] = []
     for part in (p.strip().lower() for p in text.split(",")):
         names = [n.strip()[:3] for n in part.split("-")]

@@ -41,6 +41,7 @@ from hypercare.store.tables.record_tables import (
 )
 from hypercare.store.tables.triage_tables import (
     AppState,
+    JobState,
     TicketClassification,
     TriageDecision,
 )
@@ -53,6 +54,7 @@ __all__ = [
     "Company",
     "Escalation",
     "ExitRecord",
+    "JobState",
     "KnownIssue",
     "KnownIssueTicket",
     "KpiSnapshot",

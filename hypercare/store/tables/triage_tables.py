@@ -59,3 +59,22 @@ class AppState(SQLModel, table=True):
     key: str = Field(primary_key=True)
     value: str
     updated_at: datetime | None = utc_field()
+
+
+class JobState(SQLModel, table=True):
+    """One named scheduled job: its schedule and how its runs went (``hypercare jobs list``)."""
+
+    __tablename__ = "job_state"
+
+    name: str = Field(primary_key=True)
+    schedule: str = ""
+    runs: int = 0
+    failures: int = 0
+    missed: int = 0
+    last_started_at: datetime | None = utc_field()
+    last_finished_at: datetime | None = utc_field()
+    last_ok: bool | None = None
+    last_result: str = ""
+    running_since: datetime | None = utc_field()
+    owner: str = ""
+    """The ``serve`` process (host:pid) that ran it last."""
