@@ -13,6 +13,23 @@ PG_ENV = "HYPERCARE_TEST_DATABASE_URL"
 
 
 @pytest.fixture(autouse=True)
+def restored_logging() -> Iterator[None]:
+    """A test that runs ``hypercare.cli.main`` configures logging for the process (root
+    handlers, pinned library loggers); put it back so later tests see pytest's capture."""
+    import logging
+
+    from hypercare.logging_setup import PINNED_LOGGERS
+
+    root = logging.getLogger()
+    handlers, level = list(root.handlers), root.level
+    pinned = {name: logging.getLogger(name).level for name in PINNED_LOGGERS}
+    yield
+    root.handlers, root.level = handlers, level
+    for name, was in pinned.items():
+        logging.getLogger(name).setLevel(was)
+
+
+@pytest.fixture(autouse=True)
 def isolated_env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     """No HYPERCARE_/SLACK_ variables leak in; user dirs and cwd point into tmp_path."""
     for name in list(os.environ):

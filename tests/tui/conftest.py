@@ -112,9 +112,14 @@ async def settle(pilot: Pilot[Any]) -> None:
         if context is None or context.rows_loaded:
             break
         await pilot.pause(0.05)
-    for _ in range(4):
+    quiet = 0
+    for _ in range(200):  # work a result started may start more work: wait for calm
         await pilot.app.workers.wait_for_complete()
         await pilot.pause()
+        busy = any(worker.is_running for worker in pilot.app.workers)
+        quiet = 0 if busy else quiet + 1
+        if quiet >= 3:
+            break
 
 
 def plain(widget: Any, width: int = 200) -> str:

@@ -353,3 +353,4 @@ class StandupScreen(StandupLinks):
                                       self._section(item)))
         panel.update(item_text(item, self._section(item), self.ticket,
                                self.decided.get(item.ref, []) if item else []))
+        self.tick()  # the clocks show at once, not a second later
