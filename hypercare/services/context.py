@@ -15,6 +15,7 @@ from hypercare.store.schema import ensure_schema
 
 if TYPE_CHECKING:
     from hypercare.odoo import OdooClient
+    from hypercare.services.backlog import BacklogService
     from hypercare.services.dashboard import DashboardService
     from hypercare.services.decisions import DecisionService
     from hypercare.services.delivery import DeliveryService
@@ -201,6 +202,12 @@ class Services:
         return HomeService(self.context, raising=self.raising, tickets=self.tickets,
                            known_issues=self.known_issues, dashboard=self.dashboard,
                            sla=self.sla)
+
+    @cached_property
+    def backlog(self) -> BacklogService:
+        from hypercare.services.backlog import BacklogService
+
+        return BacklogService(self.context, self.decisions)
 
     @cached_property
     def job_records(self) -> JobRecords:

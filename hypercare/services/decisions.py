@@ -51,6 +51,11 @@ class BacklogView:
     stabilization: bool
     links: tuple[str, ...]
     created_at: datetime | None = None
+    value: int | None = None
+    risk: int | None = None
+    effort: str = ""
+    updated_at: datetime | None = None
+    closed_at: datetime | None = None
 
 
 class DecisionService:
@@ -133,6 +138,7 @@ class DecisionService:
             if item is None:
                 raise HypercareError(f"no backlog item B-{item_id}")
             item.status, item.updated_at = status, now
+            item.closed_at = now if status in ("done", "released", "rejected") else None
             session.add(item)
             issues = [int(t.split(":")[1]) for t in
                       problems.links_from(f"backlog:{item_id}", session=session)
@@ -188,4 +194,5 @@ def _backlog_view(session: Session, item: BacklogItem) -> BacklogView:
         description=item.description, owner=item.owner, status=item.status,
         release_target=item.release_target, stabilization=item.stabilization,
         links=tuple(problems.links_from(f"backlog:{item.id}", session=session)),
-        created_at=item.created_at)
+        created_at=item.created_at, value=item.value, risk=item.risk, effort=item.effort,
+        updated_at=item.updated_at, closed_at=item.closed_at)

@@ -83,6 +83,14 @@ class BacklogItem(SQLModel, table=True):
     """True: stabilization work; False: an enhancement."""
     created_at: datetime | None = utc_field(nullable=False)
     updated_at: datetime | None = utc_field()
+    value: int | None = None
+    """Business value 1-5 (None: not assessed yet)."""
+    risk: int | None = None
+    """Risk of leaving it 1-5 (None: not assessed yet)."""
+    effort: str = ""
+    """S, M, L or XL ("" not sized yet)."""
+    closed_at: datetime | None = utc_field()
+    """When it reached done, released or rejected (the backlog's week-over-week view)."""
 
 
 class RecordLink(SQLModel, table=True):
