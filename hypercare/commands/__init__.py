@@ -8,6 +8,7 @@ from __future__ import annotations
 import argparse
 
 from hypercare.commands import (
+    backlog_cmd,
     bot_cmd,
     classify_cmd,
     config_cmd,
@@ -38,6 +39,7 @@ def register_all(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]
     standup_cmd.register(subparsers)
     kpi_cmd.register(subparsers)
     records_cmd.register(subparsers)
+    backlog_cmd.register(subparsers)
     tui_cmd.register(subparsers)
     demo_cmd.register(subparsers)
     jobs_cmd.register(subparsers)

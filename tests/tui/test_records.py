@@ -232,7 +232,7 @@ async def test_new_backlog_item_then_approved(services: Services) -> None:
     async with app.run_test(size=(120, 40)) as pilot:
         screen = await show(pilot, "B")
         assert isinstance(screen, BacklogScreen)
-        assert "scoring arrives later" in text_of(screen, "#bl-summary")
+        assert "by priority score" in text_of(screen, "#bl-summary")
         await dialog(pilot, "n")
         await answer(pilot, "job aid")
         await answer(pilot, "Job aid: splitting a picking")
@@ -246,18 +246,33 @@ async def test_new_backlog_item_then_approved(services: Services) -> None:
         assert "approved" in text_of(screen, "#bl-detail")
 
 
-async def test_backlog_sorted_by_status_then_newest(services: Services) -> None:
-    decisions = services.decisions
-    first = decisions.add_backlog(type="fix", title="first")
-    second = decisions.add_backlog(type="fix", title="second")
-    approved = decisions.add_backlog(type="fix", title="approved")
-    decisions.set_backlog_status(item_id=approved.id, status="approved", by=LEAD)
+async def test_backlog_by_score_with_the_guard_and_sizing(services: Services) -> None:
+    backlog = services.backlog
+    low = backlog.add(type="fix", title="low", value=1, risk=1, effort="XL")
+    high = backlog.add(type="fix", title="high", value=5, risk=5, effort="S")
+    done = backlog.add(type="fix", title="done", value=5, risk=5, effort="S")
+    backlog.update(item_id=done.item.id, status="done")
+    grown = backlog.add(type="enhancement", title="Custom screen")
     app = make_app(services)
     async with app.run_test(size=(120, 40)) as pilot:
         screen = await show(pilot, "B")
         table = screen.query_one(DataTable)
-        assert [table.get_row_at(i)[0] for i in range(3)] == [second.ref, first.ref,
-                                                               approved.ref]
+        refs = [table.get_row_at(i)[0] for i in range(4)]
+        assert refs[0] == high.item.ref and refs[-1] == done.item.ref  # open by score
+        assert refs.index(low.item.ref) > refs.index(grown.item.ref)
+        summary = text_of(screen, "#bl-summary")
+        assert "Enhancements grew" in summary  # the guard
+        table.move_cursor(row=refs.index(low.item.ref))
+        await settle(pilot)
+        assert "Score " in text_of(screen, "#bl-detail")
+        await dialog(pilot, "z")
+        await answer(pilot, "5")
+        await answer(pilot, "5")
+        await answer(pilot, "S")
+        sized = backlog.show(item_id=low.item.id)
+        assert (sized.item.value, sized.item.risk, sized.item.effort) == (5, 5, "S")
+        await until(pilot, lambda: table.get_row_at(0)[0] in (low.item.ref, high.item.ref),
+                    "the sized item rises")
 
 
 # -- every screen at 80x24 -----------------------------------------------------------------

@@ -1,9 +1,8 @@
-"""The continuous-improvement backlog: fixes, decisions, job aids and enhancements."""
+"""The continuous-improvement backlog, by priority score, and the fit-to-standard guard."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import datetime
 
 from rich.text import Text
 from textual.app import ComposeResult
@@ -11,26 +10,19 @@ from textual.binding import Binding
 from textual.widgets import DataTable, Footer, Static
 
 from hypercare.services import BACKLOG_STATUSES, BACKLOG_TYPES, BacklogView
+from hypercare.services.backlog import GuardView, ScoredItem
 from hypercare.tui.context import TuiContext
 from hypercare.tui.format import local
 from hypercare.tui.screens.pickers import ChoiceScreen, TextScreen
 from hypercare.tui.screens.records import Cell, RecordScreen, link_label
 from hypercare.tui.widgets.header import TopBar
 
-NARROW_COLUMNS = (("Ref", 5), ("Type", 11), ("Status", 9), ("Created", 7), ("Title", None))
-WIDE_COLUMNS = (("Ref", 5), ("Type", 11), ("Status", 9), ("Created", 7), ("Title", None),
-                ("Owner", 14), ("Links", 16))
+NARROW_COLUMNS = (("Ref", 5), ("Score", 5), ("Type", 11), ("Status", 9), ("Title", None))
+WIDE_COLUMNS = (("Ref", 5), ("Score", 5), ("Type", 11), ("Status", 9), ("V/R/E", 7),
+                ("Tickets", 7), ("Title", None), ("Owner", 14), ("Links", 16))
+EFFORTS = ("S", "M", "L", "XL")
 STATUS_STYLES = {"proposed": "", "approved": "cyan", "scheduled": "cyan", "in_test": "magenta",
                  "released": "green", "done": "dim green", "rejected": "dim"}
-EPOCH = datetime.min
-
-
-def ordered(items: list[BacklogView]) -> list[BacklogView]:
-    """By status (proposed first ... rejected last), then newest first."""
-    rank = {status: index for index, status in enumerate(BACKLOG_STATUSES)}
-    newest = sorted(items, key=lambda i: (i.created_at.replace(tzinfo=None) if i.created_at
-                                          else EPOCH, i.id), reverse=True)
-    return sorted(newest, key=lambda i: rank.get(i.status, len(rank)))
 
 
 def label(value: str) -> str:
@@ -38,7 +30,8 @@ def label(value: str) -> str:
 
 
 class BacklogScreen(RecordScreen):
-    """Every backlog item; ``n`` adds one, ``s`` moves the highlighted one along."""
+    """Every backlog item by priority score (open first), the guard's warning above;
+    ``n`` adds one, ``s`` moves the highlighted one along, ``z`` sizes it."""
 
     TOP_TITLE = "Backlog"
     RUNBOOK = "daily-triage-standup"
@@ -46,9 +39,10 @@ class BacklogScreen(RecordScreen):
     BINDINGS = [
         Binding("n", "new", "New item"),
         Binding("s", "status", "Status"),
+        Binding("z", "size", "Size"),
     ]
     DEFAULT_CSS = """
-    BacklogScreen #bl-summary { height: auto; max-height: 2; padding: 0 1;
+    BacklogScreen #bl-summary { height: auto; max-height: 3; padding: 0 1;
                                 color: $text-muted; }
     BacklogScreen #bl-table { height: 1fr; }
     BacklogScreen #bl-detail { height: auto; max-height: 5; padding: 0 1;
@@ -58,6 +52,8 @@ class BacklogScreen(RecordScreen):
     def __init__(self) -> None:
         super().__init__()
         self.items: list[BacklogView] = []
+        self.scores: dict[int, ScoredItem] = {}
+        self.guard: GuardView | None = None
 
     def compose(self) -> ComposeResult:
         yield TopBar(id="topbar")
@@ -68,33 +64,54 @@ class BacklogScreen(RecordScreen):
 
     # -- reading and painting ------------------------------------------------------------
 
-    def reader(self, ctx: TuiContext) -> Callable[[], list[BacklogView]]:
-        return ctx.services.decisions.list_backlog
+    def reader(self, ctx: TuiContext) -> Callable[[], tuple[list[ScoredItem], GuardView]]:
+        backlog = ctx.services.backlog
+        return lambda: (backlog.scored(include_closed=True), backlog.guard())
 
-    def loaded(self, data: list[BacklogView]) -> None:
-        self.items = ordered(data)
+    def loaded(self, data: tuple[list[ScoredItem], GuardView]) -> None:
+        scored, self.guard = data
+        self.scores = {s.item.id: s for s in scored}
+        self.items = [s.item for s in scored]
 
     def paint(self) -> None:
         wide = self.has_class("-wide")
-        ctx = self.context
         refs = self._refs()
         rows: list[tuple[str, list[Cell]]] = []
         for item in self.items:
-            cells: list[Cell] = [
-                item.ref, label(item.type),
-                Text(label(item.status), style=STATUS_STYLES.get(item.status, "")),
-                local(item.created_at, ctx.zone, fmt="%d %b") or "-", item.title]
+            scored = self.scores[item.id]
+            score = Text(f"{scored.score:g}", style="bold" if scored.open else "dim")
+            status = Text(label(item.status), style=STATUS_STYLES.get(item.status, ""))
+            cells: list[Cell] = [item.ref, score, label(item.type), status]
             if wide:
-                cells += [item.owner or "-",
+                cells += [f"{item.value or '-'}/{item.risk or '-'}/{item.effort or '-'}",
+                          str(scored.tickets), item.title, item.owner or "-",
                           ", ".join(link_label(link, refs) for link in item.links) or "-"]
+            else:
+                cells.append(item.title)
             rows.append((str(item.id), cells))
         self.fill(WIDE_COLUMNS if wide else NARROW_COLUMNS, rows)
+        self.query_one("#bl-summary", Static).update(self._summary())
+
+    def _summary(self) -> Text:
         counts = [f"{sum(i.status == s for i in self.items)} {label(s)}"
                   for s in BACKLOG_STATUSES if any(i.status == s for i in self.items)]
-        self.query_one("#bl-summary", Static).update(
-            f"{len(self.items)} item{'s' if len(self.items) != 1 else ''}"
-            + (f" ({', '.join(counts)})" if counts else "")
-            + " · by status, newest first (scoring arrives later)")
+        text = Text(f"{len(self.items)} item{'s' if len(self.items) != 1 else ''}"
+                    + (f" ({', '.join(counts)})" if counts else "")
+                    + " · open ones by priority score, then closed")
+        if self.guard is None:
+            return text
+        report = self.guard.report
+        if report.warning:
+            text.append(f"\n⚠ {report.warning}", style="bold yellow")
+        elif report.open_items:
+            text.append(f"\nGuard: enhancements are {report.share:.0%} of the open backlog "
+                        f"({report.enhancements} of {report.open_items}), not growing",
+                        style="green")
+        if self.guard.seeds:
+            text.append(f" · {len(self.guard.seeds)} enhancement"
+                        f"{'s' if len(self.guard.seeds) != 1 else ''} seeded by training gaps "
+                        "or policy questions", style="yellow")
+        return text
 
     def _refs(self) -> dict[int, str]:
         return {row.odoo_id: row.ref for row in self.context.rows}
@@ -119,6 +136,14 @@ class BacklogScreen(RecordScreen):
         if item.release_target:
             text.append(f" · release {item.release_target}", style="dim")
         text.append(f"\n{item.title}", style="bold")
+        scored = self.scores.get(item.id)
+        if scored is not None:
+            text.append(f"\nScore {scored.score:g}: {scored.explanation}")
+        seed = next((reasons for view, reasons in (self.guard.seeds if self.guard else ())
+                     if view.id == item.id), None)
+        if seed:
+            text.append(f"\nGuard: {'; '.join(seed)}: is this a real gap in the standard?",
+                        style="yellow")
         text.append(f"\nLinked: {links}", style="dim")
         if item.description:
             text.append(f"\n{item.description}")
@@ -175,3 +200,39 @@ class BacklogScreen(RecordScreen):
             return f"{item.ref} moved to {label(status)}"
 
         self.act(move, what=f"Moving {item.ref}")
+
+    def action_size(self) -> None:
+        item = self.current()
+        if item is None:
+            self.warn_empty("backlog item")
+            return
+        scale = [(f"{n}" + ("  (now)" if n == item.value else ""), str(n)) for n in range(1, 6)]
+        self.app.push_screen(ChoiceScreen(f"{item.ref}: business value (1 low - 5 high)", scale),
+                             lambda value: self._ask_risk(item, value))
+
+    def _ask_risk(self, item: BacklogView, value: str | None) -> None:
+        if not value:
+            return
+        scale = [(f"{n}" + ("  (now)" if n == item.risk else ""), str(n)) for n in range(1, 6)]
+        self.app.push_screen(ChoiceScreen(f"{item.ref}: risk of leaving it (1 low - 5 high)",
+                                          scale),
+                             lambda risk: self._ask_effort(item, value, risk))
+
+    def _ask_effort(self, item: BacklogView, value: str, risk: str | None) -> None:
+        if not risk:
+            return
+        sizes = [(e + ("  (now)" if e == item.effort else ""), e) for e in EFFORTS]
+        self.app.push_screen(ChoiceScreen(f"{item.ref}: effort", sizes),
+                             lambda effort: self._apply_size(item, value, risk, effort))
+
+    def _apply_size(self, item: BacklogView, value: str, risk: str, effort: str | None) -> None:
+        if not effort:
+            return
+        backlog = self.context.services.backlog
+
+        def size() -> str:
+            scored = backlog.update(item_id=item.id, value=int(value), risk=int(risk),
+                                    effort=effort)
+            return f"{item.ref} sized: score {scored.score:g}"
+
+        self.act(size, what=f"Sizing {item.ref}")
