@@ -18,6 +18,7 @@ import logging
 import threading
 from collections.abc import Callable
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from slack_sdk import WebClient
@@ -84,7 +85,27 @@ class SlackDeliverer:
         for part in message.thread:  # long content continues in the thread
             self._call(self._client.chat_postMessage, channel=posted.channel, thread_ts=ts,
                        text=part.text, blocks=list(part.blocks))
+        self._upload(delivery, posted)
         return posted
+
+    def _upload(self, delivery: Delivery, posted: Posted) -> None:
+        """A pack announcement's files, uploaded in its thread (a missing file is said)."""
+        files = delivery.message.payload.get("files") or []
+        if delivery.message.kind != "weekly_pack" or not files:
+            return
+        missing = []
+        for item in files:
+            path = Path(str(item.get("path", "")))
+            if not path.is_file():
+                missing.append(path.name)
+                continue
+            self._call(self._client.files_upload_v2, channel=posted.channel,
+                       thread_ts=posted.ts, file=str(path), filename=path.name,
+                       title=str(item.get("name") or path.name))
+        if missing:
+            self._call(self._client.chat_postMessage, channel=posted.channel,
+                       thread_ts=posted.ts, text="These files were not found where the pack "
+                       f"was written: {', '.join(missing)}. Run `hypercare export weekly` again.")
 
     def find(self, delivery: Delivery, *, since: datetime) -> Posted | None:
         channel, _ = self.resolve(delivery.recipient)

@@ -115,14 +115,16 @@ def run_retry(ctx: CliContext) -> int:
 
 def _injected(services: Services) -> Injected:
     """What a job run from the command line may use: Slack delivery when configured."""
+    from hypercare.commands.pack_job import weekly_pack_writer
     from hypercare.jobs.registry import Injected
 
     slack = services.context.settings.slack
     token = slack.resolved("bot_token")
     if token is None:
-        return Injected()
+        return Injected(weekly_pack=weekly_pack_writer(services))
     from hypercare.bot.app import build_client
     from hypercare.bot.delivery import SlackDeliverer
 
     client = build_client(token.get_secret_value(), slack.api_url)
-    return Injected(deliverer=SlackDeliverer(client, slack, clock=services.context.clock))
+    return Injected(deliverer=SlackDeliverer(client, slack, clock=services.context.clock),
+                    weekly_pack=weekly_pack_writer(services))

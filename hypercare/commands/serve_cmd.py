@@ -96,13 +96,14 @@ class Serve:
     # -- pieces ------------------------------------------------------------------------------
 
     def _start_bot(self) -> Any:
+        from hypercare.commands.pack_job import weekly_pack_writer
         from hypercare.jobs.registry import Injected
 
         slack = self.services.context.settings.slack
         if self.args.no_bot or not slack.configured:
             why = "--no-bot" if self.args.no_bot else "Slack is not configured"
             self.say(f"{why}: running the scheduler only (messages wait in the outbox)")
-            self.injected = Injected()
+            self.injected = Injected(weekly_pack=weekly_pack_writer(self.services))
             return None
         from hypercare.bot.delivery import SlackDeliverer
         from hypercare.bot.launch import FollowUps, start_bot
@@ -112,7 +113,7 @@ class Serve:
         followups = FollowUps(bot.app, self.services, sync=False)
         self.injected = Injected(
             deliverer=SlackDeliverer(bot.app.client, slack, clock=self.services.context.clock),
-            followups=followups.run_once)
+            followups=followups.run_once, weekly_pack=weekly_pack_writer(self.services))
         self.say(f"bot {bot.where}")
         return bot
 

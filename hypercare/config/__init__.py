@@ -37,6 +37,7 @@ from hypercare.config.operations import (
     EscalationLevel,
     EscalationSettings,
     ExitCriterion,
+    ExportSettings,
     JobsSettings,
     KpiSettings,
     SlaPolicy,
@@ -131,6 +132,7 @@ class Settings(BaseSettings):
     roles: RolesSettings = RolesSettings()
     tui: TuiSettings = TuiSettings()
     jobs: JobsSettings = JobsSettings()
+    export: ExportSettings = ExportSettings()
     standups: list[StandupSchedule] = Field(default_factory=lambda: [StandupSchedule()])
     """The daily stand-ups (name, company/team scope, time, timezone, calendar, channel)."""
 

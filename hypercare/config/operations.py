@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
+from pathlib import Path
 from typing import Any, Literal
 
 from pydantic import Field
@@ -246,3 +247,16 @@ class JobsSettings(_Section):
     lease_seconds: float = Field(default=10.0, ge=0.5, le=300.0)
     """How often a waiting ``serve`` tries to take over the scheduler, and the owner renews its
     heartbeat."""
+
+
+PackFormat = Literal["md", "html", "xlsx", "csv"]
+PACK_FORMATS: tuple[PackFormat, ...] = ("md", "html", "xlsx", "csv")
+
+
+class ExportSettings(_Section):
+    """The weekly steering pack ``hypercare serve`` writes and posts."""
+
+    out_dir: Path | None = None
+    """Folder for the packs the scheduler writes; unset: ``packs/`` in the user data directory."""
+    formats: list[PackFormat] = Field(default_factory=lambda: list(PACK_FORMATS))
+    """Formats the scheduler writes (the HTML and XLSX are posted to ``slack.pack_channel``)."""

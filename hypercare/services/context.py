@@ -23,6 +23,7 @@ if TYPE_CHECKING:
     from hypercare.services.home import HomeService
     from hypercare.services.known_issues import KnownIssueService
     from hypercare.services.kpis import KpiService
+    from hypercare.services.pack_notice import PackNotices
     from hypercare.services.queue import QueueService
     from hypercare.services.raising import RaiseService
     from hypercare.services.runbooks import RunbookService
@@ -34,6 +35,7 @@ if TYPE_CHECKING:
     from hypercare.services.threads import ThreadService
     from hypercare.services.tickets import TicketService
     from hypercare.services.triage import TriageService
+    from hypercare.services.weekly_pack import PackService
     from hypercare.services.writeback import WritebackService
 
 
@@ -208,6 +210,20 @@ class Services:
         from hypercare.services.backlog import BacklogService
 
         return BacklogService(self.context, self.decisions)
+
+    @cached_property
+    def packs(self) -> PackService:
+        from hypercare.services.weekly_pack import PackService
+
+        return PackService(self.context, kpis=self.kpis, decisions=self.decisions,
+                           known_issues=self.known_issues, backlog=self.backlog,
+                           sla=self.sla, tickets=self.tickets, runbooks=self.runbooks)
+
+    @cached_property
+    def pack_notices(self) -> PackNotices:
+        from hypercare.services.pack_notice import PackNotices
+
+        return PackNotices(self.context)
 
     @cached_property
     def job_records(self) -> JobRecords:

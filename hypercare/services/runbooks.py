@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 
 import hypercare
@@ -27,7 +28,7 @@ class RunbooksMissingError(HypercareError):
 
 @dataclass(frozen=True)
 class RunbookView:
-    """One runbook (``text`` is empty in listings)."""
+    """One runbook (``text`` is empty in listings; it never includes the front matter)."""
 
     name: str
     """The file stem: ``sla-and-escalation``."""
@@ -35,6 +36,45 @@ class RunbookView:
     """The first ``# `` heading (the name when there is none)."""
     path: str
     text: str = ""
+    owner: str = ""
+    """Who keeps it true (front matter ``owner``)."""
+    last_review: date | None = None
+    """When it was last checked against the product (front matter ``last_review``)."""
+
+
+@dataclass(frozen=True)
+class FrontMatter:
+    """A runbook's header: ``id`` (its file stem), ``owner``, ``last_review`` (YYYY-MM-DD)."""
+
+    id: str
+    owner: str
+    last_review: date | None
+    problems: tuple[str, ...]
+    """What is missing or malformed (empty when the header is complete)."""
+
+
+FRONT = re.compile(r"\A---\n(?P<head>.*?)\n---\n", re.S)
+
+
+def split_front_matter(text: str) -> tuple[FrontMatter, str]:
+    """The ``---``-delimited ``key: value`` header of a runbook, and the text after it."""
+    match = FRONT.match(text)
+    if match is None:
+        return FrontMatter("", "", None, ("no front matter (--- id/owner/last_review ---)",)), text
+    fields: dict[str, str] = {}
+    for line in match.group("head").splitlines():
+        key, sep, value = line.partition(":")
+        if sep and key.strip():
+            fields[key.strip()] = value.strip().strip('"\'')
+    problems = [f"no {key}" for key in ("id", "owner", "last_review") if not fields.get(key)]
+    review = None
+    if fields.get("last_review"):
+        try:
+            review = date.fromisoformat(fields["last_review"])
+        except ValueError:
+            problems.append(f"last_review {fields['last_review']!r} is not YYYY-MM-DD")
+    return (FrontMatter(fields.get("id", ""), fields.get("owner", ""), review, tuple(problems)),
+            text[match.end():])
 
 
 def default_directory() -> Path:
@@ -74,7 +114,9 @@ class RunbookService:
         """Every runbook, by name (titles read from the files; ``text`` left empty)."""
         found = []
         for name, path in self._files().items():
-            found.append(RunbookView(name, title_of(_read(path), name), str(path)))
+            head, body = split_front_matter(_read(path))
+            found.append(RunbookView(name, title_of(body, name), str(path), owner=head.owner,
+                                     last_review=head.last_review))
         return found
 
     def show(self, *, name: str) -> RunbookView:
@@ -86,8 +128,9 @@ class RunbookService:
                 f"no runbook named {name!r}",
                 hint="Runbooks: " + (", ".join(files) or "(none in " + str(self.directory)
                                      + ")"))
-        text = _read(path)
-        return RunbookView(path.stem, title_of(text, path.stem), str(path), text)
+        head, text = split_front_matter(_read(path))
+        return RunbookView(path.stem, title_of(text, path.stem), str(path), text,
+                           owner=head.owner, last_review=head.last_review)
 
 
     def search(self, *, text: str, limit: int = 5) -> list[RunbookView]:
@@ -99,7 +142,7 @@ class RunbookService:
             return []
         scored: list[tuple[int, str, RunbookView]] = []
         for name, path in self._files().items():
-            body = _read(path)
+            body = split_front_matter(_read(path))[1]
             title = title_of(body, name)
             head, rest = title.casefold(), body.casefold()
             matched = [w for w in words if w in rest or w in head]
