@@ -1,4 +1,5 @@
-"""When each stand-up happens: its weekdays (its business calendar's), local time and zone.
+"""When each stand-up happens: its weekdays (its business calendar's), local time and zone
+(its own ``timezone``, else the command center's).
 
 The scheduler fires a stand-up's digest at :attr:`StandupTime.hour`:``minute`` local time on
 :attr:`StandupTime.days`; :func:`is_standup_day` also skips the calendar's holidays.
@@ -32,8 +33,10 @@ def standup_times(settings: Settings) -> list[StandupTime]:
         calendar = settings.sla.calendars.get(schedule.calendar)
         days = parse_days(calendar.days if calendar is not None else "mon-fri")
         hour, minute = (int(part) for part in schedule.time.split(":"))
-        zone = schedule.timezone or (calendar.timezone if calendar and calendar.timezone
-                                     else settings.timezone)
+        # ``standups[].timezone``, else the command center's (as documented, and as the
+        # digest reads its time and day): never the calendar's, or the job would fire at
+        # another hour than the digest says the stand-up is held
+        zone = schedule.timezone or settings.timezone
         found.append(StandupTime(schedule.name, tuple(DAY_NAMES[d] for d in days), hour,
                                  minute, zone))
     return found

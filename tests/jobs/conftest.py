@@ -1,0 +1,127 @@
+"""Job fixtures: a store synced from the Odoo simulator (copied per test), services on a
+driven clock, an empty store, and a port nothing listens on."""
+
+from __future__ import annotations
+
+import shutil
+import socket
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from hypercare.config import Settings
+from hypercare.jobs.registry import JobSpec, build_jobs
+from hypercare.jobs.runner import JobRunner
+from hypercare.odoo.sim import OdooSimulator
+from hypercare.services import Services
+from hypercare.wiring import build_services
+from tests.sync.conftest import make_sim, odoo_settings
+
+NOW = datetime(2026, 11, 20, 15, 0, tzinfo=UTC)  # a Friday afternoon, days after go-live
+LEAD = "lea"
+OWNER = "test-host:1"
+FINANCE = {"name": "finance", "time": "09:00", "timezone": "Europe/Brussels"}
+
+
+class Clock:
+    """The services' one clock: NOW until a test moves it."""
+
+    def __init__(self, now: datetime = NOW) -> None:
+        self.now = now
+
+    def __call__(self) -> datetime:
+        return self.now
+
+    def advance(self, **delta: float) -> None:
+        self.now += timedelta(**delta)
+
+
+@dataclass
+class World:
+    """A simulator and the store synced from it (not swept), which tests copy."""
+
+    sim: OdooSimulator
+    golden: Path
+    model_dir: Path
+
+
+def settings_for(world: World | None, db: Path, **extra: Any) -> Settings:
+    """Brussels settings on the store ``db``; Odoo is the world's simulator (none without)."""
+    values: dict[str, Any] = {
+        "database_url": f"sqlite:///{db}", "timezone": "Europe/Brussels",
+        "roles": {"leads": [LEAD]}, "standups": [FINANCE],
+        "sla": {"calendars": {"default": {"days": "mon-fri", "holidays": ["2026-10-28"]}}}}
+    if world is not None:
+        values["odoo"] = odoo_settings(world.sim, protocol="json2")
+        values["triage"] = {"model_dir": str(world.model_dir)}
+    values.update(extra)
+    return Settings(**values)
+
+
+@pytest.fixture(scope="session")
+def jobs_world(tmp_path_factory: pytest.TempPathFactory) -> Iterator[World]:
+    root = tmp_path_factory.mktemp("jobs-world")
+    sim = make_sim(flavor="enterprise", version="19.0", tickets=60, days=6, now=NOW)
+    world = World(sim, root / "golden.db", root / "models")
+    services = build_services(settings_for(world, world.golden), clock=lambda: NOW)
+    try:
+        services.sync.run_sync()
+    finally:
+        services.close()
+    try:
+        yield world
+    finally:
+        sim.stop()
+
+
+@pytest.fixture
+def clock() -> Clock:
+    return Clock()
+
+
+@pytest.fixture
+def open_services(jobs_world: World, tmp_path: Path,
+                  clock: Clock) -> Iterator[Callable[..., Services]]:
+    """``open_services(synced=True, **settings)``: services on the driven clock, on a private
+    copy of the synced store (``synced=False``: an empty store and no Odoo)."""
+    made: list[Services] = []
+
+    def factory(*, synced: bool = True, **extra: Any) -> Services:
+        db = tmp_path / f"store{len(made)}.db"
+        if synced:
+            shutil.copy(jobs_world.golden, db)
+        extra.setdefault("triage", {"model_dir": str(jobs_world.model_dir)})
+        services = build_services(settings_for(jobs_world if synced else None, db, **extra),
+                                  clock=clock)
+        made.append(services)
+        return services
+
+    yield factory
+    for services in made:
+        services.close()
+
+
+def runner_for(services: Services, specs: list[JobSpec] | None = None) -> JobRunner:
+    """The named jobs of these services (or ``specs``), as one serve process runs them."""
+    return JobRunner(services, build_jobs(services) if specs is None else specs, owner=OWNER)
+
+
+def spec_of(services: Services, name: str) -> JobSpec:
+    return next(spec for spec in build_jobs(services) if spec.name == name)
+
+
+def record_of(services: Services, name: str) -> Any:
+    """The job's record (``JobStateView``), or None when it never ran."""
+    return next((r for r in services.job_records.states() if r.name == name), None)
+
+
+def closed_port() -> int:
+    """A local TCP port nothing listens on (taken from the OS, then released)."""
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
+        probe.bind(("127.0.0.1", 0))
+        port: int = probe.getsockname()[1]
+    return port
