@@ -106,8 +106,9 @@ class KpiService:
         return len(rows)
 
     def history(self, *, key: str, days: int = 60, company: str = "") -> list[tuple[date, float]]:
-        """Stored daily values of one KPI, oldest first."""
-        today = self._context.clock().date()
+        """Stored daily values of one KPI, oldest first (days are the command center's)."""
+        zone = ZoneInfo(self._context.settings.timezone)
+        today = self._context.clock().astimezone(zone).date()
         with self._context.store().session() as session:
             return kpi_records.snapshot_history(key, company=company,
                                                 since=today - timedelta(days=days),
