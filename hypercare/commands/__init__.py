@@ -14,9 +14,9 @@ from hypercare.commands import (
     config_cmd,
     db_cmd,
     demo_cmd,
+    export_cmd,
     jobs_cmd,
     kpi_cmd,
-    planned,
     records_cmd,
     serve_cmd,
     sim_cmd,
@@ -39,6 +39,7 @@ def register_all(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]
     standup_cmd.register(subparsers)
     kpi_cmd.register(subparsers)
     records_cmd.register(subparsers)
+    export_cmd.register(subparsers)
     backlog_cmd.register(subparsers)
     tui_cmd.register(subparsers)
     demo_cmd.register(subparsers)
@@ -46,4 +47,3 @@ def register_all(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]
     bot_cmd.register(subparsers)
     serve_cmd.register(subparsers)
     sim_cmd.register(subparsers)
-    planned.register(subparsers)
