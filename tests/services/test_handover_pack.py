@@ -15,8 +15,7 @@ import pytest
 from hypercare.services import Services
 from hypercare.services.pack_model import Pack
 from tests.services.conftest import Clock
-from tests.services.test_home import LEAD, World, services_factory
-from tests.services.test_weekly_pack import (
+from tests.services.pack_support import (
     MASKED_REF,
     NOW,
     PAYROLL_TITLE,
@@ -25,6 +24,7 @@ from tests.services.test_weekly_pack import (
     payroll,
     strings,
 )
+from tests.services.test_home import LEAD, World, services_factory
 
 SECTIONS = ["open_tickets", "known_issues", "decisions", "backlog", "runbooks",
             "exit_evidence", "contacts"]
