@@ -116,7 +116,7 @@ def guard(items: Sequence[ItemFacts], *, now: datetime) -> GuardReport:
     growing = enhancements > earlier and share > (previous or 0.0)
     warning = ""
     if growing:
-        was = f"{previous:.0%}" if previous is not None else "none"
+        was = f"{previous or 0:.0%}"
         warning = (f"Enhancements grew from {was} to {share:.0%} of the open backlog this week "
                    f"({enhancements} of {len(current)}). Check each one fills a real gap in "
                    "the standard, not a training gap or an undecided policy.")

@@ -42,10 +42,10 @@ class BacklogScreen(RecordScreen):
         Binding("z", "size", "Size"),
     ]
     DEFAULT_CSS = """
-    BacklogScreen #bl-summary { height: auto; max-height: 3; padding: 0 1;
+    BacklogScreen #bl-summary { height: auto; max-height: 4; padding: 0 1;
                                 color: $text-muted; }
     BacklogScreen #bl-table { height: 1fr; }
-    BacklogScreen #bl-detail { height: auto; max-height: 5; padding: 0 1;
+    BacklogScreen #bl-detail { height: auto; max-height: 7; padding: 0 1;
                                border-top: solid $primary-darken-2; }
     """
 
@@ -102,7 +102,11 @@ class BacklogScreen(RecordScreen):
             return text
         report = self.guard.report
         if report.warning:
-            text.append(f"\n⚠ {report.warning}", style="bold yellow")
+            was = f"{report.previous_share or 0:.0%}"
+            text.append(f"\n⚠ Enhancements grew to {report.share:.0%} of the open backlog "
+                        f"({report.enhancements} of {report.open_items}; {was} a week ago): "
+                        "real gaps in the standard, or training and policy in disguise?",
+                        style="bold yellow")
         elif report.open_items:
             text.append(f"\nGuard: enhancements are {report.share:.0%} of the open backlog "
                         f"({report.enhancements} of {report.open_items}), not growing",
