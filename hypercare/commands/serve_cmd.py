@@ -147,6 +147,8 @@ class Serve:
                     told_waiting = True
             except Exception as exc:  # the store is down: try again next time
                 log.warning("scheduler lease: %s", type(exc).__name__)
+                if lease.held and self.runner is None:  # took the lock but could not start:
+                    self._release(lease)  # let go, so this one or another starts afresh
             self.stop.wait(every)
 
     def _start_jobs(self) -> None:
@@ -154,27 +156,36 @@ class Serve:
         from hypercare.jobs.runner import JobRunner
 
         specs = build_jobs(self.services, self.injected)
-        self.runner = JobRunner(self.services, specs, owner=self.process)
+        runner = JobRunner(self.services, specs, owner=self.process)
         if self.injected is not None and self.injected.deliverer is not None:
             report = self.services.delivery.deliver(self.injected.deliverer, recover=True)
             if report.recovered or report.sent:
                 self.say(f"outbox at start: {report.recovered} found already sent, "
                          f"{report.sent} sent")
-        self.runner.start()
+        runner.start()
+        self.runner = runner  # only a started runner: a failed start is retried
         self.say(f"this process runs the scheduler ({len(specs)} jobs: "
                  f"{', '.join(s.name for s in specs)})")
 
     def _stop_jobs(self, lease: Any, *, flush: bool) -> None:
         runner, self.runner = self.runner, None
-        if runner is None:
-            return
-        runner.shutdown(wait=flush)  # the running jobs finish
-        if flush and self.injected is not None and self.injected.deliverer is not None:
+        if runner is not None:
+            runner.shutdown(wait=flush)  # the running jobs finish
+        if runner is not None and flush and self.injected is not None \
+                and self.injected.deliverer is not None:
             try:
                 report = self.services.delivery.deliver(self.injected.deliverer)
                 self.say(f"outbox flushed: {report.delivered} delivered, "
                          f"{report.retrying} waiting")
             except Exception as exc:
                 log.warning("outbox flush at stop: %s", type(exc).__name__)
-        lease.release()
+        self._release(lease)
+
+    @staticmethod
+    def _release(lease: Any) -> None:
+        """Give the lock back; the heartbeat is cleared when the store answers."""
+        try:
+            lease.release()
+        except Exception as exc:  # the lock itself is released all the same
+            log.warning("scheduler lease release: %s", type(exc).__name__)
 

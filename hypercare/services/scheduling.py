@@ -4,6 +4,11 @@
 and publishes the owner's heartbeat (app state ``scheduler.owner``), which the TUI and a
 stand-alone bot read to leave syncing and delivery to the owner. :class:`JobRecords` keeps
 each named job's schedule, runs, failures, misses and last result.
+
+Every write here starts its transaction with an UPDATE (an INSERT only when no row was
+updated): on SQLite a transaction that reads first and writes later fails at once with
+"database is locked" when another connection wrote in between (the busy timeout does not
+apply), and the owner's jobs all start together; a first write waits its turn instead.
 """
 
 from __future__ import annotations
@@ -13,8 +18,9 @@ import os
 import socket
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
-from sqlalchemy import func
+from sqlalchemy import delete, func, update
 from sqlmodel import col, select
 
 from hypercare.services.context import ServiceContext
@@ -37,6 +43,7 @@ class SchedulerLease:
         self.owner = owner or process_name()
         self._lock = SchedulerLock(context.store().engine)
         self._held = False
+        self._beat_value: str | None = None
 
     @property
     def held(self) -> bool:
@@ -61,20 +68,34 @@ class SchedulerLease:
         return True
 
     def release(self) -> None:
+        """Give the lock back and clear our heartbeat; the lock is released even when the
+        store does not answer (then the heartbeat just goes stale)."""
         if not self._held:
             return
-        with self._context.store().session() as session:
-            row = session.get(AppState, SCHEDULER_OWNER)
-            if row is not None and json.loads(row.value or "{}").get("owner") == self.owner:
-                session.delete(row)
-        self._lock.release()
-        self._held = False
+        try:
+            if self._beat_value is not None:  # ours, unless another owner wrote since
+                with self._context.store().session() as session:
+                    session.execute(delete(AppState).where(
+                        col(AppState.key) == SCHEDULER_OWNER,
+                        col(AppState.value) == self._beat_value))
+        finally:
+            self._lock.release()
+            self._held = False
 
     def _beat(self) -> None:
         now = self._context.clock()
         value = json.dumps({"owner": self.owner, "heartbeat": now.isoformat()})
         with self._context.store().session() as session:
-            set_state(SCHEDULER_OWNER, value, now=now, session=session)
+            if not _updated(session, update(AppState)
+                            .where(col(AppState.key) == SCHEDULER_OWNER)
+                            .values(value=value, updated_at=now)):
+                set_state(SCHEDULER_OWNER, value, now=now, session=session)
+        self._beat_value = value
+
+
+def _updated(session: Any, statement: Any) -> bool:
+    """Run an UPDATE; True when it changed a row."""
+    return bool(getattr(session.execute(statement), "rowcount", 0))
 
 
 @dataclass(frozen=True)
@@ -102,29 +123,29 @@ class JobRecords:
 
     def started(self, *, name: str, schedule: str, owner: str) -> datetime:
         now = self._context.clock()
-        with self._context.store().session() as session:
-            row = session.get(JobState, name) or JobState(name=name)
-            row.schedule, row.last_started_at, row.running_since = schedule, now, now
-            row.owner = owner
-            session.add(row)
+        values = {"schedule": schedule, "last_started_at": now, "running_since": now,
+                  "owner": owner}
+        self._write(name, values, values)
         return now
 
     def finished(self, *, name: str, ok: bool, result: str) -> None:
         now = self._context.clock()
-        with self._context.store().session() as session:
-            row = session.get(JobState, name) or JobState(name=name)
-            row.runs += 1
-            row.failures += 0 if ok else 1
-            row.last_ok, row.last_result = ok, result[:1000]
-            row.last_finished_at, row.running_since = now, None
-            session.add(row)
+        done = {"last_ok": ok, "last_result": result[:1000], "last_finished_at": now,
+                "running_since": None}
+        self._write(name, {"runs": JobState.runs + 1,
+                           "failures": JobState.failures + (0 if ok else 1), **done},
+                    {"runs": 1, "failures": 0 if ok else 1, **done})
 
     def missed(self, *, name: str, schedule: str, why: str) -> None:
+        self._write(name, {"missed": JobState.missed + 1, "last_result": why[:1000]},
+                    {"schedule": schedule, "missed": 1, "last_result": why[:1000]})
+
+    def _write(self, name: str, changes: dict[str, Any], new: dict[str, Any]) -> None:
+        """Update the job's row with ``changes``, or create it with ``new``."""
         with self._context.store().session() as session:
-            row = session.get(JobState, name) or JobState(name=name, schedule=schedule)
-            row.missed += 1
-            row.last_result = why[:1000]
-            session.add(row)
+            if not _updated(session, update(JobState).where(col(JobState.name) == name)
+                            .values(**changes)):
+                session.add(JobState(name=name, **new))
 
     def states(self) -> list[JobStateView]:
         with self._context.store().session() as session:

@@ -34,7 +34,9 @@ class SchedulerLock:
             if not database or database == ":memory:":
                 raise ValueError("an in-memory SQLite store cannot be shared by processes")
             path = Path(database).expanduser()
-            self._file = FileLock(str(path.with_name(path.name + ".scheduler.lock")))
+            # not thread-local: the lease loop takes it, the main thread gives it back
+            self._file = FileLock(str(path.with_name(path.name + ".scheduler.lock")),
+                                  thread_local=False)
 
     def try_acquire(self) -> bool:
         """Take the lock if nobody holds it; True when this process holds it now."""

@@ -3,7 +3,8 @@
 Point ``WebClient(base_url=mock.url)`` (or ``SLACK_API_URL``) at it. It answers
 ``POST``/``GET /api/<method>`` for the methods in :mod:`tests.slack_mock.methods`, checks the
 bearer token like Slack (``invalid_auth``), records every call, and can be scripted to fail
-the next call of a method (``fail_next``) or to answer it with HTTP 429 (``rate_limit_next``).
+the next call of a method (``fail_next``), to answer it with HTTP 429 (``rate_limit_next``) or
+late (``delay_next``: handled and recorded first, as when Slack took a message it never confirmed).
 ``POST /response/<key>`` stands in for a ``response_url`` (what ``respond()`` posts to).
 ``apps.connections.open`` (with the app-level token) answers the URL of ``mock.socket_mode``,
 a :class:`~tests.slack_mock.socket_mode.MockSocketMode` started on first use.
@@ -30,6 +31,7 @@ from tests.slack_mock.socket_mode import MockSocketMode
 RESPONSE_METHOD = "response_url"
 """The ``method`` recorded for a post to a ``response_url``."""
 _JSON_FIELDS = ("blocks", "view", "attachments", "metadata")
+Where = Callable[[dict[str, Any]], bool]  # which calls a script applies to, by payload
 
 
 @dataclass(frozen=True)
@@ -50,9 +52,11 @@ class Call:
 
 @dataclass
 class _Script:
-    kind: str  # "error" or "ratelimit"
+    kind: str  # "error", "ratelimit" or "delay"
     error: str = ""
     retry_after: int = 1
+    where: Where | None = None
+    seconds: float = 0.0
 
 
 class MockSlack:
@@ -66,6 +70,7 @@ class MockSlack:
         self.workspace = Workspace(users)
         self._calls: list[Call] = []
         self._scripts: dict[str, deque[_Script]] = {}
+        self._stopping = threading.Event()
         self._changed = threading.Condition()
         self._server: ThreadingHTTPServer | None = None
         self._thread: threading.Thread | None = None
@@ -78,12 +83,14 @@ class MockSlack:
         server.daemon_threads = True
         server.mock = self  # type: ignore[attr-defined]
         self._server = server
+        self._stopping.clear()
         self._thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05},
                                         name="mock-slack", daemon=True)
         self._thread.start()
         return self
 
     def stop(self) -> None:
+        self._stopping.set()  # delayed answers go out now
         with self._changed:
             socket_mode, self._socket_mode = self._socket_mode, None
         if socket_mode is not None:
@@ -138,11 +145,20 @@ class MockSlack:
         with self._changed:
             self._scripts.setdefault(method, deque()).append(_Script("error", error=error))
 
-    def rate_limit_next(self, method: str, retry_after: int = 1) -> None:
-        """The next call of ``method`` answers HTTP 429 with ``Retry-After: retry_after``."""
+    def rate_limit_next(self, method: str, retry_after: int = 1, *,
+                        where: Where | None = None) -> None:
+        """The next call of ``method`` (that ``where`` accepts) answers HTTP 429 with
+        ``Retry-After: retry_after``."""
         with self._changed:
             self._scripts.setdefault(method, deque()).append(
-                _Script("ratelimit", retry_after=retry_after))
+                _Script("ratelimit", retry_after=retry_after, where=where))
+
+    def delay_next(self, method: str, seconds: float, *, where: Where | None = None) -> None:
+        """The next call of ``method`` (that ``where`` accepts) is handled and recorded as
+        usual (a message is stored) but answered only after ``seconds`` (or at ``stop()``)."""
+        with self._changed:
+            self._scripts.setdefault(method, deque()).append(
+                _Script("delay", where=where, seconds=seconds))
 
     # -- what was received --------------------------------------------------------------------
 
@@ -182,10 +198,15 @@ class MockSlack:
             self._calls.append(call)
             self._changed.notify_all()
 
-    def _take_script(self, method: str) -> _Script | None:
-        with self._changed:
-            queue = self._scripts.get(method)
-            return queue.popleft() if queue else None
+    def _take_script(self, method: str, payload: dict[str, Any],
+                     delay: bool = False) -> _Script | None:
+        with self._changed:  # the first answer (or delay) script applying to this call
+            queue = self._scripts.get(method) or deque()
+            script = next((s for s in queue if (s.kind == "delay") == delay
+                           and (s.where is None or s.where(payload))), None)
+            if script is not None:
+                queue.remove(script)
+            return script
 
     def _answer(self, method: str, payload: dict[str, Any],
                 authorization: str) -> tuple[int, dict[str, Any], bool, dict[str, str]]:
@@ -198,7 +219,7 @@ class MockSlack:
             if socket_mode and token == self.token:
                 error = "not_allowed_token_type"  # a bot token cannot open Socket Mode
             return 200, {"ok": False, "error": error}, False, {}
-        script = self._take_script(method)
+        script = self._take_script(method, payload)
         if script is not None and script.kind == "ratelimit":
             return (429, {"ok": False, "error": "ratelimited"}, True,
                     {"Retry-After": str(script.retry_after)})
@@ -254,7 +275,12 @@ class _Handler(BaseHTTPRequestHandler):
         method = path.removeprefix("/api/")
         status, answer, authorized, extra = mock._answer(method, payload, authorization)
         mock._record(Call(method, path, headers, payload, status, answer, authorized))
-        self._send(status, json.dumps(answer).encode(), "application/json; charset=utf-8", extra)
+        delay = mock._take_script(method, payload, delay=True)
+        if delay is not None:
+            mock._stopping.wait(delay.seconds)
+        with contextlib.suppress(*((OSError,) if delay else ())):  # the client may be gone
+            self._send(status, json.dumps(answer).encode(), "application/json; charset=utf-8",
+                       extra)
 
     def _body(self) -> dict[str, Any]:
         length = int(self.headers.get("Content-Length") or 0)
