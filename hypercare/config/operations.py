@@ -244,9 +244,9 @@ class JobsSettings(_Section):
     misfire_grace_seconds: int = Field(default=300, ge=1)
     """A run this late (machine asleep, process busy) still runs once; later ones are
     skipped and reported as missed."""
-    lease_seconds: float = Field(default=10.0, ge=0.5, le=300.0)
+    lease_seconds: float = Field(default=10.0, ge=0.5, le=60.0)
     """How often a waiting ``serve`` tries to take over the scheduler, and the owner renews its
-    heartbeat."""
+    heartbeat (at most 60: a heartbeat older than two minutes counts as a dead owner)."""
 
 
 PackFormat = Literal["md", "html", "xlsx", "csv"]

@@ -168,7 +168,10 @@ class DeliveryService:
                                 tuple(post.activity) if post else ())
         try:
             found = None
-            if state == "sending" and delivery.previous is None and claimed_at is not None:
+            if delivery.previous is None and claimed_at is not None and (
+                    state == "sending" or attempts > 0):
+                # in doubt (its deliverer died), or tried before: Slack may have taken it and
+                # lost the answer (a timeout, a dropped connection), so look before sending
                 found = deliverer.find(delivery, since=claimed_at - timedelta(minutes=1))
             posted = found or deliverer.send(delivery)
         except DeliveryFailed as exc:

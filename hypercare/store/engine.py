@@ -58,7 +58,11 @@ def _configure_sqlite(engine: Engine) -> None:
 
     @event.listens_for(engine, "begin")
     def _on_begin(connection: Any) -> None:
-        connection.exec_driver_sql("BEGIN")
+        # IMMEDIATE: a transaction takes the write lock when it begins, waiting its turn
+        # (busy_timeout). A deferred one that read first and writes later fails at once with
+        # "database is locked" when another connection committed in between, and serve's
+        # jobs, the bot and the TUI write concurrently. Sessions are short, so the wait is.
+        connection.exec_driver_sql("BEGIN IMMEDIATE")
 
 
 def is_sqlite(engine: Engine) -> bool:

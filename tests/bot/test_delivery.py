@@ -234,3 +234,24 @@ def test_jobs_retry_requeues_a_dead_letter_from_the_command_line(
     assert services.delivery.dead_letters() == []
     assert main(["jobs", "retry", str(dead.id)]) == 2  # not a dead letter any more
     assert "is not a dead letter" in capsys.readouterr().err
+
+
+def test_an_answer_lost_on_the_way_back_is_not_posted_twice(
+        world: tuple[Services, MockSlack, Clock]) -> None:
+    from hypercare.services.delivery import DeliveryFailed
+
+    services, mock, clock = world
+    key = queue(services, "breach", *KINDS["breach"])
+    real = deliverer(services, mock, clock)
+
+    class LostAnswer(SlackDeliverer):
+        def send(self, delivery: Delivery) -> Posted:
+            real.send(delivery)  # Slack took it; the answer never came back
+            raise DeliveryFailed("cannot reach Slack (ReadTimeout)", permanent=False)
+
+    lost = LostAnswer(real._client, services.context.settings.slack)
+    assert services.delivery.deliver(lost).retrying == 1
+    clock.now += timedelta(minutes=2)  # past the backoff
+    report = services.delivery.deliver(real)
+    assert report.recovered == 1 and report.sent == 0
+    assert len(posts_with_key(mock, key)) == 1

@@ -1,7 +1,7 @@
 """``hypercare serve`` as real processes on one store: one owns the scheduler and another takes
 over when it dies; a crash between "decide" and "deliver" neither loses nor doubles a message;
 429s delay without loss; SIGTERM stops cleanly and hands the lease back; a serve whose start
-fails lets the lock go. Last, the SQLite limit behind "database is locked" (xfail)."""
+fails lets the lock go. Last, SQLite writers wait their turn ("database is locked" no more)."""
 
 from __future__ import annotations
 
@@ -258,10 +258,6 @@ def test_the_sqlite_lock_taken_by_the_lease_thread_is_given_back_by_the_main_thr
     assert world.services.system.scheduler_owner() is None
 
 
-@pytest.mark.xfail(strict=True, raises=OperationalError, reason=(
-    "store/engine.py begins SQLite transactions deferred: a transaction that read first "
-    "cannot write after another connection committed (SQLITE_BUSY_SNAPSHOT, no busy wait); "
-    "BEGIN IMMEDIATE fixes it"))
 def test_a_store_write_after_a_read_waits_for_another_writer(world: ServeWorld) -> None:
     """What serve's jobs, its lease heartbeat and the delivery service do all the time on
     one SQLite store: read, then write, while another connection commits."""
