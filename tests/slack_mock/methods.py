@@ -41,6 +41,12 @@ class Workspace:
         ``CGONE``."""
         self.messages: dict[str, list[Answer]] = {}
         """Channel id -> messages posted there by the bot, oldest first."""
+        self.base_url = ""
+        """Where the mock listens (upload URLs point back at it)."""
+        self.uploads: dict[str, bytes] = {}
+        """File id -> the bytes uploaded (``files.getUploadURLExternal`` then the upload)."""
+        self.shared: list[Answer] = []
+        """Files completed into a channel: ``{"id", "title", "channel", "thread_ts"}``."""
         self._counter = itertools.count(1)
         self._lock = threading.Lock()
 
@@ -136,6 +142,27 @@ def _history(ws: Workspace, payload: Payload) -> Answer:
     return {"ok": True, "messages": list(reversed(found))[:limit], "has_more": False}
 
 
+def _upload_url(ws: Workspace, payload: Payload) -> Answer:
+    if not payload.get("filename") or not str(payload.get("length", "")).isdigit():
+        return {"ok": False, "error": "invalid_arguments"}
+    file_id = f"F{ws.next_number():08d}"
+    return {"ok": True, "file_id": file_id, "upload_url": f"{ws.base_url}/upload/{file_id}"}
+
+
+def _complete_upload(ws: Workspace, payload: Payload) -> Answer:
+    files = payload.get("files") or []
+    if not isinstance(files, list) or any(f.get("id") not in ws.uploads for f in files):
+        return {"ok": False, "error": "file_not_found"}
+    error = ws.channel_error(str(payload.get("channel_id", "")))
+    if error:
+        return {"ok": False, "error": error}
+    done = [{"id": f["id"], "title": f.get("title", ""), "channel": payload["channel_id"],
+             "thread_ts": payload.get("thread_ts", ""), "size": len(ws.uploads[f["id"]])}
+            for f in files]
+    ws.shared.extend(done)
+    return {"ok": True, "files": done}
+
+
 def _group_members(ws: Workspace, payload: Payload) -> Answer:
     group = str(payload.get("usergroup", ""))
     if group not in ws.groups:
@@ -209,4 +236,6 @@ METHODS: dict[str, Callable[[Workspace, Payload], Answer]] = {
     "conversations.open": _conversations_open,
     "conversations.history": _history,
     "usergroups.users.list": _group_members,
+    "files.getUploadURLExternal": _upload_url,
+    "files.completeUploadExternal": _complete_upload,
 }

@@ -30,7 +30,7 @@ from tests.slack_mock.socket_mode import MockSocketMode
 
 RESPONSE_METHOD = "response_url"
 """The ``method`` recorded for a post to a ``response_url``."""
-_JSON_FIELDS = ("blocks", "view", "attachments", "metadata")
+_JSON_FIELDS = ("blocks", "view", "attachments", "metadata", "files")
 Where = Callable[[dict[str, Any]], bool]  # which calls a script applies to, by payload
 
 
@@ -83,6 +83,7 @@ class MockSlack:
         server.daemon_threads = True
         server.mock = self  # type: ignore[attr-defined]
         self._server = server
+        self.workspace.base_url = self.base
         self._stopping.clear()
         self._thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05},
                                         name="mock-slack", daemon=True)
@@ -253,6 +254,12 @@ class _Handler(BaseHTTPRequestHandler):
         mock: MockSlack = self.server.mock  # type: ignore[attr-defined]
         parts = urlsplit(self.path)
         path = posixpath.normpath(parts.path)
+        if path.startswith("/upload/"):  # files.upload v2, step 2: the bytes themselves
+            raw = self.rfile.read(int(self.headers.get("Content-Length") or 0))
+            mock.workspace.uploads[path.removeprefix("/upload/")] = raw
+            mock._record(Call("file_upload", path, {}, {"bytes": len(raw)}, 200))
+            self._send(200, b"OK", "text/plain; charset=utf-8")
+            return
         payload = dict(parse_qsl(parts.query, keep_blank_values=True))
         payload.update(self._body())
         for name in _JSON_FIELDS:
