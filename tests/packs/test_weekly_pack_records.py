@@ -6,17 +6,14 @@ weeks, week parsing."""
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterator
 from datetime import date
-from pathlib import Path
 
 import pytest
 
 from hypercare.errors import UsageError
 from hypercare.services import Services
 from hypercare.services.weekly_pack import parse_week
-from tests.services.conftest import Clock
-from tests.services.pack_support import (
+from tests.packs.support import (
     MASKED_REF,
     NOW,
     PAYROLL_TITLE,
@@ -30,37 +27,12 @@ from tests.services.pack_support import (
     local,
     note,
     open_at,
-    pack_world,
     payroll,
     rows,
     strings,
 )
-from tests.services.test_home import LEAD, World, services_factory
-
-
-@pytest.fixture(scope="module")
-def world(tmp_path_factory: pytest.TempPathFactory) -> Iterator[World]:
-    yield from pack_world(tmp_path_factory.mktemp("weekly-pack-world"))
-
-
-@pytest.fixture
-def clock() -> Clock:
-    made = Clock()
-    made.now = NOW
-    return made
-
-
-@pytest.fixture
-def open_services(world: World, tmp_path: Path,
-                  clock: Clock) -> Iterator[Callable[..., Services]]:
-    yield from services_factory(tmp_path, clock, world)
-
-
-@pytest.fixture
-def services(open_services: Callable[..., Services]) -> Services:
-    return open_services()
-
-
+from tests.services.conftest import Clock
+from tests.services.test_home import LEAD
 
 
 def test_decisions_requested_and_taken(services: Services, clock: Clock) -> None:

@@ -5,50 +5,30 @@ contacts, each checked against the services' own listings."""
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from datetime import date
-from pathlib import Path
 from typing import Any
 
 import pytest
 
 from hypercare.services import Services
 from hypercare.services.pack_model import Pack
-from tests.services.conftest import Clock
-from tests.services.pack_support import (
+from tests.packs.support import (
     MASKED_REF,
     NOW,
     PAYROLL_TITLE,
     local,
-    pack_world,
     payroll,
     strings,
 )
-from tests.services.test_home import LEAD, World, services_factory
+from tests.services.conftest import Clock
+from tests.services.test_home import LEAD
 
 SECTIONS = ["open_tickets", "known_issues", "decisions", "backlog", "runbooks",
             "exit_evidence", "contacts"]
 LEVELS = [{"level": 1, "name": "super-user", "contacts": ["U0SUPER"]},
           {"level": 2, "name": "functional lead", "contacts": ["U0FUNC", "S0FUNCTEAM"]},
           {"level": 3, "name": "partner"}]
-
-
-@pytest.fixture(scope="module")
-def world(tmp_path_factory: pytest.TempPathFactory) -> Iterator[World]:
-    yield from pack_world(tmp_path_factory.mktemp("handover-world"))
-
-
-@pytest.fixture
-def clock() -> Clock:
-    made = Clock()
-    made.now = NOW
-    return made
-
-
-@pytest.fixture
-def open_services(world: World, tmp_path: Path,
-                  clock: Clock) -> Iterator[Callable[..., Services]]:
-    yield from services_factory(tmp_path, clock, world)
 
 
 @pytest.fixture

@@ -7,15 +7,12 @@ from __future__ import annotations
 
 import statistics
 from collections import Counter
-from collections.abc import Callable, Iterator
 from datetime import date, timedelta
-from pathlib import Path
 
 import pytest
 
 from hypercare.services import Services
-from tests.services.conftest import Clock
-from tests.services.pack_support import (
+from tests.packs.support import (
     MASKED_REF,
     MONDAY_TITLE,
     NOW,
@@ -31,36 +28,11 @@ from tests.services.pack_support import (
     local,
     note,
     open_at,
-    pack_world,
     payroll,
     rows,
 )
-from tests.services.test_home import LEAD, World, services_factory
-
-
-@pytest.fixture(scope="module")
-def world(tmp_path_factory: pytest.TempPathFactory) -> Iterator[World]:
-    yield from pack_world(tmp_path_factory.mktemp("weekly-pack-world"))
-
-
-@pytest.fixture
-def clock() -> Clock:
-    made = Clock()
-    made.now = NOW
-    return made
-
-
-@pytest.fixture
-def open_services(world: World, tmp_path: Path,
-                  clock: Clock) -> Iterator[Callable[..., Services]]:
-    yield from services_factory(tmp_path, clock, world)
-
-
-@pytest.fixture
-def services(open_services: Callable[..., Services]) -> Services:
-    return open_services()
-
-
+from tests.services.conftest import Clock
+from tests.services.test_home import LEAD
 
 
 def test_default_week_is_the_last_complete_one_with_every_section(services: Services) -> None:
