@@ -211,3 +211,15 @@ def test_link_to_known_issue_is_for_super_users(world: World) -> None:
     assert wait_for(lambda: updates_of(world, post))
     ticket = world.services.tickets.show_ticket(ref=world.ref).ticket
     assert ticket.known_issue == f"KI-{issue}"
+
+
+@pytest.mark.parametrize("verb", ["alert_claim", "alert_snooze"])
+def test_a_stranger_may_not_claim_or_snooze_someone_elses_alert(world: World,
+                                                                verb: str) -> None:
+    post = escalated_to_super_user(world)
+    before = len(world.services.sla.list_outbox())
+    world.click(STRANGER, post, verb)
+    assert "for someone else" in wait_for(lambda: refusals(world, STRANGER))[0].payload["text"]
+    assert updates_of(world, post) == []
+    assert world.escalation(1).claimed_by == ""
+    assert len(world.services.sla.list_outbox()) == before  # no snoozed copy either
