@@ -84,7 +84,10 @@ class FollowUps:
 
     def _loop(self) -> None:
         while not self._stop.wait(self._every):
-            self.run_once()
+            try:
+                self.run_once()
+            except Exception as exc:  # the store is down: the next round tries again
+                log.warning("bot follow-ups: %s", type(exc).__name__)
 
     def run_once(self) -> str:
         """One round; a failing step is logged and the next one still runs. Returns what
@@ -94,6 +97,8 @@ class FollowUps:
         from hypercare.bot.listeners.threads import post_thread_updates
 
         client = self._app.client
+        if self._syncs and self._services.system.scheduler_owner():
+            return "left to hypercare serve (its slack_followups job)"  # never twice
         steps: list[tuple[str, Callable[[], object]]] = [
             ("reports raised in Odoo", lambda: post_delivered(self._services, client))]
         if self._syncs:

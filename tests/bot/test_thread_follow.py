@@ -269,3 +269,19 @@ def test_follow_up_round_goes_on_when_odoo_is_down(world: World, sim: OdooSimula
     FollowUps(app, services).run_once()  # its sync fails; the thread is still told
     shown = json.dumps([c.payload for c in mock.calls("chat.postMessage")[before:]])
     assert "fix on Thursday" in shown
+
+
+def test_a_standalone_bot_leaves_follow_ups_to_a_running_serve(world: World,
+                                                               sim: OdooSimulator) -> None:
+    from hypercare.bot.launch import FollowUps
+
+    app, mock, services = world
+    lease = services.scheduler_lease("serve-host:4242")
+    assert lease.acquire()
+    try:
+        before = len(mock.calls("chat.postMessage"))
+        assert "left to hypercare serve" in FollowUps(app, services).run_once()
+        assert len(mock.calls("chat.postMessage")) == before
+        assert "threads told" in FollowUps(app, services, sync=False).run_once()  # serve's
+    finally:
+        lease.release()
