@@ -82,7 +82,8 @@ def _open_tickets(given: HandoverInputs) -> Section:
         rows.append((ps.MASKED_REF if t.confidential else t.ref,
                      ps.MASKED_TITLE if t.confidential else t.title, t.company, t.team,
                      (t.category or "unclassified").replace("_", " "), t.severity,
-                     t.sla_state, t.assignee, None if age is None else round(age, 1),
+                     (t.sla_state or "").replace("_", " "), t.assignee,
+                     None if age is None else round(age, 1),
                      t.known_issue))
     hidden = len([t for t in given.tickets if t.confidential])
     by_severity = Counter(t.severity or "unrated" for t in given.tickets)

@@ -59,7 +59,8 @@ def test_sections_and_every_open_ticket(services: Services) -> None:
         t = visible[row["ref"]]
         assert (row["title"], row["company"], row["team"], row["severity"], row["sla_state"],
                 row["assignee"], row["known_issue"]) == (
-            t.title, t.company, t.team, t.severity, t.sla_state, t.assignee, t.known_issue)
+            t.title, t.company, t.team, t.severity, (t.sla_state or "").replace("_", " "),
+            t.assignee, t.known_issue)
         assert t.created_at is not None
         assert row["age_days"] == round((NOW - t.created_at).total_seconds() / 86400, 1)
     assert [r["severity"] for r in shown] == sorted(
