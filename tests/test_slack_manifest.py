@@ -8,7 +8,8 @@ from typing import Any
 
 import yaml
 
-MANIFEST = Path(__file__).parents[1] / "slack" / "manifest.yaml"
+ROOT = Path(__file__).parents[1]
+MANIFEST = ROOT / "slack" / "manifest.yaml"
 
 
 def manifest() -> dict[str, Any]:
@@ -40,3 +41,29 @@ def test_manifest_respects_slack_field_limits() -> None:
     assert 175 <= len(info["long_description"]) <= 4000
     assert re.fullmatch(r"#[0-9a-fA-F]{6}", info["background_color"])
     assert len(manifest()["features"]["bot_user"]["display_name"]) <= 80
+
+
+#: The bot scopes each Web API method the bot calls needs (Slack's method reference).
+METHOD_SCOPES: dict[str, set[str]] = {
+    "auth_test": set(), "chat_getPermalink": set(), "views_open": set(),
+    "views_publish": set(), "views_update": set(),
+    "chat_postMessage": {"chat:write"}, "chat_update": {"chat:write"},
+    "chat_postEphemeral": {"chat:write"}, "conversations_open": {"im:write"},
+    "conversations_history": {"channels:history", "groups:history", "im:history"},
+    "users_info": {"users:read"}, "users_lookupByEmail": {"users:read.email"},
+    "reactions_add": {"reactions:write"}, "usergroups_users_list": {"usergroups:read"},
+    "files_upload_v2": {"files:write"},
+}
+NOT_WEB_API = {"close", "connect", "is_connected", "retry_handlers"}
+
+
+def test_every_web_api_method_the_bot_calls_has_its_scope_in_the_manifest() -> None:
+    source = "\n".join(path.read_text(encoding="utf-8")
+                       for path in sorted((ROOT / "hypercare" / "bot").rglob("*.py")))
+    called = set(re.findall(r"\b(?:client|web)\.([a-zA-Z0-9_]+)\b", source)) - NOT_WEB_API
+    assert "chat_postMessage" in called  # the scan works
+    unknown = called - set(METHOD_SCOPES)
+    assert unknown == set(), f"add the scopes of {sorted(unknown)} to METHOD_SCOPES"
+    needed = set().union(*(METHOD_SCOPES[m] for m in called))
+    granted = set(manifest()["oauth_config"]["scopes"]["bot"])
+    assert needed - granted == set()
