@@ -8,7 +8,7 @@ import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Self
 
 from slack_sdk.errors import SlackApiError, SlackClientError
 
@@ -34,60 +34,69 @@ log = logging.getLogger(__name__)
 OUTBOX_SECONDS = 5.0
 
 
-class OutboxLoop:
-    """Delivers the outbox every ``every`` seconds, unless ``hypercare serve`` owns the
-    scheduler (its ``outbox_deliver`` job does it then)."""
+class _Every:
+    """Runs ``run_once`` every ``every`` seconds in a daemon thread until ``stop``; a failing
+    round is logged and the next one runs all the same."""
 
-    def __init__(self, app: App, services: Services, *, every: float = OUTBOX_SECONDS) -> None:
-        from hypercare.bot.delivery import SlackDeliverer
+    NAME = "bot-loop"
 
-        self._services, self._every = services, every
-        self.deliverer = SlackDeliverer(app.client, services.context.settings.slack,
-                                        clock=services.context.clock)
+    def __init__(self, every: float) -> None:
+        self._every = every
         self._stop = threading.Event()
 
-    def start(self) -> OutboxLoop:
-        threading.Thread(target=self._loop, name="bot-outbox", daemon=True).start()
+    def start(self) -> Self:
+        threading.Thread(target=self._loop, name=self.NAME, daemon=True).start()
         return self
 
     def stop(self) -> None:
         self._stop.set()
 
-    def _loop(self) -> None:
-        while not self._stop.wait(self._every):
-            try:
-                if not self._services.system.scheduler_owner():
-                    self._services.delivery.deliver(self.deliverer)
-            except Exception as exc:  # the next round tries again
-                log.warning("bot outbox delivery failed: %s", type(exc).__name__)
-
-
-class FollowUps:
-    """What the bot does between requests, every ``every`` seconds: create the reports kept
-    while Odoo was down, sync from Odoo (every ``sync.interval_minutes``, unless a
-    ``hypercare serve`` process owns syncing), make the queued writes (thread replies as
-    notes), and post Odoo's news into the threads that follow it."""
-
-    def __init__(self, app: App, services: Services, *,
-                 every: float = FOLLOW_UP_SECONDS, sync: bool = True) -> None:
-        self._app, self._services, self._every = app, services, every
-        self._syncs = sync
-        self._stop = threading.Event()
-        self._last_sync = float("-inf")
-
-    def start(self) -> FollowUps:
-        threading.Thread(target=self._loop, name="bot-follow-ups", daemon=True).start()
-        return self
-
-    def stop(self) -> None:
-        self._stop.set()
+    def run_once(self) -> str:
+        raise NotImplementedError
 
     def _loop(self) -> None:
         while not self._stop.wait(self._every):
             try:
                 self.run_once()
-            except Exception as exc:  # the store is down: the next round tries again
-                log.warning("bot follow-ups: %s", type(exc).__name__)
+            except Exception as exc:  # the store or Slack is down: the next round tries again
+                log.warning("%s: %s", self.NAME, type(exc).__name__)
+
+
+class OutboxLoop(_Every):
+    """Delivers the outbox every ``every`` seconds, unless ``hypercare serve`` owns the
+    scheduler (its ``outbox_deliver`` job does it then)."""
+
+    NAME = "bot-outbox"
+
+    def __init__(self, app: App, services: Services, *, every: float = OUTBOX_SECONDS) -> None:
+        from hypercare.bot.delivery import SlackDeliverer
+
+        super().__init__(every)
+        self._services = services
+        self.deliverer = SlackDeliverer(app.client, services.context.settings.slack,
+                                        clock=services.context.clock)
+
+    def run_once(self) -> str:
+        if self._services.system.scheduler_owner():
+            return "left to hypercare serve (its outbox_deliver job)"
+        report = self._services.delivery.deliver(self.deliverer)
+        return f"{report.delivered} delivered"
+
+
+class FollowUps(_Every):
+    """What the bot does between requests, every ``every`` seconds: create the reports kept
+    while Odoo was down, sync from Odoo (every ``sync.interval_minutes``, unless a
+    ``hypercare serve`` process owns syncing), make the queued writes (thread replies as
+    notes), and post Odoo's news into the threads that follow it."""
+
+    NAME = "bot-follow-ups"
+
+    def __init__(self, app: App, services: Services, *,
+                 every: float = FOLLOW_UP_SECONDS, sync: bool = True) -> None:
+        super().__init__(every)
+        self._app, self._services = app, services
+        self._syncs = sync
+        self._last_sync = float("-inf")
 
     def run_once(self) -> str:
         """One round; a failing step is logged and the next one still runs. Returns what

@@ -285,3 +285,26 @@ def test_a_standalone_bot_leaves_follow_ups_to_a_running_serve(world: World,
         assert "threads told" in FollowUps(app, services, sync=False).run_once()  # serve's
     finally:
         lease.release()
+
+
+def test_the_standalone_outbox_loop_delivers_unless_serve_runs(world: World) -> None:
+    from hypercare.bot.launch import OutboxLoop
+    from hypercare.services.notifications import enqueue
+
+    app, mock, services = world
+    with services.context.store().session() as session:
+        enqueue(session, services.context.settings, kind="weekly_pack", key="loop:test",
+                recipient="C0LOOP", payload={"week": "2026-W46", "headline": [],
+                                             "summary": [], "files": []},
+                now=services.context.clock(), urgent=True)
+    loop = OutboxLoop(app, services)
+    lease = services.scheduler_lease("serve-host:4242")
+    assert lease.acquire()
+    try:
+        assert "left to hypercare serve" in loop.run_once()
+    finally:
+        lease.release()
+    assert not [c for c in mock.calls("chat.postMessage") if c.payload["channel"] == "C0LOOP"]
+    assert loop.run_once().endswith("delivered")
+    posted = [c for c in mock.calls("chat.postMessage") if c.payload["channel"] == "C0LOOP"]
+    assert len(posted) == 1 and "2026-W46" in str(posted[0].payload)
