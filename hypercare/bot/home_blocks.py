@@ -13,16 +13,14 @@ from slack_sdk.models.blocks import (
     ActionsBlock,
     Block,
     ButtonElement,
-    ContextBlock,
     DividerBlock,
-    HeaderBlock,
     MarkdownTextObject,
-    PlainTextObject,
     SectionBlock,
 )
 from slack_sdk.models.views import View
 
 from hypercare.bot.blocks import Reply
+from hypercare.bot.message_blocks import context, header, section
 from hypercare.bot.text import escape_text, link, slack_date
 
 if TYPE_CHECKING:
@@ -34,18 +32,6 @@ HOME_RAISE = "home_raise"
 HOME_LIMIT = 100
 """Blocks in a Home tab view (Slack's limit)."""
 AGENDA_ITEMS = 5
-
-
-def _header(text: str) -> HeaderBlock:
-    return HeaderBlock(text=PlainTextObject(text=text[:150], emoji=True))
-
-
-def _section(text: str) -> SectionBlock:
-    return SectionBlock(text=MarkdownTextObject(text=text[:3000]))
-
-
-def _context(text: str) -> ContextBlock:
-    return ContextBlock(elements=[MarkdownTextObject(text=text[:2000])])
 
 
 def tile_value(tile: KpiTile) -> str:
@@ -74,22 +60,22 @@ def _escalations(title: str, rows: Sequence[EscalationView]) -> list[Block]:
         return []
     lines = [f"*{escape_text(e.ref, 20)}* L{e.level} {escape_text(e.trigger, 30)}: "
              f"{escape_text(e.title, 120)}" for e in rows[:10]]
-    return [_section(f"*{title}*\n" + "\n".join(lines))]
+    return [section(f"*{title}*\n" + "\n".join(lines))]
 
 
 def build_home(home: HomeView) -> View:
     """The Home tab: your reports, known issues for your company, the KPI headline; for a
     lead also what waits for acknowledgement and approval."""
     blocks: list[Block] = [
-        _header("hypercare"),
+        header("hypercare"),
         ActionsBlock(elements=[ButtonElement(action_id=HOME_RAISE, text="Raise an issue",
                                              style="primary")]),
     ]
     blocks += _tiles(home.headline)
     blocks.append(DividerBlock())
-    blocks.append(_section("*Your reports*"))
+    blocks.append(section("*Your reports*"))
     if not home.raised:
-        blocks.append(_context("Nothing raised from Slack yet: `/hypercare raise`, or the "
+        blocks.append(context("Nothing raised from Slack yet: `/hypercare raise`, or the "
                                "message shortcut *Raise hypercare issue*."))
     for raised in home.raised[:10]:
         ref = raised.odoo_ref or raised.local_ref
@@ -98,59 +84,59 @@ def build_home(home: HomeView) -> View:
                  if f]
         title = escape_text(raised.title, 150)
         shown = link(raised.url, ref) if raised.url else f"*{escape_text(ref, 40)}*"
-        blocks.append(_section(f"{shown} {title}" + (f"\n{' · '.join(facts)}" if facts
+        blocks.append(section(f"{shown} {title}" + (f"\n{' · '.join(facts)}" if facts
                                                       else "")))
     blocks.append(DividerBlock())
     where = f" at {escape_text(home.company, 80)}" if home.company else ""
-    blocks.append(_section(f"*Known issues{where}*"))
+    blocks.append(section(f"*Known issues{where}*"))
     if not home.known_issues:
-        blocks.append(_context("No open known issue."))
+        blocks.append(context("No open known issue."))
     for issue in home.known_issues[:10]:
         workaround = escape_text(issue.workaround, 600) if issue.workaround else \
             "_no workaround yet_"
-        blocks.append(_section(f"*{escape_text(issue.ref, 20)}* {escape_text(issue.title, 150)}"
+        blocks.append(section(f"*{escape_text(issue.ref, 20)}* {escape_text(issue.title, 150)}"
                                f" ({escape_text(issue.status, 30)})\n{workaround}"))
     if home.is_lead:
         blocks.append(DividerBlock())
         blocks += _escalations("Waiting for acknowledgement", home.pending_acks)
         blocks += _escalations("Waiting for your approval", home.approvals)
         if not home.pending_acks and not home.approvals:
-            blocks.append(_context("Nothing waits for acknowledgement or approval."))
+            blocks.append(context("Nothing waits for acknowledgement or approval."))
     return View(type="home", blocks=blocks[:HOME_LIMIT])
 
 
 def build_standup_summary(agenda: Agenda) -> Reply:
     """Today's agenda in short: the sections with their counts and first items."""
     local = agenda.now
-    blocks: list[Block] = [_header(f"Stand-up agenda ({escape_text(agenda.scope, 80)})"),
-                           _context(f"Since {slack_date(agenda.since)} · "
+    blocks: list[Block] = [header(f"Stand-up agenda ({agenda.scope})"),
+                           context(f"Since {slack_date(agenda.since)} · "
                                     f"{agenda.item_count} items · as of {slack_date(local)}")]
     counts = agenda.counts
     totals = " · ".join(f"{name}: {sum(counts.get(name, {}).values())}"
                         for name in ("new", "closed", "open"))
-    blocks.append(_section(totals))
-    for section in agenda.sections:
-        if not section.items:
+    blocks.append(section(totals))
+    for part in agenda.sections:
+        if not part.items:
             continue
         lines = [f"*{escape_text(item.ref, 20)}* {escape_text(item.label, 100)}: "
-                 f"{escape_text(item.why, 80)}" for item in section.items[:AGENDA_ITEMS]]
-        more = len(section.items) - AGENDA_ITEMS
+                 f"{escape_text(item.why, 80)}" for item in part.items[:AGENDA_ITEMS]]
+        more = len(part.items) - AGENDA_ITEMS
         if more > 0:
             lines.append(f"_and {more} more_")
-        blocks.append(_section(f"*{escape_text(section.title, 80)}* "
-                               f"({len(section.items)}, {section.timebox_minutes} min)\n"
-                               + "\n".join(lines)))
+        blocks.append(section(f"*{escape_text(part.title, 80)}* "
+                              f"({len(part.items)}, {part.timebox_minutes} min)\n"
+                              + "\n".join(lines)))
         if len(blocks) >= 45:
             break
-    blocks.append(_context("Run the stand-up in the TUI (`hypercare tui`, then S)."))
+    blocks.append(context("Run the stand-up in the TUI (`hypercare tui`, then S)."))
     return Reply(text=f"Stand-up agenda: {agenda.item_count} items",
                  blocks=tuple(b.to_dict() for b in blocks))
 
 
 def build_kpi_board(dashboard: Dashboard) -> Reply:
     """The headline board: every KPI tile, SLA watch counts, exit readiness."""
-    blocks: list[Block] = [_header("KPI headline"), *_tiles(dashboard.tiles[:10])]
-    blocks.append(_section(f"*SLA*: {dashboard.breached} breached · {dashboard.at_risk} at "
+    blocks: list[Block] = [header("KPI headline"), *_tiles(dashboard.tiles[:10])]
+    blocks.append(section(f"*SLA*: {dashboard.breached} breached · {dashboard.at_risk} at "
                            f"risk · {dashboard.awaiting_ack_total} escalations waiting"))
-    blocks.append(_context(f"As of {slack_date(dashboard.now)}"))
+    blocks.append(context(f"As of {slack_date(dashboard.now)}"))
     return Reply(text="KPI headline", blocks=tuple(b.to_dict() for b in blocks))

@@ -17,6 +17,7 @@ from apscheduler.triggers.cron import CronTrigger
 from apscheduler.triggers.interval import IntervalTrigger
 
 from hypercare.services.standup_times import is_standup_day, standup_times
+from hypercare.triage.calendar import DAY_NAMES
 
 if TYPE_CHECKING:
     from hypercare.services import Services
@@ -48,8 +49,7 @@ class JobSpec:
 
 def day_span(days: tuple[str, ...]) -> str:
     """``mon-fri`` for five days in a row, else ``mon,wed,fri``."""
-    order = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
-    numbers = [order.index(day) for day in days]
+    numbers = [DAY_NAMES.index(day) for day in days]
     if len(numbers) > 2 and numbers == list(range(numbers[0], numbers[-1] + 1)):
         return f"{days[0]}-{days[-1]}"
     return ",".join(days)

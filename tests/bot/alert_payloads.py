@@ -11,6 +11,7 @@ from typing import Any
 from hypercare.bot.alert_blocks import Activity, SlackMessage
 from hypercare.bot.blocks import Reply
 from hypercare.bot.message_blocks import ACTIONS_BLOCK, ACTIVITY_BLOCK
+from tests.bot.conftest import block_texts
 from tests.bot.test_blocks import HUGE, check
 
 NOW = datetime(2026, 11, 20, 15, 0, tzinfo=UTC)
@@ -178,23 +179,9 @@ def valid(message: SlackMessage) -> list[SlackMessage]:
 def shown(message: SlackMessage, *, activity: bool = False) -> str:
     """All text of the message and its thread; the activity context only when asked."""
     parts: list[str] = []
-
-    def walk(node: Any) -> None:
-        if isinstance(node, dict):
-            if node.get("block_id") == ACTIVITY_BLOCK and not activity:
-                return
-            for key, value in node.items():
-                if key == "text" and isinstance(value, str):
-                    parts.append(value)
-                else:
-                    walk(value)
-        elif isinstance(node, list):
-            for item in node:
-                walk(item)
-
     for each in message.all_messages():
         parts.append(each.text)
-        walk(list(each.blocks))
+        parts += block_texts(list(each.blocks), skip_block=None if activity else ACTIVITY_BLOCK)
     return "\n".join(parts)
 
 

@@ -168,20 +168,24 @@ def signed_command(server: Any, mock: MockSlack, text: str, *, key: str = "abc",
     return post(server.url, body, sign_request(body, SIGNING_SECRET, timestamp))
 
 
+def block_texts(node: Any, *, skip_block: str | None = None) -> list[str]:
+    """Every ``text`` string in Block Kit JSON, in order (blocks with ``skip_block`` left out)."""
+    found: list[str] = []
+    if isinstance(node, dict):
+        if skip_block is not None and node.get("block_id") == skip_block:
+            return found
+        for key, value in node.items():
+            if key == "text" and isinstance(value, str):
+                found.append(value)
+            else:
+                found += block_texts(value, skip_block=skip_block)
+    elif isinstance(node, list):
+        for item in node:
+            found += block_texts(item, skip_block=skip_block)
+    return found
+
+
 def answer_text(call: Any) -> str:
     """Everything a reply shows: fallback text and every text in its blocks."""
-    parts = [str(call.payload.get("text", ""))]
-
-    def walk(node: Any) -> None:
-        if isinstance(node, dict):
-            for key, value in node.items():
-                if key == "text" and isinstance(value, str):
-                    parts.append(value)
-                else:
-                    walk(value)
-        elif isinstance(node, list):
-            for item in node:
-                walk(item)
-
-    walk(call.payload.get("blocks", []))
-    return "\n".join(parts)
+    return "\n".join([str(call.payload.get("text", "")),
+                      *block_texts(call.payload.get("blocks", []))])

@@ -94,6 +94,17 @@ def thread_reply(app: App, text: str, event_id: str, *, retry: int = 0,
     return app.dispatch(BoltRequest(body=body, headers=headers))
 
 
+def odoo_reply(sim: OdooSimulator, ticket_id: int, html: str,
+               subtype: str = "mail.mt_comment") -> None:
+    """Post on the ticket's chatter in Odoo, as a consultant would (public reply by default)."""
+    client = client_for(sim, protocol="json2")
+    try:
+        client.call("helpdesk.ticket", "message_post", ids=[ticket_id], body=html,
+                    message_type="comment", subtype_xmlid=subtype)
+    finally:
+        client.close()
+
+
 def notes_on(sim: OdooSimulator, ticket_id: int, needle: str) -> list[dict[str, Any]]:
     messages = sim.store.tables["mail.message"]
     note = sim.store.search("mail.message.subtype", [("name", "=", "Note")])
@@ -152,14 +163,10 @@ def test_odoo_public_replies_and_stage_changes_reach_the_thread_once(
         world: World, sim: OdooSimulator) -> None:
     app, mock, services = world
     ticket = raise_one(world, sim, "Delivery slips show the wrong address (thread 3)")
+    odoo_reply(sim, ticket["id"], "<p>Fixed in the report template; please print again.</p>")
+    odoo_reply(sim, ticket["id"], "<p>internal: customer is grumpy</p>", "mail.mt_note")
     client = client_for(sim, protocol="json2")
     try:
-        client.call("helpdesk.ticket", "message_post", ids=[ticket["id"]],
-                    body="<p>Fixed in the report template; please print again.</p>",
-                    message_type="comment", subtype_xmlid="mail.mt_comment")
-        client.call("helpdesk.ticket", "message_post", ids=[ticket["id"]],
-                    body="<p>internal: customer is grumpy</p>", message_type="comment",
-                    subtype_xmlid="mail.mt_note")
         solved = client.search("helpdesk.stage", [("fold", "=", True)], limit=1)[0]
         client.write("helpdesk.ticket", [ticket["id"]], {"stage_id": solved})
     finally:
@@ -237,13 +244,7 @@ def test_confidential_replies_never_reach_a_shared_thread(world: World,
     app, mock, services = world
     ticket = raise_one(world, sim, "Payroll: payslip of employee 4711 shows the wrong net "
                                    "salary (thread 7)")
-    client = client_for(sim, protocol="json2")
-    try:
-        client.call("helpdesk.ticket", "message_post", ids=[ticket["id"]],
-                    body="<p>Her net salary is 4,210 EUR after the correction.</p>",
-                    message_type="comment", subtype_xmlid="mail.mt_comment")
-    finally:
-        client.close()
+    odoo_reply(sim, ticket["id"], "<p>Her net salary is 4,210 EUR after the correction.</p>")
     services.sync.run_sync()
     before = len(mock.calls("chat.postMessage"))
     assert post_thread_updates(services, app.client) == 1
@@ -256,13 +257,7 @@ def test_follow_up_round_goes_on_when_odoo_is_down(world: World, sim: OdooSimula
 
     app, mock, services = world
     ticket = raise_one(world, sim, "Quotations lose their discount (thread 8)")
-    client = client_for(sim, protocol="json2")
-    try:
-        client.call("helpdesk.ticket", "message_post", ids=[ticket["id"]],
-                    body="<p>Known since Monday, fix on Thursday.</p>",
-                    message_type="comment", subtype_xmlid="mail.mt_comment")
-    finally:
-        client.close()
+    odoo_reply(sim, ticket["id"], "<p>Known since Monday, fix on Thursday.</p>")
     services.sync.run_sync()
     sim.inject_fault("http_503", count=500)
     before = len(mock.calls("chat.postMessage"))
