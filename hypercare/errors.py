@@ -13,7 +13,7 @@ Messages never contain secrets (passwords, API keys, tokens, signing secrets).
     HypercareError                      exit 1
     ├── ConfigError                     exit 2  invalid or missing setting
     ├── UsageError                      exit 2  bad command-line usage
-    │   └── NotBuiltError               exit 2  subcommand not built yet
+    ├── TicketNotFoundError                     no synced ticket has that reference
     ├── OdooError                               anything talking to Odoo
     │   ├── OdooUnreachableError                wrong URL, refused, timeout, DNS
     │   ├── OdooProtocolError                   answered, but not like an Odoo (HTML page, bad JSON)
@@ -71,10 +71,11 @@ class UsageError(HypercareError):
     exit_code = 2
 
 
-class NotBuiltError(UsageError):
-    """A subcommand exists in the plan but is not built yet."""
+class TicketNotFoundError(HypercareError):
+    """No synced ticket has that reference."""
 
-    default_hint = "See the README for what works today."
+    exit_code = 1
+    default_hint = "Check the reference with `hypercare tickets list`, or run `hypercare sync`."
 
 
 class OdooError(HypercareError):

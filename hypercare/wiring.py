@@ -7,7 +7,8 @@ from datetime import datetime
 from typing import TYPE_CHECKING
 
 from hypercare.config import Settings
-from hypercare.services.context import ServiceContext, Services, utc_now
+from hypercare.services.context import ServiceContext, utc_now
+from hypercare.services.facade import Services
 
 if TYPE_CHECKING:
     from hypercare.odoo.client import OdooClient

@@ -12,7 +12,7 @@ from datetime import date, datetime
 import numpy as np
 from sqlmodel import Session
 
-from hypercare.errors import HypercareError, UsageError
+from hypercare.errors import HypercareError, TicketNotFoundError, UsageError
 from hypercare.services import notifications
 from hypercare.services.context import ServiceContext
 from hypercare.store import alerts, problems
@@ -245,7 +245,6 @@ class KnownIssueService:
 def _ticket(session: Session, ref: str) -> Ticket:
     ticket = find_ticket(ref, session=session)
     if ticket is None:
-        from hypercare.services.tickets import TicketNotFoundError
 
         raise TicketNotFoundError(f"no synced ticket has the reference {ref!r}")
     return ticket

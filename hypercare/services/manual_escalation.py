@@ -12,7 +12,7 @@ from typing import Any
 
 from sqlmodel import select
 
-from hypercare.errors import UsageError
+from hypercare.errors import TicketNotFoundError, UsageError
 from hypercare.services import escalation_views
 from hypercare.services.context import ServiceContext
 from hypercare.services.escalation_views import EscalationView
@@ -123,7 +123,6 @@ def now_floor() -> datetime:
 def _ticket(session: Any, ref: str) -> Ticket:
     ticket = find_ticket(ref, session=session)
     if ticket is None:
-        from hypercare.services.tickets import TicketNotFoundError
 
         raise TicketNotFoundError(f"no synced ticket has the reference {ref!r}")
     return ticket

@@ -21,6 +21,7 @@ from typing import Any
 from hypercare.errors import UsageError
 from hypercare.services.context import ServiceContext
 from hypercare.services.queue_order import ORDERS
+from hypercare.services.queue_row import QueueRow
 from hypercare.store import queue_rows as queries
 from hypercare.store.triage_records import get_state, set_state
 
@@ -30,42 +31,6 @@ SORTS: tuple[str, ...] = ("urgency", "created", "updated", "severity", "ref", "c
 STATUSES = ("open", "closed", "all")
 VIEW_PREFIX = "queue_view:"
 _URGENCY = {"breached": 0, "at_risk": 1}
-
-
-@dataclass(frozen=True, slots=True)
-class QueueRow:
-    """One ticket as the queue shows it. Times are timezone-aware UTC."""
-
-    odoo_id: int
-    ref: str
-    title: str
-    """``Confidential ticket`` when the ticket is confidential and the viewer is no lead."""
-    company: str
-    team: str
-    app: str
-    """From the classification ("" when none)."""
-    category: str
-    """defect, training_gap, policy_ambiguity, unclassified; "" when never classified."""
-    severity: int
-    """1..4; 0 when unknown."""
-    sla_state: str
-    """The resolution clock at the last sweep: on_track, at_risk, breached, met, paused,
-    none; "" when the ticket has no clock yet."""
-    sla_minutes_left: float | None
-    sla_due_at: datetime | None
-    assignee: str
-    stage: str
-    is_closed: bool
-    escalation_level: int
-    """Highest level of the ticket's escalations (superseded ones left out); 0 if none."""
-    known_issue: str
-    """``KI-3`` or ""."""
-    confidential: bool
-    created_at: datetime | None
-    updated_at: datetime | None
-    search_text: str
-    """Lowercase "ref title company team app assignee partner stage" (title and partner left
-    out when masked)."""
 
 
 @dataclass(frozen=True)

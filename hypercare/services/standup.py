@@ -17,7 +17,7 @@ from zoneinfo import ZoneInfo
 
 from sqlmodel import Session, col, select
 
-from hypercare.errors import HypercareError, UsageError
+from hypercare.errors import HypercareError, TicketNotFoundError, UsageError
 from hypercare.services import notifications
 from hypercare.services.context import ServiceContext
 from hypercare.store import problems
@@ -280,7 +280,6 @@ def _ticket(session: Session, ref: str) -> Ticket:
 
     ticket = find_ticket(ref, session=session)
     if ticket is None:
-        from hypercare.services.tickets import TicketNotFoundError
 
         raise TicketNotFoundError(f"no synced ticket has the reference {ref!r}")
     return ticket

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
-from hypercare.errors import ConfigError, HypercareError, UsageError
+from hypercare.errors import ConfigError, TicketNotFoundError, UsageError
 from hypercare.services.context import ServiceContext
 from hypercare.store import tickets as queries
 from hypercare.store.tables import Ticket, TicketClassification, TicketEvent
@@ -19,13 +19,6 @@ if TYPE_CHECKING:
 
 NOTE_LIMIT = 20_000
 """Longest internal note (characters) hypercare posts to a ticket's chatter."""
-
-
-class TicketNotFoundError(HypercareError):
-    """No synced ticket has that reference."""
-
-    exit_code = 1
-    default_hint = "Check the reference with `hypercare tickets list`, or run `hypercare sync`."
 
 
 @dataclass(frozen=True)

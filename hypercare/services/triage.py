@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from hypercare.config import user_cache_dir
-from hypercare.errors import HypercareError, UsageError
+from hypercare.errors import HypercareError, TicketNotFoundError, UsageError
 from hypercare.services import model_cache
 from hypercare.services.context import ServiceContext
 from hypercare.store import triage_records as records
@@ -130,7 +130,6 @@ class TriageService:
         with self._context.store().session() as session:
             ticket = find_ticket(ref, session=session)
             if ticket is None:
-                from hypercare.services.tickets import TicketNotFoundError
 
                 raise TicketNotFoundError(f"no synced ticket has the reference {ref!r}")
             decision = TriageDecision(ticket_odoo_id=ticket.odoo_id, category=category,

@@ -6,7 +6,7 @@ from collections.abc import Sequence
 
 from textual.message import Message
 
-from hypercare.services import ChatterView, Dashboard, EscalationView, QueueRow, TicketDetail
+from hypercare.services import Dashboard, QueueRow
 
 
 class StoreRead(Message):
@@ -20,25 +20,6 @@ class StoreRead(Message):
         self.rows = rows
         self.dashboard = dashboard
         self.partial = partial
-        super().__init__()
-
-
-class TicketLoaded(Message):
-    """One ticket's detail and escalations were read."""
-
-    def __init__(self, detail: TicketDetail, escalations: Sequence[EscalationView]) -> None:
-        self.detail = detail
-        self.escalations = escalations
-        super().__init__()
-
-
-class ChatterFetched(Message):
-    """Odoo's chatter for a ticket arrived (``error`` set when Odoo could not be read)."""
-
-    def __init__(self, ref: str, messages: Sequence[ChatterView], error: str = "") -> None:
-        self.ref = ref
-        self.messages = messages
-        self.error = error
         super().__init__()
 
 

@@ -8,9 +8,8 @@ from datetime import timedelta
 import pytest
 from sqlmodel import select
 
-from hypercare.errors import UsageError
+from hypercare.errors import TicketNotFoundError, UsageError
 from hypercare.services import Services
-from hypercare.services.tickets import TicketNotFoundError
 from hypercare.store.tables import AppState, Escalation, WritebackTask
 from tests.services.conftest import LEAD, NOW, Clock, MakeServices, seed_world
 

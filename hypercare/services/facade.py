@@ -1,0 +1,195 @@
+"""The facade front ends hold: one attribute per service area, each built on first use."""
+
+from __future__ import annotations
+
+from functools import cached_property
+from typing import TYPE_CHECKING
+
+from hypercare.services.context import ServiceContext
+
+if TYPE_CHECKING:
+    from hypercare.services.backlog import BacklogService
+    from hypercare.services.dashboard import DashboardService
+    from hypercare.services.decisions import DecisionService
+    from hypercare.services.delivery import DeliveryService
+    from hypercare.services.digest import DigestService
+    from hypercare.services.home import HomeService
+    from hypercare.services.known_issues import KnownIssueService
+    from hypercare.services.kpis import KpiService
+    from hypercare.services.pack_notice import PackNotices
+    from hypercare.services.queue import QueueService
+    from hypercare.services.raising import RaiseService
+    from hypercare.services.runbooks import RunbookService
+    from hypercare.services.scheduling import JobRecords, SchedulerLease
+    from hypercare.services.sla import SlaService
+    from hypercare.services.standup import StandupService
+    from hypercare.services.sync import SyncService
+    from hypercare.services.system import SystemService
+    from hypercare.services.threads import ThreadService
+    from hypercare.services.tickets import TicketService
+    from hypercare.services.triage import TriageService
+    from hypercare.services.weekly_pack import PackService
+    from hypercare.services.writeback import WritebackService
+
+
+class Services:
+    """The facade front ends hold: one attribute per service area.
+
+    Each service is built on first use, so a command imports only what it calls
+    (``hypercare classify`` never loads the Odoo connector).
+    """
+
+    def __init__(self, context: ServiceContext) -> None:
+        self.context = context
+
+    @cached_property
+    def system(self) -> SystemService:
+        from hypercare.services.system import SystemService
+
+        return SystemService(self.context)
+
+    @cached_property
+    def triage(self) -> TriageService:
+        from hypercare.services.triage import TriageService
+
+        return TriageService(self.context)
+
+    @cached_property
+    def sync(self) -> SyncService:
+        from hypercare.services.sync import SyncService
+
+        return SyncService(self.context, self.triage, after=self.kpis.read_adoption_if_due)
+
+    @cached_property
+    def sla(self) -> SlaService:
+        from hypercare.services.sla import SlaService
+
+        return SlaService(self.context)
+
+    @cached_property
+    def writeback(self) -> WritebackService:
+        from hypercare.services.writeback import WritebackService
+
+        return WritebackService(self.context)
+
+    @cached_property
+    def known_issues(self) -> KnownIssueService:
+        from hypercare.services.known_issues import KnownIssueService
+
+        return KnownIssueService(self.context)
+
+    @cached_property
+    def decisions(self) -> DecisionService:
+        from hypercare.services.decisions import DecisionService
+
+        return DecisionService(self.context)
+
+    @cached_property
+    def standup(self) -> StandupService:
+        from hypercare.services.standup import StandupService
+
+        return StandupService(self.context)
+
+    @cached_property
+    def kpis(self) -> KpiService:
+        from hypercare.services.kpis import KpiService
+
+        return KpiService(self.context)
+
+    @cached_property
+    def tickets(self) -> TicketService:
+        from hypercare.services.tickets import TicketService
+
+        return TicketService(self.context, self.writeback)
+
+    @cached_property
+    def queue(self) -> QueueService:
+        from hypercare.services.queue import QueueService
+
+        return QueueService(self.context)
+
+    @cached_property
+    def dashboard(self) -> DashboardService:
+        from hypercare.services.dashboard import DashboardService
+
+        return DashboardService(self.context, self.kpis, self.sync, self.known_issues,
+                                self.queue)
+
+    @cached_property
+    def runbooks(self) -> RunbookService:
+        from hypercare.services.runbooks import RunbookService
+
+        return RunbookService(self.context)
+
+    @cached_property
+    def raising(self) -> RaiseService:
+        from hypercare.services.raising import RaiseService
+
+        return RaiseService(self.context, sync=self.sync, sla=self.sla, tickets=self.tickets,
+                            known_issues=self.known_issues, threads=self.threads)
+
+    @cached_property
+    def delivery(self) -> DeliveryService:
+        from hypercare.services.delivery import DeliveryService
+
+        return DeliveryService(self.context)
+
+    @cached_property
+    def digest(self) -> DigestService:
+        from hypercare.services.digest import DigestService
+
+        return DigestService(self.context, queue=self.queue, standup=self.standup,
+                             dashboard=self.dashboard)
+
+    @cached_property
+    def home(self) -> HomeService:
+        from hypercare.services.home import HomeService
+
+        return HomeService(self.context, raising=self.raising, tickets=self.tickets,
+                           known_issues=self.known_issues, dashboard=self.dashboard,
+                           sla=self.sla)
+
+    @cached_property
+    def backlog(self) -> BacklogService:
+        from hypercare.services.backlog import BacklogService
+
+        return BacklogService(self.context, self.decisions)
+
+    @cached_property
+    def packs(self) -> PackService:
+        from hypercare.services.weekly_pack import PackService
+
+        return PackService(self.context, kpis=self.kpis, decisions=self.decisions,
+                           known_issues=self.known_issues, backlog=self.backlog,
+                           sla=self.sla, tickets=self.tickets, runbooks=self.runbooks)
+
+    @cached_property
+    def pack_notices(self) -> PackNotices:
+        from hypercare.services.pack_notice import PackNotices
+
+        return PackNotices(self.context)
+
+    @cached_property
+    def job_records(self) -> JobRecords:
+        from hypercare.services.scheduling import JobRecords
+
+        return JobRecords(self.context)
+
+    def scheduler_lease(self, owner: str | None = None) -> SchedulerLease:
+        """A claim to run the scheduler on this store (one owner at a time)."""
+        from hypercare.services.scheduling import SchedulerLease
+
+        return SchedulerLease(self.context, owner)
+
+    @cached_property
+    def threads(self) -> ThreadService:
+        from hypercare.services.threads import ThreadService
+
+        return ThreadService(self.context, tickets=self.tickets, triage=self.triage,
+                             writeback=self.writeback)
+
+    def close(self) -> None:
+        """Release resources (Odoo connection, store connections)."""
+        if "sync" in self.__dict__:
+            self.sync.close()
+        self.context.close()
