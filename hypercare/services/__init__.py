@@ -39,14 +39,6 @@ if TYPE_CHECKING:
     from hypercare.services.kpis import AdoptionReport as AdoptionReport
     from hypercare.services.kpis import WatchView as WatchView
     from hypercare.services.notifications import OutboxView as OutboxView
-    from hypercare.services.queue import SORTS as SORTS
-    from hypercare.services.queue import QueueCounts as QueueCounts
-    from hypercare.services.queue import QueueFilter as QueueFilter
-    from hypercare.services.queue import QueueService as QueueService
-    from hypercare.services.queue import count_rows as count_rows
-    from hypercare.services.queue import facets as facets
-    from hypercare.services.queue import filter_rows as filter_rows
-    from hypercare.services.queue_row import QueueRow as QueueRow
     from hypercare.services.raising import RaisedView as RaisedView
     from hypercare.services.raising import RaiseRequest as RaiseRequest
     from hypercare.services.raising import RaiseService as RaiseService
@@ -68,11 +60,19 @@ if TYPE_CHECKING:
     from hypercare.services.threads import ThreadEntry as ThreadEntry
     from hypercare.services.threads import ThreadService as ThreadService
     from hypercare.services.threads import ThreadUpdate as ThreadUpdate
-    from hypercare.services.tickets import ChatterView as ChatterView
-    from hypercare.services.tickets import EventView as EventView
-    from hypercare.services.tickets import TicketDetail as TicketDetail
-    from hypercare.services.tickets import TicketService as TicketService
-    from hypercare.services.tickets import TicketView as TicketView
+    from hypercare.services.tickets.queue import SORTS as SORTS
+    from hypercare.services.tickets.queue import QueueCounts as QueueCounts
+    from hypercare.services.tickets.queue import QueueFilter as QueueFilter
+    from hypercare.services.tickets.queue import QueueService as QueueService
+    from hypercare.services.tickets.queue import count_rows as count_rows
+    from hypercare.services.tickets.queue import facets as facets
+    from hypercare.services.tickets.queue import filter_rows as filter_rows
+    from hypercare.services.tickets.queue_row import QueueRow as QueueRow
+    from hypercare.services.tickets.service import ChatterView as ChatterView
+    from hypercare.services.tickets.service import EventView as EventView
+    from hypercare.services.tickets.service import TicketDetail as TicketDetail
+    from hypercare.services.tickets.service import TicketService as TicketService
+    from hypercare.services.tickets.service import TicketView as TicketView
     from hypercare.services.triage import DecisionView as DecisionView
     from hypercare.services.triage import RetrainReport as RetrainReport
     from hypercare.services.triage import TriageService as TriageService

@@ -19,8 +19,8 @@ from hypercare.config.operations import StandupSchedule
 from hypercare.errors import UsageError
 from hypercare.services import notifications
 from hypercare.services.context import ServiceContext
-from hypercare.services.queue import MASKED_TITLE
-from hypercare.services.queue_row import QueueRow
+from hypercare.services.tickets.queue import MASKED_TITLE
+from hypercare.services.tickets.queue_row import QueueRow
 from hypercare.store import problems
 from hypercare.store.tables import Escalation, Ticket
 from hypercare.store.tickets import aware_utc

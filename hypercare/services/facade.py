@@ -17,7 +17,6 @@ if TYPE_CHECKING:
     from hypercare.services.known_issues import KnownIssueService
     from hypercare.services.kpis import KpiService
     from hypercare.services.pack_notice import PackNotices
-    from hypercare.services.queue import QueueService
     from hypercare.services.raising import RaiseService
     from hypercare.services.runbooks import RunbookService
     from hypercare.services.scheduling import JobRecords, SchedulerLease
@@ -26,7 +25,8 @@ if TYPE_CHECKING:
     from hypercare.services.sync import SyncService
     from hypercare.services.system import SystemService
     from hypercare.services.threads import ThreadService
-    from hypercare.services.tickets import TicketService
+    from hypercare.services.tickets.queue import QueueService
+    from hypercare.services.tickets.service import TicketService
     from hypercare.services.triage import TriageService
     from hypercare.services.weekly_pack import PackService
     from hypercare.services.writeback import WritebackService
@@ -98,13 +98,13 @@ class Services:
 
     @cached_property
     def tickets(self) -> TicketService:
-        from hypercare.services.tickets import TicketService
+        from hypercare.services.tickets.service import TicketService
 
         return TicketService(self.context, self.writeback)
 
     @cached_property
     def queue(self) -> QueueService:
-        from hypercare.services.queue import QueueService
+        from hypercare.services.tickets.queue import QueueService
 
         return QueueService(self.context)
 

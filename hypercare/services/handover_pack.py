@@ -24,7 +24,7 @@ from hypercare.services.known_issues import KnownIssueView
 from hypercare.services.pack_model import KpiLine, Pack, Section
 from hypercare.services.pack_sections import Period, plural, table
 from hypercare.services.runbooks import RunbookView
-from hypercare.services.tickets import TicketView
+from hypercare.services.tickets.service import TicketView
 
 _SEVERITY_ORDER = {"S1": 1, "S2": 2, "S3": 3, "S4": 4}
 

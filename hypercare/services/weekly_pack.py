@@ -38,7 +38,7 @@ from hypercare.services.pack_model import KpiLine, Pack, Section, Series
 from hypercare.services.pack_sections import Period, table
 from hypercare.services.runbooks import RunbookService
 from hypercare.services.sla import SlaService
-from hypercare.services.tickets import TicketService
+from hypercare.services.tickets.service import TicketService
 from hypercare.store import kpi_records, problems
 from hypercare.store.engine import Store
 

@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 if TYPE_CHECKING:
-    from hypercare.services.queue_row import QueueRow
+    from hypercare.services.tickets.queue_row import QueueRow
 
 _STATE, _MINUTES, _SEVERITY = (attrgetter("sla_state"), attrgetter("sla_minutes_left"),
                                attrgetter("severity"))

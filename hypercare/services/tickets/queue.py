@@ -20,8 +20,8 @@ from typing import Any
 
 from hypercare.errors import UsageError
 from hypercare.services.context import ServiceContext
-from hypercare.services.queue_order import ORDERS
-from hypercare.services.queue_row import QueueRow
+from hypercare.services.tickets.queue_order import ORDERS
+from hypercare.services.tickets.queue_row import QueueRow
 from hypercare.store import queue_rows as queries
 from hypercare.store.triage_records import get_state, set_state
 
