@@ -32,6 +32,13 @@ if TYPE_CHECKING:
     from hypercare.services.decisions import DecisionRecordView as DecisionRecordView
     from hypercare.services.escalation_views import EscalationView as EscalationView
     from hypercare.services.facade import Services as Services
+    from hypercare.services.intake.raising import RaisedView as RaisedView
+    from hypercare.services.intake.raising import RaiseRequest as RaiseRequest
+    from hypercare.services.intake.raising import RaiseService as RaiseService
+    from hypercare.services.intake.threads import NoteOutcome as NoteOutcome
+    from hypercare.services.intake.threads import ThreadEntry as ThreadEntry
+    from hypercare.services.intake.threads import ThreadService as ThreadService
+    from hypercare.services.intake.threads import ThreadUpdate as ThreadUpdate
     from hypercare.services.known_issues import KNOWN_ISSUE_STATUSES as KNOWN_ISSUE_STATUSES
     from hypercare.services.known_issues import BroadcastView as BroadcastView
     from hypercare.services.known_issues import KnownIssueView as KnownIssueView
@@ -39,9 +46,6 @@ if TYPE_CHECKING:
     from hypercare.services.kpis import AdoptionReport as AdoptionReport
     from hypercare.services.kpis import WatchView as WatchView
     from hypercare.services.notifications import OutboxView as OutboxView
-    from hypercare.services.raising import RaisedView as RaisedView
-    from hypercare.services.raising import RaiseRequest as RaiseRequest
-    from hypercare.services.raising import RaiseService as RaiseService
     from hypercare.services.runbooks import RunbookNotFoundError as RunbookNotFoundError
     from hypercare.services.runbooks import RunbookService as RunbookService
     from hypercare.services.runbooks import RunbookView as RunbookView
@@ -56,10 +60,6 @@ if TYPE_CHECKING:
     from hypercare.services.system import ProbeLine as ProbeLine
     from hypercare.services.system import SystemService as SystemService
     from hypercare.services.system import UpgradeResult as UpgradeResult
-    from hypercare.services.threads import NoteOutcome as NoteOutcome
-    from hypercare.services.threads import ThreadEntry as ThreadEntry
-    from hypercare.services.threads import ThreadService as ThreadService
-    from hypercare.services.threads import ThreadUpdate as ThreadUpdate
     from hypercare.services.tickets.queue import SORTS as SORTS
     from hypercare.services.tickets.queue import QueueCounts as QueueCounts
     from hypercare.services.tickets.queue import QueueFilter as QueueFilter

@@ -14,17 +14,17 @@ if TYPE_CHECKING:
     from hypercare.services.delivery import DeliveryService
     from hypercare.services.digest import DigestService
     from hypercare.services.home import HomeService
+    from hypercare.services.intake.raising import RaiseService
+    from hypercare.services.intake.threads import ThreadService
     from hypercare.services.known_issues import KnownIssueService
     from hypercare.services.kpis import KpiService
     from hypercare.services.pack_notice import PackNotices
-    from hypercare.services.raising import RaiseService
     from hypercare.services.runbooks import RunbookService
     from hypercare.services.scheduling import JobRecords, SchedulerLease
     from hypercare.services.sla import SlaService
     from hypercare.services.standup import StandupService
     from hypercare.services.sync import SyncService
     from hypercare.services.system import SystemService
-    from hypercare.services.threads import ThreadService
     from hypercare.services.tickets.queue import QueueService
     from hypercare.services.tickets.service import TicketService
     from hypercare.services.triage import TriageService
@@ -123,7 +123,7 @@ class Services:
 
     @cached_property
     def raising(self) -> RaiseService:
-        from hypercare.services.raising import RaiseService
+        from hypercare.services.intake.raising import RaiseService
 
         return RaiseService(self.context, sync=self.sync, sla=self.sla, tickets=self.tickets,
                             known_issues=self.known_issues, threads=self.threads)
@@ -183,7 +183,7 @@ class Services:
 
     @cached_property
     def threads(self) -> ThreadService:
-        from hypercare.services.threads import ThreadService
+        from hypercare.services.intake.threads import ThreadService
 
         return ThreadService(self.context, tickets=self.tickets, triage=self.triage,
                              writeback=self.writeback)

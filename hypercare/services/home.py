@@ -17,8 +17,8 @@ from hypercare.services import escalation_views
 from hypercare.services.context import ServiceContext
 from hypercare.services.dashboard import BOARD_DAYS, KpiTile, tiles
 from hypercare.services.escalation_views import EscalationView
+from hypercare.services.intake.raising import RaisedView
 from hypercare.services.known_issues import KnownIssueView
-from hypercare.services.raising import RaisedView
 from hypercare.store import alerts
 from hypercare.store.tables import RaisedIssue, Ticket
 

@@ -13,7 +13,7 @@ from hypercare.config import Settings
 from hypercare.errors import UsageError
 from hypercare.odoo.sim import OdooSimulator
 from hypercare.services import RaiseRequest, Services
-from hypercare.services.raising import priority, validate
+from hypercare.services.intake.raising import priority, validate
 from hypercare.wiring import build_services
 from tests.sync.conftest import make_sim, odoo_settings
 

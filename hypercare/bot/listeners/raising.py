@@ -30,7 +30,7 @@ from hypercare.bot.raise_blocks import (
 )
 from hypercare.errors import HypercareError
 from hypercare.services import RaiseRequest, Services
-from hypercare.services.raising import validate
+from hypercare.services.intake.raising import validate
 
 SHORTCUT = "raise_from_message"
 log = logging.getLogger(__name__)
