@@ -282,7 +282,7 @@ def classify_hook(store: Store, workdir: Path) -> Callable[[Sequence[int]], obje
     """The product's classification step (run in the sync's derive phase), model ready."""
     from hypercare.config import Settings, TriageSettings
     from hypercare.services.context import ServiceContext
-    from hypercare.services.triage import TriageService
+    from hypercare.services.triage.classification import TriageService
 
     settings = Settings(database_url=str(store.engine.url),
                         triage=TriageSettings(model_dir=workdir / "models"))

@@ -30,7 +30,6 @@ if TYPE_CHECKING:
     from hypercare.services.decisions import BACKLOG_TYPES as BACKLOG_TYPES
     from hypercare.services.decisions import BacklogView as BacklogView
     from hypercare.services.decisions import DecisionRecordView as DecisionRecordView
-    from hypercare.services.escalation_views import EscalationView as EscalationView
     from hypercare.services.facade import Services as Services
     from hypercare.services.intake.raising import RaisedView as RaisedView
     from hypercare.services.intake.raising import RaiseRequest as RaiseRequest
@@ -49,8 +48,6 @@ if TYPE_CHECKING:
     from hypercare.services.runbooks import RunbookNotFoundError as RunbookNotFoundError
     from hypercare.services.runbooks import RunbookService as RunbookService
     from hypercare.services.runbooks import RunbookView as RunbookView
-    from hypercare.services.sla import SlaService as SlaService
-    from hypercare.services.sla import SweepReport as SweepReport
     from hypercare.services.standup import StandupView as StandupView
     from hypercare.services.sync import CursorView as CursorView
     from hypercare.services.sync import RunView as RunView
@@ -73,9 +70,12 @@ if TYPE_CHECKING:
     from hypercare.services.tickets.service import TicketDetail as TicketDetail
     from hypercare.services.tickets.service import TicketService as TicketService
     from hypercare.services.tickets.service import TicketView as TicketView
-    from hypercare.services.triage import DecisionView as DecisionView
-    from hypercare.services.triage import RetrainReport as RetrainReport
-    from hypercare.services.triage import TriageService as TriageService
+    from hypercare.services.triage.classification import DecisionView as DecisionView
+    from hypercare.services.triage.classification import RetrainReport as RetrainReport
+    from hypercare.services.triage.classification import TriageService as TriageService
+    from hypercare.services.triage.escalation_views import EscalationView as EscalationView
+    from hypercare.services.triage.sla import SlaService as SlaService
+    from hypercare.services.triage.sla import SweepReport as SweepReport
     from hypercare.sync.runner import Progress as Progress
     from hypercare.sync.runner import SyncReport as SyncReport
     from hypercare.triage.classifier import Classification as Classification

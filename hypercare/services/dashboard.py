@@ -14,14 +14,14 @@ from datetime import datetime, timedelta
 
 from hypercare.kpi.exit import Readiness
 from hypercare.kpi.model import KpiBoard, KpiValue
-from hypercare.services import escalation_views
 from hypercare.services.context import ServiceContext
-from hypercare.services.escalation_views import EscalationView
 from hypercare.services.known_issues import KnownIssueService, KnownIssueView
 from hypercare.services.kpis import KpiService
 from hypercare.services.sync import SyncService, SyncStatus
 from hypercare.services.tickets.queue import QueueFilter, QueueService, filter_rows
 from hypercare.services.tickets.queue_row import QueueRow
+from hypercare.services.triage import escalation_views
+from hypercare.services.triage.escalation_views import EscalationView
 
 TILE_KEYS = ("open_backlog", "open_s1", "inflow", "outflow", "sla_attainment", "sla_breaches",
              "mttr", "training_gap_share")

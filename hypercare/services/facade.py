@@ -21,13 +21,13 @@ if TYPE_CHECKING:
     from hypercare.services.pack_notice import PackNotices
     from hypercare.services.runbooks import RunbookService
     from hypercare.services.scheduling import JobRecords, SchedulerLease
-    from hypercare.services.sla import SlaService
     from hypercare.services.standup import StandupService
     from hypercare.services.sync import SyncService
     from hypercare.services.system import SystemService
     from hypercare.services.tickets.queue import QueueService
     from hypercare.services.tickets.service import TicketService
-    from hypercare.services.triage import TriageService
+    from hypercare.services.triage.classification import TriageService
+    from hypercare.services.triage.sla import SlaService
     from hypercare.services.weekly_pack import PackService
     from hypercare.services.writeback import WritebackService
 
@@ -50,7 +50,7 @@ class Services:
 
     @cached_property
     def triage(self) -> TriageService:
-        from hypercare.services.triage import TriageService
+        from hypercare.services.triage.classification import TriageService
 
         return TriageService(self.context)
 
@@ -62,7 +62,7 @@ class Services:
 
     @cached_property
     def sla(self) -> SlaService:
-        from hypercare.services.sla import SlaService
+        from hypercare.services.triage.sla import SlaService
 
         return SlaService(self.context)
 

@@ -13,12 +13,12 @@ from typing import Any
 
 from sqlmodel import col, func, select
 
-from hypercare.services import escalation_views
 from hypercare.services.context import ServiceContext
 from hypercare.services.dashboard import BOARD_DAYS, KpiTile, tiles
-from hypercare.services.escalation_views import EscalationView
 from hypercare.services.intake.raising import RaisedView
 from hypercare.services.known_issues import KnownIssueView
+from hypercare.services.triage import escalation_views
+from hypercare.services.triage.escalation_views import EscalationView
 from hypercare.store import alerts
 from hypercare.store.tables import RaisedIssue, Ticket
 

@@ -77,7 +77,7 @@ class KpiService:
         """Every ticket KPI over the last ``days`` days, optionally for one company."""
         if days < 1:
             raise UsageError("--days must be at least 1")
-        from hypercare.services.sla import build_calendars
+        from hypercare.services.triage.sla import build_calendars
 
         now = self._context.clock()
         settings = self._context.settings

@@ -17,10 +17,10 @@ from zoneinfo import ZoneInfo
 
 from hypercare.services.backlog import ScoredItem
 from hypercare.services.decisions import BacklogView, DecisionRecordView
-from hypercare.services.escalation_views import EscalationView
 from hypercare.services.known_issues import KnownIssueView
 from hypercare.services.pack_model import Cell, Column, ColumnKind, Section, Series, Table
 from hypercare.services.tickets.service import TicketView
+from hypercare.services.triage.escalation_views import EscalationView
 from hypercare.triage.scoring import CLOSED, ItemFacts, guard
 from hypercare.triage.themes import ThemeInput, training_themes
 

@@ -77,7 +77,7 @@ class StandupService:
                known_issue_id: int | None = None, workaround: str | None = None) -> int:
         """Apply one decision to an agenda item (a ticket ref); returns the entry id."""
         from hypercare.services.known_issues import KnownIssueService
-        from hypercare.services.triage import TriageService
+        from hypercare.services.triage.classification import TriageService
 
         now = self._context.clock()
         changes: dict[str, Any] = {k: v for k, v in {
@@ -155,7 +155,7 @@ class StandupService:
             ref, before = entry.item_ref, entry.undo.get("known_issue_before")
             linked_now = "known_issue" in entry.changes
         from hypercare.services.known_issues import KnownIssueService
-        from hypercare.services.triage import TriageService
+        from hypercare.services.triage.classification import TriageService
 
         if linked_now:
             known = KnownIssueService(self._context)

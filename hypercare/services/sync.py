@@ -15,7 +15,7 @@ from hypercare.store.tables import SyncRun
 from hypercare.store.tickets import count_tickets
 
 if TYPE_CHECKING:
-    from hypercare.services.triage import TriageService
+    from hypercare.services.triage.classification import TriageService
     from hypercare.sync.runner import Progress, SyncReport
 
 if TYPE_CHECKING:

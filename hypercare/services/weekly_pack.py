@@ -37,8 +37,8 @@ from hypercare.services.kpis import KpiService
 from hypercare.services.pack_model import KpiLine, Pack, Section, Series
 from hypercare.services.pack_sections import Period, table
 from hypercare.services.runbooks import RunbookService
-from hypercare.services.sla import SlaService
 from hypercare.services.tickets.service import TicketService
+from hypercare.services.triage.sla import SlaService
 from hypercare.store import kpi_records, problems
 from hypercare.store.engine import Store
 

@@ -286,7 +286,7 @@ class TicketService:
 
 
 def _sla_extras(ids: list[int], session: Any) -> dict[int, dict[str, Any]]:
-    from hypercare.services.sla import escalation_level
+    from hypercare.services.triage.sla import escalation_level
     from hypercare.store import alerts
     from hypercare.store.problems import known_issue_links
 

@@ -17,8 +17,8 @@ from typing import Any
 
 from hypercare.config import user_cache_dir
 from hypercare.errors import HypercareError, TicketNotFoundError, UsageError
-from hypercare.services import model_cache
 from hypercare.services.context import ServiceContext
+from hypercare.services.triage import model_cache
 from hypercare.store import triage_records as records
 from hypercare.store.tables import Ticket, TriageDecision
 from hypercare.store.tickets import find_ticket

@@ -1,6 +1,6 @@
 """A person escalates a ticket by hand; escalations listed for a ticket and for the dashboard.
 
-Mixed into :class:`hypercare.services.sla.SlaService`, whose ``_escalate`` records the
+Mixed into :class:`hypercare.services.triage.sla.SlaService`, whose ``_escalate`` records the
 escalation and queues its messages exactly as the sweep does (approval first from
 ``escalation.approval_from_level``), in the same transaction.
 """
@@ -13,9 +13,9 @@ from typing import Any
 from sqlmodel import select
 
 from hypercare.errors import TicketNotFoundError, UsageError
-from hypercare.services import escalation_views
 from hypercare.services.context import ServiceContext
-from hypercare.services.escalation_views import EscalationView
+from hypercare.services.triage import escalation_views
+from hypercare.services.triage.escalation_views import EscalationView
 from hypercare.store import alerts
 from hypercare.store.tables import Escalation, Ticket, TicketClassification
 from hypercare.store.tickets import find_ticket

@@ -1,6 +1,6 @@
 """Escalations of records other than tickets: known issues as a whole, overdue decisions.
 
-Mixed into :class:`hypercare.services.sla.SlaService`, whose ``_send`` and ``_level``
+Mixed into :class:`hypercare.services.triage.sla.SlaService`, whose ``_send`` and ``_level``
 queue the messages under the same fatigue rules as ticket escalations.
 """
 

@@ -16,8 +16,8 @@ from hypercare.config import CalendarSettings, Settings
 from hypercare.errors import HypercareError, UsageError
 from hypercare.services import notifications
 from hypercare.services.context import ServiceContext
-from hypercare.services.manual_escalation import ManualEscalation
-from hypercare.services.record_escalations import RecordEscalations
+from hypercare.services.triage.manual_escalation import ManualEscalation
+from hypercare.services.triage.record_escalations import RecordEscalations
 from hypercare.store import alerts
 from hypercare.store import tickets as ticket_queries
 from hypercare.store.problems import known_issue_links
