@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from hypercare.cli import CliContext
-    from hypercare.services.backlog import ScoredItem
+    from hypercare.services.problems.backlog import ScoredItem
 
 TYPES = ("fix", "decision", "job_aid", "enhancement")
 EFFORTS = ("S", "M", "L", "XL")

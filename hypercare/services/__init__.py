@@ -26,10 +26,6 @@ if TYPE_CHECKING:
     from hypercare.services.dashboard import Dashboard as Dashboard
     from hypercare.services.dashboard import DashboardService as DashboardService
     from hypercare.services.dashboard import KpiTile as KpiTile
-    from hypercare.services.decisions import BACKLOG_STATUSES as BACKLOG_STATUSES
-    from hypercare.services.decisions import BACKLOG_TYPES as BACKLOG_TYPES
-    from hypercare.services.decisions import BacklogView as BacklogView
-    from hypercare.services.decisions import DecisionRecordView as DecisionRecordView
     from hypercare.services.facade import Services as Services
     from hypercare.services.intake.raising import RaisedView as RaisedView
     from hypercare.services.intake.raising import RaiseRequest as RaiseRequest
@@ -38,13 +34,19 @@ if TYPE_CHECKING:
     from hypercare.services.intake.threads import ThreadEntry as ThreadEntry
     from hypercare.services.intake.threads import ThreadService as ThreadService
     from hypercare.services.intake.threads import ThreadUpdate as ThreadUpdate
-    from hypercare.services.known_issues import KNOWN_ISSUE_STATUSES as KNOWN_ISSUE_STATUSES
-    from hypercare.services.known_issues import BroadcastView as BroadcastView
-    from hypercare.services.known_issues import KnownIssueView as KnownIssueView
-    from hypercare.services.known_issues import Suggestion as Suggestion
     from hypercare.services.kpis import AdoptionReport as AdoptionReport
     from hypercare.services.kpis import WatchView as WatchView
     from hypercare.services.notifications import OutboxView as OutboxView
+    from hypercare.services.problems.decisions import BACKLOG_STATUSES as BACKLOG_STATUSES
+    from hypercare.services.problems.decisions import BACKLOG_TYPES as BACKLOG_TYPES
+    from hypercare.services.problems.decisions import BacklogView as BacklogView
+    from hypercare.services.problems.decisions import DecisionRecordView as DecisionRecordView
+    from hypercare.services.problems.known_issues import (
+        KNOWN_ISSUE_STATUSES as KNOWN_ISSUE_STATUSES,
+    )
+    from hypercare.services.problems.known_issues import BroadcastView as BroadcastView
+    from hypercare.services.problems.known_issues import KnownIssueView as KnownIssueView
+    from hypercare.services.problems.known_issues import Suggestion as Suggestion
     from hypercare.services.runbooks import RunbookNotFoundError as RunbookNotFoundError
     from hypercare.services.runbooks import RunbookService as RunbookService
     from hypercare.services.runbooks import RunbookView as RunbookView

@@ -8,17 +8,17 @@ from typing import TYPE_CHECKING
 from hypercare.services.context import ServiceContext
 
 if TYPE_CHECKING:
-    from hypercare.services.backlog import BacklogService
     from hypercare.services.dashboard import DashboardService
-    from hypercare.services.decisions import DecisionService
     from hypercare.services.delivery import DeliveryService
     from hypercare.services.digest import DigestService
     from hypercare.services.home import HomeService
     from hypercare.services.intake.raising import RaiseService
     from hypercare.services.intake.threads import ThreadService
-    from hypercare.services.known_issues import KnownIssueService
     from hypercare.services.kpis import KpiService
     from hypercare.services.pack_notice import PackNotices
+    from hypercare.services.problems.backlog import BacklogService
+    from hypercare.services.problems.decisions import DecisionService
+    from hypercare.services.problems.known_issues import KnownIssueService
     from hypercare.services.runbooks import RunbookService
     from hypercare.services.scheduling import JobRecords, SchedulerLease
     from hypercare.services.standup import StandupService
@@ -74,13 +74,13 @@ class Services:
 
     @cached_property
     def known_issues(self) -> KnownIssueService:
-        from hypercare.services.known_issues import KnownIssueService
+        from hypercare.services.problems.known_issues import KnownIssueService
 
         return KnownIssueService(self.context)
 
     @cached_property
     def decisions(self) -> DecisionService:
-        from hypercare.services.decisions import DecisionService
+        from hypercare.services.problems.decisions import DecisionService
 
         return DecisionService(self.context)
 
@@ -151,7 +151,7 @@ class Services:
 
     @cached_property
     def backlog(self) -> BacklogService:
-        from hypercare.services.backlog import BacklogService
+        from hypercare.services.problems.backlog import BacklogService
 
         return BacklogService(self.context, self.decisions)
 

@@ -18,11 +18,11 @@ from datetime import datetime
 from hypercare.config import Settings
 from hypercare.kpi.exit import Readiness
 from hypercare.services import pack_sections as ps
-from hypercare.services.backlog import GuardView, ScoredItem
-from hypercare.services.decisions import DecisionRecordView
-from hypercare.services.known_issues import KnownIssueView
 from hypercare.services.pack_model import KpiLine, Pack, Section
 from hypercare.services.pack_sections import Period, plural, table
+from hypercare.services.problems.backlog import GuardView, ScoredItem
+from hypercare.services.problems.decisions import DecisionRecordView
+from hypercare.services.problems.known_issues import KnownIssueView
 from hypercare.services.runbooks import RunbookView
 from hypercare.services.tickets.service import TicketView
 

@@ -16,7 +16,7 @@ from sqlmodel import col, func, select
 from hypercare.services.context import ServiceContext
 from hypercare.services.dashboard import BOARD_DAYS, KpiTile, tiles
 from hypercare.services.intake.raising import RaisedView
-from hypercare.services.known_issues import KnownIssueView
+from hypercare.services.problems.known_issues import KnownIssueView
 from hypercare.services.triage import escalation_views
 from hypercare.services.triage.escalation_views import EscalationView
 from hypercare.store import alerts

@@ -15,10 +15,10 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from hypercare.services.backlog import ScoredItem
-from hypercare.services.decisions import BacklogView, DecisionRecordView
-from hypercare.services.known_issues import KnownIssueView
 from hypercare.services.pack_model import Cell, Column, ColumnKind, Section, Series, Table
+from hypercare.services.problems.backlog import ScoredItem
+from hypercare.services.problems.decisions import BacklogView, DecisionRecordView
+from hypercare.services.problems.known_issues import KnownIssueView
 from hypercare.services.tickets.service import TicketView
 from hypercare.services.triage.escalation_views import EscalationView
 from hypercare.triage.scoring import CLOSED, ItemFacts, guard

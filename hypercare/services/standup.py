@@ -76,7 +76,7 @@ class StandupService:
                next_step: str | None = None, due: date | None = None,
                known_issue_id: int | None = None, workaround: str | None = None) -> int:
         """Apply one decision to an agenda item (a ticket ref); returns the entry id."""
-        from hypercare.services.known_issues import KnownIssueService
+        from hypercare.services.problems.known_issues import KnownIssueService
         from hypercare.services.triage.classification import TriageService
 
         now = self._context.clock()
@@ -154,7 +154,7 @@ class StandupService:
             odoo_id = int(entry.subject.split(":")[1])
             ref, before = entry.item_ref, entry.undo.get("known_issue_before")
             linked_now = "known_issue" in entry.changes
-        from hypercare.services.known_issues import KnownIssueService
+        from hypercare.services.problems.known_issues import KnownIssueService
         from hypercare.services.triage.classification import TriageService
 
         if linked_now:

@@ -29,13 +29,13 @@ from hypercare.errors import UsageError
 from hypercare.kpi.definitions import DEFINITIONS
 from hypercare.kpi.model import KpiBoard, KpiDefinition, KpiValue
 from hypercare.services import pack_sections as ps
-from hypercare.services.backlog import BacklogService
 from hypercare.services.context import ServiceContext
-from hypercare.services.decisions import DecisionService
-from hypercare.services.known_issues import KnownIssueService
 from hypercare.services.kpis import KpiService
 from hypercare.services.pack_model import KpiLine, Pack, Section, Series
 from hypercare.services.pack_sections import Period, table
+from hypercare.services.problems.backlog import BacklogService
+from hypercare.services.problems.decisions import DecisionService
+from hypercare.services.problems.known_issues import KnownIssueService
 from hypercare.services.runbooks import RunbookService
 from hypercare.services.tickets.service import TicketService
 from hypercare.services.triage.sla import SlaService

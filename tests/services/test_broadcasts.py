@@ -6,7 +6,7 @@ import pytest
 from sqlmodel import select
 
 from hypercare.services import Services
-from hypercare.services.known_issues import KnownIssueNotFoundError
+from hypercare.services.problems.known_issues import KnownIssueNotFoundError
 from hypercare.store.tables import OutboxMessage
 from tests.services.conftest import LEAD, Clock
 

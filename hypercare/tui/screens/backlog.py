@@ -10,7 +10,7 @@ from textual.binding import Binding
 from textual.widgets import DataTable, Footer, Static
 
 from hypercare.services import BACKLOG_STATUSES, BACKLOG_TYPES, BacklogView
-from hypercare.services.backlog import GuardView, ScoredItem
+from hypercare.services.problems.backlog import GuardView, ScoredItem
 from hypercare.tui.context import TuiContext
 from hypercare.tui.format import local
 from hypercare.tui.screens.pickers import ChoiceScreen, TextScreen

@@ -1,6 +1,6 @@
 """The continuous-improvement backlog, prioritized, and the fit-to-standard guard.
 
-Items are created and moved by :class:`hypercare.services.decisions.DecisionService` (which
+Items are created and moved by :class:`hypercare.services.problems.decisions.DecisionService` (which
 also spawns them from decisions); this service sizes them (business value, risk, effort),
 scores them with :mod:`hypercare.triage.scoring` from the volume of tickets behind them, and
 runs the guard against over-customization.
@@ -16,7 +16,7 @@ from sqlmodel import Session
 
 from hypercare.errors import HypercareError, UsageError
 from hypercare.services.context import ServiceContext
-from hypercare.services.decisions import BacklogView, DecisionService
+from hypercare.services.problems.decisions import BacklogView, DecisionService
 from hypercare.store import problems
 from hypercare.store.tables import BacklogItem
 from hypercare.store.triage_records import classifications_for

@@ -144,7 +144,7 @@ class DecisionService:
                       problems.links_from(f"backlog:{item_id}", session=session)
                       if t.startswith("known_issue:")]
         if status == "released":
-            from hypercare.services.known_issues import KnownIssueService
+            from hypercare.services.problems.known_issues import KnownIssueService
 
             for issue_id in issues:
                 KnownIssueService(self._context).set_status(
