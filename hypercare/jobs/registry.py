@@ -16,7 +16,7 @@ from apscheduler.triggers.base import BaseTrigger
 from apscheduler.triggers.cron import CronTrigger
 from apscheduler.triggers.interval import IntervalTrigger
 
-from hypercare.services.standup_times import is_standup_day, standup_times
+from hypercare.services.standup.times import is_standup_day, standup_times
 from hypercare.triage.calendar import DAY_NAMES
 
 if TYPE_CHECKING:

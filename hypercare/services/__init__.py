@@ -50,7 +50,7 @@ if TYPE_CHECKING:
     from hypercare.services.runbooks import RunbookNotFoundError as RunbookNotFoundError
     from hypercare.services.runbooks import RunbookService as RunbookService
     from hypercare.services.runbooks import RunbookView as RunbookView
-    from hypercare.services.standup import StandupView as StandupView
+    from hypercare.services.standup.meeting import StandupView as StandupView
     from hypercare.services.sync import CursorView as CursorView
     from hypercare.services.sync import RunView as RunView
     from hypercare.services.sync import SyncService as SyncService

@@ -21,7 +21,7 @@ if TYPE_CHECKING:
     from hypercare.services.problems.known_issues import KnownIssueService
     from hypercare.services.runbooks import RunbookService
     from hypercare.services.scheduling import JobRecords, SchedulerLease
-    from hypercare.services.standup import StandupService
+    from hypercare.services.standup.meeting import StandupService
     from hypercare.services.sync import SyncService
     from hypercare.services.system import SystemService
     from hypercare.services.tickets.queue import QueueService
@@ -86,7 +86,7 @@ class Services:
 
     @cached_property
     def standup(self) -> StandupService:
-        from hypercare.services.standup import StandupService
+        from hypercare.services.standup.meeting import StandupService
 
         return StandupService(self.context)
 
