@@ -90,7 +90,7 @@ def ack_times(services: Services, mock: MockSlack, concurrency: int) -> list[flo
 
 def digest_times(services: Services, rounds: int) -> tuple[list[float], list[float], int, int]:
     from hypercare.bot.digest_blocks import build_digest
-    from hypercare.services.digest import digest_payload
+    from hypercare.services.kpi.digest import digest_payload
 
     build, render, messages, blocks = [], [], 0, 0
     for _ in range(rounds):

@@ -3,7 +3,7 @@
 The main message stays short (counts, what needs attention, when the stand-up is); long
 content (hundreds of groups, long minutes) goes in the message's thread, split over as many
 messages as Block Kit needs. Payloads are the outbox's semantic JSON (``digest`` from
-``hypercare.services.digest``, ``standup_minutes`` from ``hypercare.services.standup.meeting``,
+``hypercare.services.kpi.digest``, ``standup_minutes`` from ``hypercare.services.standup.meeting``,
 ``weekly_pack``); everything read from them is escaped.
 """
 

@@ -25,7 +25,7 @@ from hypercare.bot.text import escape_text, link, slack_date
 
 if TYPE_CHECKING:
     from hypercare.services import Agenda, Dashboard, KpiTile
-    from hypercare.services.home import HomeView
+    from hypercare.services.kpi.home import HomeView
     from hypercare.services.triage.escalation_views import EscalationView
 
 HOME_RAISE = "home_raise"

@@ -23,9 +23,6 @@ if TYPE_CHECKING:
     from hypercare.kpi.model import KpiBoard as KpiBoard
     from hypercare.kpi.model import KpiValue as KpiValue
     from hypercare.services.context import ServiceContext as ServiceContext
-    from hypercare.services.dashboard import Dashboard as Dashboard
-    from hypercare.services.dashboard import DashboardService as DashboardService
-    from hypercare.services.dashboard import KpiTile as KpiTile
     from hypercare.services.facade import Services as Services
     from hypercare.services.intake.raising import RaisedView as RaisedView
     from hypercare.services.intake.raising import RaiseRequest as RaiseRequest
@@ -34,8 +31,11 @@ if TYPE_CHECKING:
     from hypercare.services.intake.threads import ThreadEntry as ThreadEntry
     from hypercare.services.intake.threads import ThreadService as ThreadService
     from hypercare.services.intake.threads import ThreadUpdate as ThreadUpdate
-    from hypercare.services.kpis import AdoptionReport as AdoptionReport
-    from hypercare.services.kpis import WatchView as WatchView
+    from hypercare.services.kpi.dashboard import Dashboard as Dashboard
+    from hypercare.services.kpi.dashboard import DashboardService as DashboardService
+    from hypercare.services.kpi.dashboard import KpiTile as KpiTile
+    from hypercare.services.kpi.service import AdoptionReport as AdoptionReport
+    from hypercare.services.kpi.service import WatchView as WatchView
     from hypercare.services.notifications import OutboxView as OutboxView
     from hypercare.services.problems.decisions import BACKLOG_STATUSES as BACKLOG_STATUSES
     from hypercare.services.problems.decisions import BACKLOG_TYPES as BACKLOG_TYPES

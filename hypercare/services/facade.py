@@ -8,13 +8,13 @@ from typing import TYPE_CHECKING
 from hypercare.services.context import ServiceContext
 
 if TYPE_CHECKING:
-    from hypercare.services.dashboard import DashboardService
     from hypercare.services.delivery import DeliveryService
-    from hypercare.services.digest import DigestService
-    from hypercare.services.home import HomeService
     from hypercare.services.intake.raising import RaiseService
     from hypercare.services.intake.threads import ThreadService
-    from hypercare.services.kpis import KpiService
+    from hypercare.services.kpi.dashboard import DashboardService
+    from hypercare.services.kpi.digest import DigestService
+    from hypercare.services.kpi.home import HomeService
+    from hypercare.services.kpi.service import KpiService
     from hypercare.services.pack_notice import PackNotices
     from hypercare.services.problems.backlog import BacklogService
     from hypercare.services.problems.decisions import DecisionService
@@ -92,7 +92,7 @@ class Services:
 
     @cached_property
     def kpis(self) -> KpiService:
-        from hypercare.services.kpis import KpiService
+        from hypercare.services.kpi.service import KpiService
 
         return KpiService(self.context)
 
@@ -110,7 +110,7 @@ class Services:
 
     @cached_property
     def dashboard(self) -> DashboardService:
-        from hypercare.services.dashboard import DashboardService
+        from hypercare.services.kpi.dashboard import DashboardService
 
         return DashboardService(self.context, self.kpis, self.sync, self.known_issues,
                                 self.queue)
@@ -136,14 +136,14 @@ class Services:
 
     @cached_property
     def digest(self) -> DigestService:
-        from hypercare.services.digest import DigestService
+        from hypercare.services.kpi.digest import DigestService
 
         return DigestService(self.context, queue=self.queue, standup=self.standup,
                              dashboard=self.dashboard)
 
     @cached_property
     def home(self) -> HomeService:
-        from hypercare.services.home import HomeService
+        from hypercare.services.kpi.home import HomeService
 
         return HomeService(self.context, raising=self.raising, tickets=self.tickets,
                            known_issues=self.known_issues, dashboard=self.dashboard,

@@ -30,7 +30,7 @@ from hypercare.kpi.definitions import DEFINITIONS
 from hypercare.kpi.model import KpiBoard, KpiDefinition, KpiValue
 from hypercare.services import pack_sections as ps
 from hypercare.services.context import ServiceContext
-from hypercare.services.kpis import KpiService
+from hypercare.services.kpi.service import KpiService
 from hypercare.services.pack_model import KpiLine, Pack, Section, Series
 from hypercare.services.pack_sections import Period, table
 from hypercare.services.problems.backlog import BacklogService

@@ -87,7 +87,7 @@ def minutes_markdown(decisions: int = 6, text: str = "") -> str:
 
 def digest_payload(groups: int = 8, top: int = 12, name: Callable[[int], str] | None = None,
                    title: str = NASTY, confidential_first: bool = False) -> dict[str, Any]:
-    """The JSON ``hypercare.services.digest`` writes."""
+    """The JSON ``hypercare.services.kpi.digest`` writes."""
     named = name or (lambda i: f"Acme Belgium / Team {i:04d}")
     return {
         "standup": "all", "scope": "all companies", "generated_at": NOW.isoformat(),

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 from hypercare.services import Dashboard, KpiTile, Services
-from hypercare.services.dashboard import TILE_KEYS
+from hypercare.services.kpi.dashboard import TILE_KEYS
 from tests.services.conftest import AGENT, LEAD, NOW, Clock
 
 

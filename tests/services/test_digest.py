@@ -15,7 +15,7 @@ import pytest
 
 from hypercare.errors import UsageError
 from hypercare.services import Services, TicketView
-from hypercare.services.digest import Digest, digest_from_payload, digest_payload
+from hypercare.services.kpi.digest import Digest, digest_from_payload, digest_payload
 from tests.services.conftest import Clock
 from tests.services.test_home import (
     LEAD,
@@ -294,7 +294,7 @@ def test_500_open_tickets_render_as_valid_slack_messages(
     from hypercare.bot.blocks import Reply
     from hypercare.bot.digest_blocks import build_digest
     from hypercare.bot.text import escape_text
-    from hypercare.services.digest import digest_payload
+    from hypercare.services.kpi.digest import digest_payload
     from tests.bot.test_blocks import check
 
     services = open_services(big_world)

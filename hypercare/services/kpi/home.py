@@ -14,8 +14,8 @@ from typing import Any
 from sqlmodel import col, func, select
 
 from hypercare.services.context import ServiceContext
-from hypercare.services.dashboard import BOARD_DAYS, KpiTile, tiles
 from hypercare.services.intake.raising import RaisedView
+from hypercare.services.kpi.dashboard import BOARD_DAYS, KpiTile, tiles
 from hypercare.services.problems.known_issues import KnownIssueView
 from hypercare.services.triage import escalation_views
 from hypercare.services.triage.escalation_views import EscalationView
@@ -96,7 +96,7 @@ class HomeService:
 
     def _headline(self) -> tuple[KpiTile, ...]:
         """The dashboard's first tiles, from the same 30-day board the dashboard reads."""
-        from hypercare.services.kpis import KpiService
+        from hypercare.services.kpi.service import KpiService
 
         return tiles(KpiService(self._context).board(days=BOARD_DAYS))[:HEADLINE]
 

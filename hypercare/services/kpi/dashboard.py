@@ -15,7 +15,7 @@ from datetime import datetime, timedelta
 from hypercare.kpi.exit import Readiness
 from hypercare.kpi.model import KpiBoard, KpiValue
 from hypercare.services.context import ServiceContext
-from hypercare.services.kpis import KpiService
+from hypercare.services.kpi.service import KpiService
 from hypercare.services.problems.known_issues import KnownIssueService, KnownIssueView
 from hypercare.services.sync import SyncService, SyncStatus
 from hypercare.services.tickets.queue import QueueFilter, QueueService, filter_rows
