@@ -12,7 +12,7 @@ from hypercare.export import FORMATS
 
 if TYPE_CHECKING:
     from hypercare.cli import CliContext
-    from hypercare.services.pack_model import Pack
+    from hypercare.services.packs.model import Pack
 
 WEEK = re.compile(r"(\d{4})-W(\d{2})")
 

@@ -1,6 +1,6 @@
 """Writers of the weekly steering pack and the handover pack (a front end over services).
 
-Each writer renders a :class:`~hypercare.services.pack_model.Pack` and nothing else:
+Each writer renders a :class:`~hypercare.services.packs.model.Pack` and nothing else:
 :func:`~hypercare.export.markdown.write_markdown` (wiki), :func:`~hypercare.export.html.write_html`
 (one self-contained file, prints on A4), :func:`~hypercare.export.xlsx.write_xlsx` and
 :func:`~hypercare.export.csv_writer.write_csv`. :func:`write_pack` writes the chosen formats
@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from hypercare.services.pack_model import Pack
+    from hypercare.services.packs.model import Pack
 
 FORMATS: tuple[str, ...] = ("md", "html", "xlsx", "csv")
 

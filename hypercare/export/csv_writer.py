@@ -18,7 +18,7 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from hypercare.export.formatting import localized, slug, trend, zone_of
-from hypercare.services.pack_model import Cell, Pack
+from hypercare.services.packs.model import Cell, Pack
 
 ENCODING = "utf-8-sig"
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")

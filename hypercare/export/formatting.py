@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from hypercare.services.pack_model import Cell, ColumnKind, KpiLine, Pack, Section, Series
+from hypercare.services.packs.model import Cell, ColumnKind, KpiLine, Pack, Section, Series
 
 NUMERIC_KINDS: frozenset[str] = frozenset({"int", "float", "percent"})
 SPARKS = "▁▂▃▄▅▆▇█"

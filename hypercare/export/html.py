@@ -29,7 +29,7 @@ from hypercare.export.formatting import (
     zone_of,
 )
 from hypercare.export.svg import chart_svg
-from hypercare.services.pack_model import KpiLine, Pack, Section, Series, Table
+from hypercare.services.packs.model import KpiLine, Pack, Section, Series, Table
 
 FONT = "-apple-system, 'Segoe UI', Roboto, 'Helvetica Neue', Arial, sans-serif"
 VERDICT_COLOURS = {"better": "#2f6f4e", "worse": "#b42318"}

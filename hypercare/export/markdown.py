@@ -27,7 +27,7 @@ from hypercare.export.formatting import (
     trend,
     zone_of,
 )
-from hypercare.services.pack_model import Pack, Section, Series, Table
+from hypercare.services.packs.model import Pack, Section, Series, Table
 
 _SPECIAL = re.compile(r"([\\`*_\[\]|])")
 _ENTITY = re.compile(r"&(?=#?\w+;)")

@@ -13,7 +13,7 @@ from datetime import date
 from html import escape
 
 from hypercare.export.formatting import number, series_summary
-from hypercare.services.pack_model import Series
+from hypercare.services.packs.model import Series
 
 FONT = "Segoe UI, Helvetica, Arial, sans-serif"
 INK = "#243b53"

@@ -35,7 +35,7 @@ from hypercare.export.formatting import (
     trend,
     zone_of,
 )
-from hypercare.services.pack_model import Cell, Column, ColumnKind, Pack, Section, Table
+from hypercare.services.packs.model import Cell, Column, ColumnKind, Pack, Section, Table
 
 FORMATS: dict[str, str] = {"int": "#,##0", "float": "#,##0.0#", "percent": "0.0%",
                            "date": "yyyy-mm-dd", "datetime": "yyyy-mm-dd hh:mm"}

@@ -15,7 +15,8 @@ if TYPE_CHECKING:
     from hypercare.services.kpi.digest import DigestService
     from hypercare.services.kpi.home import HomeService
     from hypercare.services.kpi.service import KpiService
-    from hypercare.services.pack_notice import PackNotices
+    from hypercare.services.packs.notice import PackNotices
+    from hypercare.services.packs.weekly import PackService
     from hypercare.services.problems.backlog import BacklogService
     from hypercare.services.problems.decisions import DecisionService
     from hypercare.services.problems.known_issues import KnownIssueService
@@ -28,7 +29,6 @@ if TYPE_CHECKING:
     from hypercare.services.tickets.service import TicketService
     from hypercare.services.triage.classification import TriageService
     from hypercare.services.triage.sla import SlaService
-    from hypercare.services.weekly_pack import PackService
     from hypercare.services.writeback import WritebackService
 
 
@@ -157,7 +157,7 @@ class Services:
 
     @cached_property
     def packs(self) -> PackService:
-        from hypercare.services.weekly_pack import PackService
+        from hypercare.services.packs.weekly import PackService
 
         return PackService(self.context, kpis=self.kpis, decisions=self.decisions,
                            known_issues=self.known_issues, backlog=self.backlog,
@@ -165,7 +165,7 @@ class Services:
 
     @cached_property
     def pack_notices(self) -> PackNotices:
-        from hypercare.services.pack_notice import PackNotices
+        from hypercare.services.packs.notice import PackNotices
 
         return PackNotices(self.context)
 

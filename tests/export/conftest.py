@@ -7,7 +7,7 @@ from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
-from hypercare.services.pack_model import Column, KpiLine, Pack, Section, Series, Table
+from hypercare.services.packs.model import Column, KpiLine, Pack, Section, Series, Table
 
 HOSTILE = "<script>alert('x')</script> & \"quoted\" | R&D's"
 FORMULA = '=HYPERLINK("http://evil.example/x","click me")'

@@ -15,7 +15,7 @@ import pytest
 from hypercare.cli import main
 from hypercare.export import write_pack
 from hypercare.services import Services
-from hypercare.services.pack_model import Pack
+from hypercare.services.packs.model import Pack
 from tests.export.conftest import handover_pack, rich_pack
 from tests.services.test_home import NOW, World, frozen_clock, running_world, settings_for
 

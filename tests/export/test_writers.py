@@ -19,7 +19,7 @@ from hypercare.export.csv_writer import write_csv
 from hypercare.export.html import write_html
 from hypercare.export.markdown import write_markdown
 from hypercare.export.xlsx import sheet_names, write_xlsx
-from hypercare.services.pack_model import Pack, Section
+from hypercare.services.packs.model import Pack, Section
 from tests.export.conftest import FORMULA, HOSTILE, UNICODE, empty_pack, rich_pack
 
 BRUSSELS = ZoneInfo("Europe/Brussels")

@@ -12,7 +12,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from hypercare.services import Services, TicketView
-from hypercare.services.pack_model import KpiLine, Pack
+from hypercare.services.packs.model import KpiLine, Pack
 from hypercare.wiring import build_services
 from tests.services.test_home import World, settings_for
 from tests.sync.conftest import client_for, make_sim

@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 
 from hypercare.services import Services
-from hypercare.services.pack_model import Pack
+from hypercare.services.packs.model import Pack
 from tests.packs.support import (
     MASKED_REF,
     NOW,

@@ -12,7 +12,7 @@ import pytest
 
 from hypercare.errors import UsageError
 from hypercare.services import Services
-from hypercare.services.weekly_pack import parse_week
+from hypercare.services.packs.weekly import parse_week
 from tests.packs.support import (
     MASKED_REF,
     NOW,

@@ -5,7 +5,7 @@ open known issues with their workarounds, decisions taken and still open, the sc
 backlog with the fit-to-standard guard, the runbooks, the exit-criteria evidence (metrics,
 milestones and sign-offs, the forecast) and the contacts (escalation levels, leads,
 process owners). Built from the services' read models by
-:meth:`hypercare.services.weekly_pack.PackService.handover`.
+:meth:`hypercare.services.packs.weekly.PackService.handover`.
 """
 
 from __future__ import annotations
@@ -17,9 +17,9 @@ from datetime import datetime
 
 from hypercare.config import Settings
 from hypercare.kpi.exit import Readiness
-from hypercare.services import pack_sections as ps
-from hypercare.services.pack_model import KpiLine, Pack, Section
-from hypercare.services.pack_sections import Period, plural, table
+from hypercare.services.packs import sections as ps
+from hypercare.services.packs.model import KpiLine, Pack, Section
+from hypercare.services.packs.sections import Period, plural, table
 from hypercare.services.problems.backlog import GuardView, ScoredItem
 from hypercare.services.problems.decisions import DecisionRecordView
 from hypercare.services.problems.known_issues import KnownIssueView

@@ -1,11 +1,11 @@
-"""The weekly steering pack and the handover pack as :mod:`~hypercare.services.pack_model` data.
+"""The weekly steering pack and the handover pack as :mod:`~hypercare.services.packs.model` data.
 
 ``weekly(week=...)`` covers one ISO week (Monday to Sunday, the command center's timezone):
 the executive summary (KPIs against the week before, exit criteria, forecast, charts), the
 decisions requested and taken, known issues, the prioritized backlog with the fit-to-standard
 guard, training themes, and defects with SLA performance and escalations. ``handover()`` is
 what business-as-usual support gets when hypercare ends (see
-:mod:`hypercare.services.handover_pack`).
+:mod:`hypercare.services.packs.handover`).
 
 KPIs of a past week come from the KPI service with its clock stopped at the week's end (so
 the board, the history and the exit criteria are the ones of that moment); "open" means open
@@ -28,11 +28,11 @@ from zoneinfo import ZoneInfo
 from hypercare.errors import UsageError
 from hypercare.kpi.definitions import DEFINITIONS
 from hypercare.kpi.model import KpiBoard, KpiDefinition, KpiValue
-from hypercare.services import pack_sections as ps
 from hypercare.services.context import ServiceContext
 from hypercare.services.kpi.service import KpiService
-from hypercare.services.pack_model import KpiLine, Pack, Section, Series
-from hypercare.services.pack_sections import Period, table
+from hypercare.services.packs import sections as ps
+from hypercare.services.packs.model import KpiLine, Pack, Section, Series
+from hypercare.services.packs.sections import Period, table
 from hypercare.services.problems.backlog import BacklogService
 from hypercare.services.problems.decisions import DecisionService
 from hypercare.services.problems.known_issues import KnownIssueService
@@ -174,7 +174,7 @@ class PackService:
 
     def handover(self) -> Pack:
         """What business-as-usual support needs the day hypercare ends."""
-        from hypercare.services.handover_pack import HandoverInputs, build_handover
+        from hypercare.services.packs.handover import HandoverInputs, build_handover
         from hypercare.services.runbooks import RunbooksMissingError
 
         now = self._context.clock()

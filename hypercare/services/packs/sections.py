@@ -2,7 +2,7 @@
 training themes, defects and service.
 
 Pure functions of the views the services return (tickets, decisions, backlog, escalations)
-and of a :class:`Period`; :mod:`hypercare.services.weekly_pack` gathers the views and the KPI
+and of a :class:`Period`; :mod:`hypercare.services.packs.weekly` gathers the views and the KPI
 boards. Confidential tickets are counted everywhere and shown nowhere: no ref, no title.
 """
 
@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from hypercare.services.pack_model import Cell, Column, ColumnKind, Section, Series, Table
+from hypercare.services.packs.model import Cell, Column, ColumnKind, Section, Series, Table
 from hypercare.services.problems.backlog import ScoredItem
 from hypercare.services.problems.decisions import BacklogView, DecisionRecordView
 from hypercare.services.problems.known_issues import KnownIssueView

@@ -12,7 +12,7 @@ from pathlib import Path
 
 from hypercare.services import notifications
 from hypercare.services.context import ServiceContext
-from hypercare.services.pack_model import KpiLine, Pack
+from hypercare.services.packs.model import KpiLine, Pack
 
 UPLOADED = ("html", "xlsx")
 

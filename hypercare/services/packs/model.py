@@ -1,6 +1,6 @@
 """The weekly steering pack and the handover pack as data: what every writer renders.
 
-Built by :mod:`hypercare.services.weekly_pack` from the store; written as Markdown, HTML,
+Built by :mod:`hypercare.services.packs.weekly` from the store; written as Markdown, HTML,
 XLSX and CSV by :mod:`hypercare.export`. Every table is a :class:`Table` (typed columns, so
 the XLSX writer can give cells real types and the CSV writer one file per table). Nothing
 here holds the text of a confidential ticket: confidential tickets are counted, never shown
