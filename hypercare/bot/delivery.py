@@ -1,4 +1,4 @@
-"""Delivering outbox messages to Slack: the bot's :class:`~hypercare.services.delivery.Deliverer`.
+"""Delivering outbox messages to Slack: the bot's outbox ``Deliverer``.
 
 Recipients are resolved to channels: a user id (``U...``) gets a DM; a user group (``S...``)
 is mentioned in ``slack.alerts_channel``; an escalation level without contacts (``L2``) goes to
@@ -25,7 +25,7 @@ from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError, SlackClientError
 
 from hypercare.bot.alert_blocks import Activity, SlackMessage, render
-from hypercare.services.delivery import Delivery, DeliveryFailed, Posted
+from hypercare.services.outbox.delivery import Delivery, DeliveryFailed, Posted
 
 if TYPE_CHECKING:
     from hypercare.config import SlackSettings

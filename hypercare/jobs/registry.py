@@ -21,7 +21,7 @@ from hypercare.triage.calendar import DAY_NAMES
 
 if TYPE_CHECKING:
     from hypercare.services import Services
-    from hypercare.services.delivery import Deliverer
+    from hypercare.services.outbox.delivery import Deliverer
 
 
 @dataclass(frozen=True)

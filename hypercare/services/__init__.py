@@ -36,7 +36,7 @@ if TYPE_CHECKING:
     from hypercare.services.kpi.dashboard import KpiTile as KpiTile
     from hypercare.services.kpi.service import AdoptionReport as AdoptionReport
     from hypercare.services.kpi.service import WatchView as WatchView
-    from hypercare.services.notifications import OutboxView as OutboxView
+    from hypercare.services.outbox.notifications import OutboxView as OutboxView
     from hypercare.services.problems.decisions import BACKLOG_STATUSES as BACKLOG_STATUSES
     from hypercare.services.problems.decisions import BACKLOG_TYPES as BACKLOG_TYPES
     from hypercare.services.problems.decisions import BacklogView as BacklogView

@@ -8,13 +8,14 @@ from typing import TYPE_CHECKING
 from hypercare.services.context import ServiceContext
 
 if TYPE_CHECKING:
-    from hypercare.services.delivery import DeliveryService
     from hypercare.services.intake.raising import RaiseService
     from hypercare.services.intake.threads import ThreadService
     from hypercare.services.kpi.dashboard import DashboardService
     from hypercare.services.kpi.digest import DigestService
     from hypercare.services.kpi.home import HomeService
     from hypercare.services.kpi.service import KpiService
+    from hypercare.services.outbox.delivery import DeliveryService
+    from hypercare.services.outbox.writeback import WritebackService
     from hypercare.services.packs.notice import PackNotices
     from hypercare.services.packs.weekly import PackService
     from hypercare.services.problems.backlog import BacklogService
@@ -29,7 +30,6 @@ if TYPE_CHECKING:
     from hypercare.services.tickets.service import TicketService
     from hypercare.services.triage.classification import TriageService
     from hypercare.services.triage.sla import SlaService
-    from hypercare.services.writeback import WritebackService
 
 
 class Services:
@@ -68,7 +68,7 @@ class Services:
 
     @cached_property
     def writeback(self) -> WritebackService:
-        from hypercare.services.writeback import WritebackService
+        from hypercare.services.outbox.writeback import WritebackService
 
         return WritebackService(self.context)
 
@@ -130,7 +130,7 @@ class Services:
 
     @cached_property
     def delivery(self) -> DeliveryService:
-        from hypercare.services.delivery import DeliveryService
+        from hypercare.services.outbox.delivery import DeliveryService
 
         return DeliveryService(self.context)
 

@@ -16,8 +16,8 @@ from sqlalchemy import delete
 from hypercare.bot.app import build_client
 from hypercare.bot.delivery import EVENT_TYPE, SlackDeliverer
 from hypercare.services import Services
-from hypercare.services.delivery import Delivery, Posted
-from hypercare.services.notifications import enqueue
+from hypercare.services.outbox.delivery import Delivery, Posted
+from hypercare.services.outbox.notifications import enqueue
 from hypercare.store.tables import OutboxMessage
 from hypercare.wiring import build_services
 from tests.bot.conftest import BOT_TOKEN, NOW, BotWorld, settings_for
@@ -238,7 +238,7 @@ def test_jobs_retry_requeues_a_dead_letter_from_the_command_line(
 
 def test_an_answer_lost_on_the_way_back_is_not_posted_twice(
         world: tuple[Services, MockSlack, Clock]) -> None:
-    from hypercare.services.delivery import DeliveryFailed
+    from hypercare.services.outbox.delivery import DeliveryFailed
 
     services, mock, clock = world
     key = queue(services, "breach", *KINDS["breach"])

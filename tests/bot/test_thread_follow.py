@@ -284,7 +284,7 @@ def test_a_standalone_bot_leaves_follow_ups_to_a_running_serve(world: World,
 
 def test_the_standalone_outbox_loop_delivers_unless_serve_runs(world: World) -> None:
     from hypercare.bot.launch import OutboxLoop
-    from hypercare.services.notifications import enqueue
+    from hypercare.services.outbox.notifications import enqueue
 
     app, mock, services = world
     with services.context.store().session() as session:

@@ -13,7 +13,7 @@ from zoneinfo import ZoneInfo
 from apscheduler.triggers.base import BaseTrigger
 
 from hypercare.services import Services
-from hypercare.services.notifications import OutboxView
+from hypercare.services.outbox.notifications import OutboxView
 from tests.jobs.conftest import LEAD, NOW, Clock, record_of, runner_for, spec_of
 
 BRUSSELS = ZoneInfo("Europe/Brussels")

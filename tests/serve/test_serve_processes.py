@@ -18,7 +18,7 @@ from sqlmodel import select
 
 from hypercare.config import Settings
 from hypercare.services import Services
-from hypercare.services.notifications import enqueue
+from hypercare.services.outbox.notifications import enqueue
 from hypercare.store.tables import AppState, OutboxMessage
 from hypercare.wiring import build_services
 from tests.bot.test_delivery import ESCALATION, posts_with_key

@@ -26,7 +26,7 @@ from hypercare.bot.listeners.threads import display_name
 from hypercare.bot.roles import REFUSALS, Roles
 from hypercare.errors import UsageError
 from hypercare.services import Services
-from hypercare.services.delivery import Delivery, PostView
+from hypercare.services.outbox.delivery import Delivery, PostView
 
 ACTIONS = re.compile(r"^alert_(ack|claim|escalate|snooze|classify|approve)$")
 LINK_ACTION, LINK_CALLBACK = "alert_link_ki", "alert_link_ki_submit"

@@ -17,8 +17,8 @@ from sqlalchemy import select as sa_select
 
 from hypercare.config.operations import StandupSchedule
 from hypercare.errors import UsageError
-from hypercare.services import notifications
 from hypercare.services.context import ServiceContext
+from hypercare.services.outbox import notifications
 from hypercare.services.tickets.queue import MASKED_TITLE
 from hypercare.services.tickets.queue_row import QueueRow
 from hypercare.store import problems

@@ -23,8 +23,8 @@ from hypercare.errors import HypercareError, UsageError
 from hypercare.kpi.exit import CriterionInput, Readiness, evaluate_exit
 from hypercare.kpi.model import KpiBoard, KpiValue
 from hypercare.kpi.tickets import RecordCounts, TicketColumns, ticket_board
-from hypercare.services import notifications
 from hypercare.services.context import ServiceContext
+from hypercare.services.outbox import notifications
 from hypercare.store import kpi_records, problems
 from hypercare.store.sync_state import last_good_run, recent_runs
 

@@ -10,8 +10,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from pathlib import Path
 
-from hypercare.services import notifications
 from hypercare.services.context import ServiceContext
+from hypercare.services.outbox import notifications
 from hypercare.services.packs.model import KpiLine, Pack
 
 UPLOADED = ("html", "xlsx")

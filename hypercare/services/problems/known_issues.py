@@ -13,8 +13,8 @@ import numpy as np
 from sqlmodel import Session
 
 from hypercare.errors import HypercareError, TicketNotFoundError, UsageError
-from hypercare.services import notifications
 from hypercare.services.context import ServiceContext
+from hypercare.services.outbox import notifications
 from hypercare.store import alerts, problems
 from hypercare.store.tables import KnownIssue, KnownIssueTicket, OutboxMessage, Ticket
 from hypercare.store.tickets import find_ticket

@@ -18,8 +18,8 @@ from zoneinfo import ZoneInfo
 from sqlmodel import Session, col, select
 
 from hypercare.errors import HypercareError, TicketNotFoundError, UsageError
-from hypercare.services import notifications
 from hypercare.services.context import ServiceContext
+from hypercare.services.outbox import notifications
 from hypercare.store import problems
 from hypercare.store.tables import Action, Standup, StandupEntry, Ticket, TriageDecision
 from hypercare.store.triage_records import classifications_for
@@ -247,7 +247,7 @@ class StandupService:
               by: str) -> None:
         if self._context.settings.odoo.write_mode == "off":
             return
-        from hypercare.services.writeback import WritebackService
+        from hypercare.services.outbox.writeback import WritebackService
 
         writeback = WritebackService(self._context)
         writeback.queue(

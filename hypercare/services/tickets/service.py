@@ -15,7 +15,7 @@ from hypercare.store.triage_records import classifications_for
 from hypercare.triage.odoo_sla import odoo_sla_failed
 
 if TYPE_CHECKING:
-    from hypercare.services.writeback import WritebackService
+    from hypercare.services.outbox.writeback import WritebackService
 
 NOTE_LIMIT = 20_000
 """Longest internal note (characters) hypercare posts to a ticket's chatter."""
@@ -279,7 +279,7 @@ class TicketService:
 
     def _queue(self) -> WritebackService:
         if self._writeback is None:
-            from hypercare.services.writeback import WritebackService
+            from hypercare.services.outbox.writeback import WritebackService
 
             self._writeback = WritebackService(self._context)
         return self._writeback

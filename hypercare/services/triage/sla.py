@@ -14,8 +14,8 @@ from typing import Any
 
 from hypercare.config import CalendarSettings, Settings
 from hypercare.errors import HypercareError, UsageError
-from hypercare.services import notifications
 from hypercare.services.context import ServiceContext
+from hypercare.services.outbox import notifications
 from hypercare.services.triage.manual_escalation import ManualEscalation
 from hypercare.services.triage.record_escalations import RecordEscalations
 from hypercare.store import alerts

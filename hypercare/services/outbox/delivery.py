@@ -22,7 +22,7 @@ from typing import Any, Protocol
 
 from hypercare.errors import HypercareError, UsageError
 from hypercare.services.context import ServiceContext
-from hypercare.services.notifications import OutboxView, view
+from hypercare.services.outbox.notifications import OutboxView, view
 from hypercare.store import alerts
 from hypercare.store.tables import OutboxMessage, SlackPost
 
