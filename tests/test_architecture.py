@@ -26,7 +26,7 @@ def test_services_load_neither_textual_nor_slack_bolt() -> None:
         "import hypercare.services as services, hypercare.wiring\n"
         "for name in services.__all__:\n    getattr(services, name)"
     )
-    assert "hypercare.services.sync" in modules  # every service really was loaded
+    assert "hypercare.services.system.sync" in modules  # every service really was loaded
     assert "textual" not in modules
     assert "slack_bolt" not in modules
 

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from hypercare.services.runbooks import split_front_matter
+from hypercare.services.system.runbooks import split_front_matter
 
 ROOT = Path(__file__).parents[1]
 RUNBOOKS = sorted((ROOT / "runbooks").glob("*.md"))

@@ -71,7 +71,7 @@ def run_list(ctx: CliContext) -> int:
 def run_job(ctx: CliContext) -> int:
     from hypercare.jobs.registry import build_jobs
     from hypercare.jobs.runner import JobRunner
-    from hypercare.services.scheduling import process_name
+    from hypercare.services.system.scheduling import process_name
 
     services = ctx.services()
     specs = build_jobs(services, _injected(services))

@@ -64,7 +64,7 @@ class Serve:
 
     def __init__(self, services: Services, args: Any,
                  say: Callable[[str], None] = _say) -> None:
-        from hypercare.services.scheduling import process_name
+        from hypercare.services.system.scheduling import process_name
 
         self.services, self.args, self.say = services, args, say
         self.process = process_name()

@@ -47,18 +47,18 @@ if TYPE_CHECKING:
     from hypercare.services.problems.known_issues import BroadcastView as BroadcastView
     from hypercare.services.problems.known_issues import KnownIssueView as KnownIssueView
     from hypercare.services.problems.known_issues import Suggestion as Suggestion
-    from hypercare.services.runbooks import RunbookNotFoundError as RunbookNotFoundError
-    from hypercare.services.runbooks import RunbookService as RunbookService
-    from hypercare.services.runbooks import RunbookView as RunbookView
     from hypercare.services.standup.meeting import StandupView as StandupView
-    from hypercare.services.sync import CursorView as CursorView
-    from hypercare.services.sync import RunView as RunView
-    from hypercare.services.sync import SyncService as SyncService
-    from hypercare.services.sync import SyncStatus as SyncStatus
-    from hypercare.services.system import ConfigReport as ConfigReport
-    from hypercare.services.system import ProbeLine as ProbeLine
-    from hypercare.services.system import SystemService as SystemService
-    from hypercare.services.system import UpgradeResult as UpgradeResult
+    from hypercare.services.system.runbooks import RunbookNotFoundError as RunbookNotFoundError
+    from hypercare.services.system.runbooks import RunbookService as RunbookService
+    from hypercare.services.system.runbooks import RunbookView as RunbookView
+    from hypercare.services.system.setup import ConfigReport as ConfigReport
+    from hypercare.services.system.setup import ProbeLine as ProbeLine
+    from hypercare.services.system.setup import SystemService as SystemService
+    from hypercare.services.system.setup import UpgradeResult as UpgradeResult
+    from hypercare.services.system.sync import CursorView as CursorView
+    from hypercare.services.system.sync import RunView as RunView
+    from hypercare.services.system.sync import SyncService as SyncService
+    from hypercare.services.system.sync import SyncStatus as SyncStatus
     from hypercare.services.tickets.queue import SORTS as SORTS
     from hypercare.services.tickets.queue import QueueCounts as QueueCounts
     from hypercare.services.tickets.queue import QueueFilter as QueueFilter

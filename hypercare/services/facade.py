@@ -21,11 +21,11 @@ if TYPE_CHECKING:
     from hypercare.services.problems.backlog import BacklogService
     from hypercare.services.problems.decisions import DecisionService
     from hypercare.services.problems.known_issues import KnownIssueService
-    from hypercare.services.runbooks import RunbookService
-    from hypercare.services.scheduling import JobRecords, SchedulerLease
     from hypercare.services.standup.meeting import StandupService
-    from hypercare.services.sync import SyncService
-    from hypercare.services.system import SystemService
+    from hypercare.services.system.runbooks import RunbookService
+    from hypercare.services.system.scheduling import JobRecords, SchedulerLease
+    from hypercare.services.system.setup import SystemService
+    from hypercare.services.system.sync import SyncService
     from hypercare.services.tickets.queue import QueueService
     from hypercare.services.tickets.service import TicketService
     from hypercare.services.triage.classification import TriageService
@@ -44,7 +44,7 @@ class Services:
 
     @cached_property
     def system(self) -> SystemService:
-        from hypercare.services.system import SystemService
+        from hypercare.services.system.setup import SystemService
 
         return SystemService(self.context)
 
@@ -56,7 +56,7 @@ class Services:
 
     @cached_property
     def sync(self) -> SyncService:
-        from hypercare.services.sync import SyncService
+        from hypercare.services.system.sync import SyncService
 
         return SyncService(self.context, self.triage, after=self.kpis.read_adoption_if_due)
 
@@ -117,7 +117,7 @@ class Services:
 
     @cached_property
     def runbooks(self) -> RunbookService:
-        from hypercare.services.runbooks import RunbookService
+        from hypercare.services.system.runbooks import RunbookService
 
         return RunbookService(self.context)
 
@@ -171,13 +171,13 @@ class Services:
 
     @cached_property
     def job_records(self) -> JobRecords:
-        from hypercare.services.scheduling import JobRecords
+        from hypercare.services.system.scheduling import JobRecords
 
         return JobRecords(self.context)
 
     def scheduler_lease(self, owner: str | None = None) -> SchedulerLease:
         """A claim to run the scheduler on this store (one owner at a time)."""
-        from hypercare.services.scheduling import SchedulerLease
+        from hypercare.services.system.scheduling import SchedulerLease
 
         return SchedulerLease(self.context, owner)
 

@@ -14,7 +14,7 @@ import pytest
 
 from hypercare.commands.serve_health import HealthServer, health
 from hypercare.services import Services
-from hypercare.services.scheduling import SchedulerLease
+from hypercare.services.system.scheduling import SchedulerLease
 from hypercare.wiring import build_services
 from tests.jobs.conftest import OWNER, Clock, closed_port, runner_for, settings_for
 

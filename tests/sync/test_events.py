@@ -7,7 +7,7 @@ from datetime import timedelta
 
 from hypercare.odoo import HelpdeskReader, OdooClient
 from hypercare.odoo.sim import OdooSimulator
-from hypercare.services.sync import SyncService
+from hypercare.services.system.sync import SyncService
 from hypercare.store.engine import Store
 from hypercare.store.tickets import events_for
 from hypercare.sync.runner import TRACKING_NOTE

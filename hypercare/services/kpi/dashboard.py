@@ -17,7 +17,7 @@ from hypercare.kpi.model import KpiBoard, KpiValue
 from hypercare.services.context import ServiceContext
 from hypercare.services.kpi.service import KpiService
 from hypercare.services.problems.known_issues import KnownIssueService, KnownIssueView
-from hypercare.services.sync import SyncService, SyncStatus
+from hypercare.services.system.sync import SyncService, SyncStatus
 from hypercare.services.tickets.queue import QueueFilter, QueueService, filter_rows
 from hypercare.services.tickets.queue_row import QueueRow
 from hypercare.services.triage import escalation_views

@@ -36,7 +36,7 @@ from hypercare.services.packs.sections import Period, table
 from hypercare.services.problems.backlog import BacklogService
 from hypercare.services.problems.decisions import DecisionService
 from hypercare.services.problems.known_issues import KnownIssueService
-from hypercare.services.runbooks import RunbookService
+from hypercare.services.system.runbooks import RunbookService
 from hypercare.services.tickets.service import TicketService
 from hypercare.services.triage.sla import SlaService
 from hypercare.store import kpi_records, problems
@@ -175,7 +175,7 @@ class PackService:
     def handover(self) -> Pack:
         """What business-as-usual support needs the day hypercare ends."""
         from hypercare.services.packs.handover import HandoverInputs, build_handover
-        from hypercare.services.runbooks import RunbooksMissingError
+        from hypercare.services.system.runbooks import RunbooksMissingError
 
         now = self._context.clock()
         today = now.astimezone(self._zone).date()

@@ -24,7 +24,7 @@ from sqlalchemy import delete, func, update
 from sqlmodel import col, select
 
 from hypercare.services.context import ServiceContext
-from hypercare.services.system import SCHEDULER_OWNER
+from hypercare.services.system.setup import SCHEDULER_OWNER
 from hypercare.store.ownership import SchedulerLock
 from hypercare.store.tables import AppState, JobState, OutboxMessage
 from hypercare.store.triage_records import set_state
