@@ -15,62 +15,17 @@ import argparse
 import sys
 from collections.abc import Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from hypercare import __version__
 from hypercare.commands import register_all
+from hypercare.commands.context import CliContext
 
 if TYPE_CHECKING:
-    from zoneinfo import ZoneInfo
-
-    from hypercare.config import Settings
     from hypercare.errors import HypercareError
-    from hypercare.services import Services
 
 EXIT_INTERNAL = 70
 EXIT_INTERRUPTED = 130
-
-
-class CliContext:
-    """What a command receives: parsed arguments, settings and services, built on demand."""
-
-    def __init__(self, args: argparse.Namespace) -> None:
-        self.args = args
-        self._settings: Settings | None = None
-        self._services: Services | None = None
-
-    @property
-    def settings(self) -> Settings:
-        """Settings from file < env < flags (loaded once)."""
-        if self._settings is None:
-            from hypercare.config import load_settings
-            from hypercare.logging_setup import configure_logging
-
-            self._settings = load_settings(
-                config_path=self.args.config, overrides=_flag_overrides(self.args)
-            )
-            configure_logging(self._settings, debug=self.args.debug)
-        return self._settings
-
-    @property
-    def zone(self) -> ZoneInfo:
-        """The command center's timezone (for showing times)."""
-        from zoneinfo import ZoneInfo
-
-        return ZoneInfo(self.settings.timezone)
-
-    def services(self, *, check_schema: bool = True) -> Services:
-        """The services, built once by the wiring."""
-        if self._services is None:
-            from hypercare.wiring import build_services
-
-            self._services = build_services(self.settings, check_schema=check_schema)
-        return self._services
-
-    def close(self) -> None:
-        """Release what the command opened."""
-        if self._services is not None:
-            self._services.close()
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -112,24 +67,6 @@ def build_parser() -> argparse.ArgumentParser:
     subparsers = parser.add_subparsers(dest="command", metavar="COMMAND")
     register_all(subparsers)
     return parser
-
-
-def _flag_overrides(args: argparse.Namespace) -> dict[str, Any]:
-    from hypercare.errors import UsageError
-
-    overrides: dict[str, Any] = {}
-    for item in args.overrides:
-        key, sep, value = item.partition("=")
-        if not sep or not key.strip():
-            raise UsageError(
-                f"--set expects KEY=VALUE, got {item!r}", hint="Example: --set odoo.timeout=60"
-            )
-        overrides[key.strip()] = value
-    if args.database_url is not None:
-        overrides["database_url"] = args.database_url
-    if args.timezone is not None:
-        overrides["timezone"] = args.timezone
-    return overrides
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -7,7 +7,7 @@ import getpass
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from hypercare.cli import CliContext
+    from hypercare.commands.context import CliContext
     from hypercare.services.problems.backlog import ScoredItem
 
 TYPES = ("fix", "decision", "job_aid", "enhancement")

@@ -7,7 +7,7 @@ import json
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from hypercare.cli import CliContext
+    from hypercare.commands.context import CliContext
 
 MARKS = {
     "ok": "[green]ok[/]",

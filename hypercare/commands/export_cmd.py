@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 from hypercare.export import FORMATS
 
 if TYPE_CHECKING:
-    from hypercare.cli import CliContext
+    from hypercare.commands.context import CliContext
     from hypercare.services.packs.model import Pack
 
 WEEK = re.compile(r"(\d{4})-W(\d{2})")

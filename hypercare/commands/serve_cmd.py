@@ -15,7 +15,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from hypercare.cli import CliContext
+    from hypercare.commands.context import CliContext
     from hypercare.jobs.registry import Injected
     from hypercare.jobs.runner import JobRunner
     from hypercare.services import Services

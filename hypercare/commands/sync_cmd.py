@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from rich.console import Console
 
-    from hypercare.cli import CliContext
+    from hypercare.commands.context import CliContext
     from hypercare.services import SyncReport, SyncStatus
 
 

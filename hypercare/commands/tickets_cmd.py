@@ -9,7 +9,7 @@ if TYPE_CHECKING:
     from datetime import datetime
     from zoneinfo import ZoneInfo
 
-    from hypercare.cli import CliContext
+    from hypercare.commands.context import CliContext
     from hypercare.services import TicketDetail, TicketView
 
 

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from rich.table import Table
 
-    from hypercare.cli import CliContext
+    from hypercare.commands.context import CliContext
     from hypercare.services import Evaluation
 
 

@@ -17,7 +17,6 @@ from apscheduler.triggers.cron import CronTrigger
 from apscheduler.triggers.interval import IntervalTrigger
 
 from hypercare.services.standup.times import is_standup_day, standup_times
-from hypercare.triage.calendar import DAY_NAMES
 
 if TYPE_CHECKING:
     from hypercare.services import Services
@@ -47,14 +46,6 @@ class JobSpec:
     run: Callable[[], str]
 
 
-def day_span(days: tuple[str, ...]) -> str:
-    """``mon-fri`` for five days in a row, else ``mon,wed,fri``."""
-    numbers = [DAY_NAMES.index(day) for day in days]
-    if len(numbers) > 2 and numbers == list(range(numbers[0], numbers[-1] + 1)):
-        return f"{days[0]}-{days[-1]}"
-    return ",".join(days)
-
-
 def _daily(time_text: str, zone: str, days: str | None = None) -> CronTrigger:
     hour, minute = (int(part) for part in time_text.split(":"))
     return CronTrigger(day_of_week=days, hour=hour, minute=minute, timezone=zone)
@@ -81,7 +72,7 @@ def build_jobs(services: Services, injected: Injected | None = None) -> list[Job
             f"standup_digest:{held.name}",
             CronTrigger(day_of_week=",".join(held.days), hour=held.hour, minute=held.minute,
                         timezone=held.timezone),
-            f"{day_span(held.days)} {held.hour:02d}:{held.minute:02d} {held.timezone}",
+            f"{held.day_span} {held.hour:02d}:{held.minute:02d} {held.timezone}",
             lambda name=held.name: _digest(services, name)))  # type: ignore[misc]
     specs += [
         JobSpec("kpi_snapshot", _daily(jobs.kpi_snapshot_time, zone),

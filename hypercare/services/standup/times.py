@@ -25,6 +25,14 @@ class StandupTime:
     minute: int
     timezone: str
 
+    @property
+    def day_span(self) -> str:
+        """``mon-fri`` for three or more days in a row, else ``mon,wed,fri``."""
+        numbers = [DAY_NAMES.index(day) for day in self.days]
+        if len(numbers) > 2 and numbers == list(range(numbers[0], numbers[-1] + 1)):
+            return f"{self.days[0]}-{self.days[-1]}"
+        return ",".join(self.days)
+
 
 def standup_times(settings: Settings) -> list[StandupTime]:
     """Every configured stand-up's schedule."""
