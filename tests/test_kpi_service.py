@@ -10,11 +10,11 @@ from pathlib import Path
 import pytest
 
 from hypercare.cli import main
-from hypercare.config import KpiSettings, Settings, TriageSettings, WatchKpi
+from hypercare.config import KpiSettings, WatchKpi
 from hypercare.errors import HypercareError, UsageError
 from hypercare.odoo.sim import OdooSimulator
 from hypercare.services import Services
-from hypercare.wiring import build_services
+from tests.support import ServicesFactory, sqlite_settings
 from tests.sync.conftest import make_sim, odoo_settings
 
 
@@ -29,17 +29,17 @@ def world(tmp_path: Path, models: Path) -> Iterator[tuple[OdooSimulator, Service
     watch = [WatchKpi(name="draft invoices", model="account.move",
                       domain=[["state", "=", "draft"]], threshold=0, direction="above"),
              WatchKpi(name="no such model", model="x.nothing", domain=[], threshold=1)]
-    settings = Settings(database_url=f"sqlite:///{tmp_path / 'kpi.db'}",
-                        odoo=odoo_settings(sim, protocol="json2"), timezone="Europe/Brussels",
-                        triage=TriageSettings(model_dir=models),
-                        kpi=KpiSettings(watch=watch, baseline={"invoices_posted": 5.0}))
-    services = build_services(settings, clock=sim.now)
+    settings = sqlite_settings(tmp_path / "kpi.db", model_dir=models,
+                               odoo=odoo_settings(sim, protocol="json2"),
+                               timezone="Europe/Brussels",
+                               kpi=KpiSettings(watch=watch, baseline={"invoices_posted": 5.0}))
     try:
-        services.sync.run_sync()
-        services.sla.sweep()
-        yield sim, services
+        with ServicesFactory(clock=sim.now) as build:
+            services = build(settings)
+            services.sync.run_sync()
+            services.sla.sweep()
+            yield sim, services
     finally:
-        services.close()
         sim.stop()
 
 

@@ -9,36 +9,28 @@ from pathlib import Path
 import pytest
 
 from hypercare.cli import main
-from hypercare.config import OdooSettings, Settings, TriageSettings
+from hypercare.config import OdooSettings
 from hypercare.errors import HypercareError
 from hypercare.odoo.sim import OdooSimulator
 from hypercare.services import Services
-from hypercare.wiring import build_services
+from tests.support import Clock, ServicesFactory, sqlite_settings
 from tests.sync.conftest import client_for, make_sim, odoo_settings
-
-
-class Clock:
-    def __init__(self, sim: OdooSimulator) -> None:
-        self.sim, self.offset = sim, timedelta(0)
-
-    def __call__(self):  # type: ignore[no-untyped-def]
-        return self.sim.now() + self.offset
 
 
 @pytest.fixture
 def world(tmp_path: Path, model_dir: Path) -> Iterator[tuple[OdooSimulator, Services, Clock]]:
     sim = make_sim(flavor="enterprise", version="19.0", tickets=80)
-    clock = Clock(sim)
+    clock = Clock(sim.now())
     odoo: OdooSettings = odoo_settings(sim, protocol="json2")
-    settings = Settings(database_url=f"sqlite:///{tmp_path / 'flow.db'}", odoo=odoo,
-                        timezone="Europe/Brussels", triage=TriageSettings(model_dir=model_dir))
-    services = build_services(settings, clock=clock)
+    settings = sqlite_settings(tmp_path / "flow.db", model_dir=model_dir, odoo=odoo,
+                               timezone="Europe/Brussels")
     try:
-        services.sync.run_sync()
-        services.sla.sweep()
-        yield sim, services, clock
+        with ServicesFactory(clock=clock) as build:
+            services = build(settings)
+            services.sync.run_sync()
+            services.sla.sweep()
+            yield sim, services, clock
     finally:
-        services.close()
         sim.stop()
 
 
@@ -87,7 +79,7 @@ def test_overdue_decision_escalates_to_owner_then_sponsor(world: tuple[OdooSimul
     first = services.sla.sweep()
     assert first.new_escalations.get("decision_overdue") == 1
     assert "decision_overdue_sponsor" not in first.new_escalations
-    clock.offset = timedelta(days=2)
+    clock.advance(days=2)
     later = services.sla.sweep()
     assert later.new_escalations.get("decision_overdue_sponsor") == 1
     overdue = [m for m in services.sla.list_outbox() if m.kind == "decision_overdue"]
@@ -152,7 +144,7 @@ def test_undo_window_closes(world: tuple[OdooSimulator, Services, Clock]) -> Non
     standup = services.standup.start()
     services.standup.record(standup_id=standup, item_ref=open_refs(services, 1)[0], by="lea",
                             severity=3)
-    clock.offset = timedelta(minutes=6)
+    clock.advance(minutes=6)
     with pytest.raises(HypercareError, match="can no longer be undone"):
         services.standup.undo_last(standup_id=standup, by="lea")
 
@@ -202,7 +194,7 @@ def test_known_issue_without_workaround_escalates_as_a_whole(
     _, services, clock = world
     issue = services.known_issues.create(title="Bank feed import stopped", by="lea", severity=1,
                                          ticket_refs=tuple(open_refs(services, 2)))
-    clock.offset = timedelta(days=3)  # S1 workaround target: 2 business hours
+    clock.advance(days=3)  # S1 workaround target: 2 business hours
     report = services.sla.sweep()
     assert report.new_escalations.get("known_issue_breach") == 1
     again = services.sla.sweep()

@@ -7,7 +7,6 @@ ticket, sync, SLA sweep, a known issue with a workaround) without importing Text
 
 from __future__ import annotations
 
-import shutil
 import urllib.error
 import urllib.request
 from collections.abc import Callable, Iterator
@@ -22,8 +21,8 @@ import pytest
 from hypercare.config import Settings
 from hypercare.odoo.sim import OdooSimulator
 from hypercare.services import Services
-from hypercare.wiring import build_services
 from tests.slack_mock import MockSlack, sign_request
+from tests.support import ServicesFactory
 from tests.sync.conftest import client_for, make_sim, odoo_settings
 
 NOW = datetime(2026, 11, 20, 15, 0, tzinfo=UTC)
@@ -69,8 +68,8 @@ def bot_world(tmp_path_factory: pytest.TempPathFactory) -> Iterator[BotWorld]:
     finally:
         client.close()
     world = BotWorld(sim, root / "golden.db", root / "models", "", "")
-    services = build_services(settings_for(world, world.golden), clock=lambda: NOW)
-    try:
+    with ServicesFactory(clock=lambda: NOW) as build:
+        services = build(settings_for(world, world.golden))
         services.sync.run_sync()
         services.sla.sweep()
         tickets = services.tickets.list_tickets()
@@ -87,8 +86,6 @@ def bot_world(tmp_path_factory: pytest.TempPathFactory) -> Iterator[BotWorld]:
                 emails[ticket.partner_email] = emails.get(ticket.partner_email, 0) + 1
         world.reporter_email = max(emails, key=lambda e: emails[e])
         world.known_issue_ref = open_refs[0]
-    finally:
-        services.close()
     try:
         yield world
     finally:
@@ -106,21 +103,16 @@ def mock_slack(bot_world: BotWorld) -> Iterator[MockSlack]:
 def make_services(bot_world: BotWorld, tmp_path: Path,
                   mock_slack: MockSlack) -> Iterator[Callable[..., Services]]:
     """``make_services(slack={...})``: services on a private store copy, Slack at the mock."""
-    made: list[Services] = []
+    with ServicesFactory(tmp_path, clock=lambda: NOW) as made:
 
-    def factory(**extra: Any) -> Services:
-        db = tmp_path / f"store{len(made)}.db"
-        shutil.copy(bot_world.golden, db)
-        slack = {"bot_token": BOT_TOKEN, "signing_secret": SIGNING_SECRET,
-                 "app_token": APP_TOKEN, "api_url": mock_slack.url, **extra.pop("slack", {})}
-        services = build_services(settings_for(bot_world, db, slack=slack, **extra),
-                                  clock=lambda: NOW)
-        made.append(services)
-        return services
+        def factory(**extra: Any) -> Services:
+            db = made.store(copy_of=bot_world.golden)
+            slack = {"bot_token": BOT_TOKEN, "signing_secret": SIGNING_SECRET,
+                     "app_token": APP_TOKEN, "api_url": mock_slack.url,
+                     **extra.pop("slack", {})}
+            return made(settings_for(bot_world, db, slack=slack, **extra))
 
-    yield factory
-    for services in made:
-        services.close()
+        yield factory
 
 
 @pytest.fixture

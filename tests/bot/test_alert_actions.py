@@ -4,7 +4,6 @@ services, delivered to the mock Slack Web API, clicked through signed Bolt reque
 from __future__ import annotations
 
 import json
-import shutil
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -24,10 +23,10 @@ from hypercare.bot.delivery import SlackDeliverer
 from hypercare.bot.listeners import register_all
 from hypercare.services import Services
 from hypercare.store.tables import Escalation, OutboxMessage
-from hypercare.wiring import build_services
-from tests.bot.conftest import BOT_TOKEN, BotWorld, settings_for
-from tests.bot.test_delivery import ALERTS, Clock
+from tests.bot.conftest import BOT_TOKEN, NOW, BotWorld, settings_for
+from tests.bot.test_delivery import ALERTS
 from tests.slack_mock import MockSlack, sign_request
+from tests.support import Clock, ServicesFactory
 
 SECRET = "alert-actions-secret"
 LEAD, SUPER, PARTNER, STRANGER = "U0LEAD", "U0SUPER", "U0PARTNER", "U0STRANGER"
@@ -90,27 +89,23 @@ def wait_for(check: Callable[[], Any], timeout: float = 15.0) -> Any:
 
 @pytest.fixture
 def world(bot_world: BotWorld, tmp_path: Path, mock_slack: MockSlack) -> Iterator[World]:
-    db = tmp_path / "store.db"
-    shutil.copy(bot_world.golden, db)
-    clock = Clock()
+    clock = Clock(NOW)
     slack = {"bot_token": BOT_TOKEN, "api_url": mock_slack.url, "alerts_channel": ALERTS}
-    services = build_services(settings_for(
-        bot_world, db, slack=slack, roles={"leads": [LEAD], "super_users": ["S0SUPERS"]},
-        escalation={"levels": LEVELS, "quiet_hours": None, "approval_from_level": 3}),
-        clock=clock)
-    with services.context.store().session() as session:
-        session.execute(delete(OutboxMessage))
-        session.execute(delete(Escalation))
-    mock_slack.workspace.groups.update({"S0SUPERS": [SUPER], "S0PARTNERS": [PARTNER]})
-    app = App(client=WebClient(token=BOT_TOKEN, base_url=mock_slack.url),
-              signing_secret=SECRET, token_verification_enabled=False)
-    register_all(app, services)
-    ref = next(t.ref for t in services.tickets.list_tickets(open_only=True)
-               if not t.confidential)
-    try:
+    with ServicesFactory(tmp_path, clock=clock) as build:
+        db = build.store("store.db", copy_of=bot_world.golden)
+        services = build(settings_for(
+            bot_world, db, slack=slack, roles={"leads": [LEAD], "super_users": ["S0SUPERS"]},
+            escalation={"levels": LEVELS, "quiet_hours": None, "approval_from_level": 3}))
+        with services.context.store().session() as session:
+            session.execute(delete(OutboxMessage))
+            session.execute(delete(Escalation))
+        mock_slack.workspace.groups.update({"S0SUPERS": [SUPER], "S0PARTNERS": [PARTNER]})
+        app = App(client=WebClient(token=BOT_TOKEN, base_url=mock_slack.url),
+                  signing_secret=SECRET, token_verification_enabled=False)
+        register_all(app, services)
+        ref = next(t.ref for t in services.tickets.list_tickets(open_only=True)
+                   if not t.confidential)
         yield World(services, mock_slack, clock, app, ref)
-    finally:
-        services.close()
 
 
 def escalated_to_super_user(world: World) -> dict[str, Any]:

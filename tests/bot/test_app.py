@@ -17,10 +17,8 @@ from slack_sdk.http_retry.builtin_handlers import (
 from hypercare.bot.app import build_app, read_tokens
 from hypercare.bot.http_server import BotHttpServer
 from hypercare.bot.launch import connect_socket_mode
-from hypercare.config import Settings
 from hypercare.errors import SlackConfigError, SlackError
 from hypercare.services import Services
-from hypercare.wiring import build_services
 from tests.bot.conftest import (
     APP_TOKEN,
     BOT_TOKEN,
@@ -30,6 +28,7 @@ from tests.bot.conftest import (
     signed_command,
 )
 from tests.slack_mock import MockSlack
+from tests.support import ServicesFactory, sqlite_settings
 
 SECRET_PART = "S3CR3TPART"
 
@@ -37,18 +36,13 @@ SECRET_PART = "S3CR3TPART"
 @pytest.fixture
 def slack_services(tmp_path: Path, mock_slack: MockSlack) -> Iterator[Callable[..., Services]]:
     """``slack_services(**slack)``: services on an empty store, Slack settings as given."""
-    made: list[Services] = []
+    with ServicesFactory(tmp_path) as made:
 
-    def factory(**slack: Any) -> Services:
-        values = {"api_url": mock_slack.url, **slack}
-        services = build_services(Settings(database_url=f"sqlite:///{tmp_path / 's.db'}",
-                                           slack=values))
-        made.append(services)
-        return services
+        def factory(**slack: Any) -> Services:
+            values = {"api_url": mock_slack.url, **slack}
+            return made(sqlite_settings(made.store("s.db"), slack=values))
 
-    yield factory
-    for services in made:
-        services.close()
+        yield factory
 
 
 def said(error: BaseException) -> str:

@@ -21,6 +21,7 @@ from hypercare.services import Services
 from hypercare.wiring import build_services
 from tests.bot.conftest import BOT_TOKEN, SIGNING_SECRET, answer_text, command_body, post
 from tests.slack_mock import MockSlack, sign_request
+from tests.support import ServicesFactory, sqlite_settings
 
 
 def test_port_without_http_is_a_usage_error(capsys: pytest.CaptureFixture[str]) -> None:
@@ -43,19 +44,15 @@ def test_missing_bot_token_stops_the_start_with_the_variable(tmp_path: Path) -> 
 
 @pytest.fixture
 def odoo_at(tmp_path: Path) -> Iterator[Callable[[str], Services]]:
-    made: list[Services] = []
+    with ServicesFactory(tmp_path) as made:
 
-    def factory(url: str) -> Services:
-        services = build_services(Settings(
-            database_url=f"sqlite:///{tmp_path / 'o.db'}",
-            odoo={"url": url, "db": "acme", "login": "bot", "password": "pw", "retries": 0,
-                  "timeout": 10}))
-        made.append(services)
-        return services
+        def factory(url: str) -> Services:
+            return made(sqlite_settings(
+                made.store("o.db"),
+                odoo={"url": url, "db": "acme", "login": "bot", "password": "pw", "retries": 0,
+                      "timeout": 10}))
 
-    yield factory
-    for services in made:
-        services.close()
+        yield factory
 
 
 def free_port() -> int:

@@ -4,7 +4,6 @@ about one record are updated in place."""
 
 from __future__ import annotations
 
-import shutil
 from collections.abc import Iterator
 from datetime import timedelta
 from pathlib import Path
@@ -19,9 +18,9 @@ from hypercare.services import Services
 from hypercare.services.outbox.delivery import Delivery, Posted
 from hypercare.services.outbox.notifications import enqueue
 from hypercare.store.tables import OutboxMessage
-from hypercare.wiring import build_services
 from tests.bot.conftest import BOT_TOKEN, NOW, BotWorld, settings_for
 from tests.slack_mock import MockSlack
+from tests.support import Clock, ServicesFactory
 
 ALERTS, STANDUP, PACK = "C0ALERTS", "C0STANDUP", "C0PACK"
 TICKET = {"odoo_id": 7, "ref": "HT00007", "title": "Invoices cannot be posted", "company":
@@ -69,32 +68,21 @@ class Crash(BaseException):
     """The process dies right after Slack took the message."""
 
 
-class Clock:
-    def __init__(self) -> None:
-        self.now = NOW
-
-    def __call__(self) -> Any:
-        return self.now
-
-
 @pytest.fixture
 def world(bot_world: BotWorld, tmp_path: Path,
           mock_slack: MockSlack) -> Iterator[tuple[Services, MockSlack, Clock]]:
-    db = tmp_path / "store.db"
-    shutil.copy(bot_world.golden, db)
-    clock = Clock()
+    clock = Clock(NOW)
     slack = {"bot_token": BOT_TOKEN, "api_url": mock_slack.url, "alerts_channel": ALERTS,
              "standup_channel": STANDUP, "pack_channel": PACK}
-    services = build_services(settings_for(bot_world, db, slack=slack,
-                                           escalation={"quiet_hours": None}), clock=clock)
-    mock_slack.workspace.users.update({"U0LEAD": "lead@acme.example",
-                                       "U0ANN": "ann@acme.example"})
-    with services.context.store().session() as session:  # only this test's messages
-        session.execute(delete(OutboxMessage))
-    try:
+    with ServicesFactory(tmp_path, clock=clock) as build:
+        db = build.store("store.db", copy_of=bot_world.golden)
+        services = build(settings_for(bot_world, db, slack=slack,
+                                      escalation={"quiet_hours": None}))
+        mock_slack.workspace.users.update({"U0LEAD": "lead@acme.example",
+                                           "U0ANN": "ann@acme.example"})
+        with services.context.store().session() as session:  # only this test's messages
+            session.execute(delete(OutboxMessage))
         yield services, mock_slack, clock
-    finally:
-        services.close()
 
 
 def deliverer(services: Services, mock: MockSlack, clock: Clock) -> SlackDeliverer:

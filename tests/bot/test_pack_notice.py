@@ -4,7 +4,6 @@ with its HTML and XLSX uploaded in the thread (files upload v2 against the mock 
 from __future__ import annotations
 
 import json
-import shutil
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -18,28 +17,24 @@ from hypercare.jobs.registry import Injected, build_jobs
 from hypercare.jobs.runner import JobRunner
 from hypercare.services import Services
 from hypercare.store.tables import OutboxMessage
-from hypercare.wiring import build_services
 from tests.bot.conftest import BOT_TOKEN, NOW, BotWorld, settings_for
 from tests.slack_mock import MockSlack
+from tests.support import ServicesFactory
 
 PACK_CHANNEL = "C0STEERING"
 
 
 @pytest.fixture
 def services(bot_world: BotWorld, tmp_path: Path, mock_slack: MockSlack) -> Iterator[Services]:
-    db = tmp_path / "store.db"
-    shutil.copy(bot_world.golden, db)
-    built = build_services(settings_for(
-        bot_world, db, slack={"bot_token": BOT_TOKEN, "api_url": mock_slack.url,
-                              "pack_channel": PACK_CHANNEL},
-        export={"out_dir": str(tmp_path / "packs"), "formats": ["html", "xlsx", "md"]}),
-        clock=lambda: NOW)
-    with built.context.store().session() as session:
-        session.execute(delete(OutboxMessage))
-    try:
+    with ServicesFactory(tmp_path, clock=lambda: NOW) as build:
+        built = build(settings_for(
+            bot_world, build.store("store.db", copy_of=bot_world.golden),
+            slack={"bot_token": BOT_TOKEN, "api_url": mock_slack.url,
+                   "pack_channel": PACK_CHANNEL},
+            export={"out_dir": str(tmp_path / "packs"), "formats": ["html", "xlsx", "md"]}))
+        with built.context.store().session() as session:
+            session.execute(delete(OutboxMessage))
         yield built
-    finally:
-        built.close()
 
 
 def test_the_weekly_pack_is_written_and_announced_once(services: Services,

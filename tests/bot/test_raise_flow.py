@@ -15,11 +15,10 @@ from slack_bolt import App, BoltRequest
 from slack_sdk import WebClient
 
 from hypercare.bot.listeners import raising
-from hypercare.config import Settings
 from hypercare.odoo.sim import OdooSimulator
 from hypercare.services import RaiseRequest, Services
-from hypercare.wiring import build_services
 from tests.slack_mock import MockSlack, sign_request
+from tests.support import ServicesFactory, sqlite_settings
 from tests.sync.conftest import make_sim, odoo_settings
 
 NOW = datetime(2026, 11, 20, 15, 0, tzinfo=UTC)
@@ -38,20 +37,18 @@ def sim() -> Iterator[OdooSimulator]:
 
 @pytest.fixture
 def world(sim: OdooSimulator, tmp_path: Path) -> Iterator[tuple[App, MockSlack, Services]]:
-    settings = Settings(database_url=f"sqlite:///{tmp_path / 'bot.db'}",
-                        odoo=odoo_settings(sim, protocol="json2"),
-                        triage={"model_dir": str(tmp_path / "models")})
-    services = build_services(settings, clock=lambda: NOW)
-    services.sync.run_sync()
-    with MockSlack(users={USER: "anna@acme.example"}) as mock:
-        app = App(client=WebClient(token=mock.token, base_url=mock.url), signing_secret=SECRET,
-                  token_verification_enabled=False)
-        raising.register(app, services)
-        try:
-            yield app, mock, services
-        finally:
-            sim.clear_faults()
-            services.close()
+    with ServicesFactory(tmp_path, clock=lambda: NOW) as build:
+        services = build(sqlite_settings(build.store("bot.db"), model_dir=tmp_path / "models",
+                                         odoo=odoo_settings(sim, protocol="json2")))
+        services.sync.run_sync()
+        with MockSlack(users={USER: "anna@acme.example"}) as mock:
+            app = App(client=WebClient(token=mock.token, base_url=mock.url),
+                      signing_secret=SECRET, token_verification_enabled=False)
+            raising.register(app, services)
+            try:
+                yield app, mock, services
+            finally:
+                sim.clear_faults()
 
 
 def dispatch(app: App, payload: dict[str, Any]) -> Any:

@@ -15,12 +15,11 @@ from slack_sdk import WebClient
 
 from hypercare.bot.listeners import register_all
 from hypercare.bot.listeners.threads import post_thread_updates
-from hypercare.config import Settings
 from hypercare.odoo.sim import OdooSimulator
 from hypercare.services import Services
-from hypercare.wiring import build_services
 from tests.bot.test_raise_flow import NOW, SECRET, USER, dispatch, form, odoo_named, submission
 from tests.slack_mock import MockSlack, sign_request
+from tests.support import ServicesFactory, sqlite_settings
 from tests.sync.conftest import client_for, make_sim, odoo_settings
 
 THREAD = "111.222"
@@ -38,26 +37,25 @@ def sim() -> Iterator[OdooSimulator]:
 
 @pytest.fixture
 def make_world(sim: OdooSimulator, tmp_path: Path) -> Iterator[Callable[..., World]]:
-    made: list[tuple[Services, MockSlack]] = []
+    mocks: list[MockSlack] = []
+    with ServicesFactory(tmp_path, clock=lambda: NOW) as build:
 
-    def factory(write_mode: str = "full") -> World:
-        settings = Settings(database_url=f"sqlite:///{tmp_path / f'bot{len(made)}.db'}",
-                            odoo=odoo_settings(sim, protocol="json2", write_mode=write_mode),
-                            triage={"model_dir": str(tmp_path / "models")})
-        services = build_services(settings, clock=lambda: NOW)
-        services.sync.run_sync()
-        mock = MockSlack(users={USER: "anna@acme.example", "U0OTHER": "otto@acme.example"})
-        mock.start()
-        made.append((services, mock))
-        app = App(client=WebClient(token=mock.token, base_url=mock.url), signing_secret=SECRET,
-                  token_verification_enabled=False)
-        register_all(app, services)
-        return app, mock, services
+        def factory(write_mode: str = "full") -> World:
+            services = build(sqlite_settings(
+                build.store(f"bot{len(mocks)}.db"), model_dir=tmp_path / "models",
+                odoo=odoo_settings(sim, protocol="json2", write_mode=write_mode)))
+            services.sync.run_sync()
+            mock = MockSlack(users={USER: "anna@acme.example", "U0OTHER": "otto@acme.example"})
+            mock.start()
+            mocks.append(mock)
+            app = App(client=WebClient(token=mock.token, base_url=mock.url),
+                      signing_secret=SECRET, token_verification_enabled=False)
+            register_all(app, services)
+            return app, mock, services
 
-    yield factory
-    sim.clear_faults()
-    for services, mock in made:
-        services.close()
+        yield factory
+        sim.clear_faults()
+    for mock in mocks:
         mock.stop()
 
 

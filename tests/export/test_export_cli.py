@@ -4,7 +4,6 @@ errors, and end to end over a store synced from the Odoo simulator."""
 from __future__ import annotations
 
 import csv
-import shutil
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -18,6 +17,7 @@ from hypercare.services import Services
 from hypercare.services.packs.model import Pack
 from tests.export.conftest import handover_pack, rich_pack
 from tests.services.test_home import NOW, World, frozen_clock, running_world, settings_for
+from tests.support import ServicesFactory
 
 
 class FakePacks:
@@ -149,16 +149,14 @@ def real_services(world: World, tmp_path: Path,
     """The CLI's services on a copy of the world's store, at the world's NOW."""
     from hypercare import wiring
 
-    db = tmp_path / "store.db"
-    shutil.copy(world.golden, db)
-    built = wiring.build_services(settings_for(world, db), clock=frozen_clock())
+    with ServicesFactory(tmp_path, clock=frozen_clock()) as made:
+        built = made(settings_for(world, made.store("store.db", copy_of=world.golden)))
 
-    def build(settings: Any, **_: Any) -> Services:
-        return built
+        def build(settings: Any, **_: Any) -> Services:
+            return built
 
-    monkeypatch.setattr(wiring, "build_services", build)
-    yield built
-    built.close()
+        monkeypatch.setattr(wiring, "build_services", build)
+        yield built
 
 
 def test_end_to_end_weekly_pack_from_a_synced_store(

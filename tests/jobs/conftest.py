@@ -3,11 +3,10 @@ driven clock, an empty store, and a port nothing listens on."""
 
 from __future__ import annotations
 
-import shutil
 import socket
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -18,26 +17,13 @@ from hypercare.jobs.registry import JobSpec, build_jobs
 from hypercare.jobs.runner import JobRunner
 from hypercare.odoo.sim import OdooSimulator
 from hypercare.services import Services
-from hypercare.wiring import build_services
+from tests.support import Clock, ServicesFactory
 from tests.sync.conftest import make_sim, odoo_settings
 
 NOW = datetime(2026, 11, 20, 15, 0, tzinfo=UTC)  # a Friday afternoon, days after go-live
 LEAD = "lea"
 OWNER = "test-host:1"
 FINANCE = {"name": "finance", "time": "09:00", "timezone": "Europe/Brussels"}
-
-
-class Clock:
-    """The services' one clock: NOW until a test moves it."""
-
-    def __init__(self, now: datetime = NOW) -> None:
-        self.now = now
-
-    def __call__(self) -> datetime:
-        return self.now
-
-    def advance(self, **delta: float) -> None:
-        self.now += timedelta(**delta)
 
 
 @dataclass
@@ -67,11 +53,8 @@ def jobs_world(tmp_path_factory: pytest.TempPathFactory) -> Iterator[World]:
     root = tmp_path_factory.mktemp("jobs-world")
     sim = make_sim(flavor="enterprise", version="19.0", tickets=60, days=6, now=NOW)
     world = World(sim, root / "golden.db", root / "models")
-    services = build_services(settings_for(world, world.golden), clock=lambda: NOW)
-    try:
-        services.sync.run_sync()
-    finally:
-        services.close()
+    with ServicesFactory(clock=lambda: NOW) as build:
+        build(settings_for(world, world.golden)).sync.run_sync()
     try:
         yield world
     finally:
@@ -80,7 +63,8 @@ def jobs_world(tmp_path_factory: pytest.TempPathFactory) -> Iterator[World]:
 
 @pytest.fixture
 def clock() -> Clock:
-    return Clock()
+    """The services' one clock: NOW until a test moves it."""
+    return Clock(NOW)
 
 
 @pytest.fixture
@@ -88,21 +72,14 @@ def open_services(jobs_world: World, tmp_path: Path,
                   clock: Clock) -> Iterator[Callable[..., Services]]:
     """``open_services(synced=True, **settings)``: services on the driven clock, on a private
     copy of the synced store (``synced=False``: an empty store and no Odoo)."""
-    made: list[Services] = []
+    with ServicesFactory(tmp_path, clock=clock) as made:
 
-    def factory(*, synced: bool = True, **extra: Any) -> Services:
-        db = tmp_path / f"store{len(made)}.db"
-        if synced:
-            shutil.copy(jobs_world.golden, db)
-        extra.setdefault("triage", {"model_dir": str(jobs_world.model_dir)})
-        services = build_services(settings_for(jobs_world if synced else None, db, **extra),
-                                  clock=clock)
-        made.append(services)
-        return services
+        def factory(*, synced: bool = True, **extra: Any) -> Services:
+            db = made.store(copy_of=jobs_world.golden if synced else None)
+            extra.setdefault("triage", {"model_dir": str(jobs_world.model_dir)})
+            return made(settings_for(jobs_world if synced else None, db, **extra))
 
-    yield factory
-    for services in made:
-        services.close()
+        yield factory
 
 
 def runner_for(services: Services, specs: list[JobSpec] | None = None) -> JobRunner:

@@ -16,7 +16,8 @@ from hypercare.commands.serve_health import HealthServer, health
 from hypercare.services import Services
 from hypercare.services.system.scheduling import SchedulerLease
 from hypercare.wiring import build_services
-from tests.jobs.conftest import OWNER, Clock, closed_port, runner_for, settings_for
+from tests.jobs.conftest import OWNER, closed_port, runner_for, settings_for
+from tests.support import Clock
 
 
 def get(url: str) -> tuple[int, str, dict[str, Any]]:

@@ -14,7 +14,8 @@ from apscheduler.triggers.base import BaseTrigger
 
 from hypercare.services import Services
 from hypercare.services.outbox.notifications import OutboxView
-from tests.jobs.conftest import LEAD, NOW, Clock, record_of, runner_for, spec_of
+from tests.jobs.conftest import LEAD, NOW, record_of, runner_for, spec_of
+from tests.support import Clock
 
 BRUSSELS = ZoneInfo("Europe/Brussels")
 DIGEST = "standup_digest:finance"

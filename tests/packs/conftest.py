@@ -10,8 +10,8 @@ import pytest
 
 from hypercare.services import Services
 from tests.packs.support import NOW, pack_world
-from tests.services.conftest import Clock
 from tests.services.test_home import World, services_factory
+from tests.support import Clock
 
 
 @pytest.fixture(scope="module")
@@ -21,9 +21,7 @@ def world(tmp_path_factory: pytest.TempPathFactory) -> Iterator[World]:
 
 @pytest.fixture
 def clock() -> Clock:
-    made = Clock()
-    made.now = NOW
-    return made
+    return Clock(NOW)
 
 
 @pytest.fixture

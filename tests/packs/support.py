@@ -13,8 +13,7 @@ from zoneinfo import ZoneInfo
 
 from hypercare.services import Services, TicketView
 from hypercare.services.packs.model import KpiLine, Pack
-from hypercare.wiring import build_services
-from tests.services.test_home import World, settings_for
+from tests.services.test_home import World, synced
 from tests.sync.conftest import client_for, make_sim
 
 ZONE = ZoneInfo("Europe/Brussels")
@@ -46,17 +45,7 @@ def pack_world(root: Path) -> Iterator[World]:
         sim.set_now(NOW)
     finally:
         client.close()
-    world = World(sim, root / "golden.db", root / "models")
-    services = build_services(settings_for(world, world.golden), clock=lambda: NOW)
-    try:
-        services.sync.run_sync()
-        services.sla.sweep()
-    finally:
-        services.close()
-    try:
-        yield world
-    finally:
-        sim.stop()
+    yield from synced(World(sim, root / "golden.db", root / "models"), NOW)
 
 
 

@@ -21,8 +21,8 @@ from tests.packs.support import (
     payroll,
     strings,
 )
-from tests.services.conftest import Clock
 from tests.services.test_home import LEAD
+from tests.support import Clock
 
 SECTIONS = ["open_tickets", "known_issues", "decisions", "backlog", "runbooks",
             "exit_evidence", "contacts"]

@@ -31,8 +31,8 @@ from tests.packs.support import (
     payroll,
     rows,
 )
-from tests.services.conftest import Clock
 from tests.services.test_home import LEAD
+from tests.support import Clock
 
 
 def test_default_week_is_the_last_complete_one_with_every_section(services: Services) -> None:

@@ -31,8 +31,8 @@ from tests.packs.support import (
     rows,
     strings,
 )
-from tests.services.conftest import Clock
 from tests.services.test_home import LEAD
+from tests.support import Clock
 
 
 def test_decisions_requested_and_taken(services: Services, clock: Clock) -> None:

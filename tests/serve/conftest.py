@@ -25,9 +25,9 @@ import pytest
 from hypercare.config import Settings
 from hypercare.odoo.sim import OdooSimulator
 from hypercare.services import Services
-from hypercare.wiring import build_services
 from tests.bot.conftest import BOT_TOKEN, SIGNING_SECRET
 from tests.slack_mock import MockSlack
+from tests.support import new_services
 from tests.sync.conftest import make_sim
 
 ALERTS = "C0ALERTS"
@@ -232,7 +232,7 @@ def world(request: pytest.FixtureRequest, serve_sim: OdooSimulator, golden_sqlit
     to start serves on it; every serve still running at the end is killed."""
     backend = getattr(request, "param", "sqlite")
     url = _store_url(backend, request, golden_sqlite, tmp_path, serve_sim, mock_slack)
-    services = build_services(Settings(database_url=url, slack={"alerts_channel": ALERTS}))
+    services = new_services(Settings(database_url=url, slack={"alerts_channel": ALERTS}))
     made = ServeWorld(url, mock_slack, child_env(url, serve_sim, mock_slack, tmp_path),
                       services)
     try:

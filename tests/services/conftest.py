@@ -14,27 +14,15 @@ from typing import Any
 
 import pytest
 
-from hypercare.config import OdooSettings, RolesSettings, Settings, TriageSettings
-from hypercare.services import ServiceContext, Services
+from hypercare.config import OdooSettings, RolesSettings
+from hypercare.services import Services
 from hypercare.store.tables import Escalation, SlaClock, Ticket, TicketClassification
 from hypercare.store.tickets import upsert_rows
+from tests.support import Clock, ServicesFactory, sqlite_settings
 
 NOW = datetime(2026, 11, 23, 9, 30, tzinfo=UTC)  # a Monday morning
 LEAD = "lea"
 AGENT = "sam"
-
-
-class Clock:
-    """The services' clock: NOW until a test moves it."""
-
-    def __init__(self) -> None:
-        self.now = NOW
-
-    def __call__(self) -> datetime:
-        return self.now
-
-    def advance(self, **delta: float) -> None:
-        self.now += timedelta(**delta)
 
 
 @dataclass(frozen=True)
@@ -139,27 +127,22 @@ MakeServices = Callable[..., Services]
 
 @pytest.fixture
 def clock() -> Clock:
-    return Clock()
+    """The services' clock: NOW until a test moves it."""
+    return Clock(NOW)
 
 
 @pytest.fixture
 def make_services(tmp_path: Path, model_dir: Path, clock: Clock) -> Iterator[MakeServices]:
     """Factory: services on one fresh SQLite store; ``write_mode`` sets odoo.write_mode."""
-    built: list[Services] = []
+    with ServicesFactory(tmp_path, clock=clock) as built:
 
-    def factory(write_mode: str = "create_and_note") -> Services:
-        settings = Settings(database_url=f"sqlite:///{tmp_path / 'services.db'}",
-                            timezone="Europe/Brussels",
-                            triage=TriageSettings(model_dir=model_dir),
-                            roles=RolesSettings(leads=[LEAD]),
-                            odoo=OdooSettings(write_mode=write_mode))
-        services = Services(ServiceContext(settings=settings, clock=clock))
-        built.append(services)
-        return services
+        def factory(write_mode: str = "create_and_note") -> Services:
+            return built(sqlite_settings(built.store("services.db"), model_dir=model_dir,
+                                         timezone="Europe/Brussels",
+                                         roles=RolesSettings(leads=[LEAD]),
+                                         odoo=OdooSettings(write_mode=write_mode)))
 
-    yield factory
-    for services in built:
-        services.close()
+        yield factory
 
 
 @pytest.fixture

@@ -11,7 +11,8 @@ from sqlmodel import select
 from hypercare.errors import TicketNotFoundError, UsageError
 from hypercare.services import Services
 from hypercare.store.tables import AppState, Escalation, WritebackTask
-from tests.services.conftest import LEAD, NOW, Clock, MakeServices, seed_world
+from tests.services.conftest import LEAD, NOW, MakeServices, seed_world
+from tests.support import Clock
 
 UNDO = timedelta(seconds=30)
 

@@ -9,7 +9,7 @@ import pytest
 from hypercare.cli import main
 from hypercare.errors import HypercareError, UsageError
 from hypercare.services import Services
-from tests.services.conftest import Clock
+from tests.support import Clock
 
 
 def test_items_come_by_score_with_linked_ticket_volume(services: Services) -> None:

@@ -8,7 +8,8 @@ from sqlmodel import select
 from hypercare.services import Services
 from hypercare.services.problems.known_issues import KnownIssueNotFoundError
 from hypercare.store.tables import OutboxMessage
-from tests.services.conftest import LEAD, Clock
+from tests.services.conftest import LEAD
+from tests.support import Clock
 
 
 def _issue(services: Services, *refs: str) -> int:

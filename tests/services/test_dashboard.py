@@ -6,7 +6,8 @@ from datetime import timedelta
 
 from hypercare.services import Dashboard, KpiTile, Services
 from hypercare.services.kpi.dashboard import TILE_KEYS
-from tests.services.conftest import AGENT, LEAD, NOW, Clock
+from tests.services.conftest import AGENT, LEAD, NOW
+from tests.support import Clock
 
 
 def test_tiles_follow_the_30_day_board(services: Services) -> None:

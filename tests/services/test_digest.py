@@ -16,7 +16,6 @@ import pytest
 from hypercare.errors import UsageError
 from hypercare.services import Services, TicketView
 from hypercare.services.kpi.digest import Digest, digest_from_payload, digest_payload
-from tests.services.conftest import Clock
 from tests.services.test_home import (
     LEAD,
     NOW,
@@ -26,6 +25,7 @@ from tests.services.test_home import (
     running_world,
     services_factory,
 )
+from tests.support import Clock
 
 DAY = timedelta(days=1)
 MASKED = "Confidential ticket"

@@ -6,7 +6,6 @@ The simulated world (and the services on copies of its store) is shared with ``t
 
 from __future__ import annotations
 
-import shutil
 from collections import Counter
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -19,8 +18,7 @@ import pytest
 from hypercare.config import Settings
 from hypercare.odoo.sim import OdooSimulator
 from hypercare.services import RaisedView, RaiseRequest, Services
-from hypercare.wiring import build_services
-from tests.services.conftest import Clock
+from tests.support import Clock, ServicesFactory
 from tests.sync.conftest import client_for, make_sim, odoo_settings
 
 NOW = datetime(2026, 11, 20, 15, 0, tzinfo=UTC)  # a Friday afternoon, days after go-live
@@ -54,17 +52,20 @@ def running_world(root: Path, *, tickets: int = 60, days: int = 6) -> Iterator[W
             "team_id": client.search("helpdesk.team", [], limit=1)[0]})
     finally:
         client.close()
-    world = World(sim, root / "golden.db", root / "models")
-    services = build_services(settings_for(world, world.golden), clock=lambda: NOW)
-    try:
+    yield from synced(World(sim, root / "golden.db", root / "models"), NOW)
+
+
+def synced(world: World, now: datetime) -> Iterator[World]:
+    """Sync and sweep the world's golden store at ``now``, then yield the world; its
+    simulator stops when the generator is closed (a fixture's teardown)."""
+    with ServicesFactory(clock=lambda: now) as build:
+        services = build(settings_for(world, world.golden))
         services.sync.run_sync()
         services.sla.sweep()
-    finally:
-        services.close()
     try:
         yield world
     finally:
-        sim.stop()
+        world.sim.stop()
 
 
 def settings_for(world: World, db: Path, **extra: Any) -> Settings:
@@ -79,29 +80,21 @@ def settings_for(world: World, db: Path, **extra: Any) -> Settings:
 
 def frozen_clock() -> Clock:
     """The services' clock, at NOW until a test moves it."""
-    clock = Clock()
-    clock.now = NOW
-    return clock
+    return Clock(NOW)
 
 
 def services_factory(tmp_path: Path, clock: Clock,
                      default: World | None = None) -> Iterator[Callable[..., Services]]:
     """Yields ``factory(world=default, **settings)``: services on a private copy of the
     world's store; closes them all afterwards."""
-    made: list[Services] = []
+    with ServicesFactory(tmp_path, clock=clock) as made:
 
-    def factory(world: World | None = None, **extra: Any) -> Services:
-        world = world or default
-        assert world is not None
-        db = tmp_path / f"store{len(made)}.db"
-        shutil.copy(world.golden, db)
-        services = build_services(settings_for(world, db, **extra), clock=clock)
-        made.append(services)
-        return services
+        def factory(world: World | None = None, **extra: Any) -> Services:
+            world = world or default
+            assert world is not None
+            return made(settings_for(world, made.store(copy_of=world.golden), **extra))
 
-    yield factory
-    for services in made:
-        services.close()
+        yield factory
 
 
 @pytest.fixture(scope="module")

@@ -7,12 +7,12 @@ from pathlib import Path
 
 import pytest
 
-from hypercare.config import Settings, TriageSettings
+from hypercare.config import Settings
 from hypercare.errors import ConfigError, OdooUnreachableError
 from hypercare.odoo.sim import OdooSimulator
 from hypercare.services import ChatterView, ServiceContext, Services
-from hypercare.wiring import build_services
 from tests.services.conftest import LEAD
+from tests.support import ServicesFactory, sqlite_settings
 from tests.sync.conftest import client_for, make_sim, odoo_settings
 
 TICKET = "helpdesk.ticket"
@@ -21,15 +21,14 @@ TICKET = "helpdesk.ticket"
 @pytest.fixture
 def world(tmp_path: Path, model_dir: Path) -> Iterator[tuple[OdooSimulator, Services]]:
     sim = make_sim(flavor="enterprise", version="19.0", tickets=15)
-    settings = Settings(database_url=f"sqlite:///{tmp_path / 'odoo.db'}",
-                        odoo=odoo_settings(sim, protocol="json2"),
-                        triage=TriageSettings(model_dir=model_dir))
-    services = build_services(settings, clock=sim.now)
+    settings = sqlite_settings(tmp_path / "odoo.db", model_dir=model_dir,
+                               odoo=odoo_settings(sim, protocol="json2"))
     try:
-        services.sync.run_sync()
-        yield sim, services
+        with ServicesFactory(clock=sim.now) as build:
+            services = build(settings)
+            services.sync.run_sync()
+            yield sim, services
     finally:
-        services.close()
         sim.stop()
 
 

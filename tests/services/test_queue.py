@@ -23,7 +23,8 @@ from hypercare.services import (
 )
 from hypercare.store.tables import Ticket
 from hypercare.store.tickets import upsert_rows
-from tests.services.conftest import AGENT, LEAD, NOW, WORLD, Clock, seed_world
+from tests.services.conftest import AGENT, LEAD, NOW, WORLD, seed_world
+from tests.support import Clock
 
 ALL = QueueFilter(status="all")
 

@@ -9,12 +9,11 @@ from typing import Any
 
 import pytest
 
-from hypercare.config import Settings
 from hypercare.errors import UsageError
 from hypercare.odoo.sim import OdooSimulator
 from hypercare.services import RaiseRequest, Services
 from hypercare.services.intake.raising import priority, validate
-from hypercare.wiring import build_services
+from tests.support import new_services, sqlite_settings
 from tests.sync.conftest import make_sim, odoo_settings
 
 NOW = datetime(2026, 11, 20, 15, 0, tzinfo=UTC)
@@ -30,11 +29,10 @@ def sim() -> Iterator[OdooSimulator]:
 
 
 def make_services(sim: OdooSimulator, tmp_path: Path, **odoo: Any) -> Services:
-    settings = Settings(database_url=f"sqlite:///{tmp_path / 'raise.db'}",
-                        odoo=odoo_settings(sim, protocol="json2", **odoo),
-                        timezone="Europe/Brussels",
-                        triage={"model_dir": str(tmp_path / "models")})
-    services = build_services(settings, clock=lambda: NOW)
+    settings = sqlite_settings(tmp_path / "raise.db", model_dir=tmp_path / "models",
+                               odoo=odoo_settings(sim, protocol="json2", **odoo),
+                               timezone="Europe/Brussels")
+    services = new_services(settings, clock=lambda: NOW)
     services.sync.run_sync()
     return services
 

@@ -8,7 +8,8 @@ import pytest
 
 from hypercare.errors import HypercareError, UsageError
 from hypercare.services import RunbookNotFoundError, RunbookService, Services
-from tests.services.conftest import AGENT, LEAD, Clock
+from tests.services.conftest import AGENT, LEAD
+from tests.support import Clock
 
 # -- runbooks ----------------------------------------------------------------------------------
 

@@ -3,27 +3,18 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from datetime import datetime, timedelta
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
 
-from hypercare.config import Settings
 from hypercare.odoo.sim import OdooSimulator
-from hypercare.services import ServiceContext, Services
+from hypercare.services import Services
 from hypercare.store.tables import WritebackTask
+from tests.support import Clock, new_services, sqlite_settings
 from tests.sync.conftest import client_for, make_sim, odoo_settings
 
 TICKET = "helpdesk.ticket"
-
-
-class Clock:
-    def __init__(self, sim: OdooSimulator) -> None:
-        self.sim = sim
-        self.offset = timedelta(0)
-
-    def __call__(self) -> datetime:
-        return self.sim.now() + self.offset
 
 
 @pytest.fixture
@@ -38,11 +29,9 @@ def sim() -> Iterator[OdooSimulator]:
 def services_for(sim: OdooSimulator, tmp_path: Path, clock: Clock,
                  write_mode: str = "create_and_note") -> Services:
     odoo = odoo_settings(sim, write_mode=write_mode, protocol="json2")
-    settings = Settings(database_url=f"sqlite:///{tmp_path / 'wb.db'}", odoo=odoo)
-    return Services(ServiceContext(settings=settings,
-                                   connect_odoo=lambda: client_for(sim, protocol="json2",
-                                                                   write_mode=write_mode),
-                                   clock=clock))
+    return new_services(sqlite_settings(tmp_path / "wb.db", odoo=odoo), clock=clock,
+                        connect_odoo=lambda: client_for(sim, protocol="json2",
+                                                        write_mode=write_mode))
 
 
 def notes_on(sim: OdooSimulator, ticket: int) -> list[str]:
@@ -54,7 +43,7 @@ def notes_on(sim: OdooSimulator, ticket: int) -> list[str]:
 
 def test_queued_note_survives_an_outage_and_lands_once(sim: OdooSimulator,
                                                        tmp_path: Path) -> None:
-    clock = Clock(sim)
+    clock = Clock(sim.now())
     services = services_for(sim, tmp_path, clock)
     ticket = sim.store.search_ids(TICKET, [])[0]
     try:
@@ -72,7 +61,7 @@ def test_queued_note_survives_an_outage_and_lands_once(sim: OdooSimulator,
             assert task.next_attempt_at == clock() + timedelta(minutes=1)
         sim.clear_faults()
         assert services.writeback.deliver().done == 0  # not due yet: backoff is respected
-        clock.offset = timedelta(minutes=2)
+        clock.advance(minutes=2)
         assert services.writeback.deliver().done == 1
         assert services.writeback.deliver().done == 0  # never twice
         notes = notes_on(sim, ticket)
@@ -83,7 +72,7 @@ def test_queued_note_survives_an_outage_and_lands_once(sim: OdooSimulator,
 
 def test_a_write_the_mode_forbids_goes_dead_with_its_reason(sim: OdooSimulator,
                                                             tmp_path: Path) -> None:
-    clock = Clock(sim)
+    clock = Clock(sim.now())
     services = services_for(sim, tmp_path, clock, write_mode="create_and_note")
     ticket = sim.store.search_ids(TICKET, [])[0]
     try:

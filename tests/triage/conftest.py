@@ -8,7 +8,8 @@ from pathlib import Path
 import pytest
 
 from hypercare.config import Settings, TriageSettings
-from hypercare.services import ServiceContext, Services
+from hypercare.services import Services
+from tests.support import ServicesFactory
 
 
 @pytest.fixture(scope="session")
@@ -20,8 +21,5 @@ def model_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def services(sqlite_url: str, model_dir: Path) -> Iterator[Services]:
     """Services on a fresh SQLite store, sharing the session's model cache."""
     settings = Settings(database_url=sqlite_url, triage=TriageSettings(model_dir=model_dir))
-    built = Services(ServiceContext(settings=settings))
-    try:
-        yield built
-    finally:
-        built.close()
+    with ServicesFactory() as build:
+        yield build(settings)

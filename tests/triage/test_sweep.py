@@ -10,8 +10,9 @@ from typing import Any
 import pytest
 
 from hypercare.config import EscalationLevel, EscalationSettings, Settings, TriageSettings
-from hypercare.services import ServiceContext, Services
+from hypercare.services import Services
 from hypercare.store.tables import Ticket, TicketClassification, TicketEvent
+from tests.support import new_services
 
 MONDAY_NOON = datetime(2026, 11, 23, 12, 0, tzinfo=UTC)  # a Monday, UTC calendar 09-17
 
@@ -29,7 +30,7 @@ def make(sqlite_url: str, model_dir: Path, **escalation: Any) -> Services:
         triage=TriageSettings(model_dir=model_dir),
         escalation=EscalationSettings(levels=levels(), **{"quiet_hours": None, **escalation}),
     )
-    return Services(ServiceContext(settings=settings, clock=lambda: MONDAY_NOON))
+    return new_services(settings, clock=lambda: MONDAY_NOON)
 
 
 @pytest.fixture

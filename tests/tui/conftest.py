@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import shutil
 from collections.abc import Callable, Iterator
 from datetime import UTC, datetime
 from pathlib import Path
@@ -16,7 +15,7 @@ from hypercare.odoo.sim import OdooSimulator
 from hypercare.services import Services
 from hypercare.tui.app import HypercareApp
 from hypercare.tui.launch import build_context
-from hypercare.wiring import build_services
+from tests.support import ServicesFactory
 from tests.sync.conftest import client_for, make_sim, odoo_settings
 
 NOW = datetime(2026, 11, 20, 15, 0, tzinfo=UTC)  # a Friday afternoon, days after go-live
@@ -58,16 +57,13 @@ def tui_world(tmp_path_factory: pytest.TempPathFactory) -> Iterator[World]:
             "team_id": client.search("helpdesk.team", [], limit=1)[0]})
     finally:
         client.close()
-    services = build_services(settings_for(sim, golden, root / "models"),
-                              clock=lambda: NOW)
-    try:
+    with ServicesFactory(clock=lambda: NOW) as build:
+        services = build(settings_for(sim, golden, root / "models"))
         services.sync.run_sync()
         services.sla.sweep()
         open_refs = [t.ref for t in services.tickets.list_tickets(open_only=True)]
         services.known_issues.create(title="Credit note lines lose the analytic account",
                                      by=LEAD, severity=2, ticket_refs=tuple(open_refs[:3]))
-    finally:
-        services.close()
     try:
         yield World(sim, golden, root / "models")
     finally:
@@ -77,19 +73,14 @@ def tui_world(tmp_path_factory: pytest.TempPathFactory) -> Iterator[World]:
 @pytest.fixture
 def make_services(tui_world: World, tmp_path: Path) -> Iterator[Callable[..., Services]]:
     """``make_services(**settings)`` -> services on a private copy of the golden store."""
-    made: list[Services] = []
+    with ServicesFactory(tmp_path) as made:
 
-    def factory(clock: Callable[[], datetime] = lambda: NOW, **extra: Any) -> Services:
-        db = tmp_path / f"store{len(made)}.db"
-        shutil.copy(tui_world.golden, db)
-        services = build_services(settings_for(tui_world.sim, db, tui_world.model_dir, **extra),
-                                  clock=clock)
-        made.append(services)
-        return services
+        def factory(clock: Callable[[], datetime] = lambda: NOW, **extra: Any) -> Services:
+            db = made.store(copy_of=tui_world.golden)
+            return made(settings_for(tui_world.sim, db, tui_world.model_dir, **extra),
+                        clock=clock)
 
-    yield factory
-    for services in made:
-        services.close()
+        yield factory
 
 
 @pytest.fixture
