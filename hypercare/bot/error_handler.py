@@ -5,6 +5,9 @@ missing) is told to the person once, privately, with its hint. Anything else is 
 (its type and Slack error code only: no payloads, no tokens) and answered with a short
 apology, so nobody waits for an answer that never comes.
 
+A request that came over HTTP is answered only when :mod:`hypercare.bot.http_server`'s gate
+verified Slack's signature on it: a forged body's ``response_url`` is never called.
+
 ``report_error`` is installed as ``app.error``; listeners run their work after ``ack()``
 through :func:`run_after_ack`, which hands a failure to the same function. They must not
 let it reach Bolt: Bolt's thread runner, when a listener raises within its 10 ms polling
@@ -21,18 +24,22 @@ from typing import TYPE_CHECKING, Any
 from slack_sdk.errors import SlackApiError, SlackClientError
 
 from hypercare.bot.blocks import Reply, build_error
+from hypercare.bot.http_server import is_verified
 from hypercare.errors import HypercareError
 
 if TYPE_CHECKING:
-    from slack_bolt import Respond
+    from slack_bolt import BoltRequest, Respond
     from slack_sdk import WebClient
 
 log = logging.getLogger("hypercare.bot")
 
 
 def report_error(error: Exception, body: dict[str, Any], respond: Respond | None,
-                 client: WebClient | None) -> None:
+                 client: WebClient | None, request: BoltRequest | None = None) -> None:
     """Tell the person what went wrong (``app.error``; Bolt injects the arguments by name)."""
+    if request is not None and request.mode == "http" and not is_verified(request.headers):
+        log.warning("not answering an unverified request (%s)", type(error).__name__)
+        return
     if isinstance(error, HypercareError):
         reply = build_error(error.message, error.hint)
         log.info("answered with an error: %s", error.message)

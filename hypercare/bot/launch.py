@@ -156,7 +156,8 @@ def start_bot(services: Services, *, http: bool, host: str = "127.0.0.1", port: 
     run the stand-alone follow-up and outbox loops (``serve`` runs those as jobs)."""
     app = build_app(services, http=http)
     if http:
-        server = BotHttpServer(app, host=host, port=port).start()
+        secret = read_tokens(services.context.settings.slack, http=True).signing_secret or ""
+        server = BotHttpServer(app, signing_secret=secret, host=host, port=port).start()
         bot = RunningBot(app, f"HTTP mode, Slack posts to {server.url}", [server.stop])
     else:
         handler = connect_socket_mode(app, services)

@@ -9,13 +9,15 @@ from __future__ import annotations
 
 import json
 import logging
-import threading
 from collections.abc import Callable
 from datetime import datetime
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import TYPE_CHECKING, Any
 
+from hypercare.web_server import WebServer
+
 if TYPE_CHECKING:
+    from wsgiref.types import StartResponse, WSGIEnvironment
+
     from hypercare.services import Services
 
 log = logging.getLogger("hypercare.serve")
@@ -52,48 +54,39 @@ def _iso(value: datetime | None) -> str | None:
 
 
 class HealthServer:
-    """A threaded HTTP server answering ``/healthz`` (anything else: 404)."""
+    """``/healthz`` (anything else: 404) on :class:`~hypercare.web_server.WebServer`."""
 
     def __init__(self, answer: Callable[[], tuple[int, dict[str, Any]]], *,
                  host: str = "127.0.0.1", port: int = 0) -> None:
-        handler = type("_Health", (_Handler,), {"answer": staticmethod(answer)})
-        self._server = ThreadingHTTPServer((host, port), handler)
-        self._server.daemon_threads = True
-        self._thread = threading.Thread(target=self._server.serve_forever, name="healthz",
-                                        daemon=True)
+        self._answer = answer
+        self._web = WebServer(self._wsgi, host=host, port=port, name="healthz", threads=2,
+                              connection_limit=20, channel_timeout=10, max_body=1024)
 
     @property
     def url(self) -> str:
-        host, port = self._server.server_address[:2]
-        name = host.decode() if isinstance(host, bytes) else str(host)
-        return f"http://{name}:{port}/healthz"
+        return self._web.url("/healthz")
 
     def start(self) -> HealthServer:
-        self._thread.start()
+        self._web.start()
         return self
 
     def stop(self) -> None:
-        self._server.shutdown()
-        self._server.server_close()
+        self._web.stop()
+
+    def _wsgi(self, environ: WSGIEnvironment, start_response: StartResponse) -> list[bytes]:
+        if environ.get("REQUEST_METHOD") not in ("GET", "HEAD"):
+            return _send(start_response, 405, {"status": "method not allowed", "try": "GET"})
+        if str(environ.get("PATH_INFO", "")).rstrip("/") != "/healthz":
+            return _send(start_response, 404, {"status": "not found", "try": "/healthz"})
+        status, body = self._answer()
+        return _send(start_response, status, body)
 
 
-class _Handler(BaseHTTPRequestHandler):
-    answer: Callable[[], tuple[int, dict[str, Any]]]
+_REASONS = {200: "OK", 404: "Not Found", 405: "Method Not Allowed", 503: "Service Unavailable"}
 
-    def log_message(self, format: str, *args: Any) -> None:
-        """Quiet: monitors poll often."""
 
-    def do_GET(self) -> None:
-        if self.path.split("?")[0].rstrip("/") != "/healthz":
-            self._send(404, {"status": "not found", "try": "/healthz"})
-            return
-        status, body = self.answer()
-        self._send(status, body)
-
-    def _send(self, status: int, body: dict[str, Any]) -> None:
-        data = json.dumps(body).encode()
-        self.send_response(status)
-        self.send_header("Content-Type", "application/json")
-        self.send_header("Content-Length", str(len(data)))
-        self.end_headers()
-        self.wfile.write(data)
+def _send(start_response: StartResponse, status: int, body: dict[str, Any]) -> list[bytes]:
+    data = json.dumps(body).encode()
+    start_response(f"{status} {_REASONS.get(status, 'Status')}",
+                   [("Content-Type", "application/json"), ("Content-Length", str(len(data)))])
+    return [data]

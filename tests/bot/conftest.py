@@ -127,7 +127,7 @@ def bot_server(services: Services) -> Iterator[Any]:
     from hypercare.bot.http_server import BotHttpServer
 
     app = build_app(services, http=True)
-    with BotHttpServer(app, host="127.0.0.1", port=0) as server:
+    with BotHttpServer(app, signing_secret=SIGNING_SECRET, host="127.0.0.1", port=0) as server:
         yield server
 
 

@@ -140,7 +140,7 @@ def test_an_unexpected_failure_is_apologised_for_and_logged_without_secrets(
     monkeypatch.setattr(services.tickets, "show_ticket", broken)
     app = build_app(services, http=True)
     caplog.set_level(logging.INFO, logger="hypercare.bot")
-    with BotHttpServer(app, port=0) as server:
+    with BotHttpServer(app, signing_secret=SIGNING_SECRET, port=0) as server:
         assert signed_command(server, mock_slack, f"status {bot_world.known_issue_ref}")[0] == 200
         (reply,) = mock_slack.wait_for("response_url")
     assert "something went wrong" in answer_text(reply)
