@@ -18,6 +18,7 @@ def build_services(
     settings: Settings,
     *,
     check_schema: bool = True,
+    create_store: bool = True,
     clock: Callable[[], datetime] = utc_now,
 ) -> Services:
     """Build the services around one shared context (store and Odoo opened lazily)."""
@@ -31,6 +32,7 @@ def build_services(
     context = ServiceContext(
         settings=settings,
         check_schema=check_schema,
+        create_store=create_store,
         connect_odoo=connect_odoo if odoo_settings.configured else None,
         clock=clock,
     )

@@ -16,10 +16,12 @@ STATUSES = ("proposed", "approved", "scheduled", "in_test", "released", "done", 
 
 
 def _item_id(text: str) -> int:
-    digits = text.upper().removeprefix("B-")
-    if not digits.isdigit():
-        raise argparse.ArgumentTypeError(f"{text!r} is not a backlog item (B-7 or 7)")
-    return int(digits)
+    from hypercare.numbers import parse_id
+
+    number = parse_id(text.upper().removeprefix("B-"))
+    if number is None:
+        raise argparse.ArgumentTypeError(f"{text[:40]!r} is not a backlog item (B-7 or 7)")
+    return number
 
 
 def _one_to_five(text: str) -> int:
@@ -43,7 +45,7 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     listing = actions.add_parser("list", help="items by score, and the guard's warning")
     listing.add_argument("--all", action="store_true", help="closed items too")
     listing.add_argument("--format", choices=("table", "json"), default="table")
-    listing.set_defaults(handler=run_list)
+    listing.set_defaults(handler=run_list, reads_only=True)
     add = actions.add_parser("add", help="add an item")
     add.add_argument("--type", choices=TYPES, required=True)
     add.add_argument("--title", required=True)

@@ -45,7 +45,9 @@ class CliContext:
         if self._services is None:
             from hypercare.wiring import build_services
 
-            self._services = build_services(self.settings, check_schema=check_schema)
+            creates = not getattr(self.args, "reads_only", False)
+            self._services = build_services(self.settings, check_schema=check_schema,
+                                            create_store=creates)
         return self._services
 
     def close(self) -> None:

@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import re
-from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -14,7 +12,6 @@ if TYPE_CHECKING:
     from hypercare.commands.context import CliContext
     from hypercare.services.packs.model import Pack
 
-WEEK = re.compile(r"(\d{4})-W(\d{2})")
 
 
 def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -37,7 +34,7 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         sub.add_argument("--format", default=",".join(FORMATS), metavar="LIST",
                          help=f"comma-separated formats among {', '.join(FORMATS)} "
                          "(default: all)")
-        sub.set_defaults(handler=run_export)
+        sub.set_defaults(handler=run_export, reads_only=True)
 
 
 def parse_formats(text: str) -> tuple[str, ...]:
@@ -55,22 +52,18 @@ def parse_formats(text: str) -> tuple[str, ...]:
 
 
 def parse_week(text: str | None) -> str | None:
-    """An ISO week ``2026-W48`` (checked: week 53 only in years that have it)."""
+    """An ISO week ``2026-W48``, as the packs read it (week 53 only in years that have it)."""
     from hypercare.errors import UsageError
+    from hypercare.services.packs.weekly import parse_week as week_days
 
     if text is None:
         return None
-    match = WEEK.fullmatch(text.strip().upper())
-    if match is not None:
-        try:
-            date.fromisocalendar(int(match[1]), int(match[2]), 1)
-        except ValueError:
-            match = None
-    if match is None:
-        raise UsageError(f"--week: {text!r} is not an ISO week",
-                         hint="Write it as YYYY-Www, e.g. --week 2026-W48 (weeks 01-52, "
-                         "or 53 in long years).")
-    return f"{int(match[1]):04d}-W{int(match[2]):02d}"
+    try:
+        monday, _ = week_days(text)
+    except UsageError as exc:
+        raise UsageError(f"--week: {exc.message}", hint=exc.hint) from None
+    year, week, _ = monday.isocalendar()
+    return f"{year:04d}-W{week:02d}"
 
 
 def check_out(out: Path) -> Path:
@@ -79,12 +72,13 @@ def check_out(out: Path) -> Path:
     import tempfile
 
     from hypercare.errors import UsageError
+    from hypercare.files import private_dir
 
     hint = "Pass --out a directory you can write to (it is created when missing)."
     if out.exists() and not out.is_dir():
         raise UsageError(f"--out: {out} is not a directory", hint=hint)
     try:
-        out.mkdir(parents=True, exist_ok=True)
+        private_dir(out)
         handle, probe = tempfile.mkstemp(prefix=".hypercare-probe-", dir=out)
         os.close(handle)
         os.unlink(probe)

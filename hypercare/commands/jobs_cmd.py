@@ -5,6 +5,8 @@ from __future__ import annotations
 import argparse
 from typing import TYPE_CHECKING
 
+from hypercare.commands.arguments import LIMIT, record_id
+
 if TYPE_CHECKING:
     from hypercare.commands.context import CliContext
     from hypercare.jobs.registry import Injected
@@ -18,17 +20,17 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     actions = parser.add_subparsers(dest="action", metavar="ACTION", required=True)
     listing = actions.add_parser("list", help="every job: schedule, last run, last result")
     listing.add_argument("--format", choices=("table", "json"), default="table")
-    listing.set_defaults(handler=run_list)
+    listing.set_defaults(handler=run_list, reads_only=True)
     now = actions.add_parser("run", help="run one job now, in this process")
     now.add_argument("name", metavar="NAME", help="the job (see `hypercare jobs list`)")
     now.set_defaults(handler=run_job)
     outbox = actions.add_parser("outbox", help="list queued, sent, dead and suppressed messages")
     outbox.add_argument("--state", choices=("pending", "sending", "sent", "dead", "suppressed"))
-    outbox.add_argument("--limit", type=int, default=50)
+    outbox.add_argument("--limit", type=LIMIT, default=50)
     outbox.add_argument("--format", choices=("table", "json"), default="table")
-    outbox.set_defaults(handler=run_outbox)
+    outbox.set_defaults(handler=run_outbox, reads_only=True)
     retry = actions.add_parser("retry", help="send a dead letter again (after fixing its cause)")
-    retry.add_argument("message_id", type=int, metavar="ID", help="the outbox message's #")
+    retry.add_argument("message_id", type=record_id, metavar="ID", help="the outbox message's #")
     retry.set_defaults(handler=run_retry)
 
 

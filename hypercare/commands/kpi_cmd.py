@@ -7,6 +7,8 @@ import getpass
 from datetime import date
 from typing import TYPE_CHECKING
 
+from hypercare.commands.arguments import DAYS
+
 if TYPE_CHECKING:
     from hypercare.commands.context import CliContext
     from hypercare.services import KpiBoard
@@ -19,13 +21,13 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
                                    description="The KPI board; `kpi exit` for the readiness "
                                    "report, `kpi watch` for the watch KPIs.")
     parser.add_argument("--format", choices=("table", "json"), default="table")
-    parser.add_argument("--days", type=int, default=14, help="window in days (default 14)")
+    parser.add_argument("--days", type=DAYS, default=14, help="window in days (default 14)")
     parser.add_argument("--company", help="only this company")
-    parser.set_defaults(handler=run_board)
+    parser.set_defaults(handler=run_board, reads_only=True)
     actions = parser.add_subparsers(dest="action", metavar="ACTION")
     exit_ = actions.add_parser("exit", help="the hypercare exit readiness report")
     exit_.add_argument("--format", choices=("table", "json"), default="table")
-    exit_.set_defaults(handler=run_exit)
+    exit_.set_defaults(handler=run_exit, reads_only=True)
     watch = actions.add_parser("watch", help="evaluate the watch KPIs (alerts when crossed)")
     watch.add_argument("--format", choices=("table", "json"), default="table")
     watch.set_defaults(handler=run_watch)
@@ -33,7 +35,7 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     snapshot.set_defaults(handler=run_snapshot)
     adoption = actions.add_parser("adoption", help="read adoption and business signals "
                                   "from Odoo into the store")
-    adoption.add_argument("--days", type=int, default=14)
+    adoption.add_argument("--days", type=DAYS, default=14)
     adoption.set_defaults(handler=run_adoption)
     record = actions.add_parser("record", help="record a milestone reached or a sign-off")
     record.add_argument("key", help="the criterion's key (see `kpi exit`)")

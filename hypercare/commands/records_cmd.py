@@ -18,11 +18,11 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     listing = actions.add_parser("list", help="open known issues (--all: closed too)")
     listing.add_argument("--all", action="store_true")
     listing.add_argument("--format", choices=("table", "json"), default="table")
-    listing.set_defaults(handler=run_known_list)
+    listing.set_defaults(handler=run_known_list, reads_only=True)
     show = actions.add_parser("show", help="one known issue with its tickets")
     show.add_argument("id", type=_known_id, metavar="KI-N")
     show.add_argument("--format", choices=("text", "json"), default="text")
-    show.set_defaults(handler=run_known_show)
+    show.set_defaults(handler=run_known_show, reads_only=True)
     create = actions.add_parser("create", help="record a known issue")
     create.add_argument("title")
     create.add_argument("--category", default="defect",
@@ -54,11 +54,11 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     d_list = d_actions.add_parser("list", help="decisions (--open: undecided only)")
     d_list.add_argument("--open", action="store_true")
     d_list.add_argument("--format", choices=("table", "json"), default="table")
-    d_list.set_defaults(handler=run_decisions_list)
+    d_list.set_defaults(handler=run_decisions_list, reads_only=True)
     d_show = d_actions.add_parser("show", help="one decision")
     d_show.add_argument("id", type=_decision_id, metavar="D-N")
     d_show.add_argument("--format", choices=("text", "json"), default="text")
-    d_show.set_defaults(handler=run_decisions_show)
+    d_show.set_defaults(handler=run_decisions_show, reads_only=True)
 
 
 def _known_id(text: str) -> int:
@@ -70,10 +70,12 @@ def _decision_id(text: str) -> int:
 
 
 def _number(text: str, prefix: str) -> int:
-    digits = text.upper().removeprefix(prefix)
-    if not digits.isdigit():
-        raise argparse.ArgumentTypeError(f"expected {prefix}N or N, not {text!r}")
-    return int(digits)
+    from hypercare.numbers import parse_id
+
+    number = parse_id(text.upper().removeprefix(prefix))
+    if number is None:
+        raise argparse.ArgumentTypeError(f"expected {prefix}N or N, not {text[:40]!r}")
+    return number
 
 
 def run_known_list(ctx: CliContext) -> int:

@@ -7,6 +7,8 @@ import getpass
 from datetime import date
 from typing import TYPE_CHECKING
 
+from hypercare.commands.arguments import record_id
+
 if TYPE_CHECKING:
     from hypercare.commands.context import CliContext
     from hypercare.services import Agenda
@@ -20,31 +22,31 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     agenda = actions.add_parser("agenda", help="the agenda since the last stand-up")
     _scope(agenda)
     agenda.add_argument("--format", choices=("md", "json"), default="md")
-    agenda.set_defaults(handler=run_agenda)
+    agenda.set_defaults(handler=run_agenda, reads_only=True)
     start = actions.add_parser("start", help="open a stand-up (prints its number)")
     _scope(start)
     start.add_argument("--attendee", action="append", default=[], metavar="NAME")
     start.set_defaults(handler=run_start)
     record = actions.add_parser("record", help="record a decision on an agenda item")
-    record.add_argument("standup_id", type=int, metavar="STANDUP")
+    record.add_argument("standup_id", type=record_id, metavar="STANDUP")
     record.add_argument("ref", metavar="REF", help="the ticket")
     record.add_argument("--category", choices=("defect", "training_gap", "policy_ambiguity"))
     record.add_argument("--severity", type=int, choices=(1, 2, 3, 4))
     record.add_argument("--owner")
     record.add_argument("--next-step", dest="next_step")
     record.add_argument("--due", type=date.fromisoformat, metavar="YYYY-MM-DD")
-    record.add_argument("--known-issue", dest="known_issue", type=int, metavar="N")
+    record.add_argument("--known-issue", dest="known_issue", type=record_id, metavar="N")
     record.add_argument("--workaround")
     record.set_defaults(handler=run_record)
     undo = actions.add_parser("undo", help="undo the last decision (within 5 minutes)")
-    undo.add_argument("standup_id", type=int, metavar="STANDUP")
+    undo.add_argument("standup_id", type=record_id, metavar="STANDUP")
     undo.set_defaults(handler=run_undo)
     end = actions.add_parser("end", help="close the stand-up and print the minutes")
-    end.add_argument("standup_id", type=int, metavar="STANDUP")
+    end.add_argument("standup_id", type=record_id, metavar="STANDUP")
     end.set_defaults(handler=run_end)
     minutes = actions.add_parser("minutes", help="the minutes of a day's stand-ups")
     minutes.add_argument("--date", type=date.fromisoformat, metavar="YYYY-MM-DD")
-    minutes.set_defaults(handler=run_minutes)
+    minutes.set_defaults(handler=run_minutes, reads_only=True)
 
 
 def _scope(parser: argparse.ArgumentParser) -> None:

@@ -5,6 +5,8 @@ from __future__ import annotations
 import argparse
 from typing import TYPE_CHECKING
 
+from hypercare.commands.arguments import LIMIT
+
 if TYPE_CHECKING:
     from datetime import datetime
     from zoneinfo import ZoneInfo
@@ -22,13 +24,13 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     listing.add_argument("--company", metavar="NAME_OR_ID", help="only this company's tickets")
     listing.add_argument("--archived", action="store_true",
                          help="include tickets archived in Odoo")
-    listing.add_argument("--limit", type=int, metavar="N", help="at most N tickets")
+    listing.add_argument("--limit", type=LIMIT, metavar="N", help="at most N tickets")
     listing.add_argument("--format", choices=("table", "json", "csv"), default="table")
-    listing.set_defaults(handler=run_list)
+    listing.set_defaults(handler=run_list, reads_only=True)
     show = actions.add_parser("show", help="one ticket with its event log")
     show.add_argument("ref", metavar="REF", help="reference (e.g. HT00042), #ID or Odoo id")
     show.add_argument("--format", choices=("text", "json"), default="text")
-    show.set_defaults(handler=run_show)
+    show.set_defaults(handler=run_show, reads_only=True)
 
 
 def run_list(ctx: CliContext) -> int:

@@ -33,7 +33,9 @@ def write_pack(pack: Pack, out_dir: Path, formats: Iterable[str] = FORMATS) -> l
     if unknown:
         raise ValueError(f"unknown format {', '.join(map(repr, unknown))}: "
                          f"choose from {', '.join(FORMATS)}")
-    out_dir.mkdir(parents=True, exist_ok=True)
+    from hypercare.files import private_dir
+
+    private_dir(out_dir)
     base = stem(pack)
     paths: list[Path] = []
     for fmt in FORMATS:
@@ -60,8 +62,9 @@ def write_pack(pack: Pack, out_dir: Path, formats: Iterable[str] = FORMATS) -> l
 
 
 def _write_text(path: Path, text: str) -> Path:
-    path.write_text(text, encoding="utf-8", newline="\n")
-    return path
+    from hypercare.files import write_private
+
+    return write_private(path, text)
 
 
 __all__ = ["FORMATS", "write_pack"]

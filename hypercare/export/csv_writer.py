@@ -12,12 +12,14 @@ ticket titles come from anyone.
 from __future__ import annotations
 
 import csv
+import io
 from collections.abc import Sequence
 from datetime import date, datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from hypercare.export.formatting import localized, slug, trend, zone_of
+from hypercare.files import private_dir, write_private
 from hypercare.services.packs.model import Cell, Pack
 
 ENCODING = "utf-8-sig"
@@ -44,7 +46,7 @@ def csv_value(value: Cell, zone: ZoneInfo | None = None) -> str:
 def write_csv(pack: Pack, out_dir: Path) -> list[Path]:
     """Write ``headline.csv`` and one file per table into ``out_dir`` (created); returns the
     paths, headline first."""
-    out_dir.mkdir(parents=True, exist_ok=True)
+    private_dir(out_dir, follow_link=False)
     zone = zone_of(pack)
     headline = []
     for line in pack.headline:
@@ -68,8 +70,8 @@ def write_csv(pack: Pack, out_dir: Path) -> list[Path]:
 
 
 def _write(path: Path, header: Sequence[str], rows: list[list[str]]) -> Path:
-    with path.open("w", encoding=ENCODING, newline="") as handle:
-        writer = csv.writer(handle, lineterminator="\r\n")
-        writer.writerow(header)
-        writer.writerows(rows)
-    return path
+    text = io.StringIO(newline="")
+    writer = csv.writer(text, lineterminator="\r\n")
+    writer.writerow(header)
+    writer.writerows(rows)
+    return write_private(path, text.getvalue().encode(ENCODING))

@@ -9,6 +9,7 @@ row is frozen.
 
 from __future__ import annotations
 
+import io
 import re
 from datetime import date, datetime
 from pathlib import Path
@@ -35,6 +36,7 @@ from hypercare.export.formatting import (
     trend,
     zone_of,
 )
+from hypercare.files import write_private
 from hypercare.services.packs.model import Cell, Column, ColumnKind, Pack, Section, Table
 
 FORMATS: dict[str, str] = {"int": "#,##0", "float": "#,##0.0#", "percent": "0.0%",
@@ -65,8 +67,9 @@ def write_xlsx(pack: Pack, path: Path) -> Path:
     _summary(writer, summary, pack, names)
     for (n, section), name in zip(numbered(pack.sections), names, strict=True):
         _section(writer, book.create_sheet(name), n, section)
-    book.save(path)
-    return path
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return write_private(path, buffer.getvalue())
 
 
 def sheet_names(sections: tuple[Section, ...]) -> list[str]:

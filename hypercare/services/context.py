@@ -35,6 +35,9 @@ class ServiceContext:
 
     settings: Settings
     check_schema: bool = True
+    create_store: bool = True
+    """Create a missing SQLite store (False for commands that only read: they say it is
+    missing instead)."""
     connect_odoo: Callable[[], OdooClient] | None = None
     """Opens a logged-in Odoo client (None: no Odoo configured)."""
     clock: Callable[[], datetime] = utc_now
@@ -50,7 +53,7 @@ class ServiceContext:
         """The store, opened and schema-checked on first call."""
         with self._lock:
             if self._store is None:
-                store = Store(create_store_engine(self.database_url))
+                store = Store(create_store_engine(self.database_url, create=self.create_store))
                 if self.check_schema:
                     try:
                         ensure_schema(store.engine)

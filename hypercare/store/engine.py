@@ -6,10 +6,12 @@ thread-safe. ``expire_on_commit=False`` so rows read in a session stay readable 
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote
 
 from sqlalchemy import event
 from sqlalchemy.engine import Engine, make_url
@@ -17,17 +19,26 @@ from sqlalchemy.exc import ArgumentError
 from sqlalchemy.orm import sessionmaker
 from sqlmodel import Session, create_engine
 
-from hypercare.errors import ConfigError
+from hypercare.errors import ConfigError, StoreUnavailableError
+from hypercare.files import (
+    PRIVATE_DIR,
+    PRIVATE_FILE,
+    create_private_file,
+    make_private,
+    private_dir,
+)
 
 SQLITE_BUSY_TIMEOUT_MS = 15_000
 
 
-def create_store_engine(url: str) -> Engine:
+def create_store_engine(url: str, *, create: bool = True) -> Engine:
     """An engine for ``url`` with the pragmas hypercare relies on.
 
     SQLite: WAL journal, busy timeout, foreign keys on, ``synchronous=NORMAL``, and
     real transactions (pysqlite's legacy mode would autocommit DDL and break savepoints).
-    The parent directory of a SQLite file is created if missing.
+    A missing SQLite file is created ``0600`` in a ``0700`` folder (see
+    :mod:`hypercare.files`) when ``create``; otherwise it is an error that says so, and no
+    folder is made. A file this process may not write is opened read-only.
     """
     try:
         parsed = make_url(url)
@@ -37,20 +48,64 @@ def create_store_engine(url: str) -> Engine:
             hint="Use sqlite:///PATH or postgresql+psycopg://USER@HOST:5432/DB.",
         ) from None
     if parsed.get_backend_name() == "sqlite":
+        read_only = False
         if parsed.database and parsed.database != ":memory:":
-            Path(parsed.database).expanduser().parent.mkdir(parents=True, exist_ok=True)
+            path = Path(parsed.database).expanduser()
+            read_only = _prepare_sqlite_file(path, create=create)
+            if read_only:
+                url = _read_only_url(path)
         engine = create_engine(url, connect_args={"timeout": SQLITE_BUSY_TIMEOUT_MS / 1000})
-        _configure_sqlite(engine)
+        _configure_sqlite(engine, read_only=read_only)
         return engine
     return create_engine(url, pool_pre_ping=True, connect_args={"connect_timeout": 10})
 
 
-def _configure_sqlite(engine: Engine) -> None:
+def _prepare_sqlite_file(path: Path, *, create: bool) -> bool:
+    """Make sure the store's file exists (private when hypercare creates it); True when this
+    process may only read it."""
+    from hypercare.config import user_data_dir
+
+    own = path.parent == user_data_dir()
+    if path.exists():
+        if own:  # hypercare's own folder: tighten what an older release left readable
+            make_private(path.parent, PRIVATE_DIR)
+            make_private(path, PRIVATE_FILE)
+        return not (os.access(path, os.W_OK) and os.access(path.parent, os.W_OK))
+    if not create:
+        raise StoreUnavailableError(
+            f"there is no store at {path}",
+            hint="Run `hypercare sync` to create and fill it, or point --database-url "
+                 "(HYPERCARE_DATABASE_URL) at an existing store.")
+    try:
+        private_dir(path.parent)
+        create_private_file(path)
+    except OSError as exc:
+        raise StoreUnavailableError(
+            f"cannot create the store {path} ({exc.strerror or exc})",
+            hint="Check that the folder exists and is writable, or set --database-url.",
+        ) from None
+    return False
+
+
+def _read_only_url(path: Path) -> str:
+    # A WAL store needs its -shm file; in a folder nobody may write, the file is treated
+    # as immutable (read as it is on disk, no locking), which is what such a mount holds.
+    immutable = "&immutable=1" if not os.access(path.parent, os.W_OK) else ""
+    return f"sqlite:///file:{quote(str(path))}?mode=ro{immutable}&uri=true"
+
+
+def is_read_only(engine: Engine) -> bool:
+    """True for a SQLite store opened read-only (a file this process may not write)."""
+    return is_sqlite(engine) and engine.url.query.get("mode") == "ro"
+
+
+def _configure_sqlite(engine: Engine, *, read_only: bool = False) -> None:
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_connection: Any, _record: Any) -> None:
         dbapi_connection.isolation_level = None  # we emit BEGIN ourselves, below
         cursor = dbapi_connection.cursor()
-        cursor.execute("PRAGMA journal_mode=WAL")
+        if not read_only:
+            cursor.execute("PRAGMA journal_mode=WAL")
         cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.execute("PRAGMA synchronous=NORMAL")
@@ -62,7 +117,8 @@ def _configure_sqlite(engine: Engine) -> None:
         # (busy_timeout). A deferred one that read first and writes later fails at once with
         # "database is locked" when another connection committed in between, and serve's
         # jobs, the bot and the TUI write concurrently. Sessions are short, so the wait is.
-        connection.exec_driver_sql("BEGIN IMMEDIATE")
+        # A read-only store cannot take the write lock: it reads in a deferred transaction.
+        connection.exec_driver_sql("BEGIN" if read_only else "BEGIN IMMEDIATE")
 
 
 def is_sqlite(engine: Engine) -> bool:

@@ -36,7 +36,7 @@ class SchedulerLock:
             path = Path(database).expanduser()
             # not thread-local: the lease loop takes it, the main thread gives it back
             self._file = FileLock(str(path.with_name(path.name + ".scheduler.lock")),
-                                  thread_local=False)
+                                  thread_local=False, mode=0o600)
 
     def try_acquire(self) -> bool:
         """Take the lock if nobody holds it; True when this process holds it now."""

@@ -16,8 +16,8 @@ from sqlalchemy import text
 from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.exc import OperationalError, ProgrammingError, SQLAlchemyError
 
-from hypercare.errors import SchemaAheadError, SchemaBehindError, StoreUnavailableError
-from hypercare.store.engine import is_sqlite, redacted_url
+from hypercare.errors import SchemaAheadError, SchemaBehindError, StoreError, StoreUnavailableError
+from hypercare.store.engine import is_read_only, is_sqlite, redacted_url
 
 #: Every Alembic revision in order, oldest first. The last one is the head.
 SCHEMA_REVISIONS: tuple[str, ...] = (
@@ -87,6 +87,12 @@ def ensure_schema(engine: Engine) -> SchemaStatus:
             f"the store is at schema revision {status.revision}, newer than this hypercare "
             f"(which knows up to {SCHEMA_HEAD})"
         )
+    if is_read_only(engine):
+        raise StoreError(
+            f"the store is read-only and at schema revision {status.revision or '(none)'}; "
+            f"this hypercare needs {SCHEMA_HEAD}",
+            hint="Open it once where it is writable (any command upgrades a SQLite store), "
+                 "or use the hypercare release that wrote it.")
     if is_sqlite(engine):
         upgrade_schema(engine)
         return schema_status(engine)
@@ -115,7 +121,8 @@ def _upgrade_sqlite(engine: Engine) -> tuple[str | None, str]:
     if not database or database == ":memory:":
         with engine.connect() as connection:
             return _run_alembic(connection)
-    with FileLock(f"{database}.migrate.lock", timeout=120), engine.connect() as connection:
+    lock = FileLock(f"{database}.migrate.lock", timeout=120, mode=0o600)
+    with lock, engine.connect() as connection:
         return _run_alembic(connection)
 
 

@@ -12,6 +12,7 @@ from pathlib import Path
 
 import numpy as np
 
+from hypercare.files import private_dir
 from hypercare.triage.model import LinearModel
 
 KEEP = 3
@@ -36,7 +37,7 @@ def load(directory: Path, data_hash: str) -> LinearModel | None:
 
 def save(directory: Path, model: LinearModel) -> Path:
     """Write the model atomically, keep the newest few, return its path."""
-    directory.mkdir(parents=True, exist_ok=True)
+    private_dir(directory)
     path = cache_path(directory, model.data_hash)
     handle, temporary = tempfile.mkstemp(dir=directory, suffix=".tmp")
     try:
