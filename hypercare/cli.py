@@ -79,14 +79,29 @@ def main(argv: Sequence[str] | None = None) -> int:
     context = CliContext(args)
     try:
         result: int = args.handler(context)
+        sys.stdout.flush()  # a closed pipe shows here, not in the interpreter's last flush
         return result
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)
         return EXIT_INTERRUPTED
+    except BrokenPipeError:  # `hypercare ... | head`: the reader has what it wanted
+        _quiet_stdout()
+        return 0
     except Exception as exc:
         return _report(exc, debug=args.debug)
     finally:
         context.close()
+
+
+def _quiet_stdout() -> None:
+    """Point stdout at /dev/null, so flushing what is left at exit cannot fail again."""
+    import os
+
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError):  # stdout is no file (tests capture it): nothing to flush
+        pass
 
 
 def _report(exc: Exception, *, debug: bool) -> int:

@@ -34,6 +34,15 @@ Messages never contain secrets (passwords, API keys, tokens, signing secrets).
 
 from __future__ import annotations
 
+import re
+
+_CREDENTIALS = re.compile(r"(?i)\b([a-z][a-z0-9+.-]*://[^/\s:@]*):[^/\s@]*@")
+
+
+def mask_credentials(text: str) -> str:
+    """``text`` with the password of every ``scheme://user:password@host`` masked."""
+    return _CREDENTIALS.sub(r"\1:***@", text)
+
 
 class HypercareError(Exception):
     """Base of every error hypercare reports to a person.
@@ -50,9 +59,10 @@ class HypercareError(Exception):
     default_hint: str = ""
 
     def __init__(self, message: str, *, hint: str | None = None) -> None:
+        message = mask_credentials(message)  # a URL may carry a password: never shown
         super().__init__(message)
         self.message = message
-        self.hint = hint if hint is not None else self.default_hint
+        self.hint = mask_credentials(hint if hint is not None else self.default_hint)
 
     def __str__(self) -> str:
         return self.message

@@ -19,10 +19,10 @@ class SecretScrubber(logging.Filter):
         self._secrets = [s for s in secrets if len(s) >= 4]
 
     def filter(self, record: logging.LogRecord) -> bool:
-        if not self._secrets:
-            return True
+        from hypercare.errors import mask_credentials
+
         message = record.getMessage()
-        scrubbed = message
+        scrubbed = mask_credentials(message)  # user:password@ in any URL
         for secret in self._secrets:
             scrubbed = scrubbed.replace(secret, "********")
         if scrubbed != message:

@@ -7,6 +7,8 @@ import sys
 import threading
 from typing import TYPE_CHECKING
 
+from hypercare.commands.arguments import PORT
+
 if TYPE_CHECKING:
     from hypercare.commands.context import CliContext
     from hypercare.services import Services
@@ -26,7 +28,7 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         "so. See runbooks/slack-setup.md.")
     parser.add_argument("--http", action="store_true",
                         help="HTTP mode: Slack posts to http://HOST:PORT/slack/events")
-    parser.add_argument("--port", type=int, default=None, metavar="N",
+    parser.add_argument("--port", type=PORT, default=None, metavar="N",
                         help="HTTP mode port (default 3000)")
     parser.add_argument("--host", default=None, metavar="ADDR",
                         help="HTTP mode address to listen on (default 127.0.0.1; 0.0.0.0 for "
@@ -70,7 +72,9 @@ def odoo_warning(services: Services, timeout: float = ODOO_PROBE_SECONDS) -> str
     later = "the bot starts anyway and answers from the local store"
     if connect is None:
         return f"no Odoo is configured (odoo.url unset): {later}"
-    url = services.context.settings.odoo.url
+    from hypercare.errors import mask_credentials
+
+    url = mask_credentials(services.context.settings.odoo.url or "")
     outcome: dict[str, BaseException] = {}
 
     def probe() -> None:

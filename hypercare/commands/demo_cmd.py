@@ -12,6 +12,8 @@ import time
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from hypercare.commands.arguments import decimal, integer
+
 if TYPE_CHECKING:
     from rich.console import Console
 
@@ -28,14 +30,15 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     parser.add_argument("--flavor", choices=("enterprise", "oca"), default="enterprise")
     parser.add_argument("--version", dest="odoo_version", choices=("17.0", "18.0", "19.0"),
                         default="19.0")
-    parser.add_argument("--tickets", type=int, default=600, help="tickets in the history")
-    parser.add_argument("--days", type=int, default=8, help="days since go-live")
-    parser.add_argument("--rate", type=float, default=300.0,
+    parser.add_argument("--tickets", type=integer(0, 200_000), default=600,
+                        help="tickets in the history")
+    parser.add_argument("--days", type=integer(1, 365), default=8, help="days since go-live")
+    parser.add_argument("--rate", type=decimal(0, 100_000), default=300.0,
                         help="live activity speed (1 = realistic; default 300 to see arrivals)")
-    parser.add_argument("--seed", type=int, default=7)
-    parser.add_argument("--interval", type=float, default=10.0,
+    parser.add_argument("--seed", type=integer(0, 2**32 - 1), default=7)
+    parser.add_argument("--interval", type=decimal(0.1, 86_400), default=10.0,
                         help="seconds between live syncs (default 10)")
-    parser.add_argument("--cycles", type=int, default=0,
+    parser.add_argument("--cycles", type=integer(0, 1_000_000), default=0,
                         help="print mode: stop after N live syncs (default: run until Ctrl-C)")
     parser.add_argument("--no-tui", action="store_true",
                         help="print live arrivals instead of opening the TUI")

@@ -14,6 +14,8 @@ import threading
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
+from hypercare.commands.arguments import PORT
+
 if TYPE_CHECKING:
     from hypercare.commands.context import CliContext
     from hypercare.jobs.registry import Injected
@@ -29,7 +31,7 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         description="Runs the named jobs on their schedules and, when Slack is configured, "
         "the bot, until SIGTERM or Ctrl-C. One serve per store runs the jobs; another one "
         "runs the bot only and takes over if the first dies. See runbooks/operating-serve.md.")
-    parser.add_argument("--health-port", type=int, default=None, metavar="N",
+    parser.add_argument("--health-port", type=PORT, default=None, metavar="N",
                         help="answer GET /healthz on this port (JSON: owner, last sync, "
                         "outbox depth, job states)")
     parser.add_argument("--health-host", default="127.0.0.1", metavar="ADDR",
@@ -38,7 +40,7 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
                         help="run the scheduler only, even when Slack is configured")
     parser.add_argument("--http", action="store_true",
                         help="run the bot in HTTP mode (default: Socket Mode)")
-    parser.add_argument("--port", type=int, default=3000, metavar="N",
+    parser.add_argument("--port", type=PORT, default=3000, metavar="N",
                         help="the bot's HTTP mode port (default 3000)")
     parser.add_argument("--host", default="127.0.0.1", metavar="ADDR",
                         help="the bot's HTTP mode address (default 127.0.0.1)")

@@ -5,6 +5,8 @@ from __future__ import annotations
 import argparse
 from typing import TYPE_CHECKING
 
+from hypercare.commands.arguments import PORT, decimal, integer
+
 if TYPE_CHECKING:
     from hypercare.commands.context import CliContext
 
@@ -15,15 +17,16 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         description="An Odoo-compatible server (JSON-RPC, and JSON-2 on 19.0) with a seeded "
         "go-live scenario, for trying hypercare or its integrations without a real Odoo.")
     parser.add_argument("--host", default="127.0.0.1", help="address to bind (default 127.0.0.1)")
-    parser.add_argument("--port", type=int, default=8069)
+    parser.add_argument("--port", type=PORT, default=8069)
     parser.add_argument("--flavor", choices=("enterprise", "oca"), default="enterprise",
                         help="Enterprise helpdesk or OCA helpdesk_mgmt")
     parser.add_argument("--version", dest="odoo_version", choices=("17.0", "18.0", "19.0"),
                         default="19.0", help="simulated Odoo version")
-    parser.add_argument("--seed", type=int, default=7)
-    parser.add_argument("--tickets", type=int, default=400, help="tickets in the history")
-    parser.add_argument("--days", type=int, default=10, help="days since go-live")
-    parser.add_argument("--rate", type=float, default=1.0,
+    parser.add_argument("--seed", type=integer(0, 2**32 - 1), default=7)
+    parser.add_argument("--tickets", type=integer(0, 200_000), default=400,
+                        help="tickets in the history")
+    parser.add_argument("--days", type=integer(1, 365), default=10, help="days since go-live")
+    parser.add_argument("--rate", type=decimal(0, 100_000), default=1.0,
                         help="live activity speed (0 = frozen, 1 = realistic, 60 = 60x)")
     parser.set_defaults(handler=run)
 

@@ -7,6 +7,8 @@ import getpass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from hypercare.commands.arguments import record_id
+
 if TYPE_CHECKING:
     from rich.table import Table
 
@@ -37,11 +39,11 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
                        "(ISO 8601 with offset; default: now)")
     sweep.set_defaults(handler=run_sweep)
     ack = actions.add_parser("ack", help="acknowledge an escalation")
-    ack.add_argument("escalation_id", type=int, metavar="ID")
+    ack.add_argument("escalation_id", type=record_id, metavar="ID")
     ack.add_argument("--by", default=None, help="who (default: your login name)")
     ack.set_defaults(handler=run_ack)
     approve = actions.add_parser("approve", help="approve an L3/L4 escalation")
-    approve.add_argument("escalation_id", type=int, metavar="ID")
+    approve.add_argument("escalation_id", type=record_id, metavar="ID")
     approve.add_argument("--by", default=None, help="who (default: your login name)")
     approve.set_defaults(handler=run_approve)
 

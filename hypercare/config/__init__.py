@@ -46,7 +46,7 @@ from hypercare.config.operations import (
     WatchKpi,
 )
 from hypercare.config.people import RolesSettings, TuiSettings
-from hypercare.errors import ConfigError
+from hypercare.errors import ConfigError, mask_credentials
 
 __all__ = [
     "CONFIG_FILE_NAME",
@@ -343,4 +343,6 @@ def redacted_dump(settings: Settings) -> dict[str, Any]:
         for key, value in data[section].items():
             if isinstance(value, Path):
                 data[section][key] = str(value)
+            elif isinstance(value, str) and key.endswith("url"):
+                data[section][key] = mask_credentials(value)
     return data

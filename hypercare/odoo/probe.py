@@ -13,7 +13,12 @@ from dataclasses import dataclass, field
 from typing import Literal
 
 from hypercare.config import OdooSettings
-from hypercare.errors import HypercareError, OdooAccessError, OdooModelMissingError
+from hypercare.errors import (
+    HypercareError,
+    OdooAccessError,
+    OdooModelMissingError,
+    mask_credentials,
+)
 from hypercare.odoo.client import OdooClient, ServerInfo
 from hypercare.odoo.connect import detect_version, open_client, plan, policy_for, require
 from hypercare.odoo.schema import ADDON_ENTERPRISE_SLA, ADDON_OCA_SLA, ADDON_TYPE, detect_schema
@@ -69,7 +74,7 @@ def probe(settings: OdooSettings, *, sleep: Callable[[float], None] | None = Non
         version, _ = detect_version(url, settings.timeout, policy_for(settings, sleep))
     except HypercareError as exc:
         return ProbeReport((_error("server", exc),))
-    lines.append(ProbeLine("ok", "server", f"Odoo {version} at {url}"))
+    lines.append(ProbeLine("ok", "server", f"Odoo {version} at {mask_credentials(url)}"))
     try:
         chosen = plan(settings, version)
         lines.append(ProbeLine("ok", "transport", f"{chosen.transport} ({chosen.reason})"))

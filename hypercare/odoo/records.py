@@ -11,6 +11,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
+from urllib.parse import urlsplit, urlunsplit
 
 from hypercare.odoo.schema import HelpdeskSchema
 from hypercare.odoo.text import html_to_text
@@ -157,7 +158,9 @@ def ticket_url(base_url: str, ticket_id: int, *, odoo_urls: bool) -> str:
     saas-17.2+ (so 18 and 19) route ``/odoo/<model>/<id>``: ``/odoo/helpdesk.ticket/<id>`` is the
     form Enterprise itself links to (``/odoo/helpdesk/<n>`` would open *team* n's action, not a
     ticket). 17.0/17.1 and older use the hash URL."""
-    base = base_url.rstrip("/")
+    parts = urlsplit(base_url.rstrip("/"))
+    host = parts.netloc.rpartition("@")[2]  # a link for people never carries credentials
+    base = urlunsplit((parts.scheme, host, parts.path, "", ""))
     if odoo_urls:
         return f"{base}/odoo/helpdesk.ticket/{ticket_id}"
     return f"{base}/web#id={ticket_id}&model=helpdesk.ticket&view_type=form"

@@ -16,6 +16,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.sql.elements import ColumnElement
 from sqlmodel import Session, SQLModel, col
 
+from hypercare.numbers import parse_id
 from hypercare.store.tables import Company, OdooUser, Stage, Tag, Team, Ticket, TicketEvent
 
 #: Reference tables by the name the sync uses.
@@ -280,9 +281,10 @@ def _company_matches(company: str) -> ColumnElement[bool]:
 def find_ticket(ref: str, *, session: Session) -> Ticket | None:
     """A ticket by its reference (``HT00042``, ``#42``) or Odoo id."""
     ticket = session.scalars(select(Ticket).where(Ticket.ref == ref)).first()  # type: ignore[arg-type]
-    if ticket is None and ref.lstrip("#").isdigit():
+    odoo_id = parse_id(ref.lstrip("#"))
+    if ticket is None and odoo_id is not None:
         ticket = session.scalars(
-            select(Ticket).where(Ticket.odoo_id == int(ref.lstrip("#")))  # type: ignore[arg-type]
+            select(Ticket).where(Ticket.odoo_id == odoo_id)  # type: ignore[arg-type]
         ).first()
     return ticket
 

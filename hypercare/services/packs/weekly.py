@@ -42,7 +42,9 @@ from hypercare.services.triage.sla import SlaService
 from hypercare.store import kpi_records, problems
 from hypercare.store.engine import Store
 
-_WEEK = re.compile(r"^\s*(\d{4})-W(\d{1,2})\s*$", re.IGNORECASE)
+_WEEK = re.compile(r"^\s*([0-9]{4})-W([0-9]{1,2})\s*$", re.IGNORECASE)
+YEARS = (2000, 2999)
+"""The years a pack may cover (date arithmetic on the weeks around stays in range)."""
 _TICK = timedelta(microseconds=1)
 How = Literal["point", "sum", "value", "records", "snapshot", "weekdays"]
 #: The headline KPIs: key, unit shown (empty: the board's), how the week's value is read:
@@ -62,15 +64,17 @@ _POINT_IN_TIME = ("point", "records", "snapshot")
 
 
 def parse_week(text: str) -> tuple[date, date]:
-    """The Monday and Sunday of an ISO week written ``2026-W48``."""
+    """The Monday and Sunday of an ISO week written ``2026-W48`` (years 2000 to 2999)."""
     match = _WEEK.match(text or "")
     try:
         monday = date.fromisocalendar(int(match[1]), int(match[2]), 1) if match else None
     except ValueError:
         monday = None
-    if monday is None:
-        raise UsageError(f"{text!r} is not an ISO week: expected the format 2026-W48",
-                         hint="Write the year, -W and the week number (01 to 52 or 53).")
+    if monday is None or not YEARS[0] <= monday.year <= YEARS[1]:
+        raise UsageError(f"{text[:40]!r} is not an ISO week like 2026-W48, from {YEARS[0]} to "
+                         f"{YEARS[1]}",
+                         hint="Write it as YYYY-Www, e.g. 2026-W48 (weeks 01-52, or 53 in "
+                              "long years).")
     return monday, monday + timedelta(days=6)
 
 

@@ -15,6 +15,7 @@ from datetime import datetime
 from sqlmodel import Session
 
 from hypercare.errors import HypercareError, UsageError
+from hypercare.numbers import parse_id
 from hypercare.services.context import ServiceContext
 from hypercare.services.problems.decisions import BacklogView, DecisionService
 from hypercare.store import problems
@@ -102,7 +103,7 @@ class BacklogService:
     def link(self, *, item_id: int, target: str) -> ScoredItem:
         """Link a ticket (``ticket:42``), known issue or decision to the item."""
         kind, _, ident = target.partition(":")
-        if kind not in ("ticket", "known_issue", "decision") or not ident.isdigit():
+        if kind not in ("ticket", "known_issue", "decision") or parse_id(ident) is None:
             raise UsageError(f"a link looks like ticket:42, known_issue:3 or decision:5, not "
                              f"{target!r}")
         with self._context.store().session() as session:

@@ -14,6 +14,7 @@ from datetime import date, datetime
 from sqlmodel import Session
 
 from hypercare.errors import HypercareError, UsageError
+from hypercare.numbers import parse_id
 from hypercare.services.context import ServiceContext
 from hypercare.store import problems
 from hypercare.store.tables import BacklogItem, PolicyDecision
@@ -165,7 +166,7 @@ class DecisionService:
 
 def _target(text: str) -> str:
     kind, _, ident = text.partition(":")
-    if kind not in ("ticket", "known_issue", "decision", "backlog") or not ident.isdigit():
+    if kind not in ("ticket", "known_issue", "decision", "backlog") or parse_id(ident) is None:
         raise UsageError(f"a link looks like ticket:42 or known_issue:3, not {text!r}")
     return text
 
