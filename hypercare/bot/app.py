@@ -129,6 +129,11 @@ def build_app(services: Services, *, client: WebClient | None = None, http: bool
             name="hypercare", logger=logging.getLogger("hypercare.bot.bolt"), client=web,
             signing_secret=tokens.signing_secret or "", request_verification_enabled=http,
             token_verification_enabled=True,  # auth.test once, now; Bolt keeps the answer
+            # HTTP mode: the listener runs in the request's thread and the answer to Slack
+            # leaves as soon as it returns; every listener acks and hands its work to the
+            # answering threads (error_handler.run_after_ack), so that is at once. (Without
+            # it Bolt polls for the ack every 10 ms from another thread.)
+            process_before_response=http,
             listener_executor=ThreadPoolExecutor(LISTENER_THREADS,
                                                  thread_name_prefix="hypercare-bot"),
         )

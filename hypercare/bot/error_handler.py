@@ -18,7 +18,9 @@ shows the person a timeout) — slack-bolt 1.30, ``listener/thread_runner.py``.
 from __future__ import annotations
 
 import logging
+import threading
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from typing import TYPE_CHECKING, Any
 
 from slack_sdk.errors import SlackApiError, SlackClientError
@@ -52,13 +54,34 @@ def report_error(error: Exception, body: dict[str, Any], respond: Respond | None
     _tell(reply, body, respond, client)
 
 
+AFTER_ACK_THREADS = 8
+"""Threads answering after the ack: acknowledgements never wait behind answers (under a
+burst of requests every ack is sent first, then the answers follow in arrival order)."""
+_answers: ThreadPoolExecutor | None = None
+_answers_lock = threading.Lock()
+
+
 def run_after_ack(work: Callable[[], None], *, body: dict[str, Any],
                   respond: Respond | None, client: WebClient | None) -> None:
-    """Run a listener's work (after its ``ack()``); a failure goes to :func:`report_error`."""
-    try:
-        work()
-    except Exception as error:  # every failure is told to the person, once
-        report_error(error, body, respond, client)
+    """Run a listener's work after its ``ack()``, on the answering threads, so the listener
+    returns (and Slack gets its acknowledgement) at once; a failure goes to
+    :func:`report_error`."""
+
+    def answer() -> None:
+        try:
+            work()
+        except Exception as error:  # every failure is told to the person, once
+            report_error(error, body, respond, client)
+
+    _answering().submit(answer)
+
+
+def _answering() -> ThreadPoolExecutor:
+    global _answers
+    with _answers_lock:
+        if _answers is None:
+            _answers = ThreadPoolExecutor(AFTER_ACK_THREADS, thread_name_prefix="hypercare-answer")
+        return _answers
 
 
 def _tell(reply: Reply, body: dict[str, Any], respond: Respond | None,

@@ -181,7 +181,7 @@ class BotHttpServer:
     """The bot's HTTP endpoint; ``serve_forever()`` blocks, ``start()`` runs it in a thread."""
 
     def __init__(self, app: App, *, signing_secret: str, host: str = "127.0.0.1",
-                 port: int = 0, path: str = EVENTS_PATH, threads: int = 32,
+                 port: int = 0, path: str = EVENTS_PATH, threads: int = 16,
                  channel_timeout: int = 30) -> None:
         self.path = path
         gate = SlackGate(SlackRequestHandler(app, path=path), signing_secret=signing_secret,
