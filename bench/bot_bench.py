@@ -8,7 +8,8 @@ A fresh SQLite store is filled with N tickets (10 % open; see standup_bench.py).
 in HTTP mode on loopback, talking to the local mock Slack Web API, behind two servers measured
 in the same run: hypercare's (``BotHttpServer``: the signature gate on waitress) and, as the
 baseline, the thread-per-request ``wsgiref`` server hypercare used before (Bolt's adapter
-alone, the same app). The clients run in another process, as Slack is another machine. ``--concurrency`` clients each send one slash command at the same moment
+alone, the same app). The clients run in another process, as Slack is another machine.
+``--concurrency`` clients each send one slash command at the same moment
 (``/hypercare status``, ``howto``, ``mine`` and ``help`` in turn), signed exactly as Slack
 signs them; the time from sending to the HTTP answer (Slack's acknowledgement) is measured:
 target p95 < 100 ms on hypercare's server. Then the stand-up digest over the open tickets is
