@@ -11,6 +11,7 @@ from typing import Any
 
 from hypercare.errors import UsageError
 from hypercare.numbers import parse_count
+from hypercare.text import clean
 
 MAX_FIELD = 20_000
 MAX_LINE = 1_000_000
@@ -133,5 +134,7 @@ def _row(record: dict[str, Any], where: str, need_category: bool) -> InputRow:
     if need_category and not category:
         raise UsageError(f"{where} (id {str(identifier)[:40]}) has no category to evaluate against")
     app = record.get("app") or ""
-    return InputRow(str(identifier), subject.strip()[:MAX_FIELD], description[:MAX_FIELD],
-                    str(app), priority, str(category) if category else None)
+    # a file's text enters hypercare here: cleaned once (hypercare.text.clean)
+    return InputRow(clean(identifier, multiline=False), clean(subject, multiline=False)[:MAX_FIELD],
+                    clean(description)[:MAX_FIELD], clean(app, multiline=False), priority,
+                    clean(category, multiline=False) if category else None)

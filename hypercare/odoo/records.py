@@ -15,6 +15,7 @@ from urllib.parse import urlsplit, urlunsplit
 
 from hypercare.odoo.schema import HelpdeskSchema
 from hypercare.odoo.text import html_to_text
+from hypercare.text import clean
 
 
 @dataclass(frozen=True)
@@ -101,17 +102,19 @@ class OdooTicket:
 def m2o(value: Any) -> Ref | None:
     """``[id, name]`` (or ``{"id", "display_name"}``, or a bare id) to a :class:`Ref`."""
     if isinstance(value, list | tuple) and value:
-        return Ref(int(value[0]), str(value[1]) if len(value) > 1 and value[1] else "")
+        return Ref(int(value[0]), text(value[1]) if len(value) > 1 and value[1] else "")
     if isinstance(value, Mapping) and value.get("id"):
-        return Ref(int(value["id"]), str(value.get("display_name") or value.get("name") or ""))
+        return Ref(int(value["id"]), text(value.get("display_name") or value.get("name")))
     if isinstance(value, int) and not isinstance(value, bool) and value:
         return Ref(value, "")
     return None
 
 
 def text(value: Any) -> str:
-    """A char value; ``False``/``None`` give ``""``."""
-    return "" if value in (None, False) else str(value)
+    """A char value as one clean line (:func:`hypercare.text.clean`: what anyone typed into
+    Odoo enters hypercare here, control characters and bidi overrides removed);
+    ``False``/``None`` give ``""``."""
+    return "" if value in (None, False) else clean(str(value), multiline=False)
 
 
 def utc(value: Any) -> datetime | None:

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from html.parser import HTMLParser
 
+from hypercare.text import clean
+
 _BLOCKS = frozenset(
     [
         "address",
@@ -114,9 +116,10 @@ def html_to_text(html: object) -> str:
     try:
         parser.feed(_drop_unfinished_tag(html))
         parser.close()
-        return parser.text()
+        plain = parser.text()
     except Exception:  # html.parser is tolerant; this is a last-resort guard
-        return " ".join(html.replace("<", " ").replace(">", " ").split())
+        plain = " ".join(html.replace("<", " ").replace(">", " ").split())
+    return clean(plain)  # entities such as &#27; unescape to control characters
 
 
 def _drop_unfinished_tag(html: str) -> str:

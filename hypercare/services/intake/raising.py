@@ -28,6 +28,7 @@ from hypercare.errors import (
 from hypercare.services.context import ServiceContext
 from hypercare.store import raised as queries
 from hypercare.store.tables import RaisedIssue
+from hypercare.text import clean
 
 IMPACTS = ("blocked", "degraded", "cosmetic")
 URGENCIES = ("today", "this_week", "no_rush")
@@ -60,6 +61,15 @@ class RaiseRequest:
     resolved: bool = False
     """The reporter answered it already (resolved by super-user): created closed, counted as
     a training gap handled locally."""
+
+    def __post_init__(self) -> None:
+        # What a person typed in Slack enters hypercare here, whichever front end built the
+        # request: cleaned once (hypercare.text.clean), one line where the field is a line.
+        for name in ("title", "app", "affected_email", "company", "impact", "urgency",
+                     "reporter_email", "source_link"):
+            object.__setattr__(self, name, clean(getattr(self, name), multiline=False))
+        for name in ("what_happened", "expected"):
+            object.__setattr__(self, name, clean(getattr(self, name)))
 
 
 @dataclass(frozen=True)

@@ -29,6 +29,7 @@ from sqlmodel import col, select
 from hypercare.errors import HypercareError, UsageError
 from hypercare.services.context import ServiceContext
 from hypercare.store.tables import RaisedIssue, SlackEventSeen, Ticket, TicketEvent
+from hypercare.text import clean
 
 THREAD_KINDS = ("public_reply", "stage_changed")
 NOTE_LIMIT = 20_000
@@ -166,7 +167,8 @@ class ThreadService:
         if self._context.settings.odoo.write_mode == "off":
             return NoteOutcome("off", message="Replies here are not copied to Odoo: "
                                "odoo.write_mode is off.")
-        body = text.strip()[:NOTE_LIMIT]
+        body = clean(text).strip()[:NOTE_LIMIT]  # a Slack reply enters hypercare here
+        author = clean(author, multiline=False)
         if not body:
             return NoteOutcome("duplicate")
         note = {"key": f"thread:{event_id or uuid.uuid4().hex}",
