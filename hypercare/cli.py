@@ -114,14 +114,22 @@ def _report(exc: Exception, *, debug: bool) -> int:
     if isinstance(exc, HypercareError):
         render_error(exc)
         return exc.exit_code
-    print(f"internal error: {type(exc).__name__}: {exc}", file=sys.stderr)
+    print(_safe(f"internal error: {type(exc).__name__}: {exc}"), file=sys.stderr)
     if not debug:
         print("hint: rerun with --debug for the traceback, and report it.", file=sys.stderr)
     return EXIT_INTERNAL
 
 
 def render_error(exc: HypercareError) -> None:
-    """The CLI's one rendering of a HypercareError: a line and a hint on stderr."""
-    print(f"error: {exc.message}", file=sys.stderr)
+    """The CLI's one rendering of a HypercareError: a line and a hint on stderr (outside text
+    a message quotes, a ticket title or a server's answer, cannot write a control character)."""
+    print(_safe(f"error: {exc.message}"), file=sys.stderr)
     if exc.hint:
-        print(f"hint: {exc.hint}", file=sys.stderr)
+        print(_safe(f"hint: {exc.hint}"), file=sys.stderr)
+
+
+def _safe(message: str) -> str:
+    """``message`` without control characters or bidirectional overrides (line breaks kept)."""
+    from hypercare.text import clean
+
+    return clean(message)

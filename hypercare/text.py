@@ -55,3 +55,23 @@ def shorten(value: str, limit: int) -> str:
 def one_line(value: str, limit: int) -> str:
     """``value`` as one line of at most ``limit`` characters (a table row, a toast)."""
     return shorten(_SPACES.sub(" ", clean(value, multiline=True)).strip(), limit)
+
+
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "\n")
+"""What makes a spreadsheet run a cell as a formula (the usual CSV-injection guard; a line
+feed too, since :func:`clean` turns a leading carriage return into one)."""
+
+
+def looks_like_formula(value: str) -> bool:
+    """True when a spreadsheet would take the text ``value`` for a formula."""
+    return value.startswith(FORMULA_START)
+
+
+def neutralize_formula(value: str) -> str:
+    """``value`` as a spreadsheet cell that stays text: a leading apostrophe when it would
+    start a formula (``=HYPERLINK(...)``, ``+cmd|...``, ``@SUM(...)``, ``-2+3``).
+
+    The one rule for every CSV hypercare writes (the CLI's ``--format csv`` and the packs);
+    the XLSX writer stores such text as a string with Excel's quote prefix instead. Only for
+    text: numbers are written as numbers."""
+    return "'" + value if looks_like_formula(value) else value

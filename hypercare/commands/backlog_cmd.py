@@ -79,10 +79,8 @@ def _sizes(parser: argparse.ArgumentParser) -> None:
 
 
 def run_list(ctx: CliContext) -> int:
-    from rich.console import Console
-    from rich.markup import escape
-
     from hypercare.commands.output import print_table, to_json
+    from hypercare.commands.terminal import console, data, line
 
     services = ctx.services()
     items = services.backlog.scored(include_closed=ctx.args.all)
@@ -97,11 +95,12 @@ def run_list(ctx: CliContext) -> int:
                 f"({report.enhancements} of {report.open_items} open are enhancements)",
                 ("ref", "score", "type", "status", "value", "risk", "effort", "tickets", "title"),
                 [_row(i) for i in items], wide=("title",))
-    console = Console(highlight=False)
+    out = console()
     if report.warning:
-        console.print(f"[bold yellow]guard:[/] {escape(report.warning)}")
+        out.print(line(("guard:", "bold yellow"), " ", data(report.warning, limit=None)))
     for view, reasons in guard.seeds:
-        console.print(f"  {view.ref} {escape(view.title)}: {escape('; '.join(reasons))}")
+        out.print(line("  ", data(view.ref), " ", data(view.title), ": ",
+                       data("; ".join(reasons), limit=None)))
     return 0
 
 

@@ -29,21 +29,23 @@ def run(ctx: CliContext) -> int:
     verdicts = ctx.services().triage.classify_texts(
         tickets=[TicketText(r.subject, r.description, r.app, r.priority) for r in rows])
     if ctx.args.format == "jsonl":
+        from hypercare.commands.output import safe_json
+
         lines = []
         for row, verdict in zip(rows, verdicts, strict=True):
-            lines.append(json.dumps({
+            lines.append(safe_json(json.dumps({
                 "id": row.id, "category": verdict.category, "guess": verdict.guess,
                 "confidence": verdict.confidence, "explanation": list(verdict.explanation),
                 "severity": verdict.severity.label, "app": verdict.app,
                 "change_request": verdict.change_request, "confidential": verdict.confidential,
-            }, ensure_ascii=False))
+            }, ensure_ascii=False)))
         print("\n".join(lines))
         return 0
     from rich import box
-    from rich.console import Console
-    from rich.table import Table
 
-    table = Table(box=box.SIMPLE_HEAD, expand=True, pad_edge=False)
+    from hypercare.commands.terminal import DataTable, console
+
+    table = DataTable(box=box.SIMPLE_HEAD, expand=True, pad_edge=False)
     table.add_column("id", no_wrap=True, max_width=10)
     table.add_column("category", no_wrap=True, max_width=30)
     table.add_column("conf", no_wrap=True, justify="right")
@@ -58,5 +60,5 @@ def run(ctx: CliContext) -> int:
             f"{verdict.category} ({verdict.guess}?)"
         table.add_row(row.id, shown, f"{verdict.confidence:.2f}", verdict.severity.label,
                       verdict.app, flags, "; ".join(verdict.explanation[:2]))
-    Console().print(table)
+    console().print(table)
     return 0

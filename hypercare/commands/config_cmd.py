@@ -10,10 +10,10 @@ if TYPE_CHECKING:
     from hypercare.commands.context import CliContext
 
 MARKS = {
-    "ok": "[green]ok[/]",
-    "warn": "[yellow]warn[/]",
-    "fail": "[red]FAIL[/]",
-    "info": "[dim]--[/]",
+    "ok": ("ok", "green"),
+    "warn": ("warn", "yellow"),
+    "fail": ("FAIL", "red"),
+    "info": ("--", "dim"),
 }
 
 
@@ -43,14 +43,16 @@ def run_show(ctx: CliContext) -> int:
 
 
 def run_check(ctx: CliContext) -> int:
-    from rich.console import Console
+    from hypercare.commands.terminal import console, data, line
 
     report = ctx.services(check_schema=False).system.check_config()
-    console = Console(highlight=False)
-    for line in report.lines:
-        console.print(f"{MARKS[line.status]:>4}  [bold]{line.label}[/]: {line.detail}")
-        if line.hint and line.status != "ok":
-            console.print(f"      [dim]hint: {line.hint}[/]")
+    out = console()
+    for found in report.lines:
+        mark, style = MARKS[found.status]
+        out.print(line((f"{mark:>4}", style), "  ", data(found.label, "bold", limit=None), ": ",
+                       data(found.detail, limit=None)))
+        if found.hint and found.status != "ok":
+            out.print(line("      ", data(f"hint: {found.hint}", "dim", limit=None)))
     return 0 if report.ok else 1
 
 

@@ -104,6 +104,7 @@ def _first_sync(console: Console, services: Services) -> None:
 
     from hypercare.commands.progress import sync_progress
     from hypercare.commands.sync_cmd import print_report
+    from hypercare.commands.terminal import data, line
 
     with sync_progress(enabled=sys.stderr.isatty()) as progress:
         report = services.sync.run_sync(progress=progress)
@@ -113,14 +114,15 @@ def _first_sync(console: Console, services: Services) -> None:
     for ticket in open_tickets:
         by_company[ticket.company] = by_company.get(ticket.company, 0) + 1
     breached = sum(1 for t in open_tickets if t.odoo_sla_failed)
-    console.print(f"open tickets: {len(open_tickets)} "
-                  f"({', '.join(f'{c} {n}' for c, n in sorted(by_company.items()))}); "
-                  f"{breached} past Odoo's SLA deadline")
+    console.print(line(f"open tickets: {len(open_tickets)} (",
+                       data(", ".join(f"{c} {n}" for c, n in sorted(by_company.items())),
+                            limit=None), f"); {breached} past Odoo's SLA deadline"))
     categories: dict[str, int] = {}
     for ticket in open_tickets:
         categories[ticket.category or "unclassified"] = \
             categories.get(ticket.category or "unclassified", 0) + 1
-    console.print("by category: " + ", ".join(f"{c} {n}" for c, n in sorted(categories.items())))
+    console.print(line("by category: ", data(", ".join(f"{c} {n}" for c, n in
+                                                      sorted(categories.items())), limit=None)))
     sweep = services.sla.sweep()
     states = ", ".join(f"{k} {v}" for k, v in sorted(sweep.states.items()))
     escalated = sum(sweep.new_escalations.values())
@@ -129,6 +131,7 @@ def _first_sync(console: Console, services: Services) -> None:
 
 
 def _live(console: Console, services: Services, interval: float, cycles: int) -> None:
+    from hypercare.commands.terminal import data, line
     from hypercare.errors import HypercareError
 
     console.print(f"watching for live activity every {interval:g} s; Ctrl-C to stop")
@@ -141,7 +144,7 @@ def _live(console: Console, services: Services, interval: float, cycles: int) ->
                 report = services.sync.run_sync()
                 sweep = services.sla.sweep()
             except HypercareError as exc:
-                console.print(f"[red]sync failed:[/] {exc.message}")
+                console.print(line(("sync failed:", "red"), " ", data(exc.message, limit=None)))
                 continue
             _print_live(console, report)
             if sweep.new_escalations:
@@ -154,9 +157,13 @@ def _live(console: Console, services: Services, interval: float, cycles: int) ->
 def _print_live(console: Console, report: SyncReport) -> None:
     from datetime import datetime
 
+    from hypercare.commands.terminal import data, line
+    from hypercare.text import one_line
+
     stamp = datetime.now().strftime("%H:%M:%S")
     for ref, title in report.new_tickets:
-        console.print(f"{stamp} [green]new[/]     {ref:<8} {title}")
+        console.print(line(f"{stamp} ", ("new", "green"), f"     {one_line(ref, 40):<8} ",
+                           data(title)))
     updated = report.changed_tickets - len(report.new_tickets)
     messages = report.rows.get("message", 0)
     if updated or messages:

@@ -36,10 +36,9 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
 
 def run_list(ctx: CliContext) -> int:
     from rich import box
-    from rich.console import Console
-    from rich.table import Table
 
     from hypercare.commands.output import local, to_json
+    from hypercare.commands.terminal import DataTable, console
     from hypercare.jobs.registry import build_jobs
 
     services = ctx.services()
@@ -50,8 +49,9 @@ def run_list(ctx: CliContext) -> int:
         print(to_json([{"name": s.name, "schedule": s.schedule,
                         "record": records.get(s.name)} for s in specs], ctx.zone))
         return 0
-    table = Table(title=f"jobs (scheduler: {owner or 'not running: start `hypercare serve`'})",
-                  title_justify="left", box=box.SIMPLE_HEAD, expand=True, pad_edge=False)
+    table = DataTable(
+        title=f"jobs (scheduler: {owner or 'not running: start `hypercare serve`'})",
+        title_justify="left", box=box.SIMPLE_HEAD, expand=True, pad_edge=False)
     table.add_column("job", no_wrap=True)
     table.add_column("schedule", overflow="fold", max_width=20)
     table.add_column("runs/fail/miss", no_wrap=True, justify="right")
@@ -66,7 +66,7 @@ def run_list(ctx: CliContext) -> int:
         table.add_row(spec.name, spec.schedule,
                       f"{record.runs}/{record.failures}/{record.missed}",
                       f"{last}: {record.last_result}" if record.last_result else last)
-    Console().print(table)
+    console().print(table)
     return 0
 
 
@@ -77,25 +77,26 @@ def run_job(ctx: CliContext) -> int:
 
     services = ctx.services()
     specs = build_jobs(services, _injected(services))
+    from hypercare.text import clean
+
     outcome = JobRunner(services, specs, owner=process_name()).run(ctx.args.name)
-    print(f"{outcome.name}: {'done' if outcome.ok else 'FAILED'} in {outcome.seconds:.1f} s: "
-          f"{outcome.result}")
+    print(clean(f"{outcome.name}: {'done' if outcome.ok else 'FAILED'} in "
+                f"{outcome.seconds:.1f} s: {outcome.result}"))
     return 0 if outcome.ok else 1
 
 
 def run_outbox(ctx: CliContext) -> int:
     from rich import box
-    from rich.console import Console
-    from rich.table import Table
 
     from hypercare.commands.output import local, to_json
+    from hypercare.commands.terminal import DataTable, console
 
     rows = ctx.services().sla.list_outbox(state=ctx.args.state, limit=ctx.args.limit)
     if ctx.args.format == "json":
         print(to_json(rows, ctx.zone))
         return 0
-    table = Table(title=f"outbox: {len(rows)} messages", title_justify="left",
-                  box=box.SIMPLE_HEAD, expand=True, pad_edge=False)
+    table = DataTable(title=f"outbox: {len(rows)} messages", title_justify="left",
+                      box=box.SIMPLE_HEAD, expand=True, pad_edge=False)
     for column in ("#", "kind", "to", "state", "not before", "about", "why"):
         table.add_column(column, overflow="ellipsis", no_wrap=column != "why")
     for row in rows:
@@ -104,14 +105,17 @@ def run_outbox(ctx: CliContext) -> int:
         table.add_row(str(row.id), row.kind, ",".join(row.recipients), row.state,
                       local(row.next_attempt_at, ctx.zone), about,
                       row.reason or row.last_error or str(row.payload.get("detail", "")))
-    Console().print(table)
+    console().print(table)
     return 0
 
 
 def run_retry(ctx: CliContext) -> int:
+    from hypercare.text import clean
+
     message = ctx.services().delivery.retry(message_id=ctx.args.message_id)
-    print(f"outbox message #{message.id} ({message.kind} to {', '.join(message.recipients)}) "
-          "is queued again; the bot (or `hypercare serve`) delivers it within a minute.")
+    print(clean(f"outbox message #{message.id} ({message.kind} to "
+                f"{', '.join(message.recipients)}) is queued again; the bot (or `hypercare "
+                "serve`) delivers it within a minute."))
     return 0
 
 

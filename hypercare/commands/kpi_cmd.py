@@ -66,49 +66,48 @@ def run_board(ctx: CliContext) -> int:
 
 def print_board(board: KpiBoard) -> None:
     from rich import box
-    from rich.console import Console
-    from rich.table import Table
 
-    table = Table(title=f"KPIs, last {board.days} days ({board.company or 'all companies'})",
+    from hypercare.commands.terminal import DataTable, console, data
+
+    table = DataTable(title=f"KPIs, last {board.days} days ({board.company or 'all companies'})",
                   title_justify="left", box=box.SIMPLE_HEAD, expand=True, pad_edge=False)
     for column in ("KPI", "value", "unit", "target", "trend", "breakdown"):
         table.add_column(column, overflow="ellipsis", no_wrap=True,
                          ratio=2 if column == "breakdown" else None)
     for kpi in board.kpis:
         value = "-" if kpi.value is None else f"{kpi.value:,.1f}".removesuffix(".0")
-        mark = {True: "[green]", False: "[red]", None: ""}[kpi.on_target]
+        mark = {True: "green", False: "red", None: ""}[kpi.on_target]
         breakdown = ", ".join(f"{k} {v:g}" for k, v in kpi.breakdown[:4])
-        table.add_row(kpi.label, f"{mark}{value}", kpi.unit,
+        table.add_row(kpi.label, data(value, mark), kpi.unit,
                       "-" if kpi.target is None else f"{kpi.target:g}",
                       sparkline([v for _, v in kpi.series][-14:]), breakdown)
-    Console().print(table)
+    console().print(table)
 
 
 def run_exit(ctx: CliContext) -> int:
     from rich import box
-    from rich.console import Console
-    from rich.table import Table
 
     from hypercare.commands.output import to_json
+    from hypercare.commands.terminal import DataTable, console, data, line
 
     report = ctx.services().kpis.readiness()
     if ctx.args.format == "json":
         print(to_json(report, ctx.zone))
         return 0
-    console = Console(highlight=False)
-    table = Table(title="hypercare exit readiness", title_justify="left", box=box.SIMPLE_HEAD,
+    out = console()
+    table = DataTable(title="hypercare exit readiness", title_justify="left", box=box.SIMPLE_HEAD,
                   expand=True, pad_edge=False)
     for column in ("criterion", "status", "value", "trend", "detail"):
         table.add_column(column, overflow="ellipsis", no_wrap=column != "detail",
                          ratio=2 if column == "detail" else None)
     colors = {"met": "green", "not_met": "red", "at_risk": "yellow", "pending": "dim"}
     for c in report.criteria:
-        table.add_row(c.label, f"[{colors.get(c.status, '')}]{c.status}[/]", c.value, c.trend,
+        table.add_row(c.label, data(c.status, colors.get(c.status, "")), c.value, c.trend,
                       c.detail)
-    console.print(table)
+    out.print(table)
     f = report.forecast
-    console.print(f"forecast: {f.explanation}")
-    console.print("ready to exit" if report.ready else "not ready to exit yet")
+    out.print(line("forecast: ", data(f.explanation, limit=None)))
+    out.print("ready to exit" if report.ready else "not ready to exit yet")
     return 0
 
 
@@ -137,12 +136,14 @@ def run_snapshot(ctx: CliContext) -> int:
 
 
 def run_adoption(ctx: CliContext) -> int:
+    from hypercare.text import clean
+
     report = ctx.services().kpis.read_adoption(days=ctx.args.days)
     print(f"read {report.days} days of adoption signals; active users today: "
           f"{report.active_users_today if report.active_users_today is not None else '-'} "
           f"of {report.internal_users}")
     for note in report.notes:
-        print(f"note: {note}")
+        print(f"note: {clean(note)}")
     return 0
 
 

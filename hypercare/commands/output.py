@@ -1,4 +1,10 @@
-"""Shared CLI output helpers: times in the command center's timezone, JSON, CSV, tables."""
+"""Shared CLI output helpers: times in the command center's timezone, JSON, CSV, tables.
+
+Outside text is data in every format: tables go through :mod:`hypercare.commands.terminal`
+(Rich ``Text``, never markup, cells cut to one line), CSV cells that a spreadsheet would run
+as a formula get the apostrophe of :func:`hypercare.text.neutralize_formula`, and JSON never
+holds a raw control or bidirectional-override character (escaped as ``\\uXXXX``).
+"""
 
 from __future__ import annotations
 
@@ -6,10 +12,19 @@ import csv
 import dataclasses
 import io
 import json
+import re
 from collections.abc import Mapping, Sequence
 from datetime import date, datetime, timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
+
+from hypercare.text import clean, neutralize_formula
+
+if TYPE_CHECKING:
+    from rich.text import Text
+
+_JSON_UNSAFE = re.compile("[\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+"""Characters ``json.dumps(ensure_ascii=False)`` writes raw (it escapes C0 controls itself)."""
 
 
 def local(moment: datetime | None, zone: ZoneInfo, *, seconds: bool = False) -> str:
@@ -38,33 +53,58 @@ def plain(value: Any, zone: ZoneInfo) -> Any:
 
 def to_json(value: Any, zone: ZoneInfo) -> str:
     """Pretty JSON of read models."""
-    return json.dumps(plain(value, zone), indent=2, ensure_ascii=False)
+    return safe_json(json.dumps(plain(value, zone), indent=2, ensure_ascii=False))
+
+
+def safe_json(text: str) -> str:
+    """JSON text from ``json.dumps(..., ensure_ascii=False)`` with the characters it leaves
+    raw (DEL, C1 controls, bidirectional overrides) escaped as ``\\uXXXX``: the same data,
+    nothing a terminal acts on. Such characters only occur inside JSON strings."""
+    return _JSON_UNSAFE.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
 
 
 def to_csv(rows: list[dict[str, Any]]) -> str:
-    """CSV with a header; lists joined with ``;``."""
+    """CSV with a header; lists joined with ``;``; text cleaned of control characters and
+    never a live formula (:func:`hypercare.text.neutralize_formula`), numbers as numbers."""
     if not rows:
         return ""
     buffer = io.StringIO()
     writer = csv.DictWriter(buffer, fieldnames=list(rows[0]), lineterminator="\n")
     writer.writeheader()
     for row in rows:
-        writer.writerow({k: ";".join(v) if isinstance(v, list) else v for k, v in row.items()})
+        writer.writerow({k: csv_cell(v) for k, v in row.items()})
     return buffer.getvalue()
 
 
-def print_table(title: str, columns: Sequence[str], rows: Sequence[Sequence[str]], *,
-                wide: Sequence[str] = ()) -> None:
-    """A compact one-line-per-row table; ``wide`` columns take the spare width."""
-    from rich import box
-    from rich.console import Console
-    from rich.table import Table
+def csv_cell(value: Any) -> Any:
+    """One CSV field of :func:`to_csv`: text as safe text, anything else as it is."""
+    if isinstance(value, list):
+        value = ";".join(str(v) for v in value)
+    if isinstance(value, str):
+        return neutralize_formula(clean(value))
+    return value
 
-    table = Table(title=title, title_justify="left", box=box.SIMPLE_HEAD, expand=True,
-                  pad_edge=False)
-    for column in columns:
+
+NARROW_MAX = 32
+"""Characters of a column of :func:`print_table` that is not one of its ``wide`` ones."""
+
+
+def print_table(title: str, columns: Sequence[str], rows: Sequence[Sequence[str | Text]], *,
+                wide: Sequence[str] = ()) -> None:
+    """A compact one-line-per-row table; ``wide`` columns take the spare width, the others
+    at most :data:`NARROW_MAX` characters. Every cell is data
+    (:class:`~hypercare.commands.terminal.DataTable`): shown as typed, on one line."""
+    from rich import box
+
+    from hypercare.commands.terminal import DataTable, console
+
+    table = DataTable(title=title, title_justify="left", box=box.SIMPLE_HEAD, expand=True,
+                      pad_edge=False)
+    for column in columns:  # a long name or status cannot squeeze the wide columns out
         table.add_column(column, overflow="ellipsis", no_wrap=True,
-                         ratio=2 if column in wide else None)
+                         ratio=2 if column in wide else None,
+                         min_width=12 if column in wide else None,
+                         max_width=None if column in wide else NARROW_MAX)
     for row in rows:
         table.add_row(*row)
-    Console().print(table)
+    console().print(table)

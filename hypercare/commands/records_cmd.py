@@ -93,26 +93,26 @@ def run_known_list(ctx: CliContext) -> int:
 
 
 def run_known_show(ctx: CliContext) -> int:
-    from rich.console import Console
-    from rich.markup import escape
-
     from hypercare.commands.output import local, to_json
+    from hypercare.commands.terminal import console, data, line
 
     issue = ctx.services().known_issues.show(known_issue_id=ctx.args.id)
     if ctx.args.format == "json":
         print(to_json(issue, ctx.zone))
         return 0
-    console = Console(highlight=False)
-    console.print(f"[bold]{issue.ref}[/] {escape(issue.title)}")
-    console.print(f"{issue.category} - S{issue.severity} - {issue.status} - owner "
-                  f"{issue.owner or '-'} - app {issue.app or '-'}")
-    console.print(f"workaround: {escape(issue.workaround) or '(none yet)'}"
-                  + (f" (review {issue.workaround_review_date})"
-                     if issue.workaround_review_date else "")
-                  + (f", published {local(issue.workaround_at, ctx.zone)}"
-                     if issue.workaround_at else ""))
-    console.print(f"{issue.linked} tickets ({', '.join(issue.companies) or '-'}): "
-                  f"{', '.join(issue.ticket_refs) or '-'}")
+    out = console()
+    out.print(line(data(issue.ref, "bold"), " ", data(issue.title, limit=None)))
+    out.print(line(data(issue.category), f" - S{issue.severity} - ", data(issue.status),
+                   " - owner ", data(issue.owner or "-"), " - app ", data(issue.app or "-")))
+    out.print(line("workaround: ", data(issue.workaround or "(none yet)", limit=None,
+                                        multiline=True),
+                   f" (review {issue.workaround_review_date})"
+                   if issue.workaround_review_date else "",
+                   f", published {local(issue.workaround_at, ctx.zone)}"
+                   if issue.workaround_at else ""))
+    out.print(line(f"{issue.linked} tickets (", data(", ".join(issue.companies) or "-",
+                                                      limit=None),
+                   "): ", data(", ".join(issue.ticket_refs) or "-", limit=None)))
     return 0
 
 
@@ -161,22 +161,22 @@ def run_decisions_list(ctx: CliContext) -> int:
 
 
 def run_decisions_show(ctx: CliContext) -> int:
-    from rich.console import Console
-    from rich.markup import escape
-
     from hypercare.commands.output import to_json
+    from hypercare.commands.terminal import console, data, line
 
     row = ctx.services().decisions.show(decision_id=ctx.args.id)
     if ctx.args.format == "json":
         print(to_json(row, ctx.zone))
         return 0
-    console = Console(highlight=False)
-    console.print(f"[bold]{row.ref}[/] {escape(row.question)}")
-    console.print(f"owner {row.process_owner or '-'} - due {row.due_date or '-'} - {row.status}")
+    out = console()
+    out.print(line(data(row.ref, "bold"), " ", data(row.question, limit=None)))
+    out.print(line("owner ", data(row.process_owner or "-"), f" - due {row.due_date or '-'} - ",
+                   data(row.status)))
     for option in row.options:
-        console.print(f"  option: {escape(option.get('option', ''))} "
-                      f"(impact: {escape(option.get('impact', ''))})")
+        out.print(line("  option: ", data(option.get("option", ""), limit=None),
+                       " (impact: ", data(option.get("impact", ""), limit=None), ")"))
     if row.outcome:
-        console.print(f"outcome: {escape(row.outcome)} (by {row.decided_by})")
-    console.print(f"linked: {', '.join(row.links) or '-'}")
+        out.print(line("outcome: ", data(row.outcome, limit=None), " (by ",
+                       data(row.decided_by), ")"))
+    out.print(line("linked: ", data(", ".join(row.links) or "-", limit=None)))
     return 0

@@ -64,11 +64,20 @@ def run_agenda(ctx: CliContext) -> int:
 
 
 def agenda_markdown(agenda: Agenda) -> str:
+    """The agenda as Markdown; outside text (titles, topics, scope) escaped as Markdown
+    data (:func:`hypercare.export.markdown.escape`) and titles cut to one line."""
     from zoneinfo import ZoneInfo
+
+    from hypercare.commands.terminal import CELL_LIMIT
+    from hypercare.export.markdown import escape
+    from hypercare.text import clean, one_line
+
+    def md(text: str, limit: int = CELL_LIMIT) -> str:
+        return escape(one_line(text, limit))
 
     zone = ZoneInfo(agenda.timezone)
     lines = [f"# Triage stand-up agenda - {agenda.now.astimezone(zone):%a %d %b %Y %H:%M} "
-             f"({agenda.scope})", "",
+             f"({md(agenda.scope)})", "",
              f"Since {agenda.since.astimezone(zone):%a %d %b %H:%M}: {agenda.item_count} items.",
              ""]
     for section in agenda.sections:
@@ -77,7 +86,7 @@ def agenda_markdown(agenda: Agenda) -> str:
             lines.append("- none")
         for item in section.items:
             title = item.title if not item.confidential else "confidential ticket"
-            lines.append(f"- **{item.ref}** {title} - {item.why}")
+            lines.append(f"- **{md(item.ref)}** {md(title)} - {md(item.why, 1000)}")
         lines.append("")
     lines.append("## Counts")
     for key, values in agenda.counts.items():
@@ -85,11 +94,11 @@ def agenda_markdown(agenda: Agenda) -> str:
         lines.append(f"- {key}: {shown}")
     lines.extend(["", "## Training themes"])
     for theme in agenda.training_themes or ():
-        lines.append(f"- {theme.app or 'General'}: {theme.topic} ({theme.count}: "
-                     f"{', '.join(theme.refs)})")
+        lines.append(f"- {md(theme.app or 'General')}: {md(theme.topic)} ({theme.count}: "
+                     f"{md(', '.join(theme.refs), 1000)})")
     if not agenda.training_themes:
         lines.append("- none")
-    return "\n".join(lines)
+    return clean("\n".join(lines))
 
 
 def run_start(ctx: CliContext) -> int:
@@ -117,18 +126,21 @@ def run_undo(ctx: CliContext) -> int:
 
 
 def run_end(ctx: CliContext) -> int:
+    from hypercare.text import clean
+
     view = ctx.services().standup.end(standup_id=ctx.args.standup_id)
-    print(view.minutes)
+    print(clean(view.minutes))
     return 0
 
 
 def run_minutes(ctx: CliContext) -> int:
     from hypercare.errors import HypercareError
+    from hypercare.text import clean
 
     views = ctx.services().standup.minutes(day=ctx.args.date)
     held = [v for v in views if v.minutes]
     if not held:
         raise HypercareError("no stand-up minutes for that day",
                              hint="End a stand-up with `hypercare standup end N`.")
-    print("\n\n---\n\n".join(v.minutes for v in held))
+    print(clean("\n\n---\n\n".join(v.minutes for v in held)))
     return 0

@@ -27,10 +27,9 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
 
 
 def run(ctx: CliContext) -> int:
-    from rich.console import Console
-
     from hypercare.commands.output import to_json
     from hypercare.commands.progress import sync_progress
+    from hypercare.commands.terminal import console
 
     services = ctx.services()
     zone = ctx.zone
@@ -39,18 +38,20 @@ def run(ctx: CliContext) -> int:
         if ctx.args.format == "json":
             print(to_json(status, zone))
         else:
-            print_status(Console(), status, ctx)
+            print_status(console(), status, ctx)
         return 0
     with sync_progress(enabled=sys.stderr.isatty() and ctx.args.format == "table") as progress:
         report = services.sync.run_sync(reconcile=ctx.args.reconcile, progress=progress)
     if ctx.args.format == "json":
         print(to_json(report, zone))
     else:
-        print_report(Console(highlight=False), report)
+        print_report(console(), report)
     return 0
 
 
 def print_report(console: Console, report: SyncReport) -> None:
+    from hypercare.commands.terminal import data, line
+
     rows = report.rows
     console.print(
         f"synced: {rows.get('ticket', 0)} tickets changed ({len(report.new_tickets)} new), "
@@ -62,14 +63,15 @@ def print_report(console: Console, report: SyncReport) -> None:
         console.print(f"reconciled: {len(report.deleted)} deleted in Odoo, "
                       f"{len(report.archived)} archived")
     for note in report.notes:
-        console.print(f"[yellow]note:[/] {note}")
+        console.print(line(("note:", "yellow"), " ", data(note, limit=None)))
 
 
 def print_status(console: Console, status: SyncStatus, ctx: CliContext) -> None:
     from rich import box
-    from rich.table import Table
+    from rich.text import Text
 
     from hypercare.commands.output import local
+    from hypercare.commands.terminal import DataTable, data, line
 
     zone = ctx.zone
     if status.last_good_at is None:
@@ -79,28 +81,30 @@ def print_status(console: Console, status: SyncStatus, ctx: CliContext) -> None:
         console.print(f"last good sync {local(status.last_good_at, zone, seconds=True)} "
                       f"({age}, stale after {status.stale_after}); "
                       f"{status.tickets} tickets, {status.open_tickets} open")
-    table = Table(title="recent sync runs", title_justify="left", box=box.SIMPLE_HEAD)
+    table = DataTable(title="recent sync runs", title_justify="left", box=box.SIMPLE_HEAD)
     for column in ("#", "started", "took", "status", "pages", "rows", "RPC", "pull", "derive"):
         table.add_column(column, justify="left" if column in ("status", "rows") else "right",
                          no_wrap=column != "rows")
     table.caption = "rows: t tickets changed, m messages, e events"
     for run in status.runs:
         took = f"{run.duration.total_seconds():.1f}s" if run.duration is not None else "running"
-        state = {"ok": "[green]ok[/]", "failed": "[red]failed[/]"}.get(run.status, run.status)
+        state = data(run.status, {"ok": "green", "failed": "red"}.get(run.status, ""))
         rows = " ".join(f"{k[0]}{run.rows[k]}" for k in ("ticket", "message", "event")
                         if run.rows.get(k))
         table.add_row(str(run.run_id), local(run.started_at, zone), took,
-                      state + (" +rec" if run.reconcile else ""), str(run.pages), rows or "-",
+                      Text.assemble(state, " +rec" if run.reconcile else ""), str(run.pages),
+                      rows or "-",
                       str(sum(run.rpc_calls.values())), f"{run.pull_seconds:.2f}s",
                       f"{run.derive_seconds:.2f}s")
     console.print(table)
     for run in status.runs:
         if run.error:
-            console.print(f"[red]run {run.run_id} failed:[/] {run.error}")
+            console.print(line((f"run {run.run_id} failed:", "red"), " ",
+                               data(run.error, limit=None)))
     notes = {note for run in status.runs[:1] for note in run.notes.splitlines() if note}
     for note in sorted(notes):
-        console.print(f"[yellow]note:[/] {note}")
-    cursors = Table(title="cursors", title_justify="left", box=box.SIMPLE_HEAD)
+        console.print(line(("note:", "yellow"), " ", data(note, limit=None)))
+    cursors = DataTable(title="cursors", title_justify="left", box=box.SIMPLE_HEAD)
     cursors.add_column("model")
     cursors.add_column("read up to (write_date)")
     cursors.add_column("last id", justify="right")

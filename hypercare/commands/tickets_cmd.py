@@ -51,12 +51,11 @@ def run_list(ctx: CliContext) -> int:
 
 def _table(ctx: CliContext, tickets: list[TicketView]) -> None:
     from rich import box
-    from rich.console import Console
-    from rich.table import Table
 
+    from hypercare.commands.terminal import DataTable, console
 
-    table = Table(title=f"{len(tickets)} tickets", title_justify="left", box=box.SIMPLE_HEAD,
-                  expand=True, pad_edge=False)
+    table = DataTable(title=f"{len(tickets)} tickets", title_justify="left", box=box.SIMPLE_HEAD,
+                      expand=True, pad_edge=False)
     table.add_column("ref", no_wrap=True)
     table.add_column("title", ratio=4, overflow="ellipsis", no_wrap=True)
     table.add_column("company", ratio=1, max_width=22, overflow="ellipsis", no_wrap=True)
@@ -68,7 +67,7 @@ def _table(ctx: CliContext, tickets: list[TicketView]) -> None:
         style = "dim" if t.is_closed else ("red" if t.odoo_sla_failed else "")
         table.add_row(t.ref, t.title, t.company, t.stage, t.priority_label, t.assignee,
                       _short(t.created_at, ctx.zone), style=style)
-    Console().print(table)
+    console().print(table)
 
 
 def _short(moment: datetime | None, zone: ZoneInfo) -> str:
@@ -87,37 +86,40 @@ def run_show(ctx: CliContext) -> int:
 
 
 def _detail(ctx: CliContext, detail: TicketDetail) -> None:
-    from rich.console import Console
-    from rich.markup import escape
-
     from hypercare.commands.output import local
+    from hypercare.commands.terminal import console, data, line, link
+    from hypercare.text import one_line
 
-    t, zone, console = detail.ticket, ctx.zone, Console(highlight=False)
+    t, zone, out = detail.ticket, ctx.zone, console()
     state = "closed" if t.is_closed else "open"
-    console.print(f"[bold]{escape(t.ref)}[/] {escape(t.title)}")
-    console.print(f"{t.company} / {t.team} - stage {t.stage} ({state}) - "
-                  f"priority {t.priority_label} - assignee {t.assignee or '(none)'}")
-    kind = t.ticket_type or t.odoo_category or "-"
-    console.print(f"reporter {t.partner_name} <{t.partner_email}> - tags "
-                  f"{', '.join(t.tags) or '(none)'} - type {kind}")
+    out.print(line(data(t.ref, "bold"), " ", data(t.title, limit=None)))
+    out.print(line(data(t.company), " / ", data(t.team), " - stage ", data(t.stage),
+                   f" ({state}) - priority ", data(t.priority_label), " - assignee ",
+                   data(t.assignee or "(none)")))
+    out.print(line("reporter ", data(t.partner_name), " <", data(t.partner_email), "> - tags ",
+                   data(", ".join(t.tags) or "(none)"), " - type ",
+                   data(t.ticket_type or t.odoo_category or "-")))
     if t.category:
         flags = "".join(f" [{f}]" for f, on in (("change request", t.change_request),
                                                   ("confidential", t.confidential)) if on)
-        console.print(f"[bold]{t.category}[/] ({t.category_source}, "
-                      f"{(t.category_confidence or 0):.0%}) - {t.severity} - app "
-                      f"{t.app or '-'}{flags}")
+        out.print(line(data(t.category, "bold"), " (", data(t.category_source),
+                       f", {(t.category_confidence or 0):.0%}) - ", data(t.severity), " - app ",
+                       data(t.app or "-"), flags))
         for reason in (*t.category_explanation, *t.severity_reasons):
-            console.print(f"  [dim]{escape(reason)}[/]")
+            out.print(line("  ", data(reason, "dim", limit=None)))
     sla = "FAILED" if t.odoo_sla_failed else "ok"
-    console.print(f"created {local(t.created_at, zone)} - first response "
-                  f"{local(t.first_response_at, zone) or '(none yet)'} - closed "
-                  f"{local(t.closed_at, zone) or '-'} - reopened {t.reopen_count}x - Odoo SLA "
-                  f"{local(t.odoo_sla_deadline, zone) or '-'} ({sla})")
-    console.print(f"[link={t.url}]{t.url}[/link]\n")
-    console.print(escape(t.description) + "\n")
-    console.print("[bold]event log[/]")
+    out.print(f"created {local(t.created_at, zone)} - first response "
+              f"{local(t.first_response_at, zone) or '(none yet)'} - closed "
+              f"{local(t.closed_at, zone) or '-'} - reopened {t.reopen_count}x - Odoo SLA "
+              f"{local(t.odoo_sla_deadline, zone) or '-'} ({sla})", markup=False)
+    out.print(link(t.url))
+    out.print()
+    out.print(data(t.description, limit=None, multiline=True))
+    out.print()
+    out.print(line(("event log", "bold")))
     for e in detail.events:
         change = f"{e.from_value} -> {e.to_value}" if e.from_value or e.to_value else ""
-        body = e.body.replace("\n", " ")
-        text = " ".join(part for part in (change, body[:100]) if part)
-        console.print(f"  {local(e.at, zone)}  {e.kind:<16} {escape(e.actor):<22} {escape(text)}")
+        text = " ".join(part for part in (one_line(change, 200), one_line(e.body, 100)) if part)
+        actor = one_line(e.actor, 200)
+        out.print(line(f"  {local(e.at, zone)}  {one_line(e.kind, 40):<16} {actor:<22} ",
+                       data(text, limit=None)))

@@ -62,40 +62,43 @@ def run_evaluate(ctx: CliContext) -> int:
 
 def print_evaluation(result: Evaluation) -> None:
     from rich import box
-    from rich.console import Console
-    from rich.table import Table
 
-    console = Console(highlight=False)
-    console.print(f"rows {result.rows}   coverage {result.coverage:.1%}   accuracy "
+    from hypercare.commands.terminal import DataTable, console
+
+    out = console()
+    out.print(f"rows {result.rows}   coverage {result.coverage:.1%}   accuracy "
                   f"{result.accuracy:.1%} (top guess; {result.covered_accuracy:.1%} on covered)"
                   f"   macro-F1 {result.macro_f1:.3f}")
-    per_class = Table(box=box.SIMPLE_HEAD, title="per class", title_justify="left")
+    per_class = DataTable(box=box.SIMPLE_HEAD, title="per class", title_justify="left")
     for column in ("category", "precision", "recall", "F1", "support"):
         per_class.add_column(column, justify="left" if column == "category" else "right")
     for score in result.per_class:
         per_class.add_row(score.category, f"{score.precision:.3f}", f"{score.recall:.3f}",
                           f"{score.f1:.3f}", str(score.support))
-    console.print(per_class)
-    console.print(confusion_table(result))
+    out.print(per_class)
+    out.print(confusion_table(result))
 
 
 def confusion_table(result: Evaluation) -> Table:
     """The confusion matrix as a rich table (rows: true category, columns: guess)."""
     from rich import box
-    from rich.table import Table
+
+    from hypercare.commands.terminal import DataTable, data
 
     names = [s.category for s in result.per_class]
-    confusion = Table(box=box.SIMPLE_HEAD, title="confusion (rows: true, columns: guess)",
+    confusion = DataTable(box=box.SIMPLE_HEAD, title="confusion (rows: true, columns: guess)",
                       title_justify="left")
     confusion.add_column("")
     for name in names:
-        confusion.add_column(name, justify="right")
+        confusion.add_column(data(name), justify="right")
     for name, row in zip(names, result.confusion, strict=True):
         confusion.add_row(name, *(str(v) for v in row))
     return confusion
 
 
 def run_decide(ctx: CliContext) -> int:
+    from hypercare.text import clean
+
     args = ctx.args
     decided_by = args.by or getpass.getuser()
     view = ctx.services().triage.decide(ref=args.ref, decided_by=decided_by,
@@ -103,7 +106,8 @@ def run_decide(ctx: CliContext) -> int:
                                         note=args.note)
     parts = [f"category {view.category}" if view.category else "",
              f"severity S{view.severity}" if view.severity else ""]
-    print(f"{view.ref}: {' and '.join(p for p in parts if p)} decided by {view.decided_by}")
+    print(clean(f"{view.ref}: {' and '.join(p for p in parts if p)} decided by "
+                f"{view.decided_by}"))
     return 0
 
 

@@ -4,9 +4,11 @@ UTF-8 with a byte-order mark (so Excel shows accents and symbols right), a heade
 column labels, ints and floats as plain numbers, percent as fractions, dates and datetimes
 ISO 8601 (datetimes with their offset, in the pack's timezone), empty cells for None.
 
-Text that a spreadsheet would run as a formula (starting with ``=``, ``+``, ``-``, ``@``,
-tab or carriage return) gets a leading apostrophe, the usual guard against CSV injection:
-ticket titles come from anyone.
+Text is data: control characters removed (:func:`hypercare.text.clean`), and text that a
+spreadsheet would run as a formula (starting with ``=``, ``+``, ``-``, ``@``, tab or a line
+break) gets a leading apostrophe (:func:`hypercare.text.neutralize_formula`, the rule the
+CLI's ``--format csv`` shares), the usual guard against CSV injection: ticket titles come from
+anyone. Numbers stay numbers.
 """
 
 from __future__ import annotations
@@ -21,9 +23,9 @@ from zoneinfo import ZoneInfo
 from hypercare.export.formatting import localized, slug, trend, zone_of
 from hypercare.files import private_dir, write_private
 from hypercare.services.packs.model import Cell, Pack
+from hypercare.text import clean, neutralize_formula
 
 ENCODING = "utf-8-sig"
-FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 HEADLINE_HEADER = ("key", "label", "value", "previous", "change", "trend", "unit",
                    "direction", "target", "on_target")
 
@@ -40,7 +42,7 @@ def csv_value(value: Cell, zone: ZoneInfo | None = None) -> str:
         return "true" if value else "false"
     if isinstance(value, int | float):
         return repr(value)
-    return "'" + value if value.startswith(FORMULA_START) else value
+    return neutralize_formula(clean(value))
 
 
 def write_csv(pack: Pack, out_dir: Path) -> list[Path]:
@@ -51,9 +53,10 @@ def write_csv(pack: Pack, out_dir: Path) -> list[Path]:
     headline = []
     for line in pack.headline:
         judged = "" if line.on_target is None else str(line.on_target).lower()
-        headline.append([line.key, line.label, csv_value(line.value), csv_value(line.previous),
-                         csv_value(line.change), trend(line).text, line.unit, line.direction,
-                         csv_value(line.target), judged])
+        headline.append([csv_value(line.key), csv_value(line.label), csv_value(line.value),
+                         csv_value(line.previous), csv_value(line.change),
+                         csv_value(trend(line).text), csv_value(line.unit),
+                         csv_value(line.direction), csv_value(line.target), judged])
     paths = [_write(out_dir / "headline.csv", HEADLINE_HEADER, headline)]
     taken = {"headline"}
     for section in pack.sections:

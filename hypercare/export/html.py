@@ -2,7 +2,8 @@
 
 No external CSS, scripts, fonts or images: styles are in the file (inline where e-mail clients
 drop ``<style>``), charts are inline SVG. Prints on A4 with each section on a new page, table
-headers repeated and rows kept whole. Every text from the pack is escaped.
+headers repeated and rows kept whole. Every text from the pack is escaped (quotes too, so it
+is safe in attributes) and cleaned of control characters (:func:`hypercare.text.clean`).
 """
 
 from __future__ import annotations
@@ -30,6 +31,7 @@ from hypercare.export.formatting import (
 )
 from hypercare.export.svg import chart_svg
 from hypercare.services.packs.model import KpiLine, Pack, Section, Series, Table
+from hypercare.text import clean
 
 FONT = "-apple-system, 'Segoe UI', Roboto, 'Helvetica Neue', Arial, sans-serif"
 VERDICT_COLOURS = {"better": "#2f6f4e", "worse": "#b42318"}
@@ -79,7 +81,7 @@ table.data tbody tr:nth-child(even) td { background: #f8fafc; }
 
 def e(text: object) -> str:
     """Escaped text (quotes too), line breaks kept as ``<br>``."""
-    return "<br>".join(escape(str(line), quote=True) for line in str(text).splitlines())
+    return "<br>".join(escape(line, quote=True) for line in clean(text).splitlines())
 
 
 def write_html(pack: Pack) -> str:

@@ -1,8 +1,11 @@
 """A pack as Markdown for a wiki: GitHub pipe tables, warnings as block quotes.
 
-Text from the pack is escaped: Markdown punctuation gets a backslash, ``<`` and ``>`` become
-entities (so ``<script>`` is shown, never run, by a wiki that allows raw HTML), pipes are
-escaped and line breaks inside a table cell become ``<br>``.
+Text from the pack is escaped: control characters removed (:func:`hypercare.text.clean`),
+Markdown punctuation gets a backslash, ``<`` and ``>`` become entities (so ``<script>`` is
+shown, never run, by a wiki that allows raw HTML), pipes are escaped (a ``|`` in a title never
+adds a column), line breaks inside a table cell become ``<br>`` and a text that starts a line
+or a list item cannot start a block (``#`` heading, ``>`` quote, ``-``/``+``/``1.`` list,
+``=`` underline, ``~~~`` fence).
 """
 
 from __future__ import annotations
@@ -28,16 +31,17 @@ from hypercare.export.formatting import (
     zone_of,
 )
 from hypercare.services.packs.model import Pack, Section, Series, Table
+from hypercare.text import clean
 
 _SPECIAL = re.compile(r"([\\`*_\[\]|])")
 _ENTITY = re.compile(r"&(?=#?\w+;)")
-_BLOCK_START = re.compile(r"^(\d*)([#>+\-=.)])")
+_BLOCK_START = re.compile(r"^(\d*)([#>+\-=.)~])")
 
 
 def escape(text: str, *, block: bool = False) -> str:
     """Inline text: Markdown punctuation and HTML made literal, on one line. ``block``: the
     text starts a line, so a leading ``#``, ``-``, ``1.`` ... must not start a block."""
-    text = _ENTITY.sub("&amp;", text)
+    text = _ENTITY.sub("&amp;", clean(text))
     text = text.replace("<", "&lt;").replace(">", "&gt;")
     text = " ".join(_SPECIAL.sub(r"\\\1", text).split())
     if block:
@@ -47,7 +51,7 @@ def escape(text: str, *, block: bool = False) -> str:
 
 def cell(text: str) -> str:
     """A table cell: escaped, line breaks kept as ``<br>``."""
-    lines = [escape(line) for line in text.splitlines() if line.strip()]
+    lines = [escape(line) for line in clean(text).splitlines() if line.strip()]
     return "<br>".join(lines)
 
 
@@ -66,15 +70,15 @@ def write_markdown(pack: Pack) -> str:
                       f"**{escape(period_text(pack))}** · {escape(generated_text(pack))}", ""]
     if pack.empty:
         out += [f"> **{escape(EMPTY_TITLE)}** {escape(EMPTY_DETAIL)}", ""]
-    out += [f"- {escape(note)}" for note in pack.notes]
+    out += [f"- {escape(note, block=True)}" for note in pack.notes]
     if confidential := confidential_text(pack):
-        out.append(f"- {escape(confidential)}")
+        out.append(f"- {escape(confidential, block=True)}")
     if pack.notes or confidential:
         out.append("")
     out += _headline(pack)
     if pack.sections:
         out += ["## Contents", ""]
-        out += [f"{n}. {escape(s.title)}" for n, s in numbered(pack.sections)]
+        out += [f"{n}. {escape(s.title, block=True)}" for n, s in numbered(pack.sections)]
         out.append("")
     for n, section in numbered(pack.sections):
         out += _section(n, section, zone)

@@ -2,7 +2,8 @@
 
 Styled with presentation attributes only (no CSS, no fonts to load), dark strokes on white
 and every value written out, so a chart reads the same in an e-mail client, on screen and
-on a greyscale print. Axes always include zero.
+on a greyscale print. Axes always include zero. Every label is escaped (quotes too) and
+cleaned of control characters, which XML does not allow.
 """
 
 from __future__ import annotations
@@ -10,10 +11,11 @@ from __future__ import annotations
 import math
 from collections.abc import Callable
 from datetime import date
-from html import escape
+from html import escape as escape_html
 
 from hypercare.export.formatting import number, series_summary
 from hypercare.services.packs.model import Series
+from hypercare.text import clean
 
 FONT = "Segoe UI, Helvetica, Arial, sans-serif"
 INK = "#243b53"
@@ -32,6 +34,11 @@ def chart_svg(series: Series) -> str:
     if series.kind == "bar":
         return _bars(series)
     return _line(series)
+
+
+def escape(text: str) -> str:
+    """``text`` for SVG content or an attribute: one line, no control character, escaped."""
+    return escape_html(clean(text, multiline=False), quote=True)
 
 
 def ticks(low: float, high: float, count: int = 5) -> list[float]:

@@ -2,9 +2,12 @@
 
 Cells keep real types (ints, floats, dates with date formats, percent fractions as ``0.0%``);
 text is always stored as text, so ``=HYPERLINK(...)`` from a ticket title stays a string and
-never becomes a formula. Each table is an Excel table (its own filter buttons: a sheet holds
-several tables and Excel allows one sheet-level autofilter only); the first table's header
-row is frozen.
+never becomes a formula (with Excel's quote prefix when it looks like one,
+:func:`hypercare.text.looks_like_formula`, so editing the cell keeps it text). Text is cleaned
+of control characters (openpyxl refuses most of them) and cut to Excel's 32,767 characters
+per cell, an ellipsis marking the cut. Each table is an Excel table (its own filter buttons: a
+sheet holds several tables and Excel allows one sheet-level autofilter only); the first
+table's header row is frozen.
 """
 
 from __future__ import annotations
@@ -16,6 +19,7 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from openpyxl import Workbook
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.cell.cell import Cell as XlCell
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
@@ -38,6 +42,10 @@ from hypercare.export.formatting import (
 )
 from hypercare.files import write_private
 from hypercare.services.packs.model import Cell, Column, ColumnKind, Pack, Section, Table
+from hypercare.text import clean, looks_like_formula, shorten
+
+MAX_CELL = 32_767
+"""Characters Excel holds in one cell."""
 
 FORMATS: dict[str, str] = {"int": "#,##0", "float": "#,##0.0#", "percent": "0.0%",
                            "date": "yyyy-mm-dd", "datetime": "yyyy-mm-dd hh:mm"}
@@ -77,7 +85,8 @@ def sheet_names(sections: tuple[Section, ...]) -> list[str]:
     taken = {"summary"}
     names = []
     for n, section in numbered(sections):
-        base = BAD_SHEET_CHARS.sub(" ", f"{n} {section.title}").strip(" '")
+        base = BAD_SHEET_CHARS.sub(" ", clean(f"{n} {section.title}", multiline=False))
+        base = base.strip(" '")
         base = " ".join(base.split())[:31].rstrip()
         name, copy = base, 2
         while name.lower() in taken:
@@ -129,7 +138,7 @@ class _Writer:
             return
         if isinstance(value, str):
             cell = _text(sheet, row, col, value)
-            if "\n" in value or len(value) > 60:
+            if "\n" in str(cell.value) or len(str(cell.value)) > 60:
                 cell.alignment = Alignment(wrap_text=True, vertical="top")
             return
         if isinstance(value, datetime):
@@ -144,12 +153,18 @@ class _Writer:
         cell.number_format = FORMATS.get(kind, "General")
 
 
+def cell_text(text: str) -> str:
+    """Text as an XLSX cell holds it: no character openpyxl or Excel refuses (controls), at
+    most :data:`MAX_CELL` characters."""
+    return shorten(ILLEGAL_CHARACTERS_RE.sub("", clean(text)), MAX_CELL)
+
+
 def _text(sheet: Worksheet, row: int, col: int, text: str) -> XlCell:
     """A text cell that stays text: a leading ``=`` never makes a formula."""
     cell = sheet.cell(row, col)
-    cell.value = text
+    cell.value = text = cell_text(text)
     cell.data_type = "s"
-    if text.startswith(("=", "+", "-", "@")):
+    if looks_like_formula(text):
         cell.quotePrefix = True
     return cell
 
