@@ -50,7 +50,7 @@ from tests.sync.conftest import make_sim, odoo_settings
 
 ZONE = "America/Chicago"
 SHOWN_LIMIT = 200
-"""What one CLI table cell shows at most (hypercare.commands.terminal.CELL_LIMIT)."""
+"""What one CLI table cell shows at most (hypercare.terminal.CELL_LIMIT)."""
 WIDTH = 160
 """The terminal's width (``COLUMNS``)."""
 
@@ -191,7 +191,7 @@ def render(*renderables: Any, width: int = 100) -> str:
 
 @pytest.mark.parametrize("text", [*TITLES.values(), CONTROLS, "[link=x]y", ":smile:"])
 def test_data_is_never_markup(text: str) -> None:
-    from hypercare.commands.terminal import DataTable, data, line
+    from hypercare.terminal import DataTable, data, line
 
     table = DataTable(title=text, caption=text)
     table.add_column("a")
@@ -205,7 +205,7 @@ def test_data_is_never_markup(text: str) -> None:
 
 
 def test_data_cuts_to_one_line() -> None:
-    from hypercare.commands.terminal import CELL_LIMIT, data
+    from hypercare.terminal import CELL_LIMIT, data
 
     assert len(data(HUGE).plain) == CELL_LIMIT and data(HUGE).plain.endswith("…")
     assert data("a\nb").plain == "a b" and data("a\nb", multiline=True).plain == "a\nb"

@@ -80,7 +80,7 @@ def _sizes(parser: argparse.ArgumentParser) -> None:
 
 def run_list(ctx: CliContext) -> int:
     from hypercare.commands.output import print_table, to_json
-    from hypercare.commands.terminal import console, data, line
+    from hypercare.terminal import console, data, line
 
     services = ctx.services()
     items = services.backlog.scored(include_closed=ctx.args.all)

@@ -43,7 +43,7 @@ def run(ctx: CliContext) -> int:
         return 0
     from rich import box
 
-    from hypercare.commands.terminal import DataTable, console
+    from hypercare.terminal import DataTable, console
 
     table = DataTable(box=box.SIMPLE_HEAD, expand=True, pad_edge=False)
     table.add_column("id", no_wrap=True, max_width=10)

@@ -43,7 +43,7 @@ def run_show(ctx: CliContext) -> int:
 
 
 def run_check(ctx: CliContext) -> int:
-    from hypercare.commands.terminal import console, data, line
+    from hypercare.terminal import console, data, line
 
     report = ctx.services(check_schema=False).system.check_config()
     out = console()

@@ -104,7 +104,7 @@ def _first_sync(console: Console, services: Services) -> None:
 
     from hypercare.commands.progress import sync_progress
     from hypercare.commands.sync_cmd import print_report
-    from hypercare.commands.terminal import data, line
+    from hypercare.terminal import data, line
 
     with sync_progress(enabled=sys.stderr.isatty()) as progress:
         report = services.sync.run_sync(progress=progress)
@@ -131,8 +131,8 @@ def _first_sync(console: Console, services: Services) -> None:
 
 
 def _live(console: Console, services: Services, interval: float, cycles: int) -> None:
-    from hypercare.commands.terminal import data, line
     from hypercare.errors import HypercareError
+    from hypercare.terminal import data, line
 
     console.print(f"watching for live activity every {interval:g} s; Ctrl-C to stop")
     done = 0
@@ -157,7 +157,7 @@ def _live(console: Console, services: Services, interval: float, cycles: int) ->
 def _print_live(console: Console, report: SyncReport) -> None:
     from datetime import datetime
 
-    from hypercare.commands.terminal import data, line
+    from hypercare.terminal import data, line
     from hypercare.text import one_line
 
     stamp = datetime.now().strftime("%H:%M:%S")

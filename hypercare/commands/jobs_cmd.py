@@ -38,8 +38,8 @@ def run_list(ctx: CliContext) -> int:
     from rich import box
 
     from hypercare.commands.output import local, to_json
-    from hypercare.commands.terminal import DataTable, console
     from hypercare.jobs.registry import build_jobs
+    from hypercare.terminal import DataTable, console
 
     services = ctx.services()
     specs = build_jobs(services)
@@ -89,7 +89,7 @@ def run_outbox(ctx: CliContext) -> int:
     from rich import box
 
     from hypercare.commands.output import local, to_json
-    from hypercare.commands.terminal import DataTable, console
+    from hypercare.terminal import DataTable, console
 
     rows = ctx.services().sla.list_outbox(state=ctx.args.state, limit=ctx.args.limit)
     if ctx.args.format == "json":

@@ -67,7 +67,7 @@ def run_board(ctx: CliContext) -> int:
 def print_board(board: KpiBoard) -> None:
     from rich import box
 
-    from hypercare.commands.terminal import DataTable, console, data
+    from hypercare.terminal import DataTable, console, data
 
     table = DataTable(title=f"KPIs, last {board.days} days ({board.company or 'all companies'})",
                   title_justify="left", box=box.SIMPLE_HEAD, expand=True, pad_edge=False)
@@ -88,7 +88,7 @@ def run_exit(ctx: CliContext) -> int:
     from rich import box
 
     from hypercare.commands.output import to_json
-    from hypercare.commands.terminal import DataTable, console, data, line
+    from hypercare.terminal import DataTable, console, data, line
 
     report = ctx.services().kpis.readiness()
     if ctx.args.format == "json":

@@ -1,6 +1,6 @@
 """Shared CLI output helpers: times in the command center's timezone, JSON, CSV, tables.
 
-Outside text is data in every format: tables go through :mod:`hypercare.commands.terminal`
+Outside text is data in every format: tables go through :mod:`hypercare.terminal`
 (Rich ``Text``, never markup, cells cut to one line), CSV cells that a spreadsheet would run
 as a formula get the apostrophe of :func:`hypercare.text.neutralize_formula`, and JSON never
 holds a raw control or bidirectional-override character (escaped as ``\\uXXXX``).
@@ -93,10 +93,10 @@ def print_table(title: str, columns: Sequence[str], rows: Sequence[Sequence[str 
                 wide: Sequence[str] = ()) -> None:
     """A compact one-line-per-row table; ``wide`` columns take the spare width, the others
     at most :data:`NARROW_MAX` characters. Every cell is data
-    (:class:`~hypercare.commands.terminal.DataTable`): shown as typed, on one line."""
+    (:class:`~hypercare.terminal.DataTable`): shown as typed, on one line."""
     from rich import box
 
-    from hypercare.commands.terminal import DataTable, console
+    from hypercare.terminal import DataTable, console
 
     table = DataTable(title=title, title_justify="left", box=box.SIMPLE_HEAD, expand=True,
                       pad_edge=False)

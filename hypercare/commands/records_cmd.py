@@ -94,7 +94,7 @@ def run_known_list(ctx: CliContext) -> int:
 
 def run_known_show(ctx: CliContext) -> int:
     from hypercare.commands.output import local, to_json
-    from hypercare.commands.terminal import console, data, line
+    from hypercare.terminal import console, data, line
 
     issue = ctx.services().known_issues.show(known_issue_id=ctx.args.id)
     if ctx.args.format == "json":
@@ -162,7 +162,7 @@ def run_decisions_list(ctx: CliContext) -> int:
 
 def run_decisions_show(ctx: CliContext) -> int:
     from hypercare.commands.output import to_json
-    from hypercare.commands.terminal import console, data, line
+    from hypercare.terminal import console, data, line
 
     row = ctx.services().decisions.show(decision_id=ctx.args.id)
     if ctx.args.format == "json":

@@ -68,8 +68,8 @@ def agenda_markdown(agenda: Agenda) -> str:
     data (:func:`hypercare.export.markdown.escape`) and titles cut to one line."""
     from zoneinfo import ZoneInfo
 
-    from hypercare.commands.terminal import CELL_LIMIT
     from hypercare.export.markdown import escape
+    from hypercare.terminal import CELL_LIMIT
     from hypercare.text import clean, one_line
 
     def md(text: str, limit: int = CELL_LIMIT) -> str:

@@ -29,7 +29,7 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
 def run(ctx: CliContext) -> int:
     from hypercare.commands.output import to_json
     from hypercare.commands.progress import sync_progress
-    from hypercare.commands.terminal import console
+    from hypercare.terminal import console
 
     services = ctx.services()
     zone = ctx.zone
@@ -50,7 +50,7 @@ def run(ctx: CliContext) -> int:
 
 
 def print_report(console: Console, report: SyncReport) -> None:
-    from hypercare.commands.terminal import data, line
+    from hypercare.terminal import data, line
 
     rows = report.rows
     console.print(
@@ -71,7 +71,7 @@ def print_status(console: Console, status: SyncStatus, ctx: CliContext) -> None:
     from rich.text import Text
 
     from hypercare.commands.output import local
-    from hypercare.commands.terminal import DataTable, data, line
+    from hypercare.terminal import DataTable, data, line
 
     zone = ctx.zone
     if status.last_good_at is None:

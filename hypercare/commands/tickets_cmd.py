@@ -52,7 +52,7 @@ def run_list(ctx: CliContext) -> int:
 def _table(ctx: CliContext, tickets: list[TicketView]) -> None:
     from rich import box
 
-    from hypercare.commands.terminal import DataTable, console
+    from hypercare.terminal import DataTable, console
 
     table = DataTable(title=f"{len(tickets)} tickets", title_justify="left", box=box.SIMPLE_HEAD,
                       expand=True, pad_edge=False)
@@ -87,7 +87,7 @@ def run_show(ctx: CliContext) -> int:
 
 def _detail(ctx: CliContext, detail: TicketDetail) -> None:
     from hypercare.commands.output import local
-    from hypercare.commands.terminal import console, data, line, link
+    from hypercare.terminal import console, data, line, link
     from hypercare.text import one_line
 
     t, zone, out = detail.ticket, ctx.zone, console()

@@ -63,7 +63,7 @@ def run_evaluate(ctx: CliContext) -> int:
 def print_evaluation(result: Evaluation) -> None:
     from rich import box
 
-    from hypercare.commands.terminal import DataTable, console
+    from hypercare.terminal import DataTable, console
 
     out = console()
     out.print(f"rows {result.rows}   coverage {result.coverage:.1%}   accuracy "
@@ -83,7 +83,7 @@ def confusion_table(result: Evaluation) -> Table:
     """The confusion matrix as a rich table (rows: true category, columns: guess)."""
     from rich import box
 
-    from hypercare.commands.terminal import DataTable, data
+    from hypercare.terminal import DataTable, data
 
     names = [s.category for s in result.per_class]
     confusion = DataTable(box=box.SIMPLE_HEAD, title="confusion (rows: true, columns: guess)",

@@ -1,10 +1,10 @@
-"""Text on the terminal as data: how the CLI shows what came from outside (Odoo, Slack,
-files, stored records) with Rich.
+"""Text on the terminal as data: how the CLI and the TUI show what came from outside (Odoo,
+Slack, files, stored records) with Rich.
 
 Rich reads a plain string as markup (``[bold]``, ``[/]``, ``[link=...]``) and emoji codes, so
 a ticket titled ``[/] invoice`` would stop a command with ``MarkupError`` and ``[link=...]``
-would make a link. Everything the CLI prints through Rich that holds outside text goes
-through this module instead:
+would make a link. Everything the CLI prints and the TUI paints through Rich that holds
+outside text goes through this module instead:
 
 - :func:`data` turns one value into ``rich.text.Text`` (never markup), controls and
   bidirectional overrides removed (:func:`hypercare.text.clean`, for rows stored before text
@@ -13,7 +13,7 @@ through this module instead:
 - :class:`DataTable` is a ``rich.table.Table`` whose string cells, title and caption are
   :func:`data`, so no table can take a cell for markup (styled cells are ``Text``).
 
-The TUI has its own (``hypercare.tui``); this module imports no Textual.
+It imports no Textual: the TUI's Textual widgets (``hypercare.tui.widgets.data``) call it.
 """
 
 from __future__ import annotations
