@@ -45,6 +45,7 @@ from tests.support.hostile import (
     TITLES,
     raw_controls,
     seed_hostile_tickets,
+    unescaped_pipes,
 )
 from tests.sync.conftest import make_sim, odoo_settings
 
@@ -450,15 +451,7 @@ def check_markdown(text: str) -> None:
 
 def cells(row: str) -> int:
     """The cells of a pipe-table row: pipes not escaped by a backslash, minus the edges."""
-    count, escaped = 0, False
-    for char in row:
-        if escaped:
-            escaped = False
-        elif char == "\\":
-            escaped = True
-        elif char == "|":
-            count += 1
-    return count - 1
+    return unescaped_pipes(row) - 1
 
 
 def check_html(text: str) -> None:

@@ -32,6 +32,7 @@ from tests.support.hostile import (
     MARKUP,
     TITLES,
     raw_controls,
+    unescaped_pipes,
 )
 
 BLOCKS = ("# heading", "> quote", "- item", "+ item", "1. item", "2) item", "~~~ fence",
@@ -89,19 +90,6 @@ def test_csv_values_are_neutralized_numbers_stay_numbers() -> None:
 
 # -- Markdown -----------------------------------------------------------------------------------
 
-def pipes(row: str) -> int:
-    """Unescaped pipes in a Markdown line."""
-    count, escaped = 0, False
-    for char in row:
-        if escaped:
-            escaped = False
-        elif char == "\\":
-            escaped = True
-        elif char == "|":
-            count += 1
-    return count
-
-
 def test_markdown_tables_keep_their_columns_and_text_starts_no_block(pack: Pack) -> None:
     text = write_markdown(pack)
     assert raw_controls(text) == []
@@ -109,7 +97,7 @@ def test_markdown_tables_keep_their_columns_and_text_starts_no_block(pack: Pack)
     widths: list[int] = []
     for line in lines:  # a pipe in a title never adds a column
         if line.startswith("|"):
-            widths.append(pipes(line))
+            widths.append(unescaped_pipes(line))
             assert widths[-1] == widths[0], line[:200]
         else:
             widths = []

@@ -69,3 +69,16 @@ def seed_hostile_tickets(sim: object) -> dict[str, int]:
     finally:
         client.close()
     return created
+
+
+def unescaped_pipes(row: str) -> int:
+    """The pipes of a Markdown line that are not escaped by a backslash (cell borders)."""
+    count, escaped = 0, False
+    for char in row:
+        if escaped:
+            escaped = False
+        elif char == "\\":
+            escaped = True
+        elif char == "|":
+            count += 1
+    return count
