@@ -222,12 +222,14 @@ def build_known_issue_broadcast(payload: Mapping[str, Any]) -> SlackMessage:
     issue = mapping_of(payload, "known_issue")
     ref = text_of(issue, "ref", f"KI-{text_of(issue, 'id', '?')}")
     status = text_of(issue, "status", "investigating")
-    headline, next_step = BROADCASTS.get(status, (
-        f":information_source: {{ref}}: {status.replace('_', ' ')}", "You will hear here."))
+    pattern, next_step = BROADCASTS.get(status, (
+        ":information_source: {ref}: {status}", "You will hear here."))
+    # replace(), not format(): the status and the ref are data, never a format string
+    headline = pattern.replace("{status}", status.replace("_", " ")).replace("{ref}", ref)
     workaround = text_of(issue, "workaround")
     first, rest = long_text(escape_text(workaround), first=2) if workaround else ([], [])
     blocks: list[Block | None] = [
-        header(headline.format(ref=ref)),
+        header(headline),
         section(f"*{escape_text(ref, 40)}* {escape_text(text_of(issue, 'title'), 500)}\n"
                 f"{escape_text(next_step)}"),
         *(section(("*Workaround*\n" if i == 0 else "") + piece)
@@ -239,7 +241,7 @@ def build_known_issue_broadcast(payload: Mapping[str, Any]) -> SlackMessage:
         blocks.insert(-1, context("The rest of the workaround is in the thread."))
     thread = [finish(f"Workaround for {ref} (continued)", [section(p) for p in part])
               for part in rest]
-    return finish(f"{headline.format(ref=ref)}: {text_of(issue, 'title')}", blocks, thread)
+    return finish(f"{headline}: {text_of(issue, 'title')}", blocks, thread)
 
 
 def build_generic(kind: str, payload: Mapping[str, Any]) -> SlackMessage:

@@ -2,9 +2,10 @@
 
 Built with ``slack_sdk.models.blocks``, whose validators check Block Kit's length limits
 when a block is turned into a dict; every builder does that before returning, so an
-over-long field fails here, in tests, not at Slack. User text always goes through
-:func:`escape_text`. The category of a ticket is never shown (it is for the command center),
-and a confidential ticket shows neither its title nor its description.
+over-long field fails here, in tests, not at Slack. Outside text always goes through
+:func:`escape_text` (mrkdwn) or the builders of :mod:`hypercare.bot.message_blocks` (headers),
+which cap every field. The category of a ticket is never shown (it is for the command
+center), and a confidential ticket shows neither its title nor its description.
 """
 
 from __future__ import annotations
@@ -13,39 +14,31 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from slack_sdk.models.blocks import (
-    Block,
-    ContextBlock,
-    DividerBlock,
-    HeaderBlock,
-    MarkdownTextObject,
-    PlainTextObject,
-    SectionBlock,
-)
+from slack_sdk.models.blocks import Block, DividerBlock, SectionBlock
 
+from hypercare.bot.message_blocks import context, header, mrkdwn, section
 from hypercare.bot.text import (
+    FALLBACK_LIMIT,
+    FIELD_LIMIT,
+    HEADER_LIMIT,
+    MAX_BLOCKS,
+    SECTION_LIMIT,
     chunks,
     escape_text,
     link,
     markdown_to_mrkdwn,
-    plain_text,
     slack_date,
-    truncate,
 )
 
 if TYPE_CHECKING:
     from hypercare.services import RunbookView, Suggestion, TicketView
 
 __all__ = [
-    "MAX_BLOCKS", "Reply", "build_error", "build_help", "build_howto", "build_my_tickets",
-    "build_runbook", "build_runbook_list", "build_ticket_status", "escape_text",
+    "FIELD_LIMIT", "HEADER_LIMIT", "MAX_BLOCKS", "SECTION_LIMIT", "Reply", "build_error",
+    "build_help", "build_howto", "build_my_tickets", "build_runbook", "build_runbook_list",
+    "build_ticket_status", "escape_text",
 ]
 
-MAX_BLOCKS = 50
-"""Blocks per message."""
-SECTION_LIMIT = 3000
-FIELD_LIMIT = 2000
-HEADER_LIMIT = 150
 RUNBOOK_EXCERPT = 2500
 """Characters of a runbook shown in Slack."""
 CONFIDENTIAL = "Confidential ticket"
@@ -73,8 +66,8 @@ def build_help(commands: Sequence[tuple[str, str]], *, command: str = "/hypercar
     lines = [f"`{command} {escape_text(usage)}`  {escape_text(what)}" for usage, what in commands]
     blocks: list[Block] = [_header("hypercare in Slack")]
     if note:
-        blocks.append(_section(escape_text(note)))
-    blocks.extend(_section(piece) for piece in chunks("\n".join(lines), SECTION_LIMIT))
+        blocks.append(section(escape_text(note)))
+    blocks.extend(section(piece) for piece in chunks("\n".join(lines), SECTION_LIMIT))
     blocks.append(_context("Severity runs from S1 (business stopped) to S4 (cosmetic). "
                            "Answers here are visible to you only."))
     return _finish(f"{command} help", blocks)
@@ -84,21 +77,23 @@ def build_ticket_status(ticket: TicketView) -> Reply:
     """State, severity, target time, known issue and workaround, and the Odoo link."""
     title = CONFIDENTIAL if ticket.confidential else ticket.title
     blocks: list[Block] = [_header(f"{ticket.ref} · {title}")]
-    fields = [f"*State*\n{_state(ticket)}", f"*Severity*\n{ticket.severity or 'not rated yet'}",
+    fields = [f"*State*\n{_state(ticket)}",
+              f"*Severity*\n{escape_text(ticket.severity or 'not rated yet', 40)}",
               f"*Target time*\n{_target(ticket)}"]
     if ticket.sla_state and not ticket.is_closed:
-        fields.append(f"*SLA*\n{SLA_LABELS.get(ticket.sla_state, ticket.sla_state)}")
+        sla = SLA_LABELS.get(ticket.sla_state, ticket.sla_state)
+        fields.append(f"*SLA*\n{escape_text(sla, 40)}")
     if ticket.assignee:
         fields.append(f"*Assigned to*\n{escape_text(ticket.assignee, 200)}")
     if ticket.known_issue and not ticket.confidential:
         fields.append(f"*Known issue*\n{escape_text(ticket.known_issue, 50)}")
-    blocks.append(SectionBlock(fields=[_mrkdwn(f, FIELD_LIMIT) for f in fields]))
+    blocks.append(SectionBlock(fields=[mrkdwn(f, FIELD_LIMIT) for f in fields]))
     if ticket.confidential:
         blocks.append(_context("Confidential (HR, payroll ...): its content is shown in Odoo "
                                "only."))
     elif ticket.workaround:
-        blocks.append(_section("*Workaround*\n" + escape_text(ticket.workaround,
-                                                               SECTION_LIMIT - 20)))
+        blocks.append(section("*Workaround*\n" + escape_text(ticket.workaround,
+                                                              SECTION_LIMIT - 20)))
     if ticket.url:
         blocks.append(_context(link(ticket.url, f"Open {ticket.ref} in Odoo"), escaped=True))
     return _finish(f"{ticket.ref}: {_state(ticket, plain=True)}", blocks)
@@ -108,7 +103,7 @@ def build_my_tickets(tickets: Sequence[TicketView], *, email: str, limit: int = 
     """The tickets a person reported (open first), one line each."""
     shown = list(tickets)[:limit]
     if not shown:
-        return _finish("No tickets found", [_section(
+        return _finish("No tickets found", [section(
             f"No tickets are reported under {escape_text(email, 200)} in Odoo. Tickets are "
             "matched by the e-mail of your Slack profile to the Odoo contact.")])
     blocks: list[Block] = [_header(f"Your tickets ({len(shown)} newest, open first)")]
@@ -116,9 +111,9 @@ def build_my_tickets(tickets: Sequence[TicketView], *, email: str, limit: int = 
         title = CONFIDENTIAL if ticket.confidential else ticket.title
         first = f"*{link(ticket.url, ticket.ref) if ticket.url else escape_text(ticket.ref)}*"
         detail = " · ".join(part for part in (
-            _state(ticket), ticket.severity, f"target {_target(ticket)}"
+            _state(ticket), escape_text(ticket.severity, 40), f"target {_target(ticket)}"
             if ticket.sla_due_at and not ticket.is_closed else "") if part)
-        blocks.append(_section(f"{first}  {escape_text(title, 500)}\n{detail}"))
+        blocks.append(section(f"{first}  {escape_text(title, 500)}\n{detail}"))
     blocks.append(_context(f"Reported under {escape_text(email, 200)}. "
                            "`/hypercare status REF` shows one in full."))
     return _finish(f"{len(shown)} of your tickets", blocks)
@@ -134,14 +129,14 @@ def build_howto(text: str, suggestions: Sequence[Suggestion],
         body += f"  _({escape_text(status)})_" if status else ""
         body += ("\n*Workaround:* " + escape_text(found.workaround, 2000) if found.workaround
                  else "\nNo workaround yet: the command center is on it.")
-        blocks.append(_section(body))
+        blocks.append(section(body))
     if runbooks:
         lines = [f"• *{escape_text(r.title, 200)}*  `/hypercare runbook {escape_text(r.name)}`"
                  for r in list(runbooks)[:10]]
-        blocks.append(_section("*Runbooks*\n" + "\n".join(lines)))
+        blocks.append(section("*Runbooks*\n" + "\n".join(lines)))
     if len(blocks) == 1:
-        blocks.append(_section("Nothing matched. Try other words (the Odoo screen, the error "
-                               "message), or ask in the hypercare channel."))
+        blocks.append(section("Nothing matched. Try other words (the Odoo screen, the error "
+                              "message), or ask in the hypercare channel."))
     count = len(suggestions) + len(runbooks)
     return _finish(f"{count} answer(s) for your question", blocks)
 
@@ -153,7 +148,7 @@ def build_runbook(runbook: RunbookView, *, limit: int = RUNBOOK_EXCERPT) -> Repl
         text = text.split("\n", 1)[1].strip() if "\n" in text else ""
     excerpt = text[:limit]
     blocks: list[Block] = [_header(runbook.title)]
-    blocks.extend(_section(piece) for piece in chunks(markdown_to_mrkdwn(excerpt), SECTION_LIMIT))
+    blocks.extend(section(piece) for piece in chunks(markdown_to_mrkdwn(excerpt), SECTION_LIMIT))
     where = (f"The whole runbook: `runbooks/{escape_text(runbook.name)}.md` in the hypercare "
              "repository, or press R in the command-center TUI.")
     if len(text) > limit:
@@ -168,8 +163,8 @@ def build_runbook_list(runbooks: Sequence[RunbookView], *,
     lines = [f"• *{escape_text(r.title, 200)}*  `{command} runbook {escape_text(r.name, 100)}`"
              for r in runbooks]
     blocks: list[Block] = [_header("Runbooks")]
-    blocks.extend(_section(piece) for piece in chunks("\n".join(lines) or "No runbooks found.",
-                                                      SECTION_LIMIT))
+    blocks.extend(section(piece) for piece in chunks("\n".join(lines) or "No runbooks found.",
+                                                     SECTION_LIMIT))
     return _finish(f"{len(runbooks)} runbooks", blocks)
 
 
@@ -178,7 +173,7 @@ def build_error(message: str, hint: str = "") -> Reply:
     body = f":warning: {escape_text(message, 1500)}"
     if hint:
         body += f"\n{escape_text(hint, 1400)}"
-    return _finish(f"hypercare: {message}", [_section(body)])
+    return _finish(f"hypercare: {message}", [section(body)])
 
 
 # -- helpers --------------------------------------------------------------------------------
@@ -198,22 +193,12 @@ def _target(ticket: TicketView) -> str:
     return slack_date(due) if due is not None else "none set"
 
 
-def _mrkdwn(text: str, limit: int) -> MarkdownTextObject:
-    return MarkdownTextObject(text=truncate(text, limit), verbatim=True)
+def _header(text: str) -> Block:
+    return header(text, emoji=False)
 
 
-def _header(text: str) -> HeaderBlock:
-    return HeaderBlock(text=PlainTextObject(text=plain_text(text, HEADER_LIMIT), emoji=False))
-
-
-def _section(mrkdwn: str) -> SectionBlock:
-    """A section of mrkdwn that is escaped already."""
-    return SectionBlock(text=_mrkdwn(mrkdwn, SECTION_LIMIT))
-
-
-def _context(text: str, *, escaped: bool = False) -> ContextBlock:
-    shown = text if escaped else escape_text(text)
-    return ContextBlock(elements=[_mrkdwn(shown, FIELD_LIMIT)])
+def _context(text: str, *, escaped: bool = False) -> Block:
+    return context(text if escaped else escape_text(text))
 
 
 def _finish(text: str, blocks: list[Block]) -> Reply:
@@ -221,4 +206,5 @@ def _finish(text: str, blocks: list[Block]) -> Reply:
         blocks = [*blocks[: MAX_BLOCKS - 2], DividerBlock(),
                   _context("More was left out to fit one Slack message.")]
     # to_dict() runs slack_sdk's validators: an over-long field raises here.
-    return Reply(text=escape_text(text, 300), blocks=tuple(block.to_dict() for block in blocks))
+    return Reply(text=escape_text(" ".join(text.split()), FALLBACK_LIMIT) or "hypercare",
+                 blocks=tuple(block.to_dict() for block in blocks))

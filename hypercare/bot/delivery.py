@@ -15,6 +15,7 @@ what still fails is reported as :class:`DeliveryFailed`, permanent for errors no
 from __future__ import annotations
 
 import logging
+import re
 import threading
 from collections.abc import Callable
 from datetime import UTC, datetime
@@ -25,12 +26,15 @@ from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError, SlackClientError
 
 from hypercare.bot.alert_blocks import Activity, SlackMessage, render
+from hypercare.bot.text import escape_text, plain_text
 from hypercare.services.outbox.delivery import Delivery, DeliveryFailed, Posted
 
 if TYPE_CHECKING:
     from hypercare.config import SlackSettings
 
 log = logging.getLogger(__name__)
+_SUBTEAM = re.compile(r"^S[A-Z0-9]+$")
+"""A user group's id: the one mention a delivery adds (configured, never outside text)."""
 EVENT_TYPE = "hypercare_outbox"
 PERMANENT = {
     "channel_not_found", "not_in_channel", "is_archived", "users_not_found", "user_not_found",
@@ -101,11 +105,12 @@ class SlackDeliverer:
                 continue
             self._call(self._client.files_upload_v2, channel=posted.channel,
                        thread_ts=posted.ts, file=str(path), filename=path.name,
-                       title=str(item.get("name") or path.name))
+                       title=plain_text(item.get("name") or path.name, 250))
         if missing:
             self._call(self._client.chat_postMessage, channel=posted.channel,
                        thread_ts=posted.ts, text="These files were not found where the pack "
-                       f"was written: {', '.join(missing)}. Run `hypercare export weekly` again.")
+                       f"was written: {escape_text(', '.join(missing), 2000)}. Run "
+                       "`hypercare export weekly` again.")
 
     def find(self, delivery: Delivery, *, since: datetime) -> Posted | None:
         channel, _ = self.resolve(delivery.recipient)
@@ -152,7 +157,7 @@ class SlackDeliverer:
                                  "slack.alerts_channel is not set", permanent=True,
                                  hint="Set slack.alerts_channel, or give the escalation "
                                       "level Slack user ids as contacts.")
-        return alerts, (f"<!subteam^{target}>" if target.startswith("S") else "")
+        return alerts, (f"<!subteam^{target}>" if _SUBTEAM.match(target) else "")
 
     def _dm(self, user: str) -> str:
         with self._lock:

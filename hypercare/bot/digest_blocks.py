@@ -15,7 +15,7 @@ from typing import Any
 
 from slack_sdk.models.blocks import Block
 
-from hypercare.bot.blocks import CONFIDENTIAL, MAX_BLOCKS, SECTION_LIMIT, SLA_LABELS
+from hypercare.bot.blocks import CONFIDENTIAL, SLA_LABELS
 from hypercare.bot.message_blocks import (
     SlackMessage,
     context,
@@ -28,7 +28,16 @@ from hypercare.bot.message_blocks import (
     section,
     text_of,
 )
-from hypercare.bot.text import chunks, escape_text, link, markdown_to_mrkdwn, slack_date, truncate
+from hypercare.bot.text import (
+    MAX_BLOCKS,
+    SECTION_LIMIT,
+    chunks,
+    escape_text,
+    link,
+    markdown_to_mrkdwn,
+    slack_date,
+    truncate,
+)
 
 __all__ = ["build_digest", "build_minutes", "build_weekly_pack", "group_table", "trend"]
 
@@ -104,7 +113,9 @@ def group_table(groups: Sequence[Mapping[str, Any]]) -> list[str]:
     rows: list[str] = []
     used = 0
     for group in groups:
-        name = truncate(" ".join(text_of(group, "name", "(none)").split()), NAME_WIDTH)
+        # one line, and no backtick to close the ``` block early
+        name = truncate(" ".join(text_of(group, "name", "(none)").split()).replace("`", "ˋ"),
+                        NAME_WIDTH)
         cells = "".join(truncate(number(group.get(key)), CELL_WIDTH - 1).rjust(CELL_WIDTH)
                         for key, _ in COLUMNS)
         row = escape_text(name.ljust(NAME_WIDTH)) + cells
@@ -162,7 +173,8 @@ def build_minutes(payload: Mapping[str, Any]) -> SlackMessage:
     if text.startswith("# "):
         first, _, text = text.partition("\n")
         title = first[2:].strip() or title
-    pieces = chunks(_tables(markdown_to_mrkdwn(text.strip())), SECTION_LIMIT)
+    # the minutes hold ticket titles and decisions: no Markdown link in them becomes a link
+    pieces = chunks(_tables(markdown_to_mrkdwn(text.strip(), links=False)), SECTION_LIMIT)
     if not pieces:
         pieces = ["No minutes were recorded."]
     room = MAX_BLOCKS - 2  # the header, and the pointer to the thread

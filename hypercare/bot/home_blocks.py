@@ -9,19 +9,12 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
-from slack_sdk.models.blocks import (
-    ActionsBlock,
-    Block,
-    ButtonElement,
-    DividerBlock,
-    MarkdownTextObject,
-    SectionBlock,
-)
+from slack_sdk.models.blocks import ActionsBlock, Block, DividerBlock, SectionBlock
 from slack_sdk.models.views import View
 
 from hypercare.bot.blocks import Reply
-from hypercare.bot.message_blocks import context, header, section
-from hypercare.bot.text import escape_text, link, slack_date
+from hypercare.bot.message_blocks import button, context, header, mrkdwn, section
+from hypercare.bot.text import FALLBACK_LIMIT, FIELD_LIMIT, escape_text, link, slack_date
 
 if TYPE_CHECKING:
     from hypercare.services import Agenda, Dashboard, KpiTile
@@ -50,8 +43,8 @@ def _tiles(tiles: Sequence[KpiTile]) -> list[Block]:
         if tile.week_delta is not None and tile.week_delta != 0:
             delta = f" ({'▲' if tile.week_delta > 0 else '▼'} {abs(tile.week_delta):,.1f} in 7 d)"
         mark = "" if tile.on_target is None else (" ✓" if tile.on_target else " ✗")
-        fields.append(MarkdownTextObject(
-            text=f"*{escape_text(tile.label, 80)}*\n{tile_value(tile)}{mark}{delta}"))
+        fields.append(mrkdwn(f"*{escape_text(tile.label, 80)}*\n{tile_value(tile)}{mark}{delta}",
+                             FIELD_LIMIT))
     return [SectionBlock(fields=fields)] if fields else []
 
 
@@ -68,8 +61,7 @@ def build_home(home: HomeView) -> View:
     lead also what waits for acknowledgement and approval."""
     blocks: list[Block] = [
         header("hypercare"),
-        ActionsBlock(elements=[ButtonElement(action_id=HOME_RAISE, text="Raise an issue",
-                                             style="primary")]),
+        ActionsBlock(elements=[button(HOME_RAISE, "Raise an issue", style="primary")]),
     ]
     blocks += _tiles(home.headline)
     blocks.append(DividerBlock())
@@ -79,11 +71,12 @@ def build_home(home: HomeView) -> View:
                                "message shortcut *Raise hypercare issue*."))
     for raised in home.raised[:10]:
         ref = raised.odoo_ref or raised.local_ref
-        facts = [f for f in (raised.severity, raised.state if raised.state != "created" else "",
+        facts = [f for f in (escape_text(raised.severity, 40),
+                             escape_text(raised.state, 40) if raised.state != "created" else "",
                              f"target {slack_date(raised.due_at)}" if raised.due_at else "")
                  if f]
         title = escape_text(raised.title, 150)
-        shown = link(raised.url, ref) if raised.url else f"*{escape_text(ref, 40)}*"
+        shown = link(raised.url, ref[:40]) if raised.url else f"*{escape_text(ref, 40)}*"
         blocks.append(section(f"{shown} {title}" + (f"\n{' · '.join(facts)}" if facts
                                                       else "")))
     blocks.append(DividerBlock())
@@ -129,8 +122,7 @@ def build_standup_summary(agenda: Agenda) -> Reply:
         if len(blocks) >= 45:
             break
     blocks.append(context("Run the stand-up in the TUI (`hypercare tui`, then S)."))
-    return Reply(text=f"Stand-up agenda: {agenda.item_count} items",
-                 blocks=tuple(b.to_dict() for b in blocks))
+    return _reply(f"Stand-up agenda: {agenda.item_count} items", blocks)
 
 
 def build_kpi_board(dashboard: Dashboard) -> Reply:
@@ -139,4 +131,10 @@ def build_kpi_board(dashboard: Dashboard) -> Reply:
     blocks.append(section(f"*SLA*: {dashboard.breached} breached · {dashboard.at_risk} at "
                            f"risk · {dashboard.awaiting_ack_total} escalations waiting"))
     blocks.append(context(f"As of {slack_date(dashboard.now)}"))
-    return Reply(text="KPI headline", blocks=tuple(b.to_dict() for b in blocks))
+    return _reply("KPI headline", blocks)
+
+
+def _reply(text: str, blocks: Sequence[Block]) -> Reply:
+    # to_dict() runs slack_sdk's validators: an over-long field raises here.
+    return Reply(text=escape_text(text, FALLBACK_LIMIT),
+                 blocks=tuple(b.to_dict() for b in blocks))

@@ -2,7 +2,12 @@
 
 Outbox messages (alerts, digests, minutes) are rendered from semantic payloads by
 :mod:`hypercare.bot.alert_blocks` and :mod:`hypercare.bot.digest_blocks`; both build on
-this module. A :class:`SlackMessage` is validated like :class:`hypercare.bot.blocks.Reply`
+this module, and so do the command answers (:mod:`hypercare.bot.blocks`), the Home tab
+(:mod:`hypercare.bot.home_blocks`) and the raise form (:mod:`hypercare.bot.raise_blocks`):
+:func:`mrkdwn`, :func:`section`, :func:`fields` and :func:`context` take text escaped by
+:func:`hypercare.bot.text.escape_text` and cap it; :func:`header`, :func:`option` and
+:func:`button` pass theirs through :func:`hypercare.bot.text.plain_text`.
+A :class:`SlackMessage` is validated like :class:`hypercare.bot.blocks.Reply`
 (slack_sdk's models check Block Kit's lengths in ``to_dict``) and carries a ``thread``:
 the continuation posted as replies when the content does not fit one message.
 
@@ -33,8 +38,22 @@ from slack_sdk.models.blocks import (
     StaticSelectElement,
 )
 
-from hypercare.bot.blocks import FIELD_LIMIT, HEADER_LIMIT, MAX_BLOCKS, SECTION_LIMIT
-from hypercare.bot.text import chunks, escape_text, plain_text, slack_date, truncate
+from hypercare.bot.text import (
+    BUTTON_LIMIT,
+    FALLBACK_LIMIT,
+    FIELD_LIMIT,
+    HEADER_LIMIT,
+    MAX_BLOCKS,
+    OPTION_LIMIT,
+    OPTION_VALUE_LIMIT,
+    SECTION_LIMIT,
+    chunks,
+    escape_text,
+    plain_text,
+    slack_date,
+    truncate,
+)
+from hypercare.text import clean
 
 ACTIONS_BLOCK = "alert_actions"
 ACTIVITY_BLOCK = "alert_activity"
@@ -48,8 +67,6 @@ CLASSES = (("defect", "Defect"), ("training_gap", "Training gap"),
 DONE = {"acknowledged": ACK, "claimed": CLAIM, "approved": APPROVE}
 """An activity (its first word) that removes a button: nobody acknowledges twice."""
 ACTIVITY_LINES = 10
-FALLBACK_LIMIT = 500
-"""Characters of the notification text (Slack allows more; a notification shows less)."""
 _USER_ID = re.compile(r"^[UW][A-Z0-9]+$")
 
 
@@ -87,6 +104,15 @@ def mention(who: str) -> str:
     return f"<@{who}>" if _USER_ID.match(who or "") else escape_text(who or "someone", 100)
 
 
+def with_mentions(escaped: str, users: Iterable[str]) -> str:
+    """Escaped text in which the mentions of ``users`` (Slack user ids hypercare knows: who
+    acted) are live again; any other mention stays as typed."""
+    for user in users:
+        if _USER_ID.match(user or ""):
+            escaped = escaped.replace(f"&lt;@{user}&gt;", f"<@{user}>")
+    return escaped
+
+
 def done_actions(activity: Iterable[Activity]) -> set[str]:
     """The action ids that are done (their button is no longer offered)."""
     done = set()
@@ -115,7 +141,8 @@ def build_activity(activity: Sequence[Activity]) -> ContextBlock | None:
 def action_value(escalation_id: Any, ref: str) -> str:
     """The compact JSON every button carries: ``{"e": escalation id, "r": "HT00042"}``."""
     number = escalation_id if isinstance(escalation_id, int) else None
-    return json.dumps({"e": number, "r": (ref or "")[:100]}, separators=(",", ":"))
+    return json.dumps({"e": number, "r": clean(ref, multiline=False)[:100]},
+                      separators=(",", ":"))
 
 
 def build_actions(escalation_id: Any, ref: str, wanted: Sequence[str], *,
@@ -128,7 +155,7 @@ def build_actions(escalation_id: Any, ref: str, wanted: Sequence[str], *,
         if action in done:
             continue
         if action == CLASSIFY:
-            options = [Option(value=v, label=label) for v, label in CLASSES]
+            options = [option(v, label) for v, label in CLASSES]
             chosen = next((o for o in options if o.value == category), None)
             elements.append(StaticSelectElement(action_id=CLASSIFY, placeholder="Classify",
                                                 options=options, initial_option=chosen))
@@ -137,9 +164,9 @@ def build_actions(escalation_id: Any, ref: str, wanted: Sequence[str], *,
         if action == APPROVE:
             confirm = ConfirmObject(title="Approve the escalation?", confirm="Approve",
                                     deny="Cancel", text="Its contacts are notified now.")
-        elements.append(ButtonElement(action_id=action, text=BUTTONS[action], value=value,
-                                      style="primary" if action == APPROVE else None,
-                                      confirm=confirm))
+        elements.append(button(action, BUTTONS[action], value=value,
+                               style="primary" if action == APPROVE else None,
+                               confirm=confirm))
     if not elements:
         return None
     return ActionsBlock(block_id=ACTIONS_BLOCK, elements=elements)
@@ -148,13 +175,15 @@ def build_actions(escalation_id: Any, ref: str, wanted: Sequence[str], *,
 # -- Block Kit primitives --------------------------------------------------------------------
 
 def mrkdwn(text: str, limit: int = SECTION_LIMIT) -> MarkdownTextObject:
-    """mrkdwn that is escaped already, cut to ``limit``."""
-    return MarkdownTextObject(text=truncate(text, limit), verbatim=True)
+    """mrkdwn that is escaped already, cut to ``limit`` (never inside an escape); verbatim,
+    so Slack links or mentions nothing by itself."""
+    return MarkdownTextObject(text=truncate(text, limit) or " ", verbatim=True)
 
 
-def header(text: str) -> HeaderBlock:
-    """A header (plain text; ``:emoji:`` codes shown)."""
-    return HeaderBlock(text=PlainTextObject(text=plain_text(text, HEADER_LIMIT), emoji=True))
+def header(text: str, *, emoji: bool = True) -> HeaderBlock:
+    """A header of plain text (any text: it is cleaned and cut here; ``:emoji:`` codes shown
+    unless ``emoji`` is off)."""
+    return HeaderBlock(text=PlainTextObject(text=plain_text(text, HEADER_LIMIT), emoji=emoji))
 
 
 def section(text: str) -> SectionBlock:
@@ -163,7 +192,7 @@ def section(text: str) -> SectionBlock:
 
 
 def fields(pairs: Sequence[tuple[str, str]]) -> list[SectionBlock]:
-    """(label, escaped value) pairs as sections of at most ten fields."""
+    """(escaped label, escaped value) pairs as sections of at most ten fields."""
     shown = [mrkdwn(f"*{label}*\n{value or '-'}", FIELD_LIMIT) for label, value in pairs]
     return [SectionBlock(fields=shown[i:i + 10]) for i in range(0, len(shown), 10)]
 
@@ -171,6 +200,22 @@ def fields(pairs: Sequence[tuple[str, str]]) -> list[SectionBlock]:
 def context(text: str) -> ContextBlock:
     """A context line of escaped mrkdwn."""
     return ContextBlock(elements=[mrkdwn(text, FIELD_LIMIT)])
+
+
+def option(value: str, label: str, *, description: str = "") -> Option:
+    """A menu or radio-button option: any ``label`` (plain text, cut to 75 characters); the
+    ``value`` is hypercare's own (an id), checked against Slack's 150."""
+    if len(value) > OPTION_VALUE_LIMIT:
+        raise ValueError(f"an option value longer than {OPTION_VALUE_LIMIT} characters")
+    return Option(value=value, label=plain_text(label, OPTION_LIMIT),
+                  description=plain_text(description, OPTION_LIMIT) if description else None)
+
+
+def button(action_id: str, label: str, *, value: str | None = None, style: str | None = None,
+           confirm: ConfirmObject | None = None) -> ButtonElement:
+    """A button: any ``label`` (plain text, cut to 75 characters)."""
+    return ButtonElement(action_id=action_id, text=plain_text(label, BUTTON_LIMIT), value=value,
+                         style=style, confirm=confirm)
 
 
 def finish(text: str, blocks: Sequence[Block | None],

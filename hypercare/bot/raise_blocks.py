@@ -1,7 +1,9 @@
 """Block Kit for raising an issue: the form, the known-issue step, and the reply in the thread.
 
 Built with slack_sdk's models, which check Block Kit's lengths; block ids are the fields of
-:class:`hypercare.services.RaiseRequest` so validation errors land on the right input.
+:class:`hypercare.services.RaiseRequest` so validation errors land on the right input. Known-issue
+titles, workarounds, Odoo replies and names are outside text: escaped for mrkdwn, cut for plain
+text (options), cleaned for the form's initial values (:mod:`hypercare.bot.text`).
 """
 
 from __future__ import annotations
@@ -12,23 +14,19 @@ from typing import Any
 from slack_sdk.models.blocks import (
     ActionsBlock,
     Block,
-    ButtonElement,
     CheckboxesElement,
     ConfirmObject,
-    ContextBlock,
     DividerBlock,
     InputBlock,
-    MarkdownTextObject,
     NumberInputElement,
-    Option,
     PlainTextInputElement,
     RadioButtonsElement,
-    SectionBlock,
     StaticSelectElement,
 )
 from slack_sdk.models.views import View
 
-from hypercare.bot.text import escape_text, link, slack_date
+from hypercare.bot.message_blocks import button, context, mention, option, section
+from hypercare.bot.text import escape_text, input_value, link, slack_date
 from hypercare.services import RaisedView, RaiseRequest, Suggestion, ThreadUpdate
 
 RAISE_CALLBACK = "raise_issue"
@@ -37,7 +35,7 @@ NEW_TICKET = "new"
 RESOLVE_ACTION = "raise_resolved"
 THREAD_ENTRIES = 24
 """Updates shown in one thread message (two blocks each; Block Kit allows 50 blocks)."""
-RESOLVED_OPTION = Option(value="resolved", label="I answered it already: record it as resolved",
+RESOLVED_OPTION = option("resolved", "I answered it already: record it as resolved",
                          description="Closed in Odoo at once; the command center sees "
                                      "that you answered it.")
 IMPACTS = (("blocked", "Blocked: I cannot work"), ("degraded", "Degraded: slow or a workaround"),
@@ -46,7 +44,7 @@ URGENCIES = (("today", "Today"), ("this_week", "This week"), ("no_rush", "No rus
 
 
 def _select(action: str, choices: Sequence[tuple[str, str]], initial: str) -> StaticSelectElement:
-    options = [Option(value=value, label=label) for value, label in choices]
+    options = [option(value, label) for value, label in choices]
     chosen = next((o for o in options if o.value == initial), None)
     return StaticSelectElement(action_id=action, options=options, initial_option=chosen)
 
@@ -54,7 +52,8 @@ def _select(action: str, choices: Sequence[tuple[str, str]], initial: str) -> St
 def _text(block_id: str, label: str, *, multiline: bool = False, optional: bool = False,
           initial: str = "", max_length: int = 3000, hint: str | None = None) -> InputBlock:
     element = PlainTextInputElement(action_id="value", multiline=multiline,
-                                    initial_value=initial[:max_length] or None,
+                                    initial_value=input_value(initial, max_length,
+                                                              multiline=multiline) or None,
                                     max_length=max_length)
     return InputBlock(block_id=block_id, label=label, element=element, optional=optional,
                       hint=hint)
@@ -90,17 +89,16 @@ def build_raise_modal(*, title: str = "", text: str = "", metadata: str = "") ->
 def build_match_modal(suggestions: Sequence[Suggestion], workarounds: Mapping[int, str], *,
                       metadata: str) -> View:
     """Step 2: known issues that look like the report; "+1" links instead of duplicating."""
-    options = [Option(value=NEW_TICKET, label="None of these: raise a new ticket")]
-    options += [Option(value=str(s.known_issue_id), label=f"+1 {s.ref}: {s.title}"[:75])
-                for s in suggestions[:9]]
-    blocks: list[Block] = [SectionBlock(text=MarkdownTextObject(text=(
+    options = [option(NEW_TICKET, "None of these: raise a new ticket")]
+    options += [option(str(s.known_issue_id), f"+1 {s.ref}: {s.title}") for s in suggestions[:9]]
+    blocks: list[Block] = [section(
         "*These known issues look like yours.* If one is it, +1 it: you get its workaround "
-        "and its updates, and the team sees one more person affected.")))]
+        "and its updates, and the team sees one more person affected.")]
     for suggestion in suggestions[:9]:
         workaround = workarounds.get(suggestion.known_issue_id) or "no workaround yet"
-        blocks.append(ContextBlock(elements=[MarkdownTextObject(text=(
-            f"*{suggestion.ref}* {escape_text(suggestion.title, 200)}: "
-            f"{escape_text(workaround, 1500)}"))]))
+        blocks.append(context(f"*{escape_text(suggestion.ref, 40)}* "
+                              f"{escape_text(suggestion.title, 200)}: "
+                              f"{escape_text(workaround, 1500)}"))
     blocks.append(DividerBlock())
     blocks.append(InputBlock(block_id="known_issue", label="Is it one of these?",
                              element=RadioButtonsElement(action_id="value", options=options,
@@ -118,8 +116,8 @@ def parse_raise_values(values: Mapping[str, Mapping[str, Any]], *, reporter_emai
         return str(value.get("value") or "").strip()
 
     def chosen(block: str, default: str) -> str:
-        option = values.get(block, {}).get("value", {}).get("selected_option") or {}
-        return str(option.get("value") or default)
+        picked = values.get(block, {}).get("value", {}).get("selected_option") or {}
+        return str(picked.get("value") or default)
 
     users = text("users_affected")
     ticked = values.get("resolved", {}).get("value", {}).get("selected_options") or []
@@ -137,41 +135,39 @@ def build_raised_reply(raised: RaisedView, *, reporter_id: str = "") -> list[Blo
 
     The category is for the command center only and is never shown here; a confidential
     ticket shows its reference only."""
-    who = f"<@{reporter_id}> " if reporter_id else ""
+    who = f"{mention(reporter_id)} " if reporter_id else ""
     if raised.state != "created":
-        return [SectionBlock(text=MarkdownTextObject(
-            text=f"{who}{escape_text(raised.message, 2500)}")), *_resolve_row(raised)]
+        return [section(f"{who}{escape_text(raised.message, 2500)}"), *_resolve_row(raised)]
     title = "Confidential ticket" if raised.confidential else escape_text(raised.title, 200)
     lines = [f"{who}raised *{escape_text(raised.odoo_ref, 40)}*: {title}"]
     facts = []
     if raised.severity:
-        facts.append(f"severity *{raised.severity}*")
+        facts.append(f"severity *{escape_text(raised.severity, 40)}*")
     if raised.due_at is not None:
         facts.append(f"target {slack_date(raised.due_at)}")
     if facts:
         lines.append(" · ".join(facts))
     if raised.known_issue:
-        lines.append(f"Known issue *{raised.known_issue}*. Workaround: "
+        lines.append(f"Known issue *{escape_text(raised.known_issue, 40)}*. Workaround: "
                      f"{escape_text(raised.workaround or 'none yet; you will hear here', 1500)}")
-    blocks: list[Block] = [SectionBlock(text=MarkdownTextObject(text="\n".join(lines)))]
+    blocks: list[Block] = [section("\n".join(lines))]
     if raised.url:
-        blocks.append(ContextBlock(elements=[MarkdownTextObject(
-            text=f"{link(raised.url, 'Open in Odoo')} · replies in this thread reach the team")]))
+        blocks.append(context(f"{link(raised.url, 'Open in Odoo')} · replies in this thread "
+                              "reach the team"))
     return blocks + _resolve_row(raised)
 
 
 def _resolve_row(raised: RaisedView) -> list[Block]:
     """"Resolved here" for a super-user who answered it in Slack, or who already did."""
     if raised.resolved_by:
-        return [ContextBlock(elements=[MarkdownTextObject(
-            text=f"Resolved in Slack by <@{raised.resolved_by}>.")])]
+        return [context(f"Resolved in Slack by {mention(raised.resolved_by)}.")]
     if raised.state not in ("created", "queued", "creating"):
         return []
-    button = ButtonElement(
-        action_id=RESOLVE_ACTION, value=str(raised.id), text="Resolved here",
+    resolve = button(
+        RESOLVE_ACTION, "Resolved here", value=str(raised.id),
         confirm=ConfirmObject(title="Resolved here?", confirm="Resolved", deny="Cancel",
                               text="Mark it answered here in Slack: the ticket closes in Odoo."))
-    return [ActionsBlock(block_id=f"resolve:{raised.id}", elements=[button])]
+    return [ActionsBlock(block_id=f"resolve:{raised.id}", elements=[resolve])]
 
 
 def build_thread_update(update: ThreadUpdate) -> list[Block]:
@@ -179,8 +175,8 @@ def build_thread_update(update: ThreadUpdate) -> list[Block]:
     shown = update.entries[-THREAD_ENTRIES:]
     blocks: list[Block] = []
     if len(update.entries) > len(shown):
-        blocks.append(ContextBlock(elements=[MarkdownTextObject(
-            text=f"{len(update.entries) - len(shown)} earlier updates: see the ticket in Odoo")]))
+        blocks.append(context(f"{len(update.entries) - len(shown)} earlier updates: see the "
+                              "ticket in Odoo"))
     for entry in shown:
         when = slack_date(entry.at) if entry.at is not None else ""
         if entry.kind == "stage_changed":
@@ -188,10 +184,9 @@ def build_thread_update(update: ThreadUpdate) -> list[Block]:
         else:
             author = escape_text(entry.author or "The team", 100)
             text = f"*{author}* replied in Odoo:\n{escape_text(entry.text, 2500)}"
-        blocks.append(SectionBlock(text=MarkdownTextObject(text=text)))
+        blocks.append(section(text))
         if when:
-            blocks.append(ContextBlock(elements=[MarkdownTextObject(text=when)]))
+            blocks.append(context(when))
     if update.url:
-        blocks.append(ContextBlock(elements=[MarkdownTextObject(
-            text=f"{link(update.url, f'{update.ref} in Odoo')}")]))
+        blocks.append(context(link(update.url, f"{update.ref[:40]} in Odoo")))
     return blocks

@@ -1,10 +1,22 @@
-"""Text for Slack: escaping user text, truncating to Block Kit limits, links and dates.
+"""Text for Slack: escaping outside text, truncating to Block Kit limits, links and dates.
+
+Every text hypercare did not write itself (ticket titles and descriptions, names, company and
+team names, known issues and their workarounds, decision questions, Odoo replies, runbooks,
+error messages) reaches a Slack payload through one of two functions of this module, both
+built on :func:`hypercare.text.clean` (control characters and bidirectional overrides
+removed, even from text stored before intake cleaned it):
+
+* :func:`escape_text` for ``mrkdwn`` (sections, fields, context lines, the fallback ``text``);
+* :func:`plain_text` for ``plain_text`` objects (headers, buttons, options, labels, modal
+  titles), with :func:`input_value` for the initial value of a text input.
 
 Slack's rules (https://docs.slack.dev/messaging/formatting-message-text): in ``mrkdwn``
 only ``&``, ``<`` and ``>`` need escaping, as ``&amp;``, ``&lt;`` and ``&gt;``; once they
 are, ``<!channel>``, ``<!here>``, ``<@U123>``, ``<#C123>`` and ``<http://x|y>`` are shown as
 typed and neither ping nor link. A bare ``@channel`` / ``@here`` / ``@everyone`` is also
 broken with an invisible word joiner, in case a surface parses it (``verbatim`` off).
+Lengths are capped after escaping (an escape counts as its five characters, never cut in
+half), with an ellipsis where text was cut; the Block Kit limits are named below.
 """
 
 from __future__ import annotations
@@ -12,30 +24,58 @@ from __future__ import annotations
 import re
 from datetime import UTC, datetime
 
+from hypercare.text import clean, shorten
+
 ELLIPSIS = "…"
+
+MAX_BLOCKS = 50
+"""Blocks per message."""
+SECTION_LIMIT = 3000
+"""Characters of a section's text."""
+FIELD_LIMIT = 2000
+"""Characters of a section field and of a context line (Slack allows 3,000 for context)."""
+HEADER_LIMIT = 150
+BUTTON_LIMIT = 75
+OPTION_LIMIT = 75
+"""Characters of an option's text (select menus, radio buttons, checkboxes)."""
+OPTION_VALUE_LIMIT = 150
+LABEL_LIMIT = 2000
+"""Characters of an input block's label."""
+FALLBACK_LIMIT = 500
+"""Characters of a message's fallback ``text``: the notification, which shows less (Slack
+takes 4,000)."""
+
 _JOINER = "\u2060"  # word joiner: invisible, stops "@here" from being read as a mention
 _BROADCAST = re.compile(r"@(channel|here|everyone)\b", re.IGNORECASE)
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 _PARTIAL_ENTITY = re.compile(r"&[#\w]{0,6}$")
 
 
-def escape_text(text: str, limit: int | None = None) -> str:
-    """User text made safe for ``mrkdwn``: no pings, no injected links, no control
-    characters; cut to ``limit`` characters (escapes counted) with an ellipsis."""
-    cleaned = _CONTROL.sub("", text or "")
+def escape_text(text: object, limit: int | None = None) -> str:
+    """Outside text made safe for ``mrkdwn``: cleaned (:func:`hypercare.text.clean`), no
+    pings, no injected links; cut to ``limit`` characters (escapes counted) with an
+    ellipsis. The one way outside text reaches a ``mrkdwn`` field."""
+    cleaned = clean(text)
     escaped = cleaned.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
     escaped = _BROADCAST.sub(lambda m: f"@{_JOINER}{m.group(1)}", escaped)
     return truncate(escaped, limit) if limit is not None else escaped
 
 
-def plain_text(text: str, limit: int) -> str:
-    """User text for a ``plain_text`` object (headers, buttons): one line, cut to ``limit``.
-    Slack does not parse plain text for mentions or links; still, ``<`` and ``>`` become
-    the look-alikes ``‹ ›`` and ``@here`` is broken, so no client or later edit can."""
-    line = " ".join(_CONTROL.sub("", text or "").split())
+def plain_text(text: object, limit: int) -> str:
+    """Outside text for a ``plain_text`` object (headers, buttons, options, labels, titles):
+    cleaned, one line, cut to ``limit``. Slack does not parse plain text for mentions or
+    links; still, ``<`` and ``>`` become the look-alikes ``‹ ›`` and ``@here`` is broken, so
+    no client or later edit can."""
+    line = clean(text, multiline=False)
     line = line.replace("<", "‹").replace(">", "›")
     line = _BROADCAST.sub(lambda m: f"@{_JOINER}{m.group(1)}", line)
-    return truncate(line, limit) or "-"
+    return shorten(line, limit) or "-"  # plain text holds no escape to keep whole
+
+
+def input_value(text: object, limit: int, *, multiline: bool = False) -> str:
+    """Outside text as the initial value of a plain-text input: cleaned and cut to the
+    input's ``max_length`` with an ellipsis, otherwise as typed (the person edits it and
+    submits it back, so nothing is replaced)."""
+    return shorten(clean(text, multiline=multiline), limit)
 
 
 def truncate(text: str, limit: int) -> str:
@@ -55,6 +95,7 @@ def link(url: str, label: str) -> str:
     """A ``<url|label>`` link for an http(s) URL (the label escaped); the label alone
     for anything else."""
     shown = escape_text(label).replace("|", "/")
+    url = clean(url, multiline=False)
     if not url.startswith(("http://", "https://")):
         return shown
     safe = (url.replace("&", "&amp;").replace("<", "%3C").replace(">", "%3E")
@@ -70,9 +111,10 @@ def slack_date(when: datetime, fmt: str = "{date_short_pretty} {time}") -> str:
     return f"<!date^{int(moment.timestamp())}^{fmt}|{fallback}>"
 
 
-def markdown_to_mrkdwn(text: str) -> str:
-    """Repository Markdown (runbooks) as Slack ``mrkdwn``: escaped, headings and ``**bold**``
-    as ``*bold*``, ``[label](url)`` as links, ``- item`` as bullets."""
+def markdown_to_mrkdwn(text: str, *, links: bool = True) -> str:
+    """Markdown as Slack ``mrkdwn``: escaped, headings and ``**bold**`` as ``*bold*``,
+    ``- item`` as bullets, and ``[label](url)`` as links when ``links`` (repository
+    runbooks; not for Markdown that holds outside text, e.g. stand-up minutes)."""
     out: list[str] = []
     for raw in escape_text(text).splitlines():
         line = raw.rstrip()
@@ -82,7 +124,8 @@ def markdown_to_mrkdwn(text: str) -> str:
             continue
         line = re.sub(r"^(\s*)[-*]\s+", r"\1• ", line)
         line = re.sub(r"\*\*(.+?)\*\*", r"*\1*", line)
-        line = re.sub(r"\[([^\]]+)\]\((https?://[^)\s|]+)\)", r"<\2|\1>", line)
+        if links:
+            line = re.sub(r"\[([^\]]+)\]\((https?://[^)\s|]+)\)", r"<\2|\1>", line)
         out.append(line)
     return "\n".join(out)
 

@@ -17,13 +17,15 @@ from typing import Any
 
 from slack_bolt import App
 from slack_sdk import WebClient
-from slack_sdk.models.blocks import InputBlock, Option, StaticSelectElement
+from slack_sdk.models.blocks import InputBlock, StaticSelectElement
 from slack_sdk.models.views import View
 
 from hypercare.bot.delivery import SlackDeliverer
 from hypercare.bot.error_handler import run_after_ack
 from hypercare.bot.listeners.threads import display_name
+from hypercare.bot.message_blocks import option
 from hypercare.bot.roles import REFUSALS, Roles
+from hypercare.bot.text import LABEL_LIMIT, plain_text
 from hypercare.errors import UsageError
 from hypercare.services import Services
 from hypercare.services.outbox.delivery import Delivery, PostView
@@ -201,11 +203,12 @@ def _open_link_form(services: Services, roles: Roles, client: WebClient,
         client.chat_postEphemeral(channel=click.channel, user=click.user,
                                   text="There is no open known issue to link to yet.")
         return
-    options = [Option(value=str(k.id), label=f"{k.ref} {k.title}"[:75]) for k in issues]
+    options = [option(str(k.id), f"{k.ref} {k.title}") for k in issues]
     view = View(type="modal", callback_id=LINK_CALLBACK, title="Link to known issue",
                 submit="Link", close="Cancel",
                 private_metadata=json.dumps({"channel": click.channel, "ts": click.ts}),
-                blocks=[InputBlock(block_id="known_issue", label=f"Which known issue is {ref}?",
+                blocks=[InputBlock(block_id="known_issue",
+                                   label=plain_text(f"Which known issue is {ref}?", LABEL_LIMIT),
                                    element=StaticSelectElement(action_id="value",
                                                                options=options))])
     client.views_open(trigger_id=str(body["trigger_id"]), view=view)

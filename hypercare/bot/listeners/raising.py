@@ -28,6 +28,7 @@ from hypercare.bot.raise_blocks import (
     build_raised_reply,
     parse_raise_values,
 )
+from hypercare.bot.text import SECTION_LIMIT, escape_text
 from hypercare.errors import HypercareError
 from hypercare.services import RaiseRequest, Services
 from hypercare.services.intake.raising import validate
@@ -166,7 +167,7 @@ def _submit(services: Services, client: WebClient, body: dict[str, Any], view: d
     if where.get("channel"):
         posted = client.chat_postMessage(channel=where["channel"],
                                          thread_ts=where.get("thread_ts") or None,
-                                         blocks=blocks, text=fallback)
+                                         blocks=blocks, text=_fallback(fallback))
         if not where.get("thread_ts"):  # /hypercare raise: this reply starts the thread
             services.raising.set_thread(raised_id=raised.id, channel=where["channel"],
                                         thread_ts=str(posted["ts"]))
@@ -183,12 +184,18 @@ def post_delivered(services: Services, client: WebClient) -> int:
         fallback = f"{raised.local_ref} is now {raised.odoo_ref or 'in Odoo'}"
         if raised.channel:
             client.chat_postMessage(channel=raised.channel, thread_ts=raised.thread_ts or None,
-                                    blocks=blocks, text=fallback)
+                                    blocks=blocks, text=_fallback(fallback))
         elif raised.reporter:
             _dm(client, raised.reporter, fallback, blocks=blocks)
     return len(created)
 
 
 def _dm(client: WebClient, user: str, text: str, blocks: list[Any] | None = None) -> None:
+    """A direct message: ``text`` (outside text included) is escaped here."""
     channel = client.conversations_open(users=user)["channel"]["id"]
-    client.chat_postMessage(channel=channel, text=text, blocks=blocks)
+    client.chat_postMessage(channel=channel, text=_fallback(text), blocks=blocks)
+
+
+def _fallback(text: str) -> str:
+    """A message's ``text`` (Slack parses it as mrkdwn and notifies it): escaped, capped."""
+    return escape_text(" ".join(text.split()), SECTION_LIMIT) or "hypercare"

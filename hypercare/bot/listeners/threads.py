@@ -12,6 +12,7 @@ the ticket in Odoo.
 from __future__ import annotations
 
 import logging
+import re
 from typing import Any
 
 from slack_bolt import App
@@ -19,12 +20,15 @@ from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
 from hypercare.bot.error_handler import run_after_ack
+from hypercare.bot.message_blocks import with_mentions
 from hypercare.bot.raise_blocks import RESOLVE_ACTION, build_thread_update
 from hypercare.bot.roles import Roles
+from hypercare.bot.text import FALLBACK_LIMIT, SECTION_LIMIT, escape_text
 from hypercare.services import Services
 
 log = logging.getLogger(__name__)
 NOTED_REACTION = "heavy_check_mark"
+_RESOLVER = re.compile(r"^(?:Already marked|Marked) resolved by <@([UW][A-Z0-9]+)>")
 UNREACHABLE = {"channel_not_found", "not_in_channel", "is_archived", "thread_not_found",
                "message_not_found"}
 
@@ -67,7 +71,7 @@ def _note(services: Services, client: WebClient, body: dict[str, Any], event: di
             log.info("no reaction on a noted reply: %s", exc.response.get("error", ""))
     elif outcome.message and user:
         client.chat_postEphemeral(channel=channel, user=user, thread_ts=thread_ts,
-                                  text=outcome.message)
+                                  text=escape_text(outcome.message, SECTION_LIMIT))
 
 
 def _resolve(services: Services, roles: Roles, client: WebClient, body: dict[str, Any],
@@ -81,7 +85,12 @@ def _resolve(services: Services, roles: Roles, client: WebClient, body: dict[str
                                     by_name=display_name(client, user),
                                     as_lead=roles.is_lead(user))
     if channel:
-        client.chat_postMessage(channel=channel, thread_ts=thread_ts or None, text=text)
+        # the service names who resolved it (<@U...> first in its sentence): that mention
+        # stays live; everything else in the text (the ticket's ref) is escaped
+        resolvers = _RESOLVER.findall(text)
+        client.chat_postMessage(channel=channel, thread_ts=thread_ts or None,
+                                text=with_mentions(escape_text(text, SECTION_LIMIT),
+                                                   resolvers))
 
 
 def post_thread_updates(services: Services, client: WebClient) -> int:
@@ -93,7 +102,8 @@ def post_thread_updates(services: Services, client: WebClient) -> int:
         try:
             client.chat_postMessage(channel=update.channel, thread_ts=update.thread_ts,
                                     blocks=build_thread_update(update),
-                                    text=f"{update.ref}: news from Odoo")
+                                    text=escape_text(f"{update.ref}: news from Odoo",
+                                                     FALLBACK_LIMIT))
         except SlackApiError as exc:
             code = str(exc.response.get("error", ""))
             if code not in UNREACHABLE:
