@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import importlib
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from functools import partial
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from textual.app import App, SystemCommand
 from textual.binding import Binding
@@ -21,6 +21,7 @@ from hypercare.tui.screens.ticket import TicketScreen
 from hypercare.tui.widgets.ticket_table import TicketTable
 from hypercare.tui.work import call_service, describe
 
+T = TypeVar("T")
 THEMES = {"dark": "textual-dark", "light": "textual-light"}
 FIRST_PAINT_SECONDS = 0.3
 
@@ -64,6 +65,11 @@ class HypercareApp(App[None]):
         self.context = context
         self.sync_mode = sync_mode
         self._fingerprint = ""
+        self._reading = False
+        """A store read is on its way (one at a time: each shows rows newer than the last)."""
+        self._read_again: bool | None = None
+        """Asked for while one was on its way: None no, False a check, True a forced read."""
+        self._every_row_due = False
         self.theme = THEMES.get(theme, "textual-dark")
 
     def on_mount(self) -> None:
@@ -75,7 +81,14 @@ class HypercareApp(App[None]):
     # -- the store feed --------------------------------------------------------------------
 
     def action_refresh_store(self, force: bool = False) -> None:
-        """Re-read the store in a worker when something changed (always when ``force``)."""
+        """Re-read the store in a worker when something changed (always when ``force``).
+
+        One read at a time: one asked for meanwhile (a timer, an action, ``r``) runs when it
+        returns, so results arrive in order and the big reads never pile up on the store.
+        """
+        if self._reading:
+            self._read_again = force or bool(self._read_again)
+            return
         ctx = self.context
         services = ctx.services
         last = "" if force else self._fingerprint
@@ -92,17 +105,40 @@ class HypercareApp(App[None]):
             board = services.dashboard.dashboard(viewer=ctx.viewer, rows=rows)
             return mark, StoreRead(rows, board)
 
-        call_service(self, read, done=self._store_read, what="Reading the store",
-                     group="store", exclusive=force)
+        self._read_store(read, self._store_read)
 
     def _read_every_row(self) -> None:
         """After the first paint: every ticket for the queue (the dashboard is already right)."""
+        if self._reading:
+            self._every_row_due = True
+            return
         ctx = self.context
 
         def read() -> StoreRead:
             return StoreRead(ctx.services.queue.load_rows(viewer=ctx.viewer), ctx.dashboard)
 
-        call_service(self, read, done=self._show, what="Reading the store", group="store")
+        self._read_store(read, self._show)
+
+    def _read_store(self, read: Callable[[], T], show: Callable[[T], None]) -> None:
+        def done(result: T) -> None:
+            try:
+                show(result)
+            finally:
+                self._read_done()
+
+        self._reading = True
+        call_service(self, read, done=done, failed=lambda _: self._read_done(),
+                     what="Reading the store", group="store")
+
+    def _read_done(self) -> None:
+        """The read returned: run what was asked for meanwhile (every row first)."""
+        self._reading = False
+        if self._every_row_due:
+            self._every_row_due = False
+            self._read_every_row()
+        elif self._read_again is not None:
+            force, self._read_again = self._read_again, None
+            self.action_refresh_store(force)
 
     def _store_read(self, result: tuple[str, StoreRead | None]) -> None:
         mark, message = result

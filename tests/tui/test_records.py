@@ -210,7 +210,7 @@ async def test_outcome_from_the_options_can_add_a_backlog_task(services: Service
     async with app.run_test(size=(160, 48)) as pilot:
         screen = await show(pilot, "D")
         table = screen.query_one(DataTable)
-        assert [table.get_row_at(i)[0] for i in range(2)] == [late.ref, later.ref]
+        assert [str(table.get_row_at(i)[0]) for i in range(2)] == [late.ref, later.ref]
         assert str(table.get_row_at(0)[1]) == "OVERDUE"
         assert "overdue" in text_of(screen, "#dec-detail-text")
         assert "1 overdue" in text_of(screen, "#dec-summary")
@@ -257,7 +257,7 @@ async def test_backlog_by_score_with_the_guard_and_sizing(services: Services) ->
     async with app.run_test(size=(120, 40)) as pilot:
         screen = await show(pilot, "B")
         table = screen.query_one(DataTable)
-        refs = [table.get_row_at(i)[0] for i in range(4)]
+        refs = [str(table.get_row_at(i)[0]) for i in range(4)]
         assert refs[0] == high.item.ref and refs[-1] == done.item.ref  # open by score
         assert refs.index(low.item.ref) > refs.index(grown.item.ref)
         summary = text_of(screen, "#bl-summary")
@@ -271,7 +271,7 @@ async def test_backlog_by_score_with_the_guard_and_sizing(services: Services) ->
         await answer(pilot, "S")
         sized = backlog.show(item_id=low.item.id)
         assert (sized.item.value, sized.item.risk, sized.item.effort) == (5, 5, "S")
-        await until(pilot, lambda: table.get_row_at(0)[0] in (low.item.ref, high.item.ref),
+        await until(pilot, lambda: str(table.get_row_at(0)[0]) in (low.item.ref, high.item.ref),
                     "the sized item rises")
 
 

@@ -7,14 +7,16 @@ from collections.abc import Callable
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.widgets import DataTable, Footer, Static
+from textual.widgets import Footer, Static
 
 from hypercare.services import BACKLOG_STATUSES, BACKLOG_TYPES, BacklogView
 from hypercare.services.problems.backlog import GuardView, ScoredItem
+from hypercare.terminal import data, line
 from hypercare.tui.context import TuiContext
 from hypercare.tui.format import local
 from hypercare.tui.screens.pickers import ChoiceScreen, TextScreen
 from hypercare.tui.screens.records import Cell, RecordScreen, link_label
+from hypercare.tui.widgets.data import DataTable, detail, heading, toast
 from hypercare.tui.widgets.header import TopBar
 
 NARROW_COLUMNS = (("Ref", 5), ("Score", 5), ("Type", 11), ("Status", 9), ("Title", None))
@@ -80,7 +82,7 @@ class BacklogScreen(RecordScreen):
         for item in self.items:
             scored = self.scores[item.id]
             score = Text(f"{scored.score:g}", style="bold" if scored.open else "dim")
-            status = Text(label(item.status), style=STATUS_STYLES.get(item.status, ""))
+            status = data(label(item.status), STATUS_STYLES.get(item.status, ""))
             cells: list[Cell] = [item.ref, score, label(item.type), status]
             if wide:
                 cells += [f"{item.value or '-'}/{item.risk or '-'}/{item.effort or '-'}",
@@ -131,26 +133,27 @@ class BacklogScreen(RecordScreen):
             return
         ctx = self.context
         links = ", ".join(link_label(link, self._refs()) for link in item.links) or "none"
-        text = Text.assemble((item.ref, "bold"), f"  {label(item.type)} · ",
-                             (label(item.status), STATUS_STYLES.get(item.status, "")))
+        text = line(data(item.ref, "bold"), "  ", data(label(item.type)), " · ",
+                    data(label(item.status), STATUS_STYLES.get(item.status, "")))
         if item.stabilization or item.type != "enhancement":
             text.append(" · stabilization" if item.stabilization else " · an enhancement")
-        text.append(f" · owner {item.owner or '(nobody)'} · created "
-                    f"{local(item.created_at, ctx.zone) or '-'}", style="dim")
+        text.append_text(line((" · owner ", "dim"), data(item.owner or "(nobody)", "dim"),
+                              (f" · created {local(item.created_at, ctx.zone) or '-'}", "dim")))
         if item.release_target:
-            text.append(f" · release {item.release_target}", style="dim")
-        text.append(f"\n{item.title}", style="bold")
+            text.append_text(line((" · release ", "dim"), data(item.release_target, "dim")))
+        text.append_text(line("\n", heading(item.title)))
         scored = self.scores.get(item.id)
         if scored is not None:
-            text.append(f"\nScore {scored.score:g}: {scored.explanation}")
+            text.append_text(line("\n", data(f"Score {scored.score:g}: {scored.explanation}",
+                                              limit=1000)))
         seed = next((reasons for view, reasons in (self.guard.seeds if self.guard else ())
                      if view.id == item.id), None)
         if seed:
-            text.append(f"\nGuard: {'; '.join(seed)}: is this a real gap in the standard?",
-                        style="yellow")
-        text.append(f"\nLinked: {links}", style="dim")
+            text.append_text(line("\n", data(f"Guard: {'; '.join(seed)}: is this a real gap "
+                                              "in the standard?", "yellow", limit=1000)))
+        text.append_text(line("\n", data(f"Linked: {links}", "dim", limit=1000)))
         if item.description:
-            text.append(f"\n{item.description}")
+            text.append_text(line("\n", detail(item.description)))
         target.update(text)
 
     # -- actions -------------------------------------------------------------------------
@@ -194,7 +197,7 @@ class BacklogScreen(RecordScreen):
         if not status:
             return
         if status == item.status:
-            self.notify(f"{item.ref} is already {label(status)}.")
+            toast(self, f"{item.ref} is already {label(status)}.")
             return
         ctx = self.context
         decisions = ctx.services.decisions

@@ -13,6 +13,7 @@ from textual.screen import Screen
 from textual.widgets import Footer, Static
 
 from hypercare.services import Dashboard
+from hypercare.terminal import data, line
 from hypercare.tui.context import TuiContext, tui_context
 from hypercare.tui.format import (
     age,
@@ -23,10 +24,12 @@ from hypercare.tui.format import (
     time_left,
 )
 from hypercare.tui.messages import StoreRead
+from hypercare.tui.widgets.data import plain
 from hypercare.tui.widgets.header import TopBar
 from hypercare.tui.widgets.panels import Panel, Tile, grid
 
 TILE_COUNT = 8
+ERROR_LIMIT = 300
 STATUS_MARKS = {"met": ("✔", "green"), "not_met": ("✘", "red"), "at_risk": ("!", "dark_orange"),
                 "pending": ("…", "dim")}
 
@@ -140,7 +143,8 @@ class DashboardScreen(Screen[Any]):
                 else "no exit forecast yet")
         ready = board.readiness.ready
         self.query_one("#exit", Panel).show(
-            "Exit criteria", Group(table, Text(forecast.explanation or when, style="dim")),
+            "Exit criteria", Group(table, data(forecast.explanation or when, "dim",
+                                               limit=1000, multiline=True)),
             subtitle="READY" if ready else when)
 
     def _sync(self, ctx: TuiContext, board: Dashboard) -> None:
@@ -152,9 +156,10 @@ class DashboardScreen(Screen[Any]):
             lines.append(f"Last run: {run.status} at {local(run.started_at, ctx.zone)}\n",
                          style="red" if run.status == "failed" else "")
             if run.error:
-                lines.append(f"Error: {run.error}\n", style="red")
+                lines.append(f"Error: {plain(run.error, limit=ERROR_LIMIT)}\n", style="red")
         if ctx.sync_error:
-            lines.append(f"This screen's sync: {ctx.sync_error}\n", style="red")
+            lines.append(f"This screen's sync: {plain(ctx.sync_error, limit=ERROR_LIMIT)}\n",
+                         style="red")
         lines.append(f"{sync.open_tickets:,} open of {sync.tickets:,} tickets")
         self.query_one("#sync", Panel).show("Sync", lines,
                                             subtitle="STALE" if sync.stale else "fresh")
@@ -168,7 +173,10 @@ def _stale_text(ctx: TuiContext, board: Dashboard) -> Text:
     else:
         head = (f"Data is stale: the last good sync was {age(sync.last_good_at, ctx.now())} "
                 f"ago (limit {minutes} min).")
-    cause = f" Last error: {ctx.sync_error or (sync.runs[0].error if sync.runs else '')}"
+    error = ctx.sync_error or (sync.runs[0].error if sync.runs else "")
+    cause = data(error, limit=ERROR_LIMIT)
     advice = " Check Odoo (hypercare config check), then ctrl+s syncs now."
-    return Text(head + (cause if cause.strip() != "Last error:" else "") + advice,
-                style="bold white on dark_red")
+    text = line(head, " Last error: ", cause) if cause.plain else line(head)
+    text.append(advice)
+    text.stylize("bold white on dark_red")
+    return text

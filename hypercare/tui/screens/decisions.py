@@ -9,9 +9,10 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Container, VerticalScroll
-from textual.widgets import DataTable, Footer, Static
+from textual.widgets import Footer, Static
 
 from hypercare.services import DecisionRecordView
+from hypercare.terminal import data, line
 from hypercare.tui.context import TuiContext
 from hypercare.tui.format import local
 from hypercare.tui.screens.pickers import ChoiceScreen, TextScreen
@@ -23,6 +24,7 @@ from hypercare.tui.screens.records import (
     parse_day,
     today,
 )
+from hypercare.tui.widgets.data import DataTable, detail, heading, toast
 from hypercare.tui.widgets.header import TopBar
 
 COLUMNS = (("Ref", 5), ("Status", 8), ("Due", 6), ("Owner", 14), ("Question", None))
@@ -98,8 +100,8 @@ class DecisionsScreen(RecordScreen):
             if decision.status == "decided":
                 status = Text("decided", style="green")
             else:
-                status = Text("OVERDUE" if late else decision.status,
-                              style="bold red" if late else "")
+                status = data("OVERDUE" if late else decision.status,
+                              "bold red" if late else "")
             rows.append((str(decision.id), [
                 decision.ref, status, Text(day(decision.due_date), style="red" if late else ""),
                 decision.process_owner or "-", decision.question]))
@@ -155,7 +157,7 @@ class DecisionsScreen(RecordScreen):
         try:
             due_date = parse_day(due)
         except ValueError:
-            self.notify(f"{due!r} is not a date like 2026-12-01.", severity="error")
+            toast(self, f"{due!r} is not a date like 2026-12-01.", severity="error")
             self._ask_due(question, owner)
             return
         decisions = self.context.services.decisions
@@ -175,7 +177,7 @@ class DecisionsScreen(RecordScreen):
             self.warn_empty("decision")
             return
         if decision.status == "decided":
-            self.notify(f"{decision.ref} was decided by {decision.decided_by}: "
+            toast(self, f"{decision.ref} was decided by {decision.decided_by}: "
                         f"{decision.outcome}", severity="warning")
             return
         if not decision.options:
@@ -233,12 +235,13 @@ def detail_text(decision: DecisionRecordView, ctx: TuiContext, refs: dict[int, s
     """The highlighted decision in full: the question, its options, and the outcome."""
     now = today(ctx)
     late = overdue(decision, now)
-    text = Text.assemble((decision.ref, "bold"), "  ")
+    text = line(data(decision.ref, "bold"), "  ")
     if decision.status == "decided":
         text.append("decided", style="green")
     else:
-        text.append("OVERDUE" if late else decision.status, style="bold red" if late else "")
-    text.append(f"\n{decision.question}\n", style="bold")
+        text.append_text(data("OVERDUE" if late else decision.status,
+                              "bold red" if late else ""))
+    text.append_text(line("\n", heading(decision.question), "\n"))
     due = decision.due_date.isoformat() if decision.due_date else "-"
     if late and decision.due_date is not None:
         days = (now - decision.due_date).days
@@ -248,19 +251,19 @@ def detail_text(decision: DecisionRecordView, ctx: TuiContext, refs: dict[int, s
                                 ("Due", due, "bold red" if late else ""),
                                 ("Linked", links, "")):
         text.append(f"\n{label:<8}", style="dim")
-        text.append(value, style=style)
+        text.append_text(data(value, style, limit=1000))
     text.append("\n\nOptions", style="bold")
     if not decision.options:
         text.append("\nnone written down: o records any outcome", style="dim")
     for number, option in enumerate(decision.options, start=1):
-        text.append(f"\n{number}. {option.get('option', '')}")
+        text.append_text(line(f"\n{number}. ", data(option.get("option", ""), limit=1000)))
         if option.get("impact"):
-            text.append(f": {option['impact']}", style="dim")
+            text.append_text(line((": ", "dim"), data(option["impact"], "dim", limit=1000)))
     text.append("\n\nOutcome", style="bold")
     if decision.status == "decided":
-        text.append(f"\n{decision.outcome}\n")
-        text.append(f"by {decision.decided_by or '?'} on "
-                    f"{local(decision.decided_at, ctx.zone) or '-'}", style="dim")
+        text.append_text(line("\n", detail(decision.outcome), "\n"))
+        text.append_text(data(f"by {decision.decided_by or '?'} on "
+                              f"{local(decision.decided_at, ctx.zone) or '-'}", "dim"))
     else:
         text.append("\nnot decided yet: o records the process owner's answer", style="dim")
     return text

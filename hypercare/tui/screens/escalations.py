@@ -10,12 +10,14 @@ from textual import events, on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Static
+from textual.widgets import Footer, Static
 
 from hypercare.services import EscalationView, OutboxView
+from hypercare.terminal import data, line
 from hypercare.tui.context import TuiContext, tui_context
 from hypercare.tui.format import age, local
 from hypercare.tui.messages import ActionDone, StoreRead
+from hypercare.tui.widgets.data import DataTable, heading, plain, toast
 from hypercare.tui.widgets.header import TopBar
 from hypercare.tui.work import call_service
 
@@ -207,7 +209,7 @@ class EscalationsScreen(Screen[Any]):
             table.add_row(local(message.created_at, ctx.zone, fmt="%d %b %H:%M"),
                           message.kind.replace("_", " "), ", ".join(message.recipients),
                           _cut(about(message.payload, lead=lead), 60),
-                          Text(message.reason or "-", style="dim"), key=str(message.id))
+                          data(message.reason or "-", "dim"), key=str(message.id))
         count = len(self.suppressed)
         table.border_title = (f"Suppressed alerts ({count}"
                               f"{'+' if count >= SUPPRESSED_LIMIT else ''})" if count
@@ -217,14 +219,14 @@ class EscalationsScreen(Screen[Any]):
         esc = self.current()
         text = Text()
         if esc is not None:
-            text.append(esc.ref, style="bold")
-            text.append(f" · escalation #{esc.id} · L{esc.level} {esc.level_name} · "
-                        f"{esc.trigger.replace('_', ' ')}")
+            text.append(plain(esc.ref), style="bold")
+            text.append(f" · escalation #{esc.id} · L{esc.level} {plain(esc.level_name)} · "
+                        f"{plain(esc.trigger.replace('_', ' '))}")
             if esc.company:
-                text.append(f" · {esc.company}")
+                text.append_text(line(" · ", data(esc.company)))
             if esc.detail:
-                text.append(f" · {esc.detail}")
-            text.append(f"\n{esc.title}", style="")
+                text.append_text(line(" · ", data(esc.detail, limit=300)))
+            text.append_text(line("\n", heading(esc.title, "")))
         elif self.loaded:
             text.append("No escalation is waiting. " if not self.include_done
                         else "No escalations yet. ", style="green")
@@ -244,7 +246,7 @@ class EscalationsScreen(Screen[Any]):
     # -- actions ------------------------------------------------------------------------
 
     def _done(self, summary: str) -> None:
-        self.notify(summary, timeout=4)
+        toast(self, summary, timeout=4)
         self.post_message(ActionDone(summary))
 
     def action_toggle_done(self) -> None:
@@ -254,13 +256,13 @@ class EscalationsScreen(Screen[Any]):
     def action_acknowledge(self) -> None:
         esc = self.current()
         if esc is None:
-            self.notify("No escalation selected.", severity="warning")
+            toast(self, "No escalation selected.", severity="warning")
             return
         if esc.status == "acknowledged":
-            self.notify(f"{esc.ref}: already acknowledged by {esc.acknowledged_by}.")
+            toast(self, f"{esc.ref}: already acknowledged by {esc.acknowledged_by}.")
             return
         if esc.status == "superseded":
-            self.notify(f"{esc.ref}: superseded by a higher level; acknowledge that one.",
+            toast(self, f"{esc.ref}: superseded by a higher level; acknowledge that one.",
                         severity="warning")
             return
         ctx = self.context
@@ -279,10 +281,10 @@ class EscalationsScreen(Screen[Any]):
     def action_approve(self) -> None:
         esc = self.current()
         if esc is None:
-            self.notify("No escalation selected.", severity="warning")
+            toast(self, "No escalation selected.", severity="warning")
             return
         if esc.status != "pending_approval":
-            self.notify(f"{esc.ref}: this L{esc.level} escalation is {esc.status.replace('_', ' ')}"
+            toast(self, f"{esc.ref}: this L{esc.level} escalation is {esc.status.replace('_', ' ')}"
                         ", not waiting for approval.", severity="warning")
             return
         ctx = self.context
@@ -305,9 +307,9 @@ class EscalationsScreen(Screen[Any]):
         if esc.subject.startswith("ticket:"):
             self._open_ticket(esc.ref)
         elif esc.subject.startswith("known_issue:"):
-            self.notify(f"{esc.ref} is a known issue: K lists the known issues.")
+            toast(self, f"{esc.ref} is a known issue: K lists the known issues.")
         else:
-            self.notify(f"{esc.ref} is a policy decision: D lists the decisions.")
+            toast(self, f"{esc.ref} is a policy decision: D lists the decisions.")
 
     @on(DataTable.RowSelected, "#suppressed-table")
     def open_suppressed(self, event: DataTable.RowSelected) -> None:

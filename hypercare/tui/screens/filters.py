@@ -1,10 +1,12 @@
-"""The queue's filter form: one compact select per facet."""
+"""The queue's filter form: one compact select per facet (each value shown as data: company,
+team, app and assignee names come from Odoo)."""
 
 from __future__ import annotations
 
 from dataclasses import replace
 from typing import Any
 
+from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Grid, Vertical
@@ -12,15 +14,22 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, Checkbox, Label, Select
 
 from hypercare.services import QueueFilter
+from hypercare.terminal import data
 from hypercare.tui.format import category_label, sla_label
 
 FACET_FIELDS = ("company", "category", "sla_state", "app", "team", "assignee", "known_issue")
+VALUE_LIMIT = 80
+"""Characters of a facet value in its select (one line, an ellipsis past it)."""
 LABELS = {"status": "Status", "company": "Company", "category": "Category",
           "severity": "Severity", "sla_state": "SLA state", "app": "App", "team": "Team",
           "assignee": "Assignee", "known_issue": "Known issue"}
 
 
-def _choices(field: str, facets: dict[str, tuple[str, ...]]) -> list[tuple[str, Any]]:
+def _choices(field: str, facets: dict[str, tuple[str, ...]]) -> list[tuple[Text, Any]]:
+    return [(data(label, limit=VALUE_LIMIT), value) for label, value in _labels(field, facets)]
+
+
+def _labels(field: str, facets: dict[str, tuple[str, ...]]) -> list[tuple[str, Any]]:
     if field == "status":
         return [("open", "open"), ("closed", "closed"), ("all", "all")]
     if field == "severity":

@@ -9,13 +9,15 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Container, VerticalScroll
-from textual.widgets import DataTable, Footer, Static
+from textual.widgets import Footer, Static
 
 from hypercare.services import KNOWN_ISSUE_STATUSES, BroadcastView, KnownIssueView
+from hypercare.terminal import data, line
 from hypercare.tui.context import TuiContext
 from hypercare.tui.format import local, severity_label
 from hypercare.tui.screens.pickers import ChoiceScreen, TextScreen
 from hypercare.tui.screens.records import Cell, RecordScreen, day, parse_day, today
+from hypercare.tui.widgets.data import DataTable, detail, heading, toast
 from hypercare.tui.widgets.header import TopBar
 
 #: Short labels of the known-issue statuses (for the list).
@@ -34,8 +36,8 @@ Loaded = tuple[list[KnownIssueView], dict[int, list[BroadcastView]]]
 
 
 def status_label(status: str) -> Text:
-    return Text(STATUS_LABELS.get(status, status.replace("_", " ")),
-                style=STATUS_STYLES.get(status, ""))
+    return data(STATUS_LABELS.get(status, status.replace("_", " ")),
+                STATUS_STYLES.get(status, ""))
 
 
 def change_label(change: str) -> str:
@@ -115,9 +117,9 @@ class KnownIssuesScreen(RecordScreen):
         self.fill(WIDE_COLUMNS if wide else NARROW_COLUMNS, rows)
         shown = "open and closed" if self.show_closed else "open"
         toggle = "a hides closed ones" if self.show_closed else "a shows closed ones too"
-        self.query_one("#ki-summary", Static).update(
+        self.query_one("#ki-summary", Static).update(Text(
             f"{len(self.issues)} {shown} known issue{'s' if len(self.issues) != 1 else ''} · "
-            f"{toggle} · x unlinks a ticket")
+            f"{toggle} · x unlinks a ticket"))
 
     def current(self) -> KnownIssueView | None:
         return next((k for k in self.issues if str(k.id) == self.current_key), None)
@@ -158,7 +160,7 @@ class KnownIssuesScreen(RecordScreen):
         if not status:
             return
         if status == issue.status:
-            self.notify(f"{issue.ref} is already {status.replace('_', ' ')}.")
+            toast(self, f"{issue.ref} is already {status.replace('_', ' ')}.")
             return
         ctx = self.context
         issues = ctx.services.known_issues
@@ -188,7 +190,7 @@ class KnownIssuesScreen(RecordScreen):
         if text is None:
             return
         if not text:
-            self.notify("Nothing saved: the workaround was empty.", severity="warning")
+            toast(self, "Nothing saved: the workaround was empty.", severity="warning")
             return
         initial = issue.workaround_review_date.isoformat() if issue.workaround_review_date \
             else ""
@@ -203,7 +205,7 @@ class KnownIssuesScreen(RecordScreen):
         try:
             review = parse_day(when)
         except ValueError:
-            self.notify(f"{when!r} is not a date like 2026-12-01.", severity="error")
+            toast(self, f"{when!r} is not a date like 2026-12-01.", severity="error")
             self._ask_review(issue, text)
             return
         ctx = self.context
@@ -260,7 +262,7 @@ class KnownIssuesScreen(RecordScreen):
         if issue is None:
             return
         if not issue.ticket_refs:
-            self.notify(f"{issue.ref} has no linked ticket.", severity="warning")
+            toast(self, f"{issue.ref} has no linked ticket.", severity="warning")
             return
         self.app.push_screen(ChoiceScreen(f"Unlink which ticket from {issue.ref}?",
                                           [(ref, ref) for ref in issue.ticket_refs]),
@@ -289,20 +291,19 @@ def workaround_cell(issue: KnownIssueView, today: date) -> Text:
 
 def detail_text(issue: KnownIssueView, history: list[BroadcastView], ctx: TuiContext) -> Text:
     """The highlighted known issue in full: facts, tickets, workaround, broadcasts."""
-    text = Text.assemble((issue.ref, "bold"), "  ", (severity_label(issue.severity), "bold"),
-                         f" {issue.category.replace('_', ' ')}  ")
-    text.append_text(status_label(issue.status))
-    text.append(f"\n{issue.title}\n", style="bold")
+    text = line(data(issue.ref, "bold"), "  ", (severity_label(issue.severity), "bold"), " ",
+                data(issue.category.replace("_", " ")), "  ", status_label(issue.status), "\n",
+                heading(issue.title), "\n")
     refs = ", ".join(issue.ticket_refs) or "none yet: l links one"
     for label, value in (("Owner", issue.owner or "(nobody)"), ("App", issue.app or "-"),
                          ("Created", local(issue.created_at, ctx.zone) or "-"),
                          ("Tickets", f"{issue.linked}: {refs}" if issue.linked else refs),
                          ("Companies", ", ".join(issue.companies) or "-")):
         text.append(f"\n{label:<10}", style="dim")
-        text.append(value)
+        text.append_text(data(value, limit=1000))
     text.append("\n\nWorkaround\n", style="bold")
     if issue.workaround:
-        text.append(f"{issue.workaround}\n")
+        text.append_text(line(detail(issue.workaround), "\n"))
         text.append(f"published {local(issue.workaround_at, ctx.zone) or '-'}", style="dim")
         review = issue.workaround_review_date
         if review is not None:
@@ -316,9 +317,9 @@ def detail_text(issue: KnownIssueView, history: list[BroadcastView], ctx: TuiCon
         text.append("\nnone yet: each status change and workaround is broadcast", style="dim")
     for sent in history:
         text.append(f"\n{local(sent.at, ctx.zone, fmt='%d %b %H:%M')}  ", style="dim")
-        text.append(change_label(sent.change), style="cyan")
+        text.append_text(data(change_label(sent.change), "cyan"))
         text.append(f"  {sent.recipients} reporter{'s' if sent.recipients != 1 else ''}  ")
         for index, (state, count) in enumerate(sorted(sent.states.items())):
-            text.append(("" if index == 0 else ", ") + f"{count} {state}",
-                        style=STATE_STYLES.get(state, ""))
+            text.append_text(data(("" if index == 0 else ", ") + f"{count} {state}",
+                                  STATE_STYLES.get(state, "")))
     return text

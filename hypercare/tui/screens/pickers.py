@@ -1,7 +1,13 @@
-"""Small modal dialogs: pick one of many (type to narrow), or write a line or a note."""
+"""Small modal dialogs: pick one of many (type to narrow), or write a line or a note.
+
+Titles and choices often hold outside text (a ticket's title, a decision's question, a saved
+view's name): both dialogs show their title and every choice as data, one line each (a title
+may wrap to a few lines), never as markup.
+"""
 
 from __future__ import annotations
 
+from rich.text import Text
 from textual import events, on
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -9,6 +15,13 @@ from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Input, Label, OptionList, TextArea
 from textual.widgets.option_list import Option
+
+from hypercare.terminal import CELL_LIMIT
+from hypercare.text import clean, one_line
+from hypercare.tui.widgets.data import heading, option, toast
+
+DIALOG_TITLE_LIMIT = 300
+"""Characters of a dialog's title (a long question is cut with an ellipsis)."""
 
 
 class ChoiceScreen(ModalScreen[str | None]):
@@ -19,14 +32,17 @@ class ChoiceScreen(ModalScreen[str | None]):
     ChoiceScreen { align: center middle; }
     ChoiceScreen > Vertical { width: 90%; max-width: 100; height: auto; max-height: 80%;
                               border: thick $primary; background: $surface; padding: 0 1; }
-    ChoiceScreen OptionList { height: auto; max-height: 20; }
+    ChoiceScreen OptionList { height: auto; max-height: 20; text-wrap: nowrap;
+                              text-overflow: ellipsis; }
     ChoiceScreen .dialog-title { width: 100%; max-height: 4; }
     """
 
-    def __init__(self, title: str, choices: list[tuple[str, str]]) -> None:
+    def __init__(self, title: str | Text, choices: list[tuple[str, str]]) -> None:
+        """``title`` and each choice's label are shown as literal text; a label is one line
+        cut at :data:`~hypercare.terminal.CELL_LIMIT` characters (typing narrows on it)."""
         super().__init__()
-        self.title_text = title
-        self.choices = choices
+        self.title_text = heading(title, "", limit=DIALOG_TITLE_LIMIT)
+        self.choices = [(one_line(label, CELL_LIMIT), value) for label, value in choices]
 
     def compose(self) -> ComposeResult:
         with Vertical():
@@ -40,7 +56,7 @@ class ChoiceScreen(ModalScreen[str | None]):
         found = [(label, value) for label, value in self.choices
                  if all(w in label.lower() for w in words)]
         found.sort(key=lambda choice: typed not in choice[0].lower())  # the phrase first
-        return [Option(label, id=value) for label, value in found]
+        return [option(label, value) for label, value in found]
 
     @on(Input.Changed, "#narrow")
     def narrow(self, event: Input.Changed) -> None:
@@ -92,14 +108,16 @@ class TextScreen(ModalScreen[str | None]):
     TextScreen .hint { color: $text-muted; }
     """
 
-    def __init__(self, title: str, *, placeholder: str = "", multiline: bool = False,
+    def __init__(self, title: str | Text, *, placeholder: str = "", multiline: bool = False,
                  max_length: int = 500, initial: str = "") -> None:
+        """``title`` is shown as literal text (it may quote a question or a ref); ``initial``
+        (a stored workaround, a ticket's title) is cleaned of control characters first."""
         super().__init__()
-        self.title_text = title
+        self.title_text = heading(title, "", limit=DIALOG_TITLE_LIMIT)
         self.placeholder = placeholder
         self.multiline = multiline
         self.max_length = max_length
-        self.initial = initial
+        self.initial = clean(initial, multiline=multiline)
 
     def compose(self) -> ComposeResult:
         with Vertical():
@@ -117,7 +135,7 @@ class TextScreen(ModalScreen[str | None]):
     def action_submit(self) -> None:
         text = self.query_one(TextArea).text if self.multiline else self.query_one(Input).value
         if len(text) > self.max_length:
-            self.notify(f"That is {len(text):,} characters; the limit is {self.max_length:,}. "
+            toast(self, f"That is {len(text):,} characters; the limit is {self.max_length:,}. "
                         "Shorten it or attach the details in Odoo.", severity="error")
             return
         self.dismiss(text.strip())

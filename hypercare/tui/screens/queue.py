@@ -11,26 +11,35 @@ from textual.binding import Binding
 from textual.widgets import Footer, Input, Static
 
 from hypercare.services import QueueFilter, QueueRow, count_rows, facets, filter_rows
+from hypercare.terminal import line
+from hypercare.text import one_line
 from hypercare.tui.format import category_label, sla_label
 from hypercare.tui.messages import StoreRead
 from hypercare.tui.screens.filters import FilterScreen
 from hypercare.tui.screens.pickers import ChoiceScreen, TextScreen
 from hypercare.tui.screens.ticket_actions import TICKET_BINDINGS, TicketActions
+from hypercare.tui.widgets.data import toast
 from hypercare.tui.widgets.header import TopBar
 from hypercare.tui.widgets.ticket_table import TicketTable
 from hypercare.tui.work import call_service
 
 SORTS = ("urgency", "created", "updated", "severity", "ref", "company", "assignee")
 STATUS_CYCLE = {"open": "closed", "closed": "all", "all": "open"}
+VALUE_LIMIT = 40
+"""Characters of one facet value (a company, a team...) in the filter's description."""
+VIEW_NAME_LIMIT = 60
+"""Characters of a saved view's name where it is quoted (a dialog, a notification)."""
 
 
 def describe_filter(query: QueueFilter) -> str:
-    """The active filter in words (what the header shows)."""
+    """The active filter in words (what the header shows): plain text, each value cleaned
+    and cut; show it as data (it holds company, team and assignee names)."""
     parts = [query.status]
     for field in ("company", "team", "app", "assignee", "known_issue"):
         value = getattr(query, field)
         if value:
-            parts.append(f"{field.replace('_', ' ')}={'(none)' if value == '-' else value}")
+            shown = "(none)" if value == "-" else one_line(value, VALUE_LIMIT)
+            parts.append(f"{field.replace('_', ' ')}={shown}")
     if query.category:
         parts.append(f"category={category_label(query.category)}")
     if query.severity:
@@ -97,12 +106,12 @@ class QueueScreen(TicketActions):
         self.query_one(TopBar).show(ctx, "Queue")
         loading = "" if ctx.rows_loaded else "  (open tickets only: reading the rest...)"
         opened = "" if self.query_filter.status == "open" else f" · {counts.open:,} open"
-        self.query_one("#queue-counts", Static).update(
+        self.query_one("#queue-counts", Static).update(  # our markup around numbers only
             f"[b]{counts.shown:,}[/] of {counts.total:,}{opened} · "
             f"[red]{counts.breached:,} breached[/] · [dark_orange]{counts.at_risk:,} at risk[/]"
             f" · {counts.unclassified:,} unclassified · {counts.escalated:,} escalated"
             + loading)
-        self.query_one("#queue-filter", Static).update(describe_filter(self.query_filter))
+        self.query_one("#queue-filter", Static).update(line(describe_filter(self.query_filter)))
         self.query_one(TicketTable).show(self.shown, now=ctx.now())
 
     def set_filter(self, query: QueueFilter) -> None:
@@ -162,9 +171,10 @@ class QueueScreen(TicketActions):
 
         def chosen(views: dict[str, QueueFilter]) -> None:
             if not views:
-                self.notify("No saved views yet: V saves the current filter.")
+                toast(self, "No saved views yet: V saves the current filter.")
                 return
-            choices = [(f"{name}  ({describe_filter(q)})", name) for name, q in views.items()]
+            choices = [(f"{one_line(name, VIEW_NAME_LIMIT)}  ({describe_filter(q)})", name)
+                       for name, q in views.items()]
             self.app.push_screen(ChoiceScreen("Open a saved view", choices),
                                  lambda name: self._open_view(views, name))
 
@@ -176,7 +186,7 @@ class QueueScreen(TicketActions):
             view = views[name]
             self.query_one("#search", Input).value = view.search
             self.set_filter(view)
-            self.notify(f"View {name!r}")
+            toast(self, f"View {one_line(name, VIEW_NAME_LIMIT)!r}")
 
     def action_save_view(self) -> None:
         ctx = self.context
@@ -187,7 +197,7 @@ class QueueScreen(TicketActions):
                 return
             call_service(self, lambda: ctx.services.queue.save_view(user=ctx.viewer, name=name,
                                                                     query=query),
-                         done=lambda _: self.notify(f"Saved view {name!r}"),
+                         done=lambda _: toast(self, f"Saved view {name!r}"),
                          what="Saving the view")
 
         self.app.push_screen(TextScreen("Save this filter as a view named", max_length=60), save)
@@ -199,7 +209,7 @@ class QueueScreen(TicketActions):
         table = self.query_one(TicketTable)
         rows = table.marked_rows() or ([table.current] if table.current else [])
         if not rows:
-            self.notify("Mark tickets with space first.", severity="warning")
+            toast(self, "Mark tickets with space first.", severity="warning")
             return
         ctx = self.context
         refs = tuple(r.ref for r in rows)
@@ -222,7 +232,7 @@ class QueueScreen(TicketActions):
 
             call_service(self, make, done=done, what="Creating the known issue")
 
-        title = "" if first.confidential else first.title
+        title = "" if first.confidential else one_line(first.title, 200)
         self.app.push_screen(TextScreen(f"New known issue from {len(refs)} ticket(s): title",
                                         max_length=200, initial=title), create)
 

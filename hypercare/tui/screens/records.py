@@ -15,10 +15,10 @@ from zoneinfo import ZoneInfo
 from rich.text import Text
 from textual import on
 from textual.screen import Screen
-from textual.widgets import DataTable
 
 from hypercare.tui.context import TuiContext, tui_context
 from hypercare.tui.messages import ActionDone, StoreRead
+from hypercare.tui.widgets.data import DataTable, toast
 from hypercare.tui.widgets.header import TopBar
 from hypercare.tui.work import call_service
 
@@ -46,7 +46,6 @@ class RecordScreen(Screen[Any]):
         self.wanted_key: str | None = None
         """The record to highlight at the next paint (one an action just created)."""
         self.loaded_once = False
-        self.reads = 0
 
     @property
     def context(self) -> TuiContext:
@@ -87,19 +86,16 @@ class RecordScreen(Screen[Any]):
         raise NotImplementedError
 
     def load(self) -> None:
-        self.reads += 1
-        read = self.reads
-
-        def done(data: Any) -> None:
-            if read != self.reads:
-                return  # a later read is on its way (the older one may predate an action)
-            self.loaded(data)
-            self.loaded_once = True
-            self.paint()
-
-        call_service(self, self.reader(self.context), done=done,
+        """Read the records again; only the newest read is painted (an older one still on its
+        way may predate an action, and Textual shows a screen twice when its mode opens)."""
+        call_service(self, self.reader(self.context), done=self._records_read,
                      what=f"Reading {self.TOP_TITLE.lower()}", group=self.TABLE_ID,
                      exclusive=True)
+
+    def _records_read(self, data: Any) -> None:
+        self.loaded(data)
+        self.loaded_once = True
+        self.paint()
 
     # -- acting --------------------------------------------------------------------------
 
@@ -114,7 +110,7 @@ class RecordScreen(Screen[Any]):
         summary, key = (result, None) if isinstance(result, str) else result
         if key is not None:
             self.wanted_key = key
-        self.notify(summary, timeout=5)
+        toast(self, summary, timeout=5)
         self.post_message(ActionDone(summary))
 
     # -- the list ------------------------------------------------------------------------
@@ -164,7 +160,7 @@ class RecordScreen(Screen[Any]):
         raise NotImplementedError
 
     def warn_empty(self, what: str) -> None:
-        self.notify(f"No {what} is highlighted.", severity="warning")
+        toast(self, f"No {what} is highlighted.", severity="warning")
 
 
 def fit(columns: Columns, available: int) -> list[int]:

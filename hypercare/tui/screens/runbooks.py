@@ -17,12 +17,13 @@ from textual.message import Message
 from textual.screen import Screen
 from textual.timer import Timer
 from textual.widgets import Footer, Markdown, MarkdownViewer, OptionList
-from textual.widgets.option_list import Option
 
 from hypercare.services import RunbookView
+from hypercare.text import clean
 from hypercare.tui.context import TuiContext, tui_context
 from hypercare.tui.messages import StoreRead
 from hypercare.tui.screens.pickers import ChoiceScreen
+from hypercare.tui.widgets.data import markdown_literal, option, toast
 from hypercare.tui.widgets.header import TopBar
 from hypercare.tui.work import call_service, describe
 
@@ -110,7 +111,7 @@ class RunbooksScreen(Screen[Any]):
         self.runbooks = found
         listing = self.query_one("#runbook-list", OptionList)
         listing.clear_options()
-        listing.add_options([Option(r.title, id=r.name) for r in found])
+        listing.add_options([option(r.title, r.name) for r in found])
         names = [r.name for r in found]
         first = self.wanted or (DEFAULT_RUNBOOK if DEFAULT_RUNBOOK in names else
                                 (names[0] if names else None))
@@ -137,13 +138,13 @@ class RunbooksScreen(Screen[Any]):
             return
         self.shown = runbook
         viewer = self.query_one(RunbookViewer)
-        await viewer.document.update(runbook.text)
+        await viewer.document.update(clean(runbook.text))  # a file: Markdown, no controls
         viewer.scroll_home(animate=False)
         self._top_bar()
 
     def _failed(self, exc: BaseException) -> None:
         self.query_one(RunbookViewer).document.update(f"**No runbooks to show.**\n\n"
-                                                      f"{describe(exc)}")
+                                                      f"{markdown_literal(describe(exc))}")
 
     # -- choosing -----------------------------------------------------------------------
 
@@ -164,7 +165,7 @@ class RunbooksScreen(Screen[Any]):
 
     def action_pick(self) -> None:
         if not self.runbooks:
-            self.notify("No runbooks were found.", severity="warning")
+            toast(self, "No runbooks were found.", severity="warning")
             return
         choices = [(f"{r.title}  ({r.name})", r.name) for r in self.runbooks]
         self.app.push_screen(ChoiceScreen("Open a runbook", choices), self._picked)
@@ -196,7 +197,7 @@ class RunbooksScreen(Screen[Any]):
             if path.suffix == ".md":
                 self.open_runbook(path.stem)
             else:
-                self.notify(f"{href} is not a runbook; see it in the repository.")
+                toast(self, f"{href} is not a runbook; see it in the repository.")
 
     # -- leaving ------------------------------------------------------------------------
 

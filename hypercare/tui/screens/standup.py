@@ -16,12 +16,14 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.widgets import Digits, Footer, Markdown, ProgressBar, Static
 
 from hypercare.services import Agenda, AgendaItem, StandupView, TicketView
+from hypercare.terminal import data, line
 from hypercare.tui.context import TuiContext, tui_context
 from hypercare.tui.format import category_label
 from hypercare.tui.messages import ActionDone, StoreRead
 from hypercare.tui.screens.pickers import ChoiceScreen, TextScreen
 from hypercare.tui.screens.standup_links import StandupLinks
 from hypercare.tui.screens.ticket_actions import DECISION_BINDINGS
+from hypercare.tui.widgets.data import markdown_document, plain, toast
 from hypercare.tui.widgets.header import TopBar
 from hypercare.tui.work import call_service
 
@@ -91,7 +93,7 @@ class StandupScreen(StandupLinks):
                 yield Digits("00:00", id="su-timer")
                 yield Static(id="su-box")
         with VerticalScroll(id="su-minutes"):
-            yield Markdown(id="su-minutes-text")
+            yield Markdown(id="su-minutes-text", open_links=False)
         yield Footer()
 
     @property
@@ -145,7 +147,7 @@ class StandupScreen(StandupLinks):
 
     def action_scope(self) -> None:
         if self.running:
-            self.notify("The scope is fixed once the stand-up runs.", severity="warning")
+            toast(self, "The scope is fixed once the stand-up runs.", severity="warning")
             return
         rows = self.context.rows
         choices = [("All companies and teams", "all")]
@@ -226,8 +228,8 @@ class StandupScreen(StandupLinks):
         used = now - self.section_started
         limit = section.timebox_minutes * 60
         box.set_class(used > limit, "-over")
-        box.update(f"{section.title}\n{clock(used)} of {clock(limit)}"
-                   + ("\nOVER TIME: move on" if used > limit else ""))
+        box.update(line(data(section.title, limit=60), f"\n{clock(used)} of {clock(limit)}",
+                        "\nOVER TIME: move on" if used > limit else ""))
 
     def _section(self, item: AgendaItem | None) -> Any:
         if item is None or self.agenda is None:
@@ -239,10 +241,10 @@ class StandupScreen(StandupLinks):
     def _record(self, label: str, **changes: Any) -> None:
         item = self.current
         if item is None or self.standup_id is None:
-            self.notify("Start the stand-up first (enter).", severity="warning")
+            toast(self, "Start the stand-up first (enter).", severity="warning")
             return
         if item.kind != "ticket":
-            self.notify("Decisions are recorded on ticket items; this one is for discussion.",
+            toast(self, "Decisions are recorded on ticket items; this one is for discussion.",
                         severity="warning")
             return
         ctx = self.context
@@ -255,7 +257,7 @@ class StandupScreen(StandupLinks):
 
         def done(summary: str) -> None:
             self.decided.setdefault(ref, []).append(summary)
-            self.notify(f"{ref}: {summary} (u undoes)", timeout=3)
+            toast(self, f"{ref}: {summary} (u undoes)", timeout=3)
             self.post_message(ActionDone(summary))
             self.show_item()
 
@@ -269,7 +271,7 @@ class StandupScreen(StandupLinks):
 
     def _ask(self, title: str, then: Any, *, multiline: bool = False) -> None:
         if self.current is None:
-            self.notify("Start the stand-up first (enter).", severity="warning")
+            toast(self, "Start the stand-up first (enter).", severity="warning")
             return
         self.app.push_screen(TextScreen(title, multiline=multiline, max_length=2000),
                              lambda text: then(text) if text else None)
@@ -297,7 +299,7 @@ class StandupScreen(StandupLinks):
         def done(ref: str) -> None:
             if self.decided.get(ref):
                 self.decided[ref].pop()
-            self.notify(f"{ref}: last decision undone")
+            toast(self, f"{ref}: last decision undone")
             self.post_message(ActionDone("undo"))
             self.show_item()
 
@@ -325,7 +327,7 @@ class StandupScreen(StandupLinks):
         self.ended = view
         self.refresh_bindings()
         self.add_class("-ended")
-        self.query_one("#su-minutes-text", Markdown).update(view.minutes)
+        self.query_one("#su-minutes-text", Markdown).update(markdown_document(view.minutes))
         self.post_message(ActionDone("stand-up ended"))
         self.paint()
 
@@ -340,12 +342,12 @@ class StandupScreen(StandupLinks):
         progress = self.query_one("#su-progress", Static)
         panel = self.query_one("#su-item", Static)
         if self.ended is not None:
-            progress.update(Text(f"Stand-up ended · {self.scope_label()} · minutes stored and "
-                                 "queued for posting", style="bold green"))
+            progress.update(Text(f"Stand-up ended · {plain(self.scope_label(), limit=80)} · "
+                                 "minutes stored and queued for posting", style="bold green"))
             return
         if not self.running:
-            progress.update(Text(f"Stand-up · {self.scope_label()} · {total} items · "
-                                 "enter starts, c changes the scope", style="bold"))
+            progress.update(Text(f"Stand-up · {plain(self.scope_label(), limit=80)} · {total} "
+                                 "items · enter starts, c changes the scope", style="bold"))
             panel.update(preview_text(self.agenda))
             return
         item = self.current

@@ -9,6 +9,7 @@ from textual.screen import Screen
 from hypercare.tui.context import TuiContext, tui_context
 from hypercare.tui.messages import ActionDone
 from hypercare.tui.screens.pickers import ChoiceScreen
+from hypercare.tui.widgets.data import toast
 from hypercare.tui.work import call_service
 
 
@@ -36,7 +37,7 @@ class StandupLinks(Screen[Any]):
 
         def choose(issues: list[Any]) -> None:
             if not issues:
-                self.notify("There are no open known issues: create one with K.")
+                toast(self, "There are no open known issues: create one with K.")
                 return
             self.app.push_screen(
                 ChoiceScreen("Link to a known issue", [(f"{k.ref}  {k.title}", str(k.id))
@@ -52,7 +53,7 @@ class StandupLinks(Screen[Any]):
     def _link_new(self, what: str, create: Any) -> None:
         item, ctx = self.current, tui_context(self)
         if item is None or self.ticket is None:
-            self.notify("Pick a ticket item first.", severity="warning")
+            toast(self, "Pick a ticket item first.", severity="warning")
             return
         link = f"ticket:{self.ticket.odoo_id}"
 
@@ -64,7 +65,7 @@ class StandupLinks(Screen[Any]):
 
     def _linked(self, ref: str, made: str) -> None:
         self.decided.setdefault(ref, []).append(f"raised {made}")
-        self.notify(f"{ref}: raised {made}")
+        toast(self, f"{ref}: raised {made}")
         self.post_message(ActionDone(made))
         self.paint()
 

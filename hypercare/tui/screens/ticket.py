@@ -12,6 +12,7 @@ from textual.containers import VerticalScroll
 from textual.widgets import Footer, Static, TabbedContent, TabPane
 
 from hypercare.services import ChatterView, EscalationView, TicketDetail
+from hypercare.terminal import data, line
 from hypercare.tui.format import (
     category_label,
     local,
@@ -21,11 +22,15 @@ from hypercare.tui.format import (
 )
 from hypercare.tui.messages import ActionDone, StoreRead
 from hypercare.tui.screens.ticket_actions import TICKET_BINDINGS, TicketActions
+from hypercare.tui.widgets.data import TITLE_LIMIT, detail, plain
 from hypercare.tui.widgets.header import TopBar
 from hypercare.tui.widgets.panels import grid
 from hypercare.tui.work import call_service, describe
 
 MASK = "Confidential ticket: only command-center leads see its content."
+EVENT_BODY_LIMIT = 2000
+CHATTER_BODY_LIMIT = 4000
+REASON_LIMIT = 500
 
 
 class TicketScreen(TicketActions):
@@ -95,9 +100,10 @@ class TicketScreen(TicketActions):
         self.query_one("#ticket-chatter", Static).update("Fetching the chatter from Odoo...")
 
         def failed(exc: BaseException) -> None:
-            self.query_one("#ticket-chatter", Static).update(
-                Text(f"Odoo's chatter could not be read.\n{describe(exc)}\nc tries again.",
-                     style="red"))
+            text = line("Odoo's chatter could not be read.\n", detail(describe(exc)),
+                        "\nc tries again.")
+            text.stylize("red")
+            self.query_one("#ticket-chatter", Static).update(text)
 
         call_service(self, lambda: ctx.services.tickets.fetch_chatter(ref=ref),
                      done=self._chatter, failed=failed, what="Fetching the chatter",
@@ -123,9 +129,8 @@ class TicketScreen(TicketActions):
         ticket = self.detail.ticket
         company_zone = ctx.company_zones.get(ticket.company)
         masked = self._masked()
-        head = Text.assemble((ticket.ref, "bold"), "  ",
-                             (ticket.severity or "S?", "bold"), " ",
-                             (category_label(ticket.category), "bold magenta"), "  ")
+        head = line(data(ticket.ref, "bold"), "  ", data(ticket.severity or "S?", "bold"), " ",
+                    data(category_label(ticket.category), "bold magenta"), "  ")
         if ticket.is_closed:
             head.append("closed", style="green")
         else:
@@ -135,8 +140,9 @@ class TicketScreen(TicketActions):
         if ticket.escalation_level:
             head.append(f"  L{ticket.escalation_level}", style="bold dark_orange")
         if ticket.known_issue:
-            head.append(f"  {ticket.known_issue}", style="cyan")
-        head.append(f"\n{MASK if masked else ticket.title}", style="bold")
+            head.append(f"  {plain(ticket.known_issue)}", style="cyan")
+        head.append(f"\n{plain(MASK if masked else ticket.title, limit=TITLE_LIMIT)}",
+                    style="bold")
         self.query_one("#ticket-head", Static).update(head)
         facts = Text()
         for label, value in (
@@ -147,8 +153,9 @@ class TicketScreen(TicketActions):
             ("Updated", local_with_company(ticket.updated_at, ctx.zone, company_zone)),
         ):
             facts.append(f"{label:<9}", style="dim")
-            facts.append(f"{value}\n")
-        description = Text(MASK if masked else (ticket.description or "(no description)"))
+            facts.append_text(data(value))
+            facts.append("\n")
+        description = detail(MASK if masked else (ticket.description or "(no description)"))
         self.query_one("#ticket-body", Static).update(Group(facts, description))
         self.query_one("#ticket-triage", Static).update(self._triage_text())
         self.query_one("#ticket-clocks", Static).update(self._clocks(company_zone))
@@ -164,15 +171,15 @@ class TicketScreen(TicketActions):
         text.append(f"{category_label(ticket.category)} ({ticket.category_source or 'none'}, "
                     f"confidence {confidence})\n", style="")
         for reason in ticket.category_explanation:
-            text.append(f"  • {reason}\n", style="dim")
+            text.append(f"  • {plain(reason, limit=REASON_LIMIT)}\n", style="dim")
         text.append("Severity  ", style="bold")
-        text.append(f"{ticket.severity or 'not set'}\n")
+        text.append(f"{plain(ticket.severity) or 'not set'}\n")
         for reason in ticket.severity_reasons:
-            text.append(f"  • {reason}\n", style="dim")
+            text.append(f"  • {plain(reason, limit=REASON_LIMIT)}\n", style="dim")
         if ticket.known_issue:
             text.append("Known issue  ", style="bold")
-            text.append(f"{ticket.known_issue}\n")
-            text.append(f"  Workaround: {ticket.workaround or '(none yet)'}\n")
+            text.append(f"{plain(ticket.known_issue)}\n")
+            text.append(f"  Workaround: {detail(ticket.workaround or '(none yet)').plain}\n")
         return text
 
     def _clocks(self, company_zone: str | None) -> RenderableType:
@@ -215,13 +222,13 @@ class TicketScreen(TicketActions):
         text = Text()
         for event in self.detail.events:
             text.append(f"{local(event.at, ctx.zone)}  ", style="dim")
-            text.append(f"{event.kind.replace('_', ' ')}", style="bold")
+            text.append_text(data(event.kind.replace("_", " "), "bold"))
             if event.actor:
-                text.append(f"  {event.actor}")
+                text.append_text(line("  ", data(event.actor)))
             if event.from_value or event.to_value:
-                text.append(f"  {event.from_value} → {event.to_value}")
+                text.append_text(line("  ", data(event.from_value), " → ", data(event.to_value)))
             if event.body and not masked:
-                text.append(f"\n    {event.body[:2000]}")
+                text.append_text(line("\n    ", detail(event.body, limit=EVENT_BODY_LIMIT)))
             text.append("\n")
         return text if text.plain else Text("No events recorded.", style="dim")
 
@@ -234,9 +241,9 @@ class TicketScreen(TicketActions):
         text = Text()
         for message in messages:
             text.append(f"{local(message.at, ctx.zone)}  ", style="dim")
-            text.append(message.author or "?", style="bold")
-            text.append(f"  {message.kind.replace('_', ' ')}"
+            text.append_text(data(message.author or "?", "bold"))
+            text.append(f"  {plain(message.kind.replace('_', ' '))}"
                         f"{' (internal)' if message.internal else ''}\n", style="dim")
             if message.body:
-                text.append(message.body[:4000] + "\n")
+                text.append_text(line(detail(message.body, limit=CHATTER_BODY_LIMIT), "\n"))
         return text

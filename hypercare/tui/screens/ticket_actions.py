@@ -16,6 +16,7 @@ from hypercare.tui.context import TuiContext, tui_context
 from hypercare.tui.format import category_label
 from hypercare.tui.messages import ActionDone
 from hypercare.tui.screens.pickers import ChoiceScreen, TextScreen
+from hypercare.tui.widgets.data import toast
 from hypercare.tui.work import call_service
 
 NOTE_LIMIT = 20_000
@@ -54,11 +55,11 @@ class TicketActions(Screen[Any]):
     def _ticket_or_warn(self) -> tuple[str, str, str] | None:
         found = self.current_ticket()
         if found is None:
-            self.notify("No ticket selected.", severity="warning")
+            toast(self, "No ticket selected.", severity="warning")
         return found
 
     def _done(self, summary: str) -> None:
-        self.notify(summary, timeout=4)
+        toast(self, summary, timeout=4)
         self.post_message(ActionDone(summary))
 
     # -- decisions that can be undone ----------------------------------------------------
@@ -110,7 +111,7 @@ class TicketActions(Screen[Any]):
 
         def chosen(choices: list[tuple[str, str]]) -> None:
             if not choices:
-                self.notify("There are no known issues yet.", severity="warning")
+                toast(self, "There are no known issues yet.", severity="warning")
                 return
             self.app.push_screen(ChoiceScreen(f"Link {ref} to a known issue", choices),
                                  lambda value: self._link(ref, value))
@@ -149,7 +150,7 @@ class TicketActions(Screen[Any]):
         ctx = self.context
         action = ctx.take_undo()
         if action is None:
-            self.notify(f"Nothing to undo (decisions can be undone for {ctx.undo_seconds} s).",
+            toast(self, f"Nothing to undo (decisions can be undone for {ctx.undo_seconds} s).",
                         severity="warning")
             return
         call_service(self, action.undo, done=self._done, what=f"Undoing {action.label}")
@@ -193,7 +194,7 @@ class TicketActions(Screen[Any]):
 
         def chosen(choices: list[tuple[str, str]]) -> None:
             if not choices:
-                self.notify(f"{ref} has no escalation waiting for acknowledgement.")
+                toast(self, f"{ref} has no escalation waiting for acknowledgement.")
             elif len(choices) == 1:
                 self._acknowledge(ref, choices[0][1])
             else:
@@ -250,7 +251,7 @@ class TicketActions(Screen[Any]):
 
         def chosen(choices: list[tuple[str, str]]) -> None:
             if not choices:
-                self.notify("No Odoo users are known yet (none assigned a ticket).",
+                toast(self, "No Odoo users are known yet (none assigned a ticket).",
                             severity="warning")
                 return
             self.app.push_screen(ChoiceScreen(f"Assign {ref} to", choices),
@@ -282,10 +283,10 @@ class TicketActions(Screen[Any]):
 
     def _open(self, ref: str, url: str) -> None:
         if not url:
-            self.notify(f"{ref} has no Odoo link (set odoo.url).", severity="warning")
+            toast(self, f"{ref} has no Odoo link (set odoo.url).", severity="warning")
             return
         self.app.open_url(url)
-        self.notify(f"Opened {ref} in the browser.")
+        toast(self, f"Opened {ref} in the browser.")
 
 
 def _undo_decision(ctx: TuiContext, decision_id: int, window: timedelta) -> str:

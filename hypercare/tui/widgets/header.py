@@ -5,6 +5,7 @@ from __future__ import annotations
 from rich.text import Text
 from textual.widgets import Static
 
+from hypercare.terminal import data, line
 from hypercare.tui.context import TuiContext
 from hypercare.tui.format import age, local
 
@@ -23,7 +24,7 @@ def freshness(ctx: TuiContext) -> Text:
                     style="bold white on dark_red")
     else:
         text = Text(f"synced {age(sync.last_good_at, now)} ago", style="green")
-    if ctx.sync_error:
+    if ctx.sync_error:  # the message itself shows on the dashboard
         text.append("  sync failing", style="bold red")
     elif ctx.syncing:
         text.append("  syncing...", style="dim")
@@ -38,8 +39,9 @@ class TopBar(Static):
     """
 
     def show(self, ctx: TuiContext, title: str) -> None:
-        line = Text.assemble(("hypercare", "bold"), " · ", (title, "bold cyan"), " · ",
-                             ctx.viewer, " · ", local(ctx.now(), ctx.zone, fmt="%a %H:%M"),
-                             " ", (ctx.zone, "dim"), " · ")
-        line.append_text(freshness(ctx))
-        self.update(line)
+        """``title`` may hold outside text (a runbook's title): it is shown as data."""
+        bar = line(("hypercare", "bold"), " · ", data(title, "bold cyan", limit=80), " · ",
+                   data(ctx.viewer, limit=40), " · ",
+                   local(ctx.now(), ctx.zone, fmt="%a %H:%M"), " ", (ctx.zone, "dim"), " · ",
+                   freshness(ctx))
+        self.update(bar)

@@ -1,13 +1,17 @@
-"""Dashboard widgets: KPI tiles and titled panels that render read models."""
+"""Dashboard widgets: KPI tiles and titled panels that render read models.
+
+Titles and cells are data (:mod:`hypercare.terminal`): a panel's string title is never read
+as markup, and :func:`grid` tables take string cells as literal text on one line.
+"""
 
 from __future__ import annotations
 
 from rich.console import RenderableType
-from rich.table import Table
 from rich.text import Text
 from textual.widgets import Static
 
 from hypercare.services import KpiTile
+from hypercare.terminal import DataTable, data
 from hypercare.tui.format import delta, number, sparkline
 
 UNITS = {"tickets": "", "issues": "", "%": "", "percent": "", "tickets/day": "/day",
@@ -24,8 +28,9 @@ class Tile(Static):
     """
 
     def show(self, tile: KpiTile) -> None:
-        self.border_title = tile.label
-        self.tooltip = f"{tile.definition}\n▲▼: change over the last 7 days."
+        self.border_title = data(tile.label)
+        self.tooltip = data(f"{tile.definition}\n▲▼: change over the last 7 days.",
+                            limit=1000, multiline=True)
         self.set_class(tile.on_target is False, "-off-target")
         line = Text(number(tile.value, tile.unit), style="bold", no_wrap=True,
                     overflow="ellipsis")
@@ -47,15 +52,17 @@ class Panel(Static):
     Panel { height: auto; border: round $primary-darken-2; padding: 0 1; }
     """
 
-    def show(self, title: str, body: RenderableType, *, subtitle: str = "") -> None:
-        self.border_title = title
-        self.border_subtitle = subtitle
+    def show(self, title: str | Text, body: RenderableType, *,
+             subtitle: str | Text = "") -> None:
+        self.border_title = data(title)
+        self.border_subtitle = data(subtitle)
         self.update(body)
 
 
-def grid(*columns: tuple[str, str]) -> Table:
-    """A borderless table for panel bodies: (header, justify) per column."""
-    table = Table(box=None, expand=True, padding=(0, 1), show_edge=False, pad_edge=False,
+def grid(*columns: tuple[str, str]) -> DataTable:
+    """A borderless table for panel bodies: (header, justify) per column; string cells are
+    data (one line, never markup)."""
+    table = DataTable(box=None, expand=True, padding=(0, 1), show_edge=False, pad_edge=False,
                   header_style="bold dim")
     for header, justify in columns:
         table.add_column(header, justify=justify,  # type: ignore[arg-type]

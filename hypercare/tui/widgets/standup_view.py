@@ -1,4 +1,8 @@
-"""What stand-up mode paints: the agenda preview, the progress line and the current item."""
+"""What stand-up mode paints: the agenda preview, the progress line and the current item.
+
+Item labels (a ticket's title), reasons, names and what was typed in the room are data
+(:mod:`hypercare.terminal`), never markup.
+"""
 
 from __future__ import annotations
 
@@ -6,11 +10,12 @@ from collections.abc import Sequence
 from typing import Any
 
 from rich.console import Group, RenderableType
-from rich.table import Table
 from rich.text import Text
 
 from hypercare.services import Agenda, AgendaItem, TicketView
+from hypercare.terminal import DataTable, data, line
 from hypercare.tui.format import category_label, sla_label, time_left
+from hypercare.tui.widgets.data import detail, heading, plain
 
 KIND_LABELS = {"ticket": "Ticket", "known_issue": "Known issue", "decision": "Policy decision",
                "action": "Open action"}
@@ -20,7 +25,7 @@ def preview_text(agenda: Agenda | None) -> RenderableType:
     """Before the stand-up: each section, its time box and how many items it holds."""
     if agenda is None:
         return Text("Reading the agenda...", style="dim")
-    table = Table(box=None, show_header=True, header_style="bold", expand=True)
+    table = DataTable(box=None, show_header=True, header_style="bold", expand=True)
     table.add_column("Section")
     table.add_column("Items", justify="right")
     table.add_column("Time box", justify="right")
@@ -42,8 +47,8 @@ def progress_text(items: Sequence[AgendaItem], position: int, scope: str,
     index = next((n for n, i in enumerate(same) if i is item), 0)
     text = Text(f"{position + 1} of {len(items)}", style="bold")
     title = section.title if section is not None else item.section.replace("_", " ")
-    text.append(f" · {title} ({index + 1} of {len(same)})")
-    text.append(f" · {scope}", style="dim")
+    text.append(f" · {plain(title, limit=80)} ({index + 1} of {len(same)})")
+    text.append(f" · {plain(scope, limit=80)}", style="dim")
     return text
 
 
@@ -55,21 +60,18 @@ def item_text(item: AgendaItem | None, section: Any, ticket: TicketView | None,
                     style="bold green")
     text = Text()
     if section is not None:
-        text.append(f"{section.title.upper()}\n\n", style="bold cyan")
-    text.append(f"{KIND_LABELS.get(item.kind, item.kind)} {item.ref}\n", style="bold")
-    text.append(f"{item.label}\n\n", style="bold reverse")
-    text.append("Why: ", style="bold")
-    text.append(f"{item.why}\n")
+        text.append_text(line(data(section.title.upper(), "bold cyan"), "\n\n"))
+    text.append_text(line(data(f"{KIND_LABELS.get(item.kind, item.kind)} {item.ref}", "bold"),
+                          "\n", heading(item.label, "bold reverse"), "\n\n",
+                          ("Why: ", "bold"), detail(item.why, limit=2000), "\n"))
     if ticket is not None:
-        text.append("Now: ", style="bold")
-        text.append(ticket_line(ticket) + "\n")
+        text.append_text(line(("Now: ", "bold"), data(ticket_line(ticket), limit=500), "\n"))
         if ticket.workaround:
-            text.append("Workaround: ", style="bold")
-            text.append(f"{ticket.workaround}\n")
+            text.append_text(line(("Workaround: ", "bold"), detail(ticket.workaround), "\n"))
     if decided:
         text.append("\nDecided here:\n", style="bold green")
-        for line in decided:
-            text.append(f"  ✔ {line}\n", style="green")
+        for done in decided:
+            text.append(f"  ✔ {plain(done, limit=500)}\n", style="green")
     if item.kind == "ticket":
         text.append("\nd/t/p category · 1-4 severity · o owner · x next step · l known issue · "
                     "W workaround · q policy question · g backlog item · u undo", style="dim")

@@ -24,7 +24,9 @@ from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
 from hypercare.services import QueueRow
+from hypercare.text import clean
 from hypercare.tui.format import age, category_label, duration, severity_label, sla_label
+from hypercare.tui.widgets.data import UNSAFE_IN_LINE
 
 ROW_STYLES = {
     "breached": Style(color="red", bold=True),
@@ -82,6 +84,20 @@ COLUMNS: tuple[Column, ...] = (
     Column("Age", 4, lambda r, n: age(r.created_at, n), min_width=90, key="created"),
 )
 TITLE_MIN = 16
+
+
+def fit(text: str, cells: int) -> str:
+    """``text`` as exactly ``cells`` cells of one line, literal (Segments are never markup).
+
+    Rows stored before text was cleaned where it enters may still hold control characters,
+    line breaks or bidi overrides: they are removed here, per painted cell, so only the
+    visible rows pay (and only those holding one; painted lines are cached). Only the head
+    of a long text is looked at: a 100 kB title costs what a short one does.
+    """
+    head = text[: cells * 4 + 16]
+    if UNSAFE_IN_LINE.search(head) is not None:
+        head = clean(head, multiline=False)
+    return set_cell_size(head, cells)
 
 
 def columns_for(width: int) -> list[tuple[Column, int]]:
@@ -260,8 +276,8 @@ class TicketTable(ScrollView, can_focus=True):
         for position, (column, cells) in enumerate(columns):
             if position:
                 segments.append(gap)
-            text = set_cell_size("●" if column.key == "mark" and row.odoo_id in self.marked
-                                 else column.cell(row, self._now), cells)
+            text = fit("●" if column.key == "mark" and row.odoo_id in self.marked
+                       else column.cell(row, self._now), cells)
             style = row_style
             if column.key == "sla" and not row.is_closed and not selected:
                 style = row_style + SLA_CELL_STYLES.get(row.sla_state, Style())
