@@ -54,9 +54,12 @@ def report_error(error: Exception, body: dict[str, Any], respond: Respond | None
     _tell(reply, body, respond, client)
 
 
-AFTER_ACK_THREADS = 8
+AFTER_ACK_THREADS = 4
 """Threads answering after the ack: acknowledgements never wait behind answers (under a
-burst of requests every ack is sent first, then the answers follow in arrival order)."""
+burst of requests every ack is sent first, then the answers follow in arrival order). Few, so
+that answers (CPU under the GIL) leave the acks their share: bench/bot_bench.py measured ack
+p95 75 ms with 2, 96 ms with 4 and 122 ms with 8 for 50 simultaneous commands; four still
+let a slow Odoo round trip or two run while a raise form opens within Slack's 3 seconds."""
 _answers: ThreadPoolExecutor | None = None
 _answers_lock = threading.Lock()
 
