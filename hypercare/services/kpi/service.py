@@ -7,11 +7,9 @@ trends survive later edits in Odoo and the weekly pack can compare weeks.
 
 from __future__ import annotations
 
-import gc
 import json
 import math
-from collections.abc import Iterable, Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
@@ -26,6 +24,7 @@ from hypercare.kpi.tickets import RecordCounts, TicketColumns, ticket_board
 from hypercare.services.context import ServiceContext
 from hypercare.services.outbox import notifications
 from hypercare.store import kpi_records, problems
+from hypercare.store.batches import gc_paused
 from hypercare.store.sync_state import last_good_run, recent_runs
 
 ADOPTION_KEYS = ("active_users", "quotations_created", "orders_confirmed", "invoices_posted")
@@ -81,7 +80,7 @@ class KpiService:
 
         now = self._context.clock()
         settings = self._context.settings
-        with self._context.store().session() as session, _gc_paused():
+        with self._context.store().session() as session, gc_paused():
             columns = _columns(kpi_records.ticket_columns(session=session))
             records = self._records(session, now)
         board = ticket_board(columns, now=now, timezone=settings.timezone, days=days,
@@ -316,19 +315,6 @@ class KpiService:
                     found.append(KpiValue(key, label, series[-1][1], unit, direction,
                                           baseline.get(key), meaning, series=tuple(series)))
         return found
-
-
-@contextmanager
-def _gc_paused() -> Iterator[None]:
-    """Reading 100,000 rows allocates as many tuples: without this the cyclic garbage
-    collector runs full passes over the whole heap again and again meanwhile."""
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_enabled:
-            gc.enable()
 
 
 def _columns(raw: dict[str, Sequence[Any]]) -> TicketColumns:

@@ -7,11 +7,9 @@ re-reading only when :meth:`QueueService.fingerprint` changes.
 
 from __future__ import annotations
 
-import gc
 import json
 from collections import Counter
-from collections.abc import Callable, Iterable, Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import asdict, dataclass, fields, make_dataclass
 from datetime import UTC, datetime
 from itertools import compress, repeat
@@ -23,6 +21,7 @@ from hypercare.services.context import ServiceContext
 from hypercare.services.tickets.queue_order import ORDERS
 from hypercare.services.tickets.queue_row import QueueRow
 from hypercare.store import queue_rows as queries
+from hypercare.store.batches import gc_paused
 from hypercare.store.triage_records import get_state, set_state
 
 MASKED_TITLE = "Confidential ticket"
@@ -170,7 +169,7 @@ class QueueService:
         """Every live ticket (only the open ones with ``open_only``) as a queue row, oldest
         first (confidential titles masked unless ``viewer`` is one of ``roles.leads``)."""
         lead = viewer in self._context.settings.roles.leads
-        with _gc_paused():
+        with gc_paused():
             with self._context.store().session() as session:
                 raw = queries.queue_rows(session=session, open_only=open_only)
             return _rows(raw, lead=lead)
@@ -237,19 +236,6 @@ def _rows(raw: Sequence[tuple[Any, ...]], *, lead: bool) -> list[QueueRow]:
         row.__class__ = row_class
         append(row)
     return rows
-
-
-@contextmanager
-def _gc_paused() -> Iterator[None]:
-    """Reading 50,000 rows allocates as many tuples and objects: without this the cyclic
-    garbage collector walks the whole heap again and again meanwhile."""
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_enabled:
-            gc.enable()
 
 
 def _view_key(user: str, name: str) -> str:
