@@ -290,15 +290,12 @@ def find_ticket(ref: str, *, session: Session) -> Ticket | None:
 
 
 def count_tickets(*, session: Session) -> tuple[int, int]:
-    """(all tickets, open tickets), deleted ones excluded."""
-    total = session.scalar(
-        select(func.count()).select_from(Ticket).where(Ticket.deleted == False)  # type: ignore[arg-type]  # noqa: E712
-    )
-    open_ = session.scalar(
-        select(func.count())
-        .select_from(Ticket)
-        .where(Ticket.deleted == False, Ticket.is_closed == False)  # type: ignore[arg-type]  # noqa: E712
-    )
+    """(live tickets, open live tickets): deleted and archived ones left out, as the queue
+    leaves them out (:func:`hypercare.store.queue_rows.queue_rows`), so both say the same total."""
+    live = select(func.count()).select_from(Ticket).where(
+        Ticket.deleted == False, Ticket.active == True)  # type: ignore[arg-type]  # noqa: E712
+    total = session.scalar(live)
+    open_ = session.scalar(live.where(Ticket.is_closed == False))  # type: ignore[arg-type]  # noqa: E712
     return int(total or 0), int(open_ or 0)
 
 

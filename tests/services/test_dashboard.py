@@ -105,3 +105,22 @@ def test_top_known_issues_by_linked_tickets(services: Services) -> None:
     assert [k.id for k in view.known_issues[:2]] == [big.id, small.id]
     assert [k.linked for k in view.known_issues[:2]] == [3, 1]
     assert gone.id not in [k.id for k in view.known_issues]
+
+
+def test_the_sync_panel_counts_the_tickets_the_queue_shows(services: Services) -> None:
+    # "41 of 157" in the queue header and "41 open of 163 tickets" in the dashboard's sync
+    # panel: the panel counted archived tickets, which the queue leaves out.
+    from sqlalchemy import update
+
+    from hypercare.store.tables import Ticket
+
+    rows = services.queue.load_rows(viewer=LEAD)
+    archived = rows[0].odoo_id
+    with services.context.store().session() as session:
+        session.execute(update(Ticket).where(Ticket.odoo_id == archived)  # type: ignore[arg-type]
+                        .values(active=False))
+    rows = services.queue.load_rows(viewer=LEAD)
+    assert archived not in {row.odoo_id for row in rows}
+    status = services.sync.sync_status()
+    assert status.tickets == len(rows)
+    assert status.open_tickets == sum(not row.is_closed for row in rows)
