@@ -25,7 +25,7 @@ from typing import Any
 import pytest
 
 from hypercare.bot.alert_blocks import Activity, render
-from hypercare.bot.app import build_app, build_client
+from hypercare.bot.app import build_client
 from hypercare.bot.blocks import (
     build_error,
     build_help,
@@ -37,7 +37,6 @@ from hypercare.bot.blocks import (
 )
 from hypercare.bot.delivery import SlackDeliverer
 from hypercare.bot.home_blocks import build_home, build_kpi_board, build_standup_summary
-from hypercare.bot.http_server import BotHttpServer
 from hypercare.bot.listeners import alerts
 from hypercare.bot.listeners.home import publish_home
 from hypercare.bot.listeners.threads import post_thread_updates
@@ -170,12 +169,6 @@ def services(make_services: Callable[..., Services]) -> Services:
     return make_services()
 
 
-@pytest.fixture
-def server(services: Services) -> Iterator[Any]:
-    app = build_app(services, http=True)
-    with BotHttpServer(app, signing_secret=SIGNING_SECRET, host="127.0.0.1", port=0) as running:
-        yield running
-
 
 def ask(server: Any, mock: MockSlack, text: str, key: str) -> str:
     """A signed ``/hypercare`` command; its answer (through the response_url) checked."""
@@ -243,10 +236,10 @@ def test_markdown_holding_outside_text_gets_no_injected_link() -> None:
 
 # -- /hypercare over signed HTTP, into the mock Slack ----------------------------------------
 
-def test_status_of_every_hostile_ticket(server: Any, mock: MockSlack,
+def test_status_of_every_hostile_ticket(bot_server: Any, mock: MockSlack,
                                         hostile_world: HostileWorld) -> None:
     for name, ref in hostile_world.refs.items():
-        shown = ask(server, mock, f"status {ref}", key=f"status-{name}")
+        shown = ask(bot_server, mock, f"status {ref}", key=f"status-{name}")
         assert ref in shown
         if name == "huge":
             title = answered(mock, "status-huge").payload["blocks"][0]["text"]["text"]
@@ -258,19 +251,19 @@ def test_status_of_every_hostile_ticket(server: Any, mock: MockSlack,
             assert "‹script›" in shown or "&lt;script&gt;" in shown
 
 
-def test_mine_lists_hostile_titles(server: Any, mock: MockSlack,
+def test_mine_lists_hostile_titles(bot_server: Any, mock: MockSlack,
                                    hostile_world: HostileWorld) -> None:
-    shown = ask(server, mock, "mine", key="mine")
+    shown = ask(bot_server, mock, "mine", key="mine")
     listed = [ref for ref in hostile_world.refs.values() if f"|{ref}>*" in shown]
     assert len(listed) == 10  # the ten newest
     assert "&lt;!channel&gt;" in shown or "&lt;script&gt;" in shown
 
 
-def test_howto_with_a_hostile_question_finds_hostile_known_issues(server: Any,
+def test_howto_with_a_hostile_question_finds_hostile_known_issues(bot_server: Any,
                                                                   mock: MockSlack) -> None:
-    shown = ask(server, mock, f"howto {MENTIONS} {TITLES['html']}", key="howto")
+    shown = ask(bot_server, mock, f"howto {MENTIONS} {TITLES['html']}", key="howto")
     assert "&lt;!channel&gt;" in shown and "Answers for" in shown
-    shown = ask(server, mock, f"howto {HUGE[:3000]}", key="howto-huge")
+    shown = ask(bot_server, mock, f"howto {HUGE[:3000]}", key="howto-huge")
     assert ELLIPSIS in shown
 
 
@@ -278,13 +271,13 @@ def test_howto_with_a_hostile_question_finds_hostile_known_issues(server: Any,
     "status <!channel>", f"status {MENTIONS}", "runbook <@U0123ABC>",
     "<!here> please", f"howto {TITLES['controls']}", "status \u202eHT1",
 ])
-def test_error_and_help_answers_echo_nothing_live(server: Any, mock: MockSlack,
+def test_error_and_help_answers_echo_nothing_live(bot_server: Any, mock: MockSlack,
                                                   text: str) -> None:
-    ask(server, mock, text, key="err")
+    ask(bot_server, mock, text, key="err")
 
 
-def test_raise_form_prefilled_with_a_hostile_title(server: Any, mock: MockSlack) -> None:
-    assert signed_command(server, mock, f"raise {TITLES['controls']} {MENTIONS}",
+def test_raise_form_prefilled_with_a_hostile_title(bot_server: Any, mock: MockSlack) -> None:
+    assert signed_command(bot_server, mock, f"raise {TITLES['controls']} {MENTIONS}",
                           key="raise", user=USER)[0] == 200
     (opened,) = mock.wait_for("views.open", timeout=10)
     check_view(opened.payload["view"])
