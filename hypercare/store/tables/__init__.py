@@ -28,7 +28,7 @@ from hypercare.store.tables.odoo_copy import (
     Ticket,
     TicketEvent,
 )
-from hypercare.store.tables.raise_tables import RaisedIssue, SlackEventSeen
+from hypercare.store.tables.raise_tables import AffectedSignal, RaisedIssue, SlackEventSeen
 from hypercare.store.tables.record_tables import (
     Action,
     BacklogItem,
@@ -49,6 +49,7 @@ from hypercare.store.tables.triage_tables import (
 __all__ = [
     "Action",
     "AdoptionDaily",
+    "AffectedSignal",
     "AppState",
     "BacklogItem",
     "Company",

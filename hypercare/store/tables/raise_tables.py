@@ -52,3 +52,31 @@ class SlackEventSeen(SQLModel, table=True):
     event_id: str = Field(primary_key=True)
     kind: str = ""
     seen_at: datetime | None = utc_field(nullable=False)
+
+
+class AffectedSignal(SQLModel, table=True):
+    """A "me too" from someone who may not raise tickets, replying in a raised report's Slack
+    thread: kept beside the ticket (not posted to Odoo) until a command-center lead sends it
+    to Odoo as an internal note or dismisses it.
+
+    ``state``: ``held`` (waiting for a lead), ``sent`` (a lead agreed: posted as a note),
+    ``dismissed``. One row per Slack event (``event_key``), however often Slack retries."""
+
+    __tablename__ = "affected_signal"
+
+    id: int | None = Field(default=None, primary_key=True)
+    raised_id: int = Field(index=True)
+    """The report (``raised_issue.id``) whose thread the reply was in."""
+    ticket_odoo_id: int | None = Field(default=None, index=True)
+    """The report's Odoo ticket; None until the report reaches Odoo."""
+    who: str
+    """The Slack user id of the person affected."""
+    who_name: str = ""
+    """Their display name when the reply came."""
+    text: str = ""
+    """The reply, cleaned where it entered hypercare."""
+    event_key: str = Field(unique=True)
+    created_at: datetime | None = utc_field(nullable=False)
+    state: str = "held"
+    decided_by: str = ""
+    decided_at: datetime | None = utc_field()
