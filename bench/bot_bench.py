@@ -42,7 +42,7 @@ sys.path.insert(0, str(Path(__file__).parents[1]))
 from standup_bench import NOW, fill
 
 from hypercare.config import Settings
-from hypercare.services import ServiceContext, Services
+from hypercare.services import SYSTEM, ServiceContext, Services
 from tests.slack_mock import MockSlack, sign_request
 
 TOKEN = "xoxb-1111-2222-bench-token"
@@ -175,7 +175,7 @@ def main(argv: list[str] | None = None) -> int:
                 rounds.append(ack_times(services, mock, args.concurrency))
                 baseline.append(ack_times(services, mock, args.concurrency, baseline=True))
             build, render, messages, blocks = digest_times(services, args.rounds)
-            open_count = len(services.queue.load_rows(viewer="bench", open_only=True))
+            open_count = len(services.queue.load_rows(viewer=SYSTEM, open_only=True))
         finally:
             services.close()
     p50 = statistics.median(percentile(r, 0.50) for r in rounds)

@@ -26,7 +26,7 @@ from rich.console import Console
 from rich.table import Table
 
 from hypercare.config import Settings
-from hypercare.services import ServiceContext, Services
+from hypercare.services import SYSTEM, ServiceContext, Services
 from hypercare.store.tables import SlaClock, Ticket, TicketClassification
 from hypercare.store.tickets import upsert_rows
 
@@ -71,10 +71,11 @@ def fill(services: Services, n: int) -> None:
                 key = ("odoo_id",) if table is Ticket else ("ticket_odoo_id",)
                 upsert_rows(table, rows[start : start + 5000], session=session, key=key)
     for number in range(20):
-        services.known_issues.create(title=f"known issue {number}", by="bench",
+        services.known_issues.create(title=f"known issue {number}", viewer=SYSTEM,
                                      ticket_refs=(f"HT{rng.randint(1, n):05d}",))
     for number in range(15):
         services.decisions.create(question=f"policy question {number}", owner="owner",
+                                  viewer=SYSTEM,
                                   due_date=(NOW + timedelta(days=rng.randint(-5, 5))).date())
 
 

@@ -5,8 +5,9 @@ imports what it needs (front ends lazily, so ``hypercare sync`` never loads Text
 Errors from :class:`~hypercare.errors.HypercareError` print one line and a hint to
 stderr; a traceback only with ``--debug``.
 
-Exit codes: 0 success, 1 runtime failure, 2 configuration or usage error,
-70 internal error (a bug: please report it), 130 interrupted.
+Exit codes: 0 success, 1 runtime failure, 2 configuration or usage error, 3 not allowed
+(the person acting, ``--as NAME``, may not do this; nothing changed), 70 internal error
+(a bug: please report it), 130 interrupted.
 """
 
 from __future__ import annotations
@@ -60,6 +61,14 @@ def build_parser() -> argparse.ArgumentParser:
         help="override any setting, e.g. --set odoo.timeout=60",
     )
     parser.add_argument(
+        "--as",
+        dest="as_",
+        type=_person,
+        metavar="NAME",
+        help="act as NAME (a user name from roles, or a Slack user id); default tui.user, "
+        "else your login name",
+    )
+    parser.add_argument(
         "--debug",
         action="store_true",
         help="debug logging and tracebacks (secrets are never logged)",
@@ -67,6 +76,14 @@ def build_parser() -> argparse.ArgumentParser:
     subparsers = parser.add_subparsers(dest="command", metavar="COMMAND")
     register_all(subparsers)
     return parser
+
+
+def _person(text: str) -> str:
+    """``--as``'s value: a name or id, not blank, on one line."""
+    name = text.strip()
+    if not name or len(name) > 200 or not name.isprintable():
+        raise argparse.ArgumentTypeError("give a user name or a Slack user id")
+    return name
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -14,6 +14,7 @@ Messages never contain secrets (passwords, API keys, tokens, signing secrets).
     ├── ConfigError                     exit 2  invalid or missing setting
     ├── UsageError                      exit 2  bad command-line usage
     ├── TicketNotFoundError                     no synced ticket has that reference
+    ├── AccessDeniedError               exit 3  the person's role does not allow it
     ├── OdooError                               anything talking to Odoo
     │   ├── OdooUnreachableError                wrong URL, refused, timeout, DNS
     │   ├── OdooProtocolError                   answered, but not like an Odoo (HTML page, bad JSON)
@@ -79,6 +80,14 @@ class UsageError(HypercareError):
     """The command line itself is wrong."""
 
     exit_code = 2
+
+
+class AccessDeniedError(HypercareError):
+    """The person acting may not do this (their role, or the ticket's company); nothing was
+    changed. Decided only by :mod:`hypercare.services.access`."""
+
+    exit_code = 3
+    default_hint = "Ask a command-center lead."
 
 
 class TicketNotFoundError(HypercareError):

@@ -100,3 +100,13 @@ def test_config_check_without_odoo_or_slack(capsys: pytest.CaptureFixture[str]) 
     out = capsys.readouterr().out
     assert "no Odoo configured" in out
     assert "no Slack configured" in out
+
+
+def test_as_is_the_user_of_every_front_end_it_opens(capsys: pytest.CaptureFixture[str]) -> None:
+    """``--as NAME`` stands for ``tui.user`` too: ``hypercare --as lea tui`` acts as lea."""
+    import json
+
+    assert main(["config", "show", "--format", "json"]) == 0
+    assert json.loads(capsys.readouterr().out)["tui"]["user"] == ""
+    assert main(["--as", "lea", "config", "show", "--format", "json"]) == 0
+    assert json.loads(capsys.readouterr().out)["tui"]["user"] == "lea"

@@ -31,7 +31,7 @@ from hypercare.config import Settings
 from hypercare.odoo.sim import OdooSimulator
 from hypercare.services import Services
 from hypercare.text import FORMULA_START, clean
-from tests.support import Clock, ServicesFactory
+from tests.support import Clock, ServicesFactory, viewer
 from tests.support.hostile import (
     CONTROLS,
     DDE,
@@ -84,7 +84,8 @@ def world(tmp_path_factory: pytest.TempPathFactory) -> Iterator[World]:
             services = build(settings_for(world, world.golden))
             services.sync.run_sync()
             services.sla.sweep()
-            views = {t.odoo_id: t for t in services.tickets.list_tickets()}
+            views = {t.odoo_id: t for t in
+                     services.tickets.list_tickets(viewer=viewer(services, "lea"))}
             world.refs = {name: views[odoo_id].ref for name, odoo_id in created.items()}
             _records(services, world.refs)
         _legacy_rows(world.golden, created["controls"])
@@ -95,16 +96,22 @@ def world(tmp_path_factory: pytest.TempPathFactory) -> Iterator[World]:
 
 def _records(services: Services, refs: dict[str, str]) -> None:
     """Known issues, decisions and backlog items written with hostile text."""
-    issue = services.known_issues.create(title=FORMULA, by="lea", owner=MARKUP,
+    lea = viewer(services, "lea")  # no roles.leads here: everyone is a lead
+    issue = services.known_issues.create(title=FORMULA, viewer=lea, owner=MARKUP,
                                          ticket_refs=(refs["formula"], refs["html"]))
-    services.known_issues.set_workaround(known_issue_id=issue.id, text=HTML, by="lea")
+    services.known_issues.set_workaround(known_issue_id=issue.id, text=HTML, viewer=lea)
     today = services.context.clock().date()
-    services.decisions.create(question=MARKUP, owner=DDE, due_date=today - timedelta(days=1),
+    services.decisions.create(question=MARKUP, owner=DDE, viewer=lea,
+                              due_date=today - timedelta(days=1),
                               options=((STRAY_CLOSE, HTML), (MARKDOWN, FORMULA)))
-    decided = services.decisions.create(question=HTML, owner=MARKUP, due_date=today)
-    services.decisions.decide(decision_id=decided.id, outcome=FORMULA, by=STRAY_CLOSE)
-    services.backlog.add(type="fix", title=MARKDOWN, description=HTML, owner=DDE,
+    decided = services.decisions.create(question=HTML, owner=MARKUP, viewer=lea,
+                                        due_date=today)
+    services.decisions.decide(decision_id=decided.id, outcome=FORMULA,
+                              viewer=viewer(services, STRAY_CLOSE))
+    services.backlog.add(type="fix", title=MARKDOWN, description=HTML, owner=DDE, viewer=lea,
                          value=4, risk=3, effort="M")
+    services.affected.hold(raised_id=1, viewer=viewer(services, STRAY_CLOSE), text=MARKUP,
+                           event_key="hostile-reply")  # a reply held for a lead
 
 
 def _legacy_rows(db: Path, odoo_id: int) -> None:
@@ -300,6 +307,20 @@ def test_known_issue_created_with_a_markup_title(cli: Callable[..., tuple[int, s
     assert first.splitlines()[0] == f"KI-1 {FORMULA}"
     assert "&lt;" not in first and "<script>alert(1)</script>" in first  # a terminal, not HTML
     assert json.loads(ok(cli("known", "list", "--format", "json")))
+
+
+def test_held_replies_and_who_acts_are_data(cli: Callable[..., tuple[int, str, str]]) -> None:
+    listed = ok(cli("tickets", "held"))
+    assert MARKUP in listed and STRAY_CLOSE[:20] in listed
+    shown = json.loads(ok(cli("tickets", "held", "--format", "json")))
+    assert [(h["who"], h["text"]) for h in shown] == [(STRAY_CLOSE, MARKUP)]
+    decided = ok(cli("--as", MARKUP, "decisions", "decide", "1", STRAY_CLOSE))
+    assert decided.splitlines()[0] == f"D-1 decided by {MARKUP}: {STRAY_CLOSE}"
+    assert ok(cli("--as", STRAY_CLOSE, "kpi", "record", "first_payroll")) == (
+        f"first_payroll recorded by {STRAY_CLOSE}\n")
+    dismissed = ok(cli("--as", MARKUP, "tickets", "held", "dismiss", str(shown[0]["id"])))
+    assert dismissed.startswith(f"held reply #{shown[0]['id']} on HC-1 by {STRAY_CLOSE}: "
+                                "dismissed")
 
 
 def test_decisions_list_and_show(cli: Callable[..., tuple[int, str, str]]) -> None:

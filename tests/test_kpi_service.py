@@ -14,7 +14,7 @@ from hypercare.config import KpiSettings, WatchKpi
 from hypercare.errors import HypercareError, UsageError
 from hypercare.odoo.sim import OdooSimulator
 from hypercare.services import Services
-from tests.support import ServicesFactory, sqlite_settings
+from tests.support import ServicesFactory, sqlite_settings, viewer
 from tests.sync.conftest import make_sim, odoo_settings
 
 
@@ -46,7 +46,7 @@ def world(tmp_path: Path, models: Path) -> Iterator[tuple[OdooSimulator, Service
 def test_board_matches_the_store(world: tuple[OdooSimulator, Services]) -> None:
     _, services = world
     board = services.kpis.board(days=10)
-    open_now = services.tickets.list_tickets(open_only=True)
+    open_now = services.tickets.list_tickets(viewer=viewer(services, "lea"), open_only=True)
     assert board.get("open_backlog") is not None
     assert board.get("open_backlog").value == len(open_now)  # type: ignore[union-attr]
     by_company = {t.company for t in open_now}
@@ -71,11 +71,11 @@ def test_snapshots_make_history_and_readiness(world: tuple[OdooSimulator, Servic
     keys = [c.key for c in report.criteria]
     assert keys[:2] == ["no_open_s1", "backlog_falling"]
     assert not report.ready
-    services.kpis.record_exit(key="process_owners", by="CFO")
+    services.kpis.record_exit(key="process_owners", viewer=viewer(services, "CFO"))
     signed = {c.key: c for c in services.kpis.readiness().criteria}["process_owners"]
     assert signed.status == "met" and "CFO" in signed.value + signed.detail
     with pytest.raises(UsageError, match="not a milestone or sign-off"):
-        services.kpis.record_exit(key="no_open_s1", by="x")
+        services.kpis.record_exit(key="no_open_s1", viewer=viewer(services, "x"))
 
 
 def test_adoption_feeds_the_board(world: tuple[OdooSimulator, Services]) -> None:

@@ -115,7 +115,7 @@ def test_unknown_ticket_is_a_clear_error(synced: OdooSimulator,
                                          capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["tickets", "show", "HT99999"]) == 1
     err = capsys.readouterr().err
-    assert "no synced ticket has the reference 'HT99999'" in err
+    assert "no synced ticket you may see has the reference 'HT99999'" in err
     assert "hint:" in err
 
 

@@ -23,6 +23,7 @@ from slack_sdk.http_retry.builtin_handlers import (
     RateLimitErrorRetryHandler,
 )
 
+from hypercare.bot.directory import SlackDirectory
 from hypercare.bot.error_handler import report_error
 from hypercare.errors import SlackConfigError, SlackError
 
@@ -123,6 +124,7 @@ def build_app(services: Services, *, client: WebClient | None = None, http: bool
     slack = services.context.settings.slack
     tokens = read_tokens(slack, http=http)
     web = client if client is not None else build_client(tokens.bot_token, slack.api_url)
+    services.context.use_directory(SlackDirectory(lambda: web))
     _add_retry_handlers(web)
     try:
         app = App(

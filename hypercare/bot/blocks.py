@@ -5,7 +5,10 @@ when a block is turned into a dict; every builder does that before returning, so
 over-long field fails here, in tests, not at Slack. Outside text always goes through
 :func:`escape_text` (mrkdwn) or the builders of :mod:`hypercare.bot.message_blocks` (headers),
 which cap every field. The category of a ticket is never shown (it is for the command
-center), and a confidential ticket shows neither its title nor its description.
+center). Tickets come as read models masked for the person asking by the services
+(:mod:`hypercare.services.access`): a confidential ticket they may not read arrives as
+:data:`~hypercare.services.MASKED_TITLE` with ``masked`` set, and shows no known issue or
+workaround either; its lead or its reporter sees it in full, privately.
 """
 
 from __future__ import annotations
@@ -29,6 +32,7 @@ from hypercare.bot.text import (
     markdown_to_mrkdwn,
     slack_date,
 )
+from hypercare.services import MASKED_TITLE
 
 if TYPE_CHECKING:
     from hypercare.services import RunbookView, Suggestion, TicketView
@@ -41,7 +45,9 @@ __all__ = [
 
 RUNBOOK_EXCERPT = 2500
 """Characters of a runbook shown in Slack."""
-CONFIDENTIAL = "Confidential ticket"
+CONFIDENTIAL = MASKED_TITLE
+"""What shared messages (alerts, digests, thread replies) show for a confidential ticket:
+the access authority's own words."""
 SLA_LABELS = {"on_track": "on track", "at_risk": "at risk", "breached": "breached",
               "met": "met", "paused": "paused"}
 
@@ -75,8 +81,7 @@ def build_help(commands: Sequence[tuple[str, str]], *, command: str = "/hypercar
 
 def build_ticket_status(ticket: TicketView) -> Reply:
     """State, severity, target time, known issue and workaround, and the Odoo link."""
-    title = CONFIDENTIAL if ticket.confidential else ticket.title
-    blocks: list[Block] = [_header(f"{ticket.ref} · {title}")]
+    blocks: list[Block] = [_header(f"{ticket.ref} · {ticket.title}")]  # masked if not theirs
     fields = [f"*State*\n{_state(ticket)}",
               f"*Severity*\n{escape_text(ticket.severity or 'not rated yet', 40)}",
               f"*Target time*\n{_target(ticket)}"]
@@ -85,13 +90,16 @@ def build_ticket_status(ticket: TicketView) -> Reply:
         fields.append(f"*SLA*\n{escape_text(sla, 40)}")
     if ticket.assignee:
         fields.append(f"*Assigned to*\n{escape_text(ticket.assignee, 200)}")
-    if ticket.known_issue and not ticket.confidential:
+    if ticket.known_issue and not ticket.masked:
         fields.append(f"*Known issue*\n{escape_text(ticket.known_issue, 50)}")
     blocks.append(SectionBlock(fields=[mrkdwn(f, FIELD_LIMIT) for f in fields]))
-    if ticket.confidential:
-        blocks.append(_context("Confidential (HR, payroll ...): its content is shown in Odoo "
-                               "only."))
-    elif ticket.workaround:
+    if ticket.masked:
+        blocks.append(_context("Confidential (HR, payroll ...): its content is shown to "
+                               "command-center leads and its reporter only."))
+    elif ticket.confidential:
+        blocks.append(_context("Confidential (HR, payroll ...): shown to you only; keep it "
+                               "out of shared channels."))
+    if ticket.workaround and not ticket.masked:
         blocks.append(section("*Workaround*\n" + escape_text(ticket.workaround,
                                                               SECTION_LIMIT - 20)))
     if ticket.url:
@@ -108,7 +116,7 @@ def build_my_tickets(tickets: Sequence[TicketView], *, email: str, limit: int = 
             "matched by the e-mail of your Slack profile to the Odoo contact.")])
     blocks: list[Block] = [_header(f"Your tickets ({len(shown)} newest, open first)")]
     for ticket in shown:
-        title = CONFIDENTIAL if ticket.confidential else ticket.title
+        title = ticket.title  # masked by the services when it is not theirs to read
         first = f"*{link(ticket.url, ticket.ref) if ticket.url else escape_text(ticket.ref)}*"
         detail = " · ".join(part for part in (
             _state(ticket), escape_text(ticket.severity, 40), f"target {_target(ticket)}"

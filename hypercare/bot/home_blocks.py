@@ -2,6 +2,11 @@
 
 Built with slack_sdk's models (lengths validated); every text from Odoo or a person is
 escaped. The Home tab is private to its user; the command answers are ephemeral.
+
+What a Home shows follows the person's resolved role (the services decide it): the "Raise an
+issue" button when ``roles.raise`` lets them raise (:attr:`HomeView.may_raise`), and for a
+lead the escalations waiting for them and the thread replies held as "also affected"
+signals, each with "Send to Odoo" and "Dismiss".
 """
 
 from __future__ import annotations
@@ -17,11 +22,15 @@ from hypercare.bot.message_blocks import button, context, header, mrkdwn, sectio
 from hypercare.bot.text import FALLBACK_LIMIT, FIELD_LIMIT, escape_text, link, slack_date
 
 if TYPE_CHECKING:
-    from hypercare.services import Agenda, Dashboard, KpiTile
+    from hypercare.services import Agenda, Dashboard, HeldReply, KpiTile
     from hypercare.services.kpi.home import HomeView
     from hypercare.services.triage.escalation_views import EscalationView
 
 HOME_RAISE = "home_raise"
+HELD_SEND, HELD_DISMISS = "home_held_send", "home_held_dismiss"
+"""The buttons on a held reply; their value is the signal's id."""
+HELD_SHOWN = 10
+"""Held replies listed on a lead's Home (the oldest first; the rest are counted)."""
 HOME_LIMIT = 100
 """Blocks in a Home tab view (Slack's limit)."""
 AGENDA_ITEMS = 5
@@ -56,13 +65,40 @@ def _escalations(title: str, rows: Sequence[EscalationView]) -> list[Block]:
     return [section(f"*{title}*\n" + "\n".join(lines))]
 
 
-def build_home(home: HomeView) -> View:
+def _held(replies: Sequence[HeldReply]) -> list[Block]:
+    """Thread replies kept from Odoo, each with its two buttons (a lead's Home only)."""
+    waiting = [r for r in replies if r.state == "held"]
+    blocks: list[Block] = [section("*Replies held for you*\nPeople who may not write to Odoo "
+                                   "said they are affected too: send a reply to the ticket as "
+                                   "an internal note, or dismiss it (it still counts).")]
+    if not waiting:
+        blocks.append(context("No reply waits."))
+    for reply in waiting[:HELD_SHOWN]:
+        when = f" · {slack_date(reply.at)}" if reply.at else ""
+        blocks.append(section(f"*{escape_text(reply.ref, 40)}* "
+                              f"{escape_text(reply.who_name or reply.who, 100)}{when}\n"
+                              f"{escape_text(reply.text, 900)}"))
+        value = str(reply.id)
+        blocks.append(ActionsBlock(block_id=f"held_{reply.id}", elements=[
+            button(HELD_SEND, "Send to Odoo", value=value, style="primary"),
+            button(HELD_DISMISS, "Dismiss", value=value)]))
+    if len(waiting) > HELD_SHOWN:
+        blocks.append(context(f"and {len(waiting) - HELD_SHOWN} more: they show here as you "
+                              "send or dismiss these."))
+    return blocks
+
+
+def build_home(home: HomeView, held: Sequence[HeldReply] | None = None) -> View:
     """The Home tab: your reports, known issues for your company, the KPI headline; for a
-    lead also what waits for acknowledgement and approval."""
-    blocks: list[Block] = [
-        header("hypercare"),
-        ActionsBlock(elements=[button(HOME_RAISE, "Raise an issue", style="primary")]),
-    ]
+    lead also what waits for acknowledgement and approval, and the replies ``held`` for a
+    lead (None: not listed, the person is no lead)."""
+    blocks: list[Block] = [header("hypercare")]
+    if home.may_raise:
+        blocks.append(ActionsBlock(elements=[button(HOME_RAISE, "Raise an issue",
+                                                    style="primary")]))
+    else:
+        blocks.append(context("Issues are raised by your team's super-users: tell yours, or "
+                              "reply in a report's thread to say it affects you too."))
     blocks += _tiles(home.headline)
     blocks.append(DividerBlock())
     blocks.append(section("*Your reports*"))
@@ -95,6 +131,9 @@ def build_home(home: HomeView) -> View:
         blocks += _escalations("Waiting for your approval", home.approvals)
         if not home.pending_acks and not home.approvals:
             blocks.append(context("Nothing waits for acknowledgement or approval."))
+    if held is not None:
+        blocks.append(DividerBlock())
+        blocks += _held(held)
     return View(type="home", blocks=blocks[:HOME_LIMIT])
 
 

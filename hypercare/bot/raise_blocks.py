@@ -27,7 +27,7 @@ from slack_sdk.models.views import View
 
 from hypercare.bot.message_blocks import button, context, mention, option, section
 from hypercare.bot.text import escape_text, input_value, link, slack_date
-from hypercare.services import RaisedView, RaiseRequest, Suggestion, ThreadUpdate
+from hypercare.services import MASKED_TITLE, RaisedView, RaiseRequest, Suggestion, ThreadUpdate
 
 RAISE_CALLBACK = "raise_issue"
 CONFIRM_CALLBACK = "raise_confirm"
@@ -138,7 +138,7 @@ def build_raised_reply(raised: RaisedView, *, reporter_id: str = "") -> list[Blo
     who = f"{mention(reporter_id)} " if reporter_id else ""
     if raised.state != "created":
         return [section(f"{who}{escape_text(raised.message, 2500)}"), *_resolve_row(raised)]
-    title = "Confidential ticket" if raised.confidential else escape_text(raised.title, 200)
+    title = MASKED_TITLE if raised.confidential else escape_text(raised.title, 200)
     lines = [f"{who}raised *{escape_text(raised.odoo_ref, 40)}*: {title}"]
     facts = []
     if raised.severity:

@@ -1,9 +1,9 @@
-"""``hypercare backlog list|add|update|link``: the prioritized improvement backlog."""
+"""``hypercare backlog list|add|update|link``: the prioritized improvement backlog (changed
+by leads: the person acting, ``--as NAME``)."""
 
 from __future__ import annotations
 
 import argparse
-import getpass
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
@@ -123,7 +123,7 @@ def _show(ctx: CliContext, item: ScoredItem, verb: str) -> int:
 
 def run_add(ctx: CliContext) -> int:
     args = ctx.args
-    item = ctx.services().backlog.add(type=args.type, title=args.title,
+    item = ctx.services().backlog.add(type=args.type, title=args.title, viewer=ctx.viewer(),
                                       description=args.description, owner=args.owner,
                                       value=args.value, risk=args.risk,
                                       effort=args.effort or "", links=tuple(args.link))
@@ -133,12 +133,13 @@ def run_add(ctx: CliContext) -> int:
 def run_update(ctx: CliContext) -> int:
     args = ctx.args
     item = ctx.services().backlog.update(
-        item_id=args.item, value=args.value, risk=args.risk, effort=args.effort,
-        status=args.status, owner=args.owner, title=args.title,
-        release_target=args.release_target, by=getpass.getuser())
+        item_id=args.item, viewer=ctx.viewer(), value=args.value, risk=args.risk,
+        effort=args.effort, status=args.status, owner=args.owner, title=args.title,
+        release_target=args.release_target)
     return _show(ctx, item, "updated")
 
 
 def run_link(ctx: CliContext) -> int:
-    item = ctx.services().backlog.link(item_id=ctx.args.item, target=ctx.args.target)
+    item = ctx.services().backlog.link(item_id=ctx.args.item, target=ctx.args.target,
+                                       viewer=ctx.viewer())
     return _show(ctx, item, f"linked to {ctx.args.target}")

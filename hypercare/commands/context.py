@@ -1,4 +1,5 @@
-"""What every command receives: the parsed arguments, and settings and services built on demand."""
+"""What every command receives: the parsed arguments, and settings, services and the person
+acting (the viewer) built on demand."""
 
 from __future__ import annotations
 
@@ -9,16 +10,18 @@ if TYPE_CHECKING:
     from zoneinfo import ZoneInfo
 
     from hypercare.config import Settings
-    from hypercare.services import Services
+    from hypercare.services import Services, Viewer
 
 
 class CliContext:
-    """What a command receives: parsed arguments, settings and services, built on demand."""
+    """What a command receives: parsed arguments, settings, services and the viewer, built on
+    demand."""
 
     def __init__(self, args: argparse.Namespace) -> None:
         self.args = args
         self._settings: Settings | None = None
         self._services: Services | None = None
+        self._viewer: Viewer | None = None
 
     @property
     def settings(self) -> Settings:
@@ -50,14 +53,30 @@ class CliContext:
                                             create_store=creates)
         return self._services
 
+    def viewer(self) -> Viewer:
+        """The person acting, resolved once by the services' access authority (their roles,
+        and what they may see); every command passes it to the services, which decide."""
+        if self._viewer is None:
+            self._viewer = self.services().context.access.viewer(
+                identity(self.args, self.settings))
+        return self._viewer
+
     def close(self) -> None:
         """Release what the command opened."""
         if self._services is not None:
             self._services.close()
 
 
+def identity(args: argparse.Namespace, settings: Settings) -> str:
+    """Who acts: ``--as NAME``, else ``tui.user``, else the login name."""
+    import getpass
+
+    return (getattr(args, "as_", None) or settings.tui.user or getpass.getuser()).strip()
+
+
 def flag_overrides(args: argparse.Namespace) -> dict[str, Any]:
-    """Settings the command line sets: ``--set KEY=VALUE``, ``--database-url``, ``--timezone``."""
+    """Settings the command line sets: ``--set KEY=VALUE``, ``--database-url``, ``--timezone``,
+    and ``--as NAME`` as ``tui.user`` (so the TUI a command opens acts for the same person)."""
     from hypercare.errors import UsageError
 
     overrides: dict[str, Any] = {}
@@ -72,4 +91,6 @@ def flag_overrides(args: argparse.Namespace) -> dict[str, Any]:
         overrides["database_url"] = args.database_url
     if args.timezone is not None:
         overrides["timezone"] = args.timezone
+    if getattr(args, "as_", None):
+        overrides["tui.user"] = args.as_
     return overrides

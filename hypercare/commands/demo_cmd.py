@@ -48,6 +48,7 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
 def run(ctx: CliContext) -> int:
     from rich.console import Console
 
+    from hypercare.commands.context import identity
     from hypercare.odoo.sim import OdooSimulator, SimulatorConfig
 
     args = ctx.args
@@ -60,7 +61,7 @@ def run(ctx: CliContext) -> int:
         try:
             console.print(f"[bold]hypercare demo[/]: simulated Odoo {config.version} "
                           f"({config.flavor} helpdesk) at {sim.url}, store in {scratch}")
-            _first_sync(console, services)
+            _first_sync(console, services, identity(ctx.args, services.context.settings))
             if _interactive(args):
                 from hypercare.tui.launch import run_tui
 
@@ -95,11 +96,13 @@ def _services(ctx: CliContext, url: str, db: str, login: str, api_key: str,
         "sla.calendars": {"default": {}, "us": {"timezone": "America/Chicago"}},
         "sla.company_calendars": {"Acme Industries US": "us"},
     }
+    if ctx.args.as_:  # the TUI it opens acts for the same person
+        overrides["tui.user"] = ctx.args.as_
     settings = load_settings(config_path=ctx.args.config, overrides=overrides)
     return build_services(settings)
 
 
-def _first_sync(console: Console, services: Services) -> None:
+def _first_sync(console: Console, services: Services, identity: str) -> None:
     import sys
 
     from hypercare.commands.progress import sync_progress
@@ -109,7 +112,8 @@ def _first_sync(console: Console, services: Services) -> None:
     with sync_progress(enabled=sys.stderr.isatty()) as progress:
         report = services.sync.run_sync(progress=progress)
     print_report(console, report)
-    open_tickets = services.tickets.list_tickets(open_only=True)
+    viewer = services.context.access.viewer(identity)
+    open_tickets = services.tickets.list_tickets(viewer=viewer, open_only=True)
     by_company: dict[str, int] = {}
     for ticket in open_tickets:
         by_company[ticket.company] = by_company.get(ticket.company, 0) + 1

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import getpass
 from datetime import date
 from typing import TYPE_CHECKING
 
@@ -37,10 +36,11 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
                                   "from Odoo into the store")
     adoption.add_argument("--days", type=DAYS, default=14)
     adoption.set_defaults(handler=run_adoption)
-    record = actions.add_parser("record", help="record a milestone reached or a sign-off")
+    record = actions.add_parser("record", help="record a milestone reached or a sign-off",
+                                description="Record an exit criterion's milestone or "
+                                "sign-off (leads; act as someone with --as NAME).")
     record.add_argument("key", help="the criterion's key (see `kpi exit`)")
     record.add_argument("--on", type=date.fromisoformat, metavar="YYYY-MM-DD")
-    record.add_argument("--by", default=None)
     record.add_argument("--note", default="")
     record.set_defaults(handler=run_record)
 
@@ -148,8 +148,10 @@ def run_adoption(ctx: CliContext) -> int:
 
 
 def run_record(ctx: CliContext) -> int:
-    by = ctx.args.by or getpass.getuser()
-    ctx.services().kpis.record_exit(key=ctx.args.key, by=by, done_on=ctx.args.on,
+    from hypercare.text import clean
+
+    viewer = ctx.viewer()
+    ctx.services().kpis.record_exit(key=ctx.args.key, viewer=viewer, done_on=ctx.args.on,
                                     note=ctx.args.note)
-    print(f"{ctx.args.key} recorded by {by}")
+    print(clean(f"{ctx.args.key} recorded by {viewer.name}"))
     return 0

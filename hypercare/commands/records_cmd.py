@@ -1,9 +1,13 @@
-"""``hypercare known ...`` and ``hypercare decisions ...``."""
+"""``hypercare known ...`` and ``hypercare decisions ...``.
+
+Changes are made as the person acting (``--as NAME``); the services decide whether they may
+(known issues: leads; linking a ticket: super-users; a policy decision: its process owner or
+a lead).
+"""
 
 from __future__ import annotations
 
 import argparse
-import getpass
 from datetime import date
 from typing import TYPE_CHECKING
 
@@ -59,6 +63,13 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     d_show.add_argument("id", type=_decision_id, metavar="D-N")
     d_show.add_argument("--format", choices=("text", "json"), default="text")
     d_show.set_defaults(handler=run_decisions_show, reads_only=True)
+    d_decide = d_actions.add_parser("decide", help="record a decision's outcome (its process "
+                                    "owner or a lead)")
+    d_decide.add_argument("id", type=_decision_id, metavar="D-N")
+    d_decide.add_argument("outcome", help="what was decided")
+    d_decide.add_argument("--backlog", action="store_true",
+                          help="also add the configuration task to the backlog")
+    d_decide.set_defaults(handler=run_decisions_decide)
 
 
 def _known_id(text: str) -> int:
@@ -119,7 +130,7 @@ def run_known_show(ctx: CliContext) -> int:
 def run_known_create(ctx: CliContext) -> int:
     args = ctx.args
     issue = ctx.services().known_issues.create(
-        title=args.title, by=getpass.getuser(), category=args.category, severity=args.severity,
+        title=args.title, viewer=ctx.viewer(), category=args.category, severity=args.severity,
         owner=args.owner, app=args.app, ticket_refs=tuple(args.ticket))
     print(f"{issue.ref} created with {issue.linked} tickets")
     return 0
@@ -127,21 +138,22 @@ def run_known_create(ctx: CliContext) -> int:
 
 def run_known_link(ctx: CliContext) -> int:
     ctx.services().known_issues.link(known_issue_id=ctx.args.id, ref=ctx.args.ref,
-                                     by=getpass.getuser())
+                                     viewer=ctx.viewer())
     print(f"{ctx.args.ref} linked to KI-{ctx.args.id}")
     return 0
 
 
 def run_known_status(ctx: CliContext) -> int:
     ctx.services().known_issues.set_status(known_issue_id=ctx.args.id, status=ctx.args.status,
-                                           by=getpass.getuser())
+                                           viewer=ctx.viewer())
     print(f"KI-{ctx.args.id} is now {ctx.args.status}; reporters will be told")
     return 0
 
 
 def run_known_workaround(ctx: CliContext) -> int:
     ctx.services().known_issues.set_workaround(known_issue_id=ctx.args.id, text=ctx.args.text,
-                                               by=getpass.getuser(), review_date=ctx.args.review)
+                                               viewer=ctx.viewer(),
+                                               review_date=ctx.args.review)
     print(f"workaround published on KI-{ctx.args.id}; reporters will be told")
     return 0
 
@@ -157,6 +169,18 @@ def run_decisions_list(ctx: CliContext) -> int:
                 ("ref", "question", "owner", "due", "status", "outcome"),
                 [(r.ref, r.question, r.process_owner, str(r.due_date or "-"), r.status,
                   r.outcome or "-") for r in rows], wide=("question", "outcome"))
+    return 0
+
+
+def run_decisions_decide(ctx: CliContext) -> int:
+    from hypercare.terminal import console, data, line
+
+    row = ctx.services().decisions.decide(decision_id=ctx.args.id, outcome=ctx.args.outcome,
+                                          viewer=ctx.viewer(), spawn_backlog=ctx.args.backlog)
+    console().print(line(data(row.ref, "bold"), " decided by ", data(row.decided_by), ": ",
+                         data(row.outcome, limit=None)))
+    if ctx.args.backlog:
+        print("the configuration task is in the backlog (`hypercare backlog list`)")
     return 0
 
 

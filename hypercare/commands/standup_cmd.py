@@ -1,9 +1,9 @@
-"""``hypercare standup agenda|start|record|undo|end|minutes``."""
+"""``hypercare standup agenda|start|record|undo|end|minutes``: run by a lead (the person
+acting, ``--as NAME``)."""
 
 from __future__ import annotations
 
 import argparse
-import getpass
 from datetime import date
 from typing import TYPE_CHECKING
 
@@ -85,8 +85,7 @@ def agenda_markdown(agenda: Agenda) -> str:
         if not section.items:
             lines.append("- none")
         for item in section.items:
-            title = item.title if not item.confidential else "confidential ticket"
-            lines.append(f"- **{md(item.ref)}** {md(title)} - {md(item.why, 1000)}")
+            lines.append(f"- **{md(item.ref)}** {md(item.label)} - {md(item.why, 1000)}")
         lines.append("")
     lines.append("## Counts")
     for key, values in agenda.counts.items():
@@ -102,7 +101,8 @@ def agenda_markdown(agenda: Agenda) -> str:
 
 
 def run_start(ctx: CliContext) -> int:
-    standup_id = ctx.services().standup.start(company=ctx.args.company, team=ctx.args.team,
+    standup_id = ctx.services().standup.start(viewer=ctx.viewer(), company=ctx.args.company,
+                                              team=ctx.args.team,
                                               attendees=tuple(ctx.args.attendee))
     print(standup_id)
     return 0
@@ -111,7 +111,7 @@ def run_start(ctx: CliContext) -> int:
 def run_record(ctx: CliContext) -> int:
     args = ctx.args
     ctx.services().standup.record(
-        standup_id=args.standup_id, item_ref=args.ref, by=getpass.getuser(),
+        standup_id=args.standup_id, item_ref=args.ref, viewer=ctx.viewer(),
         category=args.category, severity=args.severity, owner=args.owner,
         next_step=args.next_step, due=args.due, known_issue_id=args.known_issue,
         workaround=args.workaround)
@@ -120,7 +120,7 @@ def run_record(ctx: CliContext) -> int:
 
 
 def run_undo(ctx: CliContext) -> int:
-    ref = ctx.services().standup.undo_last(standup_id=ctx.args.standup_id, by=getpass.getuser())
+    ref = ctx.services().standup.undo_last(standup_id=ctx.args.standup_id, viewer=ctx.viewer())
     print(f"undid the last decision on {ref}")
     return 0
 
@@ -128,7 +128,7 @@ def run_undo(ctx: CliContext) -> int:
 def run_end(ctx: CliContext) -> int:
     from hypercare.text import clean
 
-    view = ctx.services().standup.end(standup_id=ctx.args.standup_id)
+    view = ctx.services().standup.end(standup_id=ctx.args.standup_id, viewer=ctx.viewer())
     print(clean(view.minutes))
     return 0
 

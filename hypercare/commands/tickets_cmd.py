@@ -1,23 +1,33 @@
-"""``hypercare tickets list|show``."""
+"""``hypercare tickets list|show|held``.
+
+Tickets are shown as the person acting (``--as NAME``) may see them: the services mask a
+confidential ticket's text for everyone but leads and its reporter, and leave out companies
+the person may not see.
+"""
 
 from __future__ import annotations
 
 import argparse
 from typing import TYPE_CHECKING
 
-from hypercare.commands.arguments import LIMIT
+from hypercare.commands.arguments import LIMIT, record_id
 
 if TYPE_CHECKING:
     from datetime import datetime
     from zoneinfo import ZoneInfo
 
     from hypercare.commands.context import CliContext
-    from hypercare.services import TicketDetail, TicketView
+    from hypercare.services import HeldReply, TicketDetail, TicketView
+
+HELD_VERBS = ("send", "dismiss")
+"""What a lead decides about a held reply."""
 
 
 def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
-    parser = subparsers.add_parser("tickets", help="list and show synced tickets",
-                                   description="Tickets from the store (run `hypercare sync`).")
+    parser = subparsers.add_parser(
+        "tickets", help="list and show synced tickets; held Slack replies",
+        description="Tickets from the store (run `hypercare sync`), as the person acting "
+        "(--as NAME) may see them, and the Slack replies held for a lead (`tickets held`).")
     actions = parser.add_subparsers(dest="action", metavar="ACTION", required=True)
     listing = actions.add_parser("list", help="list tickets, newest first")
     listing.add_argument("--open", action="store_true", help="only open tickets")
@@ -31,13 +41,26 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     show.add_argument("ref", metavar="REF", help="reference (e.g. HT00042), #ID or Odoo id")
     show.add_argument("--format", choices=("text", "json"), default="text")
     show.set_defaults(handler=run_show, reads_only=True)
+    held = actions.add_parser(
+        "held", help="Slack replies held as \"also affected\": list, send to Odoo, dismiss",
+        usage="%(prog)s [-h] [--format {table,json}] [REF | send ID | dismiss ID]",
+        description="Replies in a report's Slack thread from people who may not write to "
+        "Odoo (roles.raise) are held as \"also affected\" signals. Leads decide each one: "
+        "`tickets held` lists them all, `tickets held REF` those of one ticket, "
+        "`tickets held send ID` posts one to the ticket in Odoo as an internal note, "
+        "`tickets held dismiss ID` keeps it out of Odoo (it still counts as affected).")
+    held.add_argument("words", nargs="*", metavar="REF | send ID | dismiss ID",
+                      help="a ticket to list the held replies of, or send/dismiss and a "
+                      "held reply's number")
+    held.add_argument("--format", choices=("table", "json"), default="table")
+    held.set_defaults(handler=run_held)
 
 
 def run_list(ctx: CliContext) -> int:
     from hypercare.commands.output import plain, to_csv, to_json
 
     tickets = ctx.services().tickets.list_tickets(
-        open_only=ctx.args.open, company=ctx.args.company,
+        viewer=ctx.viewer(), open_only=ctx.args.open, company=ctx.args.company,
         include_archived=ctx.args.archived, limit=ctx.args.limit,
     )
     if ctx.args.format == "json":
@@ -77,7 +100,7 @@ def _short(moment: datetime | None, zone: ZoneInfo) -> str:
 def run_show(ctx: CliContext) -> int:
     from hypercare.commands.output import to_json
 
-    detail = ctx.services().tickets.show_ticket(ref=ctx.args.ref)
+    detail = ctx.services().tickets.show_ticket(ref=ctx.args.ref, viewer=ctx.viewer())
     if ctx.args.format == "json":
         print(to_json(detail, ctx.zone))
     else:
@@ -113,6 +136,10 @@ def _detail(ctx: CliContext, detail: TicketDetail) -> None:
               f"{local(t.closed_at, zone) or '-'} - reopened {t.reopen_count}x - Odoo SLA "
               f"{local(t.odoo_sla_deadline, zone) or '-'} ({sla})", markup=False)
     out.print(link(t.url))
+    affected = line(f"also affected: {detail.also_affected}")
+    if detail.also_affected_names:
+        affected = line(affected, " (", data(", ".join(detail.also_affected_names)), ")")
+    out.print(affected)
     out.print()
     out.print(data(t.description, limit=None, multiline=True))
     out.print()
@@ -123,3 +150,76 @@ def _detail(ctx: CliContext, detail: TicketDetail) -> None:
         actor = one_line(e.actor, 200)
         out.print(line(f"  {local(e.at, zone)}  {one_line(e.kind, 40):<16} {actor:<22} ",
                        data(text, limit=None)))
+
+
+def run_held(ctx: CliContext) -> int:
+    """``held [REF]`` lists, ``held send ID`` and ``held dismiss ID`` decide."""
+    verb, target = _held_words(ctx.args.words)
+    if verb is None:
+        ctx.args.reads_only = True  # listing opens the store, never creates it
+        replies = ctx.services().affected.held(viewer=ctx.viewer(), ref=target or "")
+        _held_list(ctx, replies, target)
+        return 0
+    assert target is not None
+    affected = ctx.services().affected
+    signal_id = record_id(target)
+    if verb == "send":
+        reply = affected.send(signal_id=signal_id, viewer=ctx.viewer())
+        done = "sent to Odoo as an internal note"
+    else:
+        reply = affected.dismiss(signal_id=signal_id, viewer=ctx.viewer())
+        done = "dismissed (kept out of Odoo; it still counts as affected)"
+    if ctx.args.format == "json":
+        from hypercare.commands.output import to_json
+
+        print(to_json(reply, ctx.zone))
+        return 0
+    from hypercare.terminal import console, data, line
+
+    console().print(line(f"held reply #{reply.id} on ", data(reply.ref), " by ",
+                         data(reply.who_name or reply.who), f": {done}"))
+    return 0
+
+
+def _held_words(words: list[str]) -> tuple[str | None, str | None]:
+    """(verb, target): (None, REF or None) to list, ("send"|"dismiss", ID) to decide."""
+    from hypercare.errors import UsageError
+
+    usage = "Use `tickets held [REF]`, `tickets held send ID` or `tickets held dismiss ID`."
+    if not words:
+        return None, None
+    first, rest = words[0], words[1:]
+    if first.lower() in HELD_VERBS:
+        if len(rest) != 1:
+            raise UsageError(f"`tickets held {first.lower()}` takes one held reply's number",
+                             hint=usage)
+        try:
+            record_id(rest[0])
+        except argparse.ArgumentTypeError as exc:
+            raise UsageError(str(exc), hint=usage) from None
+        return first.lower(), rest[0]
+    if rest:
+        raise UsageError("`tickets held` lists the held replies of at most one ticket",
+                         hint=usage)
+    return None, first
+
+
+def _held_list(ctx: CliContext, replies: list[HeldReply], ref: str | None) -> None:
+    from hypercare.commands.output import local, print_table, to_json
+    from hypercare.terminal import data
+
+    if ctx.args.format == "json":
+        print(to_json(replies, ctx.zone))
+        return
+    scope = f" on {ref}" if ref else ""
+    print_table(f"{len(replies)} held replies{scope} (send or dismiss each: "
+                "`tickets held send ID`)",
+                ("id", "ticket", "who", "when", "text"),
+                [(str(r.id), data(r.ref), data(_who(r)), local(r.at, ctx.zone), data(r.text))
+                 for r in replies], wide=("text",))
+
+
+def _who(reply: HeldReply) -> str:
+    if reply.who_name and reply.who_name != reply.who:
+        return f"{reply.who_name} ({reply.who})"
+    return reply.who

@@ -1,9 +1,12 @@
-"""``hypercare triage evaluate|decide|retrain``."""
+"""``hypercare triage evaluate|decide|retrain|sweep|ack|approve``.
+
+Who decides, acknowledges or approves is the person acting (``--as NAME``, else ``tui.user``,
+else the login name); the services decide whether they may.
+"""
 
 from __future__ import annotations
 
 import argparse
-import getpass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -25,11 +28,12 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     evaluate.add_argument("--input", type=Path, required=True, metavar="FILE",
                           help=".jsonl or .csv with a true category per row")
     evaluate.set_defaults(handler=run_evaluate)
-    decide = actions.add_parser("decide", help="record a lead's category and/or severity")
+    decide = actions.add_parser("decide", help="record a lead's category and/or severity",
+                                description="Record a lead's category and/or severity "
+                                "(leads only; act as someone with --as NAME).")
     decide.add_argument("ref", metavar="REF")
     decide.add_argument("--category", choices=("defect", "training_gap", "policy_ambiguity"))
     decide.add_argument("--severity", type=int, choices=(1, 2, 3, 4), help="1 = S1 ... 4 = S4")
-    decide.add_argument("--by", default=None, help="who decides (default: your login name)")
     decide.add_argument("--note", default="", help="why, for the record")
     decide.set_defaults(handler=run_decide)
     retrain = actions.add_parser("retrain", help="refit on seeds + decisions, reclassify")
@@ -38,13 +42,14 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     sweep.add_argument("--now", metavar="ISO", help="evaluate as of this moment "
                        "(ISO 8601 with offset; default: now)")
     sweep.set_defaults(handler=run_sweep)
-    ack = actions.add_parser("ack", help="acknowledge an escalation")
+    ack = actions.add_parser("ack", help="acknowledge an escalation",
+                             description="Acknowledge an escalation (its recipient or a lead).")
     ack.add_argument("escalation_id", type=record_id, metavar="ID")
-    ack.add_argument("--by", default=None, help="who (default: your login name)")
     ack.set_defaults(handler=run_ack)
-    approve = actions.add_parser("approve", help="approve an L3/L4 escalation")
+    approve = actions.add_parser("approve", help="approve an L3/L4 escalation",
+                                 description="Approve an L3/L4 escalation: its contacts are "
+                                 "notified (leads only).")
     approve.add_argument("escalation_id", type=record_id, metavar="ID")
-    approve.add_argument("--by", default=None, help="who (default: your login name)")
     approve.set_defaults(handler=run_approve)
 
 
@@ -100,8 +105,7 @@ def run_decide(ctx: CliContext) -> int:
     from hypercare.text import clean
 
     args = ctx.args
-    decided_by = args.by or getpass.getuser()
-    view = ctx.services().triage.decide(ref=args.ref, decided_by=decided_by,
+    view = ctx.services().triage.decide(ref=args.ref, viewer=ctx.viewer(),
                                         category=args.category, severity=args.severity,
                                         note=args.note)
     parts = [f"category {view.category}" if view.category else "",
@@ -144,14 +148,19 @@ def run_sweep(ctx: CliContext) -> int:
 
 
 def run_ack(ctx: CliContext) -> int:
-    by = ctx.args.by or getpass.getuser()
-    ctx.services().sla.acknowledge(escalation_id=ctx.args.escalation_id, by=by)
-    print(f"escalation #{ctx.args.escalation_id} acknowledged by {by}")
+    from hypercare.text import clean
+
+    viewer = ctx.viewer()
+    ctx.services().sla.acknowledge(escalation_id=ctx.args.escalation_id, viewer=viewer)
+    print(clean(f"escalation #{ctx.args.escalation_id} acknowledged by {viewer.name}"))
     return 0
 
 
 def run_approve(ctx: CliContext) -> int:
-    by = ctx.args.by or getpass.getuser()
-    ctx.services().sla.approve(escalation_id=ctx.args.escalation_id, by=by)
-    print(f"escalation #{ctx.args.escalation_id} approved by {by}; its contacts are notified")
+    from hypercare.text import clean
+
+    viewer = ctx.viewer()
+    ctx.services().sla.approve(escalation_id=ctx.args.escalation_id, viewer=viewer)
+    print(clean(f"escalation #{ctx.args.escalation_id} approved by {viewer.name}; its "
+                "contacts are notified"))
     return 0

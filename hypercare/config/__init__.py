@@ -334,7 +334,7 @@ def _config_error(exc: ValidationError, path: Path | None) -> ConfigError:
 
 def redacted_dump(settings: Settings) -> dict[str, Any]:
     """Settings as plain data for ``config show``: secrets shown as set/unset, never their value."""
-    data = settings.model_dump(mode="python")
+    data = settings.model_dump(mode="python", by_alias=True)
     for section, name in SECRET_FIELDS:
         block = data.get(section, {})
         value = getattr(getattr(settings, section), name)

@@ -4,13 +4,17 @@ from __future__ import annotations
 
 from typing import Literal
 
-from pydantic import Field
+from pydantic import ConfigDict, Field
 
 from hypercare.config.base import _Section
 
 
 class RolesSettings(_Section):
-    """Roles in the command center."""
+    """Roles in the command center: who may raise, act, approve and see (the rules are in
+    ``hypercare.services.access`` and the table in ``runbooks/security.md``)."""
+
+    model_config = ConfigDict(extra="forbid", validate_default=True,
+                              use_attribute_docstrings=True, populate_by_name=True)
 
     leads: list[str] = Field(default_factory=list)
     """Command-center leads: TUI user names (``tui.user`` or the login name), Slack user ids
@@ -18,8 +22,29 @@ class RolesSettings(_Section):
     unmasked, and in Slack may classify, escalate, approve and close."""
 
     super_users: list[str] = Field(default_factory=list)
-    """Super-users in Slack: user ids (``U...``) or user groups (``S...``). They raise, comment,
-    +1 and acknowledge their own alerts. Empty: everyone in the workspace counts as one."""
+    """Super-users: Slack user ids (``U...``), user groups (``S...``) or TUI user names. They
+    raise, comment in report threads and link tickets to known issues. Empty: everyone counts
+    as one. Leads count as super-users."""
+
+    raise_: Literal["super_users", "everyone"] | None = Field(default=None, alias="raise")
+    """Who may raise tickets and whose thread replies become Odoo notes: ``super_users`` (the
+    default when ``super_users`` is set) or ``everyone`` (the default otherwise). A reply from
+    anyone else is kept as an "also affected" signal that a lead may send to Odoo."""
+
+    companies: dict[str, list[str]] = Field(default_factory=dict)
+    """The companies a person (Slack user id, user group or TUI name) may see:
+    ``{ "U0ABC" = ["Acme BE"] }``. Someone not listed sees every company."""
+
+    process_owners: dict[str, list[str]] = Field(default_factory=dict)
+    """Business processes and who owns them: ``{ "invoicing" = ["U0FIN", "S0FINANCE"] }``.
+    The owner of a policy decision's process may decide it (so may a lead)."""
+
+    @property
+    def raising(self) -> Literal["super_users", "everyone"]:
+        """The effective ``raise`` rule."""
+        if self.raise_ is not None:
+            return self.raise_
+        return "super_users" if self.super_users else "everyone"
 
 
 class TuiSettings(_Section):

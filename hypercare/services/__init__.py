@@ -22,8 +22,18 @@ if TYPE_CHECKING:
     from hypercare.kpi.exit import Readiness as Readiness
     from hypercare.kpi.model import KpiBoard as KpiBoard
     from hypercare.kpi.model import KpiValue as KpiValue
+    from hypercare.services.access import AUDIENCE as AUDIENCE
+    from hypercare.services.access import MASKED_TEXT as MASKED_TEXT
+    from hypercare.services.access import MASKED_TITLE as MASKED_TITLE
+    from hypercare.services.access import RULES as RULES
+    from hypercare.services.access import SYSTEM as SYSTEM
+    from hypercare.services.access import Access as Access
+    from hypercare.services.access import Directory as Directory
+    from hypercare.services.access import Viewer as Viewer
     from hypercare.services.context import ServiceContext as ServiceContext
     from hypercare.services.facade import Services as Services
+    from hypercare.services.intake.affected import AffectedSummary as AffectedSummary
+    from hypercare.services.intake.affected import HeldReply as HeldReply
     from hypercare.services.intake.raising import RaisedView as RaisedView
     from hypercare.services.intake.raising import RaiseRequest as RaiseRequest
     from hypercare.services.intake.raising import RaiseService as RaiseService

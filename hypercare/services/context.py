@@ -17,6 +17,7 @@ from hypercare.store.schema import ensure_schema
 
 if TYPE_CHECKING:
     from hypercare.odoo import OdooClient
+    from hypercare.services.access import Access, Directory
 
 
 def utc_now() -> datetime:
@@ -41,13 +42,34 @@ class ServiceContext:
     connect_odoo: Callable[[], OdooClient] | None = None
     """Opens a logged-in Odoo client (None: no Odoo configured)."""
     clock: Callable[[], datetime] = utc_now
+    directory: Directory | None = None
+    """Slack's user groups and names for :attr:`access` (None: no Slack configured)."""
     _store: Store | None = field(default=None, init=False, repr=False)
+    _access: Access | None = field(default=None, init=False, repr=False)
     _lock: threading.Lock = field(default_factory=threading.Lock, init=False, repr=False)
 
     @property
     def database_url(self) -> str:
         """The effective store URL (the default SQLite file when unset)."""
         return self.settings.database_url or default_database_url()
+
+    @property
+    def access(self) -> Access:
+        """The access authority (``[roles]``), built on first use."""
+        from hypercare.services.access import Access
+
+        with self._lock:
+            if self._access is None:
+                self._access = Access(self.settings.roles, self.directory)
+            return self._access
+
+    def use_directory(self, directory: Directory) -> None:
+        """Read Slack user groups through ``directory`` from now on (the bot's client)."""
+        from hypercare.services.access import Access
+
+        with self._lock:
+            self.directory = directory
+            self._access = Access(self.settings.roles, directory)
 
     def store(self) -> Store:
         """The store, opened and schema-checked on first call."""

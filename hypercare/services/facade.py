@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 from hypercare.services.context import ServiceContext
 
 if TYPE_CHECKING:
+    from hypercare.services.intake.affected import AffectedService
     from hypercare.services.intake.raising import RaiseService
     from hypercare.services.intake.threads import ThreadService
     from hypercare.services.kpi.dashboard import DashboardService
@@ -186,7 +187,13 @@ class Services:
         from hypercare.services.intake.threads import ThreadService
 
         return ThreadService(self.context, tickets=self.tickets, triage=self.triage,
-                             writeback=self.writeback)
+                             writeback=self.writeback, affected=self.affected)
+
+    @cached_property
+    def affected(self) -> AffectedService:
+        from hypercare.services.intake.affected import AffectedService
+
+        return AffectedService(self.context, writeback=self.writeback)
 
     def close(self) -> None:
         """Release resources (Odoo connection, store connections)."""

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
-from hypercare.triage.standup import CONFIDENTIAL_LABEL, Agenda, OpenAction
+from hypercare.triage.standup import Agenda, OpenAction
 
 CATEGORY_ORDER = ("defect", "training_gap", "policy_ambiguity", "unclassified")
 
@@ -41,8 +41,8 @@ def _row(*cells: str) -> str:
 
 
 def _item_label(ref: str, title: str, confidential: bool) -> str:
-    shown = CONFIDENTIAL_LABEL if confidential else title
-    return f"{ref} {shown}".strip()
+    """``ref title``; a confidential ticket's title comes masked by the caller."""
+    return f"{ref} {title}".strip()
 
 
 def render_minutes(*, agenda: Agenda, decisions: Sequence[MinuteDecision], attendees: Sequence[str],

@@ -2,7 +2,8 @@
 
 Pure: plain values in, a frozen ``Agenda`` out; ``now`` and ``since`` are parameters (aware).
 Each open ticket appears once, in its first matching section, with every reason that applies.
-Confidential tickets keep their ref but never their title (``title=""``, ``confidential=True``).
+Confidential tickets keep their ref; their titles come masked already (the caller masks them
+with ``hypercare.services.access``, the one place that rule lives).
 """
 
 from __future__ import annotations
@@ -29,7 +30,6 @@ SECTIONS = (
 DEFAULT_TIMEBOXES: Mapping[str, int] = MappingProxyType(
     {"actions": 3, "severe": 5, "sla": 5, "escalations": 3, "known_issues": 3, "decisions": 3,
      "unclassified": 3})
-CONFIDENTIAL_LABEL = "confidential ticket"
 _DAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 
 
@@ -95,8 +95,8 @@ class AgendaItem:
 
     @property
     def label(self) -> str:
-        """The title to show on a shared screen."""
-        return CONFIDENTIAL_LABEL if self.confidential else self.title
+        """The title to show on a shared screen (masked by the caller when confidential)."""
+        return self.title
 
 
 @dataclass(frozen=True)
@@ -174,7 +174,7 @@ def build_agenda(*, tickets: Iterable[AgendaTicket], known_issues: Iterable[Agen
     for key, rows in flagged.items():
         rows.sort(key=_urgency)
         items[key] = [
-            AgendaItem(key, "ticket", t.ref, "" if t.confidential else t.title, why, t.odoo_id,
+            AgendaItem(key, "ticket", t.ref, t.title, why, t.odoo_id,
                        t.confidential) for t, why in rows
         ]
     items["actions"] = [

@@ -9,7 +9,7 @@ from datetime import datetime
 
 from textual.dom import DOMNode
 
-from hypercare.services import Dashboard, QueueRow, Services
+from hypercare.services import Dashboard, QueueRow, Services, Viewer
 
 
 @dataclass
@@ -26,7 +26,9 @@ class TuiContext:
     """Built once by ``hypercare tui`` / ``hypercare demo``; screens read it, widgets never do."""
 
     services: Services
-    viewer: str
+    viewer: Viewer
+    """Who is at the keyboard, resolved once by the access authority (``tui.user`` or the
+    login name): every service call acts for them, and saved views are theirs."""
     zone: str
     company_zones: dict[str, str]
     undo_seconds: int = 30
@@ -41,11 +43,6 @@ class TuiContext:
     syncing: bool = False
     sync_error: str = ""
     monotonic: Callable[[], float] = time.monotonic
-
-    @property
-    def is_lead(self) -> bool:
-        """Leads (``roles.leads``) see confidential tickets and approve L3/L4 escalations."""
-        return self.viewer in self.services.context.settings.roles.leads
 
     def now(self) -> datetime:
         return (self.clock or self.services.context.clock)()

@@ -20,10 +20,13 @@ def company_zones(services: Services) -> dict[str, str]:
 
 
 def build_context(services: Services, *, sync_seconds: float | None) -> TuiContext:
+    """The TUI's context, with the person at the keyboard resolved once (``tui.user``, else
+    the login name) by the services' access authority: what they may do and see is its
+    answer, never the TUI's."""
     settings = services.context.settings
     return TuiContext(
         services=services,
-        viewer=settings.tui.user or getpass.getuser(),
+        viewer=services.context.access.viewer(settings.tui.user or getpass.getuser()),
         zone=settings.timezone,
         company_zones=company_zones(services),
         undo_seconds=settings.tui.undo_seconds,

@@ -13,7 +13,7 @@ from typing import Any, TypeVar
 from textual.dom import DOMNode
 from textual.worker import Worker, get_current_worker
 
-from hypercare.errors import HypercareError
+from hypercare.errors import AccessDeniedError, HypercareError
 from hypercare.tui.widgets.data import toast
 
 T = TypeVar("T")
@@ -45,7 +45,9 @@ def call_service(
 
     A failure never ends the app: it becomes an error notification titled ``what``
     (and ``failed`` runs, for screens that show the error in place too). So does an error
-    in ``done`` or ``failed`` themselves.
+    in ``done`` or ``failed`` themselves. A refusal by the access rules
+    (:class:`~hypercare.errors.AccessDeniedError`: the service changed nothing) is no
+    error: a warning says who may do it and what to do instead.
 
     ``exclusive``: the newest call of ``group`` on ``node`` wins; an older call still
     running is not cancelled (a thread cannot be stopped: it would go on using the store
@@ -62,6 +64,10 @@ def call_service(
         return exclusive and _newest.get(node, {}).get(group) != number
 
     def report(exc: BaseException) -> None:
+        if isinstance(exc, AccessDeniedError):
+            toast(app, describe(exc), title=f"{what}: not done", severity="warning",
+                  timeout=10)
+            return
         toast(app, describe(exc), title=f"{what} failed", severity="error", timeout=10)
 
     async def deliver(worker: Worker[None], outcome: tuple[bool, Any]) -> None:

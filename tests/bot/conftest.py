@@ -7,6 +7,8 @@ ticket, sync, SLA sweep, a known issue with a workaround) without importing Text
 
 from __future__ import annotations
 
+import json
+import time
 import urllib.error
 import urllib.request
 from collections.abc import Callable, Iterator
@@ -22,7 +24,7 @@ from hypercare.config import Settings
 from hypercare.odoo.sim import OdooSimulator
 from hypercare.services import Services
 from tests.slack_mock import MockSlack, sign_request
-from tests.support import ServicesFactory
+from tests.support import ServicesFactory, viewer
 from tests.sync.conftest import client_for, make_sim, odoo_settings
 
 NOW = datetime(2026, 11, 20, 15, 0, tzinfo=UTC)
@@ -72,13 +74,14 @@ def bot_world(tmp_path_factory: pytest.TempPathFactory) -> Iterator[BotWorld]:
         services = build(settings_for(world, world.golden))
         services.sync.run_sync()
         services.sla.sweep()
-        tickets = services.tickets.list_tickets()
+        lea = viewer(services, "lea")  # no roles.leads: everyone leads
+        tickets = services.tickets.list_tickets(viewer=lea)
         open_refs = [t.ref for t in tickets if not t.is_closed and not t.confidential]
         issue = services.known_issues.create(
-            title="Credit note lines lose the analytic account", by="lea", severity=2,
+            title="Credit note lines lose the analytic account", viewer=lea, severity=2,
             ticket_refs=tuple(open_refs[:2]))
         services.known_issues.set_workaround(
-            known_issue_id=issue.id, by="lea",
+            known_issue_id=issue.id, viewer=lea,
             text="Set the analytic account again on each line before posting <!channel>.")
         emails: dict[str, int] = {}
         for ticket in tickets:
@@ -121,14 +124,29 @@ def services(make_services: Callable[..., Services]) -> Services:
 
 
 @pytest.fixture
-def bot_server(services: Services) -> Iterator[Any]:
-    """The HTTP-mode bot on 127.0.0.1:<free port>, served by its threaded server."""
+def serve() -> Iterator[Callable[[Services], Any]]:
+    """``serve(services)``: the HTTP-mode bot over ``services`` on 127.0.0.1:<free port>,
+    served by its threaded server (stopped after the test)."""
     from hypercare.bot.app import build_app
     from hypercare.bot.http_server import BotHttpServer
 
-    app = build_app(services, http=True)
-    with BotHttpServer(app, signing_secret=SIGNING_SECRET, host="127.0.0.1", port=0) as server:
-        yield server
+    servers: list[BotHttpServer] = []
+
+    def start(services: Services) -> BotHttpServer:
+        app = build_app(services, http=True)
+        server = BotHttpServer(app, signing_secret=SIGNING_SECRET, host="127.0.0.1", port=0)
+        servers.append(server.start())
+        return server
+
+    yield start
+    for server in servers:
+        server.stop()
+
+
+@pytest.fixture
+def bot_server(services: Services, serve: Callable[[Services], Any]) -> Any:
+    """The HTTP-mode bot on 127.0.0.1:<free port>, served by its threaded server."""
+    return serve(services)
 
 
 def command_body(text: str, response_url: str, *, user: str = REPORTER,
@@ -158,6 +176,22 @@ def signed_command(server: Any, mock: MockSlack, text: str, *, key: str = "abc",
                    timestamp: int | None = None, **kw: Any) -> tuple[int, str]:
     body = command_body(text, mock.response_url(key), **kw)
     return post(server.url, body, sign_request(body, SIGNING_SECRET, timestamp))
+
+
+def signed_payload(server: Any, payload: dict[str, Any]) -> tuple[int, str]:
+    """An interactive payload (a button, a shortcut, a form's submit) as Slack posts it:
+    form-encoded ``payload=<json>``, signed."""
+    body = urlencode({"payload": json.dumps(payload)}).encode()
+    return post(server.url, body, sign_request(body, SIGNING_SECRET))
+
+
+def signed_event(server: Any, event: dict[str, Any], *, event_id: str) -> tuple[int, str]:
+    """An Events API callback around ``event``, signed."""
+    body = json.dumps({"token": "legacy", "team_id": "T0HYPER", "api_app_id": "A0HYPER",
+                       "type": "event_callback", "event_id": event_id,
+                       "event_time": int(time.time()), "event": event}).encode()
+    return post(server.url, body, {"Content-Type": "application/json",
+                                   **sign_request(body, SIGNING_SECRET)})
 
 
 def block_texts(node: Any, *, skip_block: str | None = None) -> list[str]:

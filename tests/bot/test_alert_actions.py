@@ -20,13 +20,14 @@ from sqlmodel import select
 
 from hypercare.bot.app import build_client
 from hypercare.bot.delivery import SlackDeliverer
+from hypercare.bot.directory import SlackDirectory
 from hypercare.bot.listeners import register_all
 from hypercare.services import Services
 from hypercare.store.tables import Escalation, OutboxMessage
 from tests.bot.conftest import BOT_TOKEN, NOW, BotWorld, settings_for
 from tests.bot.test_delivery import ALERTS
 from tests.slack_mock import MockSlack, sign_request
-from tests.support import Clock, ServicesFactory
+from tests.support import Clock, ServicesFactory, viewer
 
 SECRET = "alert-actions-secret"
 LEAD, SUPER, PARTNER, STRANGER = "U0LEAD", "U0SUPER", "U0PARTNER", "U0STRANGER"
@@ -100,16 +101,18 @@ def world(bot_world: BotWorld, tmp_path: Path, mock_slack: MockSlack) -> Iterato
             session.execute(delete(OutboxMessage))
             session.execute(delete(Escalation))
         mock_slack.workspace.groups.update({"S0SUPERS": [SUPER], "S0PARTNERS": [PARTNER]})
-        app = App(client=WebClient(token=BOT_TOKEN, base_url=mock_slack.url),
-                  signing_secret=SECRET, token_verification_enabled=False)
+        client = WebClient(token=BOT_TOKEN, base_url=mock_slack.url)
+        services.context.use_directory(SlackDirectory(lambda: client))  # as build_app does
+        app = App(client=client, signing_secret=SECRET, token_verification_enabled=False)
         register_all(app, services)
-        ref = next(t.ref for t in services.tickets.list_tickets(open_only=True)
-                   if not t.confidential)
+        ref = next(t.ref for t in services.tickets.list_tickets(
+            viewer=viewer(services, LEAD), open_only=True) if not t.confidential)
         yield World(services, mock_slack, clock, app, ref)
 
 
 def escalated_to_super_user(world: World) -> dict[str, Any]:
-    world.services.sla.escalate(ref=world.ref, by="lea")  # L1: the super-user, by DM
+    lead = viewer(world.services, LEAD)
+    world.services.sla.escalate(ref=world.ref, viewer=lead)  # L1: the super-user, by DM
     world.deliver()
     return world.post_to("D0SUPER")
 
@@ -142,7 +145,8 @@ def test_only_leads_classify(world: World) -> None:
         lambda: refusals(world, SUPER))[0].payload["text"]
     world.click(LEAD, post, "alert_classify", selected="policy_ambiguity")
     assert wait_for(lambda: updates_of(world, post))
-    ticket = world.services.tickets.show_ticket(ref=world.ref).ticket
+    ticket = world.services.tickets.show_ticket(ref=world.ref,
+                                                viewer=viewer(world.services, LEAD)).ticket
     assert ticket.category == "policy_ambiguity"
 
 
@@ -173,7 +177,8 @@ def test_escalate_to_l3_waits_for_a_lead_who_approves(world: World) -> None:
     assert wait_for(lambda: refusals(world, SUPER))
     world.click(LEAD, post, "alert_escalate")  # L2
     assert wait_for(lambda: updates_of(world, post))
-    world.services.sla.escalate(ref=world.ref, by="lea")  # L3: needs approval
+    world.services.sla.escalate(ref=world.ref,
+                                viewer=viewer(world.services, LEAD))  # L3: needs approval
     world.deliver()
     request = world.post_to("D0LEAD")
     assert '"alert_approve"' in json.dumps(request["message"]["blocks"])
@@ -204,7 +209,8 @@ def test_link_to_known_issue_is_for_super_users(world: World) -> None:
                **sign_request(body, SECRET)}
     assert world.app.dispatch(BoltRequest(body=body.decode(), headers=headers)).status == 200
     assert wait_for(lambda: updates_of(world, post))
-    ticket = world.services.tickets.show_ticket(ref=world.ref).ticket
+    ticket = world.services.tickets.show_ticket(ref=world.ref,
+                                                viewer=viewer(world.services, LEAD)).ticket
     assert ticket.known_issue == f"KI-{issue}"
 
 

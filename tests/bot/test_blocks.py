@@ -22,7 +22,7 @@ from hypercare.bot.blocks import (
     escape_text,
 )
 from hypercare.bot.text import link, slack_date, truncate
-from hypercare.services import RunbookView, Suggestion, TicketView
+from hypercare.services import MASKED_TEXT, MASKED_TITLE, RunbookView, Suggestion, TicketView
 
 HUGE = "word <@U123> & <!channel> " * 2000
 DUE = datetime(2026, 11, 23, 16, 0, tzinfo=UTC)
@@ -105,11 +105,24 @@ def test_status_shows_what_a_reporter_needs_and_not_the_category() -> None:
     assert "training" not in shown.lower() and "secret detail" not in shown
 
 
+def masked(**changes: Any) -> TicketView:
+    """A confidential ticket as the services hand it to someone who may not read it."""
+    return ticket(confidential=True, masked=True, title=MASKED_TITLE, description=MASKED_TEXT,
+                  **changes)
+
+
 def test_confidential_status_shows_no_title_no_description_no_workaround() -> None:
-    shown = check(build_ticket_status(ticket(confidential=True, title="Payslip of 4711 wrong")))
+    shown = check(build_ticket_status(masked()))
     assert "Confidential ticket" in shown and "HT00042" in shown
-    assert "4711" not in shown and "Payslip" not in shown and "secret detail" not in shown
-    assert "Use the other journal" not in shown
+    assert "secret detail" not in shown and "Invoice posting fails" not in shown
+    assert "Use the other journal" not in shown and "KI-3" not in shown
+    assert "leads and its reporter only" in shown
+
+
+def test_confidential_status_for_its_reader_shows_it_privately() -> None:
+    shown = check(build_ticket_status(ticket(confidential=True, title="Payslip of 4711 wrong")))
+    assert "Payslip of 4711 wrong" in shown and "shown to you only" in shown
+    assert "Use the other journal" in shown and "secret detail" not in shown
 
 
 def test_closed_ticket_shows_when_it_closed() -> None:
@@ -135,10 +148,10 @@ def test_every_builder_holds_the_limits_on_huge_input() -> None:
 
 def test_my_tickets_shows_at_most_ten_and_masks_confidential_ones() -> None:
     many = [ticket(ref=f"HT{i:05d}", odoo_id=i) for i in range(15)]
-    many[0] = ticket(ref="HT00000", confidential=True, title="Payroll of Bob")
+    many[0] = masked(ref="HT00000")
     shown = check(build_my_tickets(many, email="ann@acme.example"))
     assert "HT00009" in shown and "HT00010" not in shown
-    assert "Payroll of Bob" not in shown and "Confidential ticket" in shown
+    assert "Confidential ticket" in shown
     empty = check(build_my_tickets([], email="ann@acme.example"))
     assert "No tickets" in empty and "ann@acme.example" in empty
 

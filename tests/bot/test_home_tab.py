@@ -14,10 +14,12 @@ from slack_bolt import App, BoltRequest
 from slack_sdk import WebClient
 from slack_sdk.models.views import View
 
+from hypercare.bot.directory import SlackDirectory
 from hypercare.bot.listeners import register_all
 from hypercare.services import RaiseRequest, Services
 from tests.bot.conftest import REPORTER, SIGNING_SECRET, answer_text, command_body
 from tests.slack_mock import MockSlack, sign_request
+from tests.support import viewer
 
 LEAD = "U0LEAD"
 
@@ -25,8 +27,9 @@ LEAD = "U0LEAD"
 @pytest.fixture
 def app(make_services: Callable[..., Services], mock_slack: MockSlack) -> App:
     services = make_services(roles={"leads": [LEAD]})
-    bolt = App(client=WebClient(token=mock_slack.token, base_url=mock_slack.url),
-               signing_secret=SIGNING_SECRET, token_verification_enabled=False)
+    client = WebClient(token=mock_slack.token, base_url=mock_slack.url)
+    services.context.use_directory(SlackDirectory(lambda: client))  # as build_app does
+    bolt = App(client=client, signing_secret=SIGNING_SECRET, token_verification_enabled=False)
     register_all(bolt, services)
     bolt.services = services  # type: ignore[attr-defined]
     return bolt
@@ -55,13 +58,15 @@ def test_home_shows_the_reporters_reports_and_known_issues(app: App,
     services: Services = app.services  # type: ignore[attr-defined]
     raised = services.raising.raise_issue(
         request=RaiseRequest(title="Goods receipt <!here> blocked", what_happened="It fails"),
-        idempotency_key="home:1", reporter=REPORTER)
+        idempotency_key="home:1", viewer=viewer(services, REPORTER))
     email = mock_slack.workspace.users[REPORTER]
-    reported = services.tickets.list_reported_by(email=email, limit=500)
+    reported = services.tickets.list_reported_by(viewer=viewer(services, REPORTER, email=email),
+                                                 limit=500)
     company = Counter(t.company for t in reported).most_common(1)[0][0]
     theirs = next(t for t in reported if t.company == company)  # the issue affects them
     issue = next(k for k in services.known_issues.list_issues() if k.workaround)
-    services.known_issues.link(known_issue_id=issue.id, ref=theirs.ref, by="lea")
+    services.known_issues.link(known_issue_id=issue.id, ref=theirs.ref,
+                               viewer=viewer(services, LEAD))
     view = open_home(app, mock_slack, REPORTER)
     assert View(**{k: v for k, v in view.items() if k != "id"}).to_dict()  # validates
     assert len(view["blocks"]) <= 100
@@ -71,14 +76,17 @@ def test_home_shows_the_reporters_reports_and_known_issues(app: App,
     assert f"Known issues at {company}" in shown
     assert "Credit note lines lose the analytic account" in shown
     assert "Waiting for acknowledgement" not in shown  # not a lead
+    assert "Replies held for you" not in shown
+    assert '"home_raise"' in shown  # no roles.super_users: everyone raises
 
 
 def test_a_lead_also_sees_what_waits_for_acknowledgement(app: App,
                                                          mock_slack: MockSlack) -> None:
     services: Services = app.services  # type: ignore[attr-defined]
-    ref = next(t.ref for t in services.tickets.list_tickets(open_only=True)
+    lead = viewer(services, LEAD)
+    ref = next(t.ref for t in services.tickets.list_tickets(viewer=lead, open_only=True)
                if not t.confidential)
-    services.sla.escalate(ref=ref, by="lea")
+    services.sla.escalate(ref=ref, viewer=lead)
     shown = json.dumps(open_home(app, mock_slack, LEAD))
     assert "Waiting for acknowledgement" in shown and ref in shown
 

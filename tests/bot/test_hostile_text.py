@@ -17,7 +17,7 @@ from __future__ import annotations
 import json
 import time
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -46,7 +46,6 @@ from hypercare.bot.raise_blocks import (
     build_raised_reply,
     build_thread_update,
 )
-from hypercare.bot.roles import Roles
 from hypercare.bot.text import (
     ELLIPSIS,
     escape_text,
@@ -58,8 +57,10 @@ from hypercare.bot.text import (
 from hypercare.config import Settings
 from hypercare.odoo.sim import OdooSimulator
 from hypercare.services import (
+    HeldReply,
     KpiTile,
     RaisedView,
+    RaiseRequest,
     RunbookView,
     Services,
     Suggestion,
@@ -76,7 +77,7 @@ from tests.bot.hostile_checks import (
     check_view,
 )
 from tests.slack_mock import MockSlack
-from tests.support import ServicesFactory
+from tests.support import ServicesFactory, viewer
 from tests.support.hostile import HUGE, MENTIONS, TITLES, raw_controls, seed_hostile_tickets
 from tests.sync.conftest import client_for, make_sim, odoo_settings
 
@@ -130,15 +131,16 @@ def hostile_world(tmp_path_factory: pytest.TempPathFactory) -> Iterator[HostileW
             client.close()
         world = HostileWorld(sim, root / "golden.db", root / "models", {}, {})
         with ServicesFactory(clock=lambda: NOW) as build:
-            services = build(settings(world, world.golden))
+            services = build(settings(world, world.golden, slack={}))  # Slack: none yet
             services.sync.run_sync()
             services.sla.sweep()
-            by_id = {t.odoo_id: t.ref for t in services.tickets.list_tickets()}
+            lead = viewer(services, LEAD)
+            by_id = {t.odoo_id: t.ref for t in services.tickets.list_tickets(viewer=lead)}
             world.refs = {name: by_id[odoo_id] for name, odoo_id in ids.items()}
             for name, title in TITLES.items():
-                issue = services.known_issues.create(title=title, by="lea",
+                issue = services.known_issues.create(title=title, viewer=lead,
                                                      ticket_refs=(world.refs[name],))
-                services.known_issues.set_workaround(known_issue_id=issue.id, by="lea",
+                services.known_issues.set_workaround(known_issue_id=issue.id, viewer=lead,
                                                      text=title)
                 world.issues[name] = issue.id
         yield world
@@ -289,19 +291,23 @@ def test_raise_form_prefilled_with_a_hostile_title(bot_server: Any, mock: MockSl
 
 def test_the_whole_outbox_over_hostile_records_renders_and_delivers(
         services: Services, mock: MockSlack, hostile_world: HostileWorld) -> None:
-    for name, ref in hostile_world.refs.items():
-        services.sla.escalate(ref=ref, by=TITLES[name][:200], reason=TITLES[name])
-    services.decisions.create(question=EVERY, owner=MENTIONS, due_date=date(2026, 11, 10))
+    lead = viewer(services, LEAD)
+    for name, ref in hostile_world.refs.items():  # a lead whose name is hostile text
+        services.sla.escalate(ref=ref, viewer=replace(lead, name=TITLES[name][:200]),
+                              reason=TITLES[name])
+    services.decisions.create(question=EVERY, owner=MENTIONS, viewer=lead,
+                              due_date=date(2026, 11, 10))
     services.sla.sweep(now=NOW + timedelta(days=3))
-    standup = services.standup.start(attendees=(MENTIONS, TITLES["controls"], HUGE))
+    standup = services.standup.start(viewer=lead,
+                                     attendees=(MENTIONS, TITLES["controls"], HUGE))
     for name in ("mentions", "html", "controls", "rtl", "huge", "markdown"):
         services.standup.record(standup_id=standup, item_ref=hostile_world.refs[name],
-                                by=TITLES[name][:100], owner=TITLES[name][:100],
-                                next_step=TITLES[name])
-    services.standup.end(standup_id=standup)
+                                viewer=replace(lead, name=TITLES[name][:100]),
+                                owner=TITLES[name][:100], next_step=TITLES[name])
+    services.standup.end(standup_id=standup, viewer=lead)
     services.digest.enqueue(now=NOW)
     services.known_issues.set_status(known_issue_id=hostile_world.issues["mentions"],
-                                     status="fix_released", by="lea")
+                                     status="fix_released", viewer=lead)
     rows = services.sla.list_outbox(limit=500)
     kinds = {row.kind for row in rows}
     assert {"escalation", "standup_minutes", "digest", "known_issue_broadcast",
@@ -327,10 +333,9 @@ def test_the_whole_outbox_over_hostile_records_renders_and_delivers(
 
     # a super-user links an escalated ticket to a known issue: hostile titles as options
     escalated = next(p for p in posts if p.payload["channel"] == ALERTS)
-    roles = Roles([LEAD], [USER], client)
     body = {"user": {"id": USER}, "channel": {"id": ALERTS},
             "message": {"ts": escalated.answer["ts"]}, "trigger_id": "1.2.3"}
-    alerts._open_link_form(services, roles, client, body)
+    alerts._open_link_form(services, client, body)
     (opened,) = mock.wait_for("views.open", timeout=10)
     shown = check_view(opened.payload["view"])
     options = opened.payload["view"]["blocks"][0]["element"]["options"]
@@ -396,13 +401,28 @@ def hostile_payloads(text: str) -> list[tuple[str, dict[str, Any]]]:
 
 def test_home_tab_published_for_a_lead_over_hostile_records(
         services: Services, mock: MockSlack, hostile_world: HostileWorld) -> None:
+    lead = viewer(services, LEAD)
     for name, ref in hostile_world.refs.items():
-        services.sla.escalate(ref=ref, by="lea", reason=TITLES[name])
+        services.sla.escalate(ref=ref, viewer=lead, reason=TITLES[name])
+    # thread replies of someone who may not raise, held for the lead: hostile text and name
+    raised = services.raising.raise_issue(
+        request=RaiseRequest(title="Held replies here", what_happened="Replies follow."),
+        idempotency_key="hostile:held", viewer=lead, channel="C1", thread_ts="111.222")
+    stranger = viewer(services, "U0STRANGER")
+    for name, text in TITLES.items():
+        outcome = services.threads.note_from_thread(
+            channel="C1", thread_ts="111.222", event_id=f"Ev-held-{name}",
+            viewer=replace(stranger, name=text[:300]), text=text)
+        assert outcome.state == "held", name
     client = build_client(BOT_TOKEN, mock.url)
-    publish_home(services, Roles([USER], [USER], client), client, USER)
+    publish_home(services, client, LEAD)
     (published,) = mock.wait_for("views.publish", timeout=10)
     shown = check_view(published.payload["view"])
     assert "&lt;!channel&gt;" in shown and ELLIPSIS in shown
+    assert "Replies held for you" in shown and (raised.odoo_ref or raised.local_ref) in shown
+    sends = [e for b in published.payload["view"]["blocks"] if b["type"] == "actions"
+             for e in b["elements"] if e["action_id"] == "home_held_send"]
+    assert len(sends) == min(len(TITLES), 10)
 
 
 def test_home_tab_with_hostile_reports_and_tiles() -> None:
@@ -412,9 +432,13 @@ def test_home_tab_with_hostile_reports_and_tiles() -> None:
     tiles = tuple(KpiTile(text[:50], text, 1234.5, text, "up", None, None, (), 2.0, text)
                   for text in TITLES.values())
     home = HomeView(user=USER, company=EVERY, raised=raised, known_issues=(),
-                    headline=tiles, pending_acks=(), approvals=(), is_lead=False)
-    shown = check_view(build_home(home))
-    assert ELLIPSIS in shown
+                    headline=tiles, pending_acks=(), approvals=(), is_lead=True,
+                    may_raise=False)
+    held = [HeldReply(i, text[:60], text, text, text, NOW if i % 2 else None, "held")
+            for i, text in enumerate([*TITLES.values(), EVERY] * 2)]
+    shown = check_view(build_home(home, held))
+    assert ELLIPSIS in shown and "more: they show here" in shown  # the rest are counted
+    assert check_view(build_home(replace(home, is_lead=False, may_raise=True)))
 
 
 def test_standup_and_kpi_answers_over_hostile_records(services: Services) -> None:
@@ -422,7 +446,7 @@ def test_standup_and_kpi_answers_over_hostile_records(services: Services) -> Non
     assert agenda.item_count
     reply = build_standup_summary(agenda)
     check_message(reply.text, reply.blocks)
-    board = build_kpi_board(services.dashboard.dashboard(viewer=LEAD))
+    board = build_kpi_board(services.dashboard.dashboard(viewer=viewer(services, LEAD)))
     check_message(board.text, board.blocks)
 
 
@@ -528,7 +552,8 @@ def test_command_answers_built_from_hostile_read_models() -> None:
 
 def test_ticket_status_and_mine_from_hostile_views(services: Services,
                                                    hostile_world: HostileWorld) -> None:
-    views = services.tickets.list_reported_by(email=HOSTILE_EMAIL, limit=20)
+    views = services.tickets.list_reported_by(
+        viewer=viewer(services, USER, email=HOSTILE_EMAIL), limit=20)
     assert len(views) == len(TITLES)
     reply = build_my_tickets(views, email=HOSTILE_EMAIL, limit=20)
     check_message(reply.text, reply.blocks)

@@ -180,7 +180,7 @@ def test_status_of_an_absurd_number_says_not_found(gate: BotHttpServer,
                                                    mock_slack: MockSlack) -> None:
     assert signed_command(gate, mock_slack, "status " + "9" * 40, key="huge")[0] == 200
     (reply,) = mock_slack.wait_for("response_url")
-    assert "no synced ticket has the reference" in answer_text(reply)
+    assert "no synced ticket you may see has the reference" in answer_text(reply)
 
 
 def test_the_wsgi_application_for_gunicorn_is_gated(

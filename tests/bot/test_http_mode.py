@@ -5,6 +5,7 @@ from __future__ import annotations
 import threading
 import time
 import urllib.request
+from collections.abc import Callable
 from typing import Any
 
 from hypercare.services import Services
@@ -19,6 +20,7 @@ from tests.bot.conftest import (
     signed_command,
 )
 from tests.slack_mock import MockSlack, sign_request
+from tests.support import viewer
 
 
 def test_signed_help_is_acked_and_answered_through_the_response_url(
@@ -70,7 +72,8 @@ def test_health_and_unknown_paths(bot_server: Any) -> None:
 def test_status_shows_state_and_severity_but_not_the_category(
         bot_server: Any, mock_slack: MockSlack, services: Services,
         bot_world: BotWorld) -> None:
-    ticket = services.tickets.show_ticket(ref=bot_world.known_issue_ref).ticket
+    ticket = services.tickets.show_ticket(ref=bot_world.known_issue_ref,
+                                          viewer=viewer(services, REPORTER)).ticket
     assert ticket.category and ticket.severity and ticket.workaround
     assert signed_command(bot_server, mock_slack, f"status {ticket.ref}")[0] == 200
     shown = answer_text(mock_slack.wait_for("response_url")[0])
@@ -86,11 +89,15 @@ def test_status_shows_state_and_severity_but_not_the_category(
         assert "in Odoo>" in shown
 
 
-def test_status_of_a_confidential_ticket_is_masked(
-        bot_server: Any, mock_slack: MockSlack, services: Services) -> None:
-    (payroll,) = [t for t in services.tickets.list_tickets() if t.title == PAYROLL_TITLE]
+def test_status_of_a_confidential_ticket_is_masked_for_someone_who_is_no_lead(
+        make_services: Callable[..., Services], serve: Callable[[Services], Any],
+        mock_slack: MockSlack) -> None:
+    services = make_services(roles={"leads": ["U0LEAD"]})
+    server = serve(services)
+    (payroll,) = [t for t in services.tickets.list_tickets(viewer=viewer(services, "U0LEAD"))
+                  if t.title == PAYROLL_TITLE]
     assert payroll.confidential
-    assert signed_command(bot_server, mock_slack, f"status {payroll.ref}")[0] == 200
+    assert signed_command(server, mock_slack, f"status {payroll.ref}")[0] == 200
     reply = mock_slack.wait_for("response_url")[0]
     shown = answer_text(reply)
     assert payroll.ref in shown and "Confidential ticket" in shown
@@ -122,7 +129,8 @@ def test_mine_lists_the_reporters_tickets_open_first(
     assert signed_command(bot_server, mock_slack, "mine", user=REPORTER)[0] == 200
     reply = mock_slack.wait_for("response_url")[0]
     assert mock_slack.calls("users.info")[0].payload["user"] == REPORTER
-    expected = services.tickets.list_reported_by(email=bot_world.reporter_email)
+    expected = services.tickets.list_reported_by(
+        viewer=viewer(services, REPORTER, email=bot_world.reporter_email))
     assert expected and len(expected) <= 10
     assert [t.is_closed for t in expected] == sorted(t.is_closed for t in expected)
     sections = [b["text"]["text"] for b in reply.payload["blocks"] if b["type"] == "section"]

@@ -14,11 +14,12 @@ import pytest
 from slack_bolt import App, BoltRequest
 from slack_sdk import WebClient
 
+from hypercare.bot.directory import SlackDirectory
 from hypercare.bot.listeners import raising
 from hypercare.odoo.sim import OdooSimulator
 from hypercare.services import RaiseRequest, Services
 from tests.slack_mock import MockSlack, sign_request
-from tests.support import ServicesFactory, sqlite_settings
+from tests.support import ServicesFactory, sqlite_settings, viewer
 from tests.sync.conftest import make_sim, odoo_settings
 
 NOW = datetime(2026, 11, 20, 15, 0, tzinfo=UTC)
@@ -42,8 +43,9 @@ def world(sim: OdooSimulator, tmp_path: Path) -> Iterator[tuple[App, MockSlack, 
                                          odoo=odoo_settings(sim, protocol="json2")))
         services.sync.run_sync()
         with MockSlack(users={USER: "anna@acme.example"}) as mock:
-            app = App(client=WebClient(token=mock.token, base_url=mock.url),
-                      signing_secret=SECRET, token_verification_enabled=False)
+            client = WebClient(token=mock.token, base_url=mock.url)
+            services.context.use_directory(SlackDirectory(lambda: client))  # as build_app
+            app = App(client=client, signing_secret=SECRET, token_verification_enabled=False)
             raising.register(app, services)
             try:
                 yield app, mock, services
@@ -183,7 +185,8 @@ def test_slash_raise_opens_the_form_for_the_channel(world: tuple[App, MockSlack,
     deadline = time.monotonic() + 10  # the listener records the root right after posting it
     while True:
         raised = services.raising.raise_issue(
-            request=RaiseRequest(title="x", what_happened="y"), idempotency_key="raise:V500")
+            request=RaiseRequest(title="x", what_happened="y"), idempotency_key="raise:V500",
+            viewer=viewer(services, USER))
         if raised.thread_ts or time.monotonic() > deadline:
             break
         time.sleep(0.05)
@@ -193,10 +196,11 @@ def test_slash_raise_opens_the_form_for_the_channel(world: tuple[App, MockSlack,
 def test_matching_known_issue_step_links_a_plus_one(world: tuple[App, MockSlack, Services],
                                                     sim: OdooSimulator) -> None:
     app, mock, services = world
+    lea = viewer(services, "lea")  # no roles.leads: everyone leads
     issue = services.known_issues.create(title="Posting customer invoices fails with an "
-                                         "access error", by="lea", app="Accounting")
+                                         "access error", viewer=lea, app="Accounting")
     services.known_issues.set_workaround(known_issue_id=issue.id, text="Post from the list view",
-                                         by="lea")
+                                         viewer=lea)
     title = "Posting customer invoices fails (slack 3)"
     step1 = dispatch(app, submission("raise_issue", form(title), view_id="V300"))
     answer = json.loads(step1.body)

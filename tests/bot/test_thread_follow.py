@@ -13,13 +13,14 @@ import pytest
 from slack_bolt import App, BoltRequest
 from slack_sdk import WebClient
 
+from hypercare.bot.directory import SlackDirectory
 from hypercare.bot.listeners import register_all
 from hypercare.bot.listeners.threads import post_thread_updates
 from hypercare.odoo.sim import OdooSimulator
 from hypercare.services import Services
 from tests.bot.test_raise_flow import NOW, SECRET, USER, dispatch, form, odoo_named, submission
 from tests.slack_mock import MockSlack, sign_request
-from tests.support import ServicesFactory, sqlite_settings
+from tests.support import ServicesFactory, sqlite_settings, viewer
 from tests.sync.conftest import client_for, make_sim, odoo_settings
 
 THREAD = "111.222"
@@ -40,16 +41,17 @@ def make_world(sim: OdooSimulator, tmp_path: Path) -> Iterator[Callable[..., Wor
     mocks: list[MockSlack] = []
     with ServicesFactory(tmp_path, clock=lambda: NOW) as build:
 
-        def factory(write_mode: str = "full") -> World:
+        def factory(write_mode: str = "full", **extra: Any) -> World:
             services = build(sqlite_settings(
                 build.store(f"bot{len(mocks)}.db"), model_dir=tmp_path / "models",
-                odoo=odoo_settings(sim, protocol="json2", write_mode=write_mode)))
+                odoo=odoo_settings(sim, protocol="json2", write_mode=write_mode), **extra))
             services.sync.run_sync()
             mock = MockSlack(users={USER: "anna@acme.example", "U0OTHER": "otto@acme.example"})
             mock.start()
             mocks.append(mock)
-            app = App(client=WebClient(token=mock.token, base_url=mock.url),
-                      signing_secret=SECRET, token_verification_enabled=False)
+            client = WebClient(token=mock.token, base_url=mock.url)
+            services.context.use_directory(SlackDirectory(lambda: client))  # as build_app
+            app = App(client=client, signing_secret=SECRET, token_verification_enabled=False)
             register_all(app, services)
             return app, mock, services
 
@@ -180,8 +182,9 @@ def test_odoo_public_replies_and_stage_changes_reach_the_thread_once(
     assert post_thread_updates(services, app.client) == 0  # told once
 
 
-def test_resolved_here_closes_the_ticket_as_a_training_gap(world: World,
+def test_resolved_here_closes_the_ticket_as_a_training_gap(make_world: Callable[..., World],
                                                            sim: OdooSimulator) -> None:
+    world = make_world(roles={"leads": ["U0LEAD"]})
     app, mock, services = world
     title = "How do I reprint a payslip? (thread 4)"
     ticket = raise_one(world, sim, title)
@@ -199,7 +202,9 @@ def test_resolved_here_closes_the_ticket_as_a_training_gap(world: World,
 
     click("U0OTHER")  # not the reporter, not a lead
     refused = wait_until(lambda: mock.calls("chat.postEphemeral"))
-    assert "only the person who raised" in json.dumps(refused[0].payload)
+    assert "Only the person who raised it, or a lead" in json.dumps(refused[0].payload)
+    assert refused[0].payload["user"] == "U0OTHER"
+    assert services.threads.resolved_locally() == 0  # refused: nothing recorded
     click(USER)
     told = wait_until(lambda: [c for c in mock.calls("chat.postMessage")
                                if "Marked resolved" in str(c.payload.get("text"))])
@@ -209,7 +214,7 @@ def test_resolved_here_closes_the_ticket_as_a_training_gap(world: World,
         ticket["id"]]["stage_id"]]
     assert stage["fold"] is True
     assert notes_on(sim, ticket["id"], "training gap handled locally")
-    detail = services.tickets.show_ticket(ref=f"#{ticket['id']}")
+    detail = services.tickets.show_ticket(ref=f"#{ticket['id']}", viewer=viewer(services, USER))
     assert detail.ticket.category == "training_gap"
     assert services.threads.resolved_locally() == 1
 
@@ -229,7 +234,7 @@ def test_without_full_write_mode_the_note_asks_the_team_to_close(
     ticket = raise_one(world, sim, "Which tax for EU services? (thread 6)")
     value = next(e for b in mock.calls("chat.postMessage")[-1].payload["blocks"]
                  if b["type"] == "actions" for e in b["elements"])["value"]
-    text = services.threads.resolve(raised_id=int(value), by=USER, by_name="Anna")
+    text = services.threads.resolve(raised_id=int(value), viewer=viewer(services, USER))
     assert "for the command center to close" in text
     stage = sim.store.tables["helpdesk.stage"][sim.store.tables["helpdesk.ticket"][
         ticket["id"]]["stage_id"]]

@@ -15,7 +15,7 @@ from apscheduler.triggers.base import BaseTrigger
 from hypercare.services import Services
 from hypercare.services.outbox.notifications import OutboxView
 from tests.jobs.conftest import LEAD, NOW, record_of, runner_for, spec_of
-from tests.support import Clock
+from tests.support import Clock, viewer
 
 BRUSSELS = ZoneInfo("Europe/Brussels")
 DIGEST = "standup_digest:finance"
@@ -98,8 +98,8 @@ Row = tuple[int, str, int, str, str, datetime | None]
 
 def escalations(services: Services) -> list[Row]:
     return [(e.id, e.subject, e.level, e.trigger, e.status, e.created_at)
-            for e in services.sla.list_escalations(viewer=LEAD, include_done=True,
-                                                   limit=100_000)]
+            for e in services.sla.list_escalations(viewer=viewer(services, LEAD),
+                                                   include_done=True, limit=100_000)]
 
 
 def outbox(services: Services) -> list[tuple[object, ...]]:

@@ -13,7 +13,8 @@ from zoneinfo import ZoneInfo
 
 from hypercare.services import Services, TicketView
 from hypercare.services.packs.model import KpiLine, Pack
-from tests.services.test_home import World, synced
+from tests.services.test_home import LEAD, World, synced
+from tests.support import viewer
 from tests.sync.conftest import client_for, make_sim
 
 ZONE = ZoneInfo("Europe/Brussels")
@@ -97,7 +98,8 @@ def strings(value: Any) -> Iterator[str]:
 
 
 def payroll(services: Services) -> TicketView:
-    found = next(t for t in services.tickets.list_tickets() if t.title == PAYROLL_TITLE)
+    found = next(t for t in services.tickets.list_tickets(viewer=viewer(services, LEAD))
+                 if t.title == PAYROLL_TITLE)
     assert found.confidential
     return found
 

@@ -22,7 +22,7 @@ from tests.packs.support import (
     strings,
 )
 from tests.services.test_home import LEAD
-from tests.support import Clock
+from tests.support import Clock, viewer
 
 SECTIONS = ["open_tickets", "known_issues", "decisions", "backlog", "runbooks",
             "exit_evidence", "contacts"]
@@ -43,11 +43,12 @@ def rows(pack: Pack, name: str) -> list[dict[str, Any]]:
 
 
 def test_sections_and_every_open_ticket(services: Services) -> None:
+    lea = viewer(services, LEAD)
     pack = services.packs.handover()
     assert (pack.kind, pack.week, pack.period_start) == ("handover", "2026-W48",
                                                          date(2026, 11, 23))
     assert [s.key for s in pack.sections] == SECTIONS
-    opened = services.tickets.list_tickets(open_only=True)
+    opened = services.tickets.list_tickets(viewer=lea, open_only=True)
     shown = rows(pack, "open_tickets")
     assert len(shown) == len(opened)
     visible = {t.ref: t for t in opened if not t.confidential}
@@ -72,8 +73,9 @@ def test_sections_and_every_open_ticket(services: Services) -> None:
 
 
 def test_the_confidential_ticket_is_nowhere(services: Services) -> None:
+    lea = viewer(services, LEAD)
     secret = payroll(services)
-    services.known_issues.create(title="Payslips", by=LEAD, ticket_refs=(secret.ref,))
+    services.known_issues.create(title="Payslips", viewer=lea, ticket_refs=(secret.ref,))
     pack = services.packs.handover()
     assert PAYROLL_TITLE not in repr(pack)
     assert f"'{secret.ref}'" not in repr(pack)
@@ -85,15 +87,17 @@ def test_the_confidential_ticket_is_nowhere(services: Services) -> None:
 
 
 def test_known_issues_with_workarounds(services: Services) -> None:
-    refs = [t.ref for t in services.tickets.list_tickets(open_only=True) if not t.confidential]
+    lea = viewer(services, LEAD)
+    refs = [t.ref for t in services.tickets.list_tickets(viewer=lea, open_only=True)
+            if not t.confidential]
     issue = services.known_issues.create(title="Credit notes lose the analytic account",
-                                         by=LEAD, severity=2, owner="Marc", app="Invoicing",
+                                         viewer=lea, severity=2, owner="Marc", app="Invoicing",
                                          ticket_refs=tuple(refs[:3]))
-    services.known_issues.set_workaround(known_issue_id=issue.id, by=LEAD,
+    services.known_issues.set_workaround(known_issue_id=issue.id, viewer=lea,
                                          text="Set it again before posting.",
                                          review_date=date(2026, 12, 1))
-    closed = services.known_issues.create(title="Fixed already", by=LEAD)
-    services.known_issues.set_status(known_issue_id=closed.id, status="closed", by=LEAD)
+    closed = services.known_issues.create(title="Fixed already", viewer=lea)
+    services.known_issues.set_status(known_issue_id=closed.id, status="closed", viewer=lea)
     pack = services.packs.handover()
     assert rows(pack, "known_issues") == [{
         "ref": issue.ref, "title": "Credit notes lose the analytic account",
@@ -105,10 +109,12 @@ def test_known_issues_with_workarounds(services: Services) -> None:
 
 
 def test_decisions_taken_and_open(services: Services, clock: Clock) -> None:
+    lea = viewer(services, LEAD)
     clock.now = local(date(2026, 11, 17), 10)
-    taken = services.decisions.create(question="Allow negative stock?", owner="COO")
-    services.decisions.decide(decision_id=taken.id, outcome="No", by="COO")
-    late = services.decisions.create(question="Who approves refunds?", owner="CFO",
+    taken = services.decisions.create(question="Allow negative stock?", owner="COO", viewer=lea)
+    services.decisions.decide(decision_id=taken.id, outcome="No",
+                              viewer=viewer(services, "COO"))
+    late = services.decisions.create(question="Who approves refunds?", owner="CFO", viewer=lea,
                                      due_date=date(2026, 11, 20),
                                      options=(("Finance", "slower"),))
     clock.now = NOW
@@ -124,13 +130,16 @@ def test_decisions_taken_and_open(services: Services, clock: Clock) -> None:
 
 
 def test_backlog_scored_with_the_guard(services: Services) -> None:
-    gaps = [t.odoo_id for t in services.tickets.list_tickets() if t.category == "training_gap"]
-    services.backlog.add(type="fix", title="Fix posting", value=5, risk=4, effort="S")
-    services.backlog.add(type="job_aid", title="Returns card", value=2, risk=1, effort="L")
-    seed = services.backlog.add(type="enhancement", title="Custom approval screen",
+    lea = viewer(services, LEAD)
+    gaps = [t.odoo_id for t in services.tickets.list_tickets(viewer=lea)
+            if t.category == "training_gap"]
+    services.backlog.add(type="fix", viewer=lea, title="Fix posting", value=5, risk=4, effort="S")
+    services.backlog.add(type="job_aid", viewer=lea, title="Returns card", value=2, risk=1,
+                         effort="L")
+    seed = services.backlog.add(type="enhancement", viewer=lea, title="Custom approval screen",
                                 links=(f"ticket:{gaps[0]}",))
-    done = services.backlog.add(type="fix", title="Done already")
-    services.backlog.update(item_id=done.item.id, status="done", by=LEAD)
+    done = services.backlog.add(type="fix", viewer=lea, title="Done already")
+    services.backlog.update(item_id=done.item.id, status="done", viewer=lea)
     pack = services.packs.handover()
     assert [r["ref"] for r in rows(pack, "backlog")] == [
         s.item.ref for s in services.backlog.scored()]
@@ -142,7 +151,8 @@ def test_backlog_scored_with_the_guard(services: Services) -> None:
 
 
 def test_runbooks_exit_evidence_and_contacts(services: Services) -> None:
-    services.kpis.record_exit(key="first_payroll", by="HR lead", done_on=date(2026, 11, 20))
+    services.kpis.record_exit(key="first_payroll", viewer=viewer(services, LEAD),
+                              done_on=date(2026, 11, 20))
     pack = services.packs.handover()
     assert [(r["name"], r["title"]) for r in rows(pack, "runbooks")] == [
         (b.name, b.title) for b in services.runbooks.list_runbooks()]
@@ -153,7 +163,7 @@ def test_runbooks_exit_evidence_and_contacts(services: Services) -> None:
         (c.label, c.status.replace("_", " "), c.value, c.detail) for c in metrics]
     milestones = {r["criterion"]: r for r in rows(pack, "milestones")}
     assert milestones["First payroll run"]["status"] == "met"
-    assert "by HR lead" in milestones["First payroll run"]["evidence"]
+    assert f"by {LEAD}" in milestones["First payroll run"]["evidence"]
     assert milestones["Process owners accept the handover"]["kind"] == "sign-off"
     assert f"Forecast: {readiness.forecast.explanation}." in pack.section(
         "exit_evidence").summary

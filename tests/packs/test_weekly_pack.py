@@ -32,7 +32,7 @@ from tests.packs.support import (
     rows,
 )
 from tests.services.test_home import LEAD
-from tests.support import Clock
+from tests.support import Clock, viewer
 
 
 def test_default_week_is_the_last_complete_one_with_every_section(services: Services) -> None:
@@ -47,7 +47,8 @@ def test_default_week_is_the_last_complete_one_with_every_section(services: Serv
 
 
 def test_headline_kpis_against_the_week_before(services: Services) -> None:
-    tickets = services.tickets.list_tickets()
+    lea = viewer(services, LEAD)
+    tickets = services.tickets.list_tickets(viewer=lea)
     pack = services.packs.weekly()
     start, end = bounds(W47)
     before, _ = bounds(W46)
@@ -86,7 +87,8 @@ def test_headline_kpis_against_the_week_before(services: Services) -> None:
 
 def test_a_ticket_at_sunday_2330_is_in_the_week_one_at_monday_0010_in_the_next(
         services: Services) -> None:
-    tickets = services.tickets.list_tickets()
+    lea = viewer(services, LEAD)
+    tickets = services.tickets.list_tickets(viewer=lea)
     sunday = next(t for t in tickets if t.title == SUNDAY_TITLE)
     monday = next(t for t in tickets if t.title == MONDAY_TITLE)
     assert sunday.created_at == local(date(2026, 11, 22), 23, 30)
@@ -118,7 +120,8 @@ def test_a_ticket_at_sunday_2330_is_in_the_week_one_at_monday_0010_in_the_next(
 
 
 def test_charts_cover_the_last_four_weeks_day_by_day(services: Services) -> None:
-    tickets = services.tickets.list_tickets()
+    lea = viewer(services, LEAD)
+    tickets = services.tickets.list_tickets(viewer=lea)
     charts = {c.title: c for c in services.packs.weekly().section("executive").charts}
     days = [date(2026, 10, 26) + timedelta(days=i) for i in range(28)]
     for title in ("Open backlog per day", "Inflow per day", "Outflow per day"):
@@ -148,7 +151,8 @@ def test_exit_criteria_and_forecast_as_of_the_weeks_end(services: Services,
 
 @pytest.mark.parametrize("monday", [W46, W47])
 def test_defects_by_severity_and_age(services: Services, monday: date) -> None:
-    defects = [t for t in services.tickets.list_tickets() if t.category == "defect"]
+    lea = viewer(services, LEAD)
+    defects = [t for t in services.tickets.list_tickets(viewer=lea) if t.category == "defect"]
     start, end = bounds(monday)
     pack = services.packs.weekly(week=f"2026-W{monday.isocalendar()[1]}")
     by_severity = {r["severity"]: r for r in rows(pack, "defects", "defects_by_severity")}
@@ -172,13 +176,14 @@ def test_defects_by_severity_and_age(services: Services, monday: date) -> None:
 
 
 def test_sla_performance_and_escalations_of_the_week(services: Services, clock: Clock) -> None:
-    tickets = services.tickets.list_tickets()
+    lea = viewer(services, LEAD)
+    tickets = services.tickets.list_tickets(viewer=lea)
     open_refs = [t.ref for t in tickets if not t.is_closed and not t.confidential]
     clock.now = local(date(2026, 11, 21), 10)  # Saturday of the week
-    services.sla.escalate(ref=open_refs[0], by=LEAD, reason="stuck")
-    services.sla.escalate(ref=payroll(services).ref, by=LEAD, reason="HR asks")
+    services.sla.escalate(ref=open_refs[0], viewer=lea, reason="stuck")
+    services.sla.escalate(ref=payroll(services).ref, viewer=lea, reason="HR asks")
     clock.now = NOW
-    services.sla.escalate(ref=open_refs[1], by=LEAD, reason="after the week")
+    services.sla.escalate(ref=open_refs[1], viewer=lea, reason="after the week")
     start, end = bounds(W47)
     pack = services.packs.weekly()
     closed = [t for t in tickets if closed_between(t, start, end)]
@@ -190,7 +195,7 @@ def test_sla_performance_and_escalations_of_the_week(services: Services, clock: 
         assert row["attainment"] == (met / (met + breached) if met + breached else None)
     resolution = rows(pack, "defects", "sla_performance")[-1]
     assert round(100 * resolution["attainment"], 1) == line(pack, "sla_attainment").value
-    week = [e for e in services.sla.list_escalations(viewer=LEAD, include_done=True)
+    week = [e for e in services.sla.list_escalations(viewer=lea, include_done=True)
             if inside(e.created_at, start, end)]
     secret = {f"ticket:{t.odoo_id}" for t in tickets if t.confidential}
     assert sorted(r["ref"] for r in rows(pack, "defects", "escalations")) == sorted(
@@ -202,8 +207,9 @@ def test_sla_performance_and_escalations_of_the_week(services: Services, clock: 
 
 
 def test_training_themes_of_the_week(services: Services) -> None:
+    lea = viewer(services, LEAD)
     start, end = bounds(W47)
-    gaps = [t for t in services.tickets.list_tickets()
+    gaps = [t for t in services.tickets.list_tickets(viewer=lea)
             if t.category == "training_gap" and inside(t.created_at, start, end)]
     assert gaps
     section = services.packs.weekly().section("training")
@@ -223,16 +229,17 @@ def test_training_themes_of_the_week(services: Services) -> None:
 
 def test_known_issues_count_confidential_tickets_without_listing_them(
         services: Services, clock: Clock) -> None:
-    tickets = services.tickets.list_tickets()
+    lea = viewer(services, LEAD)
+    tickets = services.tickets.list_tickets(viewer=lea)
     refs = [t.ref for t in tickets if not t.is_closed and not t.confidential][:2]
     clock.now = local(date(2026, 11, 18), 11)
-    issue = services.known_issues.create(title="Invoices lose the analytic account", by=LEAD,
+    issue = services.known_issues.create(title="Invoices lose the analytic account", viewer=lea,
                                          severity=2,
                                          ticket_refs=(*refs, payroll(services).ref))
-    services.known_issues.set_workaround(known_issue_id=issue.id, by=LEAD,
+    services.known_issues.set_workaround(known_issue_id=issue.id, viewer=lea,
                                          text="Set it again on each line.")
     clock.now = NOW
-    later = services.known_issues.create(title="Created after the week", by=LEAD)
+    later = services.known_issues.create(title="Created after the week", viewer=lea)
     pack = services.packs.weekly()
     assert rows(pack, "known_issues", "known_issues") == [{
         "ref": issue.ref, "title": "Invoices lose the analytic account",

@@ -32,26 +32,30 @@ from tests.packs.support import (
     strings,
 )
 from tests.services.test_home import LEAD
-from tests.support import Clock
+from tests.support import Clock, viewer
 
 
 def test_decisions_requested_and_taken(services: Services, clock: Clock) -> None:
-    refs = [t.ref for t in services.tickets.list_tickets() if not t.confidential]
-    ids = [int(t.odoo_id) for t in services.tickets.list_tickets() if t.ref in refs[:2]]
+    lea = viewer(services, LEAD)
+    refs = [t.ref for t in services.tickets.list_tickets(viewer=lea) if not t.confidential]
+    ids = [int(t.odoo_id) for t in services.tickets.list_tickets(viewer=lea)
+           if t.ref in refs[:2]]
     clock.now = local(date(2026, 11, 19), 10)
     late = services.decisions.create(
-        question="Who approves credit notes above 5,000?", owner="CFO",
+        question="Who approves credit notes above 5,000?", owner="CFO", viewer=lea,
         due_date=date(2026, 11, 18), options=(("Finance lead", "one more step"),
                                               ("Any accountant", "faster, riskier")),
         links=tuple(f"ticket:{i}" for i in ids))
     soon = services.decisions.create(question="Round VAT per line?", owner="Controller",
-                                     due_date=date(2026, 12, 1))
-    done = services.decisions.create(question="Allow negative stock?", owner="COO")
+                                     viewer=lea, due_date=date(2026, 12, 1))
+    done = services.decisions.create(question="Allow negative stock?", owner="COO", viewer=lea)
     clock.now = local(date(2026, 11, 20), 16)
-    services.decisions.decide(decision_id=done.id, outcome="No, never", by="COO")
+    services.decisions.decide(decision_id=done.id, outcome="No, never",
+                              viewer=viewer(services, "COO"))
     clock.now = NOW
-    services.decisions.create(question="Asked after the week", owner="CFO")
-    services.decisions.decide(decision_id=soon.id, outcome="Yes", by="Controller")
+    services.decisions.create(question="Asked after the week", owner="CFO", viewer=lea)
+    services.decisions.decide(decision_id=soon.id, outcome="Yes",
+                              viewer=viewer(services, "Controller"))
     pack = services.packs.weekly()
     assert rows(pack, "decisions", "decisions_requested") == [
         {"ref": late.ref, "question": late.question,
@@ -71,21 +75,23 @@ def test_decisions_requested_and_taken(services: Services, clock: Clock) -> None
 
 
 def test_backlog_by_score_with_the_weeks_changes(services: Services, clock: Clock) -> None:
+    lea = viewer(services, LEAD)
     clock.now = local(date(2026, 11, 10), 9)
-    old = services.backlog.add(type="fix", title="Old fix", value=2, risk=2, effort="M")
+    old = services.backlog.add(type="fix", viewer=lea, title="Old fix", value=2, risk=2, effort="M")
     clock.now = local(date(2026, 11, 17), 9)
-    top = services.backlog.add(type="fix", title="Fix VAT rounding", value=5, risk=5,
+    top = services.backlog.add(type="fix", viewer=lea, title="Fix VAT rounding", value=5, risk=5,
                                effort="S")
-    low = services.backlog.add(type="job_aid", title="Card for returns", value=1, risk=1,
-                               effort="XL")
-    mid = services.backlog.add(type="enhancement", title="Custom approval screen", value=3,
-                               risk=2, effort="M")
-    gone = services.backlog.add(type="fix", title="Closed in the week", value=4, risk=4)
+    low = services.backlog.add(type="job_aid", viewer=lea, title="Card for returns", value=1,
+                               risk=1, effort="XL")
+    mid = services.backlog.add(type="enhancement", viewer=lea, title="Custom approval screen",
+                               value=3, risk=2, effort="M")
+    gone = services.backlog.add(type="fix", viewer=lea, title="Closed in the week", value=4,
+                                risk=4)
     clock.now = local(date(2026, 11, 19), 9)
-    services.backlog.update(item_id=gone.item.id, status="done", by=LEAD)
-    services.backlog.update(item_id=old.item.id, status="approved", by=LEAD)
+    services.backlog.update(item_id=gone.item.id, status="done", viewer=lea)
+    services.backlog.update(item_id=old.item.id, status="approved", viewer=lea)
     clock.now = NOW
-    services.backlog.add(type="fix", title="Added after the week")
+    services.backlog.add(type="fix", viewer=lea, title="Added after the week")
     pack = services.packs.weekly()
     expected = [s for s in services.backlog.scored(include_closed=True)
                 if s.item.id in {old.item.id, top.item.id, low.item.id, mid.item.id}]
@@ -108,15 +114,16 @@ def test_backlog_by_score_with_the_weeks_changes(services: Services, clock: Cloc
 
 
 def test_the_guard_warns_when_enhancements_grow(services: Services, clock: Clock) -> None:
-    tickets = services.tickets.list_tickets()
+    lea = viewer(services, LEAD)
+    tickets = services.tickets.list_tickets(viewer=lea)
     gaps = [t.odoo_id for t in tickets if t.category == "training_gap"][:2]
     clock.now = local(date(2026, 11, 10), 9)
     for title in ("Fix posting", "Fix lot labels"):
-        services.backlog.add(type="fix", title=title)
+        services.backlog.add(type="fix", viewer=lea, title=title)
     clock.now = local(date(2026, 11, 18), 9)
-    seed = services.backlog.add(type="enhancement", title="Custom approval screen",
+    seed = services.backlog.add(type="enhancement", viewer=lea, title="Custom approval screen",
                                 links=tuple(f"ticket:{i}" for i in gaps))
-    services.backlog.add(type="enhancement", title="Extra report")
+    services.backlog.add(type="enhancement", viewer=lea, title="Extra report")
     clock.now = NOW
     warnings = services.packs.weekly().section("backlog").warnings
     assert warnings[0].startswith("Enhancements grew from 0% to 50% of the open backlog "
@@ -128,11 +135,13 @@ def test_the_guard_warns_when_enhancements_grow(services: Services, clock: Clock
 
 def test_confidential_tickets_are_counted_never_shown(services: Services,
                                                       clock: Clock) -> None:
+    lea = viewer(services, LEAD)
     secret = payroll(services)
     clock.now = local(date(2026, 11, 21), 10)
-    services.sla.escalate(ref=secret.ref, by=LEAD, reason="HR asks")
-    services.known_issues.create(title="Payslips", by=LEAD, ticket_refs=(secret.ref,))
-    services.backlog.add(type="fix", title="Payslip fix", links=(f"ticket:{secret.odoo_id}",))
+    services.sla.escalate(ref=secret.ref, viewer=lea, reason="HR asks")
+    services.known_issues.create(title="Payslips", viewer=lea, ticket_refs=(secret.ref,))
+    services.backlog.add(type="fix", viewer=lea, title="Payslip fix",
+                         links=(f"ticket:{secret.odoo_id}",))
     clock.now = NOW
     pack = services.packs.weekly()
     assert PAYROLL_TITLE not in repr(pack)
@@ -140,7 +149,7 @@ def test_confidential_tickets_are_counted_never_shown(services: Services,
     token = re.compile(rf"(?<![\w.]){re.escape(secret.ref)}(?![\w.])")
     assert not [s for s in strings(pack) if token.search(s) or "payslip of" in s.lower()]
     start, end = bounds(W47)
-    tickets = services.tickets.list_tickets()
+    tickets = services.tickets.list_tickets(viewer=lea)
     counted = [t for t in tickets if t.confidential and (
         inside(t.created_at, start, end) or closed_between(t, start, end) or open_at(t, start))]
     assert pack.confidential_count == len(counted) >= 1

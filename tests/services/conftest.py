@@ -22,7 +22,9 @@ from tests.support import Clock, ServicesFactory, sqlite_settings
 
 NOW = datetime(2026, 11, 23, 9, 30, tzinfo=UTC)  # a Monday morning
 LEAD = "lea"
+OTHER_LEAD = "marc"
 AGENT = "sam"
+"""Not a lead (``roles.leads`` is LEAD and OTHER_LEAD); a super-user, as everyone is."""
 
 
 @dataclass(frozen=True)
@@ -133,14 +135,16 @@ def clock() -> Clock:
 
 @pytest.fixture
 def make_services(tmp_path: Path, model_dir: Path, clock: Clock) -> Iterator[MakeServices]:
-    """Factory: services on one fresh SQLite store; ``write_mode`` sets odoo.write_mode."""
+    """Factory: services on one fresh SQLite store; ``write_mode`` sets odoo.write_mode, and
+    further keyword arguments are settings (they win)."""
     with ServicesFactory(tmp_path, clock=clock) as built:
 
-        def factory(write_mode: str = "create_and_note") -> Services:
+        def factory(write_mode: str = "create_and_note", **extra: Any) -> Services:
+            values: dict[str, Any] = {"timezone": "Europe/Brussels",
+                                      "roles": RolesSettings(leads=[LEAD, OTHER_LEAD]),
+                                      "odoo": OdooSettings(write_mode=write_mode), **extra}
             return built(sqlite_settings(built.store("services.db"), model_dir=model_dir,
-                                         timezone="Europe/Brussels",
-                                         roles=RolesSettings(leads=[LEAD]),
-                                         odoo=OdooSettings(write_mode=write_mode)))
+                                         **values))
 
         yield factory
 

@@ -9,17 +9,20 @@ import pytest
 from hypercare.cli import main
 from hypercare.errors import HypercareError, UsageError
 from hypercare.services import Services
-from tests.support import Clock
+from tests.services.conftest import LEAD
+from tests.support import Clock, viewer
 
 
 def test_items_come_by_score_with_linked_ticket_volume(services: Services) -> None:
-    issue = services.known_issues.create(title="VAT on credit notes", by="lea",
+    lea = viewer(services, LEAD)
+    issue = services.known_issues.create(title="VAT on credit notes", viewer=lea,
                                          ticket_refs=("HT00001", "HT00003"))
     small = services.backlog.add(type="fix", title="Fix the VAT rounding", value=3, risk=3,
-                                 effort="M")
+                                 effort="M", viewer=lea)
     busy = services.backlog.add(type="fix", title="Fix credit-note VAT", value=3, risk=3,
-                                effort="M", links=(f"known_issue:{issue.id}", "ticket:2"))
-    cheap = services.backlog.add(type="job_aid", title="Quick card: returns", value=2,
+                                effort="M", links=(f"known_issue:{issue.id}", "ticket:2"),
+                                viewer=lea)
+    cheap = services.backlog.add(type="job_aid", viewer=lea, title="Quick card: returns", value=2,
                                  risk=1, effort="S")
     order = [s.item.ref for s in services.backlog.scored()]
     assert busy.tickets == 3 and small.tickets == 0  # two via the known issue, one direct
@@ -29,31 +32,34 @@ def test_items_come_by_score_with_linked_ticket_volume(services: Services) -> No
 
 
 def test_update_checks_its_values_and_closing_leaves_the_list(services: Services) -> None:
-    item = services.backlog.add(type="fix", title="Fix the VAT rounding")
+    lea = viewer(services, LEAD)
+    item = services.backlog.add(type="fix", viewer=lea, title="Fix the VAT rounding")
     assert "not assessed" in item.explanation
     with pytest.raises(UsageError, match="value is 1 to 5"):
-        services.backlog.update(item_id=item.item.id, value=7)
+        services.backlog.update(item_id=item.item.id, viewer=lea, value=7)
     with pytest.raises(UsageError, match="effort is one of S, M, L, XL"):
-        services.backlog.update(item_id=item.item.id, effort="XXL")
-    sized = services.backlog.update(item_id=item.item.id, value=5, risk=4, effort="s")
+        services.backlog.update(item_id=item.item.id, viewer=lea, effort="XXL")
+    sized = services.backlog.update(item_id=item.item.id, viewer=lea, value=5, risk=4, effort="s")
     assert (sized.item.value, sized.item.risk, sized.item.effort) == (5, 4, "S")
-    done = services.backlog.update(item_id=item.item.id, status="done")
+    done = services.backlog.update(item_id=item.item.id, viewer=lea, status="done")
     assert done.item.closed_at is not None and not done.open
     assert item.item.ref not in [s.item.ref for s in services.backlog.scored()]
     assert item.item.ref in [s.item.ref for s in services.backlog.scored(include_closed=True)]
     with pytest.raises(HypercareError, match="no backlog item B-999"):
-        services.backlog.update(item_id=999, value=1)
+        services.backlog.update(item_id=999, viewer=lea, value=1)
 
 
 def test_the_guard_sees_enhancements_grow_and_their_seeds(services: Services,
                                                           clock: Clock) -> None:
+    lea = viewer(services, LEAD)
     for title in ("Fix the VAT rounding", "Fix lot labels", "Job aid: returns"):
-        services.backlog.add(type="fix", title=title)
+        services.backlog.add(type="fix", viewer=lea, title=title)
     clock.advance(days=8)
     assert services.backlog.guard().report.warning == ""
     seeded = services.backlog.add(type="enhancement", title="Custom returns approval screen",
-                                  links=("ticket:2", "ticket:3"))  # a training gap, a policy
-    services.backlog.add(type="enhancement", title="Extra field on quotations")
+                                  links=("ticket:2", "ticket:3"),  # a training gap, a policy
+                                  viewer=lea)
+    services.backlog.add(type="enhancement", viewer=lea, title="Extra field on quotations")
     view = services.backlog.guard()
     assert view.report.growing and "from 0% to 40%" in view.report.warning
     (seed, reasons), = view.seeds

@@ -25,7 +25,7 @@ from tests.services.test_home import (
     running_world,
     services_factory,
 )
-from tests.support import Clock
+from tests.support import Clock, viewer
 
 DAY = timedelta(days=1)
 MASKED = "Confidential ticket"
@@ -60,7 +60,8 @@ def services(world: World, open_services: Callable[..., Services]) -> Services:
 # -- independent expectations ----------------------------------------------------------------
 
 def open_escalations(services: Services) -> list[Any]:
-    return [e for e in services.sla.list_escalations(viewer=LEAD, limit=100_000)
+    lea = viewer(services, LEAD)
+    return [e for e in services.sla.list_escalations(viewer=lea, limit=100_000)
             if e.status == "open"]
 
 
@@ -128,21 +129,22 @@ def expected_counts(services: Services, tickets: list[TicketView], *, overdue: i
 # -- tests ------------------------------------------------------------------------------------
 
 def test_counts_match_the_store(services: Services) -> None:
-    services.decisions.create(question="Who approves credit notes?", owner="Finance",
+    lea = viewer(services, LEAD)
+    services.decisions.create(question="Who approves credit notes?", owner="Finance", viewer=lea,
                               due_date=NOW.date() - DAY)
-    services.decisions.create(question="Round VAT per line?", owner="Finance",
+    services.decisions.create(question="Round VAT per line?", owner="Finance", viewer=lea,
                               due_date=NOW.date())
     decided = services.decisions.create(question="Lot numbers on slips?", owner="Logistics",
-                                        due_date=NOW.date() - 3 * DAY)
-    services.decisions.decide(decision_id=decided.id, outcome="yes", by=LEAD)
-    tickets = services.tickets.list_tickets()
+                                        viewer=lea, due_date=NOW.date() - 3 * DAY)
+    services.decisions.decide(decision_id=decided.id, outcome="yes", viewer=lea)
+    tickets = services.tickets.list_tickets(viewer=lea)
     expected = expected_counts(services, tickets, overdue=1)
     digest = services.digest.build()
     assert {c.key: (c.value, c.previous) for c in digest.counts} == expected
     assert expected["open"][0] > 0 and expected["closed"][0] > 0 and expected["breached"][0] > 0
     assert expected["awaiting_ack"][0] > 0
     first = open_escalations(services)[0]
-    services.sla.acknowledge(escalation_id=first.id, by=LEAD)
+    services.sla.acknowledge(escalation_id=first.id, viewer=lea)
     again = {c.key: c.value for c in services.digest.build().counts}
     assert again["awaiting_ack"] == expected["awaiting_ack"][0] - 1
     assert (digest.standup, digest.scope, digest.channel) == ("all", "all companies",
@@ -154,7 +156,8 @@ def test_counts_match_the_store(services: Services) -> None:
 
 
 def test_a_scoped_standup_counts_only_its_company_and_team(services: Services) -> None:
-    tickets = [t for t in services.tickets.list_tickets()
+    lea = viewer(services, LEAD)
+    tickets = [t for t in services.tickets.list_tickets(viewer=lea)
                if (t.company, t.team) == ("Acme Industries BE", "Finance & Accounting")]
     digest = services.digest.build(standup="be-finance")
     assert digest.scope == "Acme Industries BE · Finance & Accounting"
@@ -169,7 +172,8 @@ def test_a_scoped_standup_counts_only_its_company_and_team(services: Services) -
 
 
 def test_top_lists_breached_first_with_why(services: Services) -> None:
-    tickets = services.tickets.list_tickets()
+    lea = viewer(services, LEAD)
+    tickets = services.tickets.list_tickets(viewer=lea)
     expected = needing_attention(services, tickets)
     digest = services.digest.build()
     assert 0 < len(expected) <= 10
@@ -188,15 +192,16 @@ def test_top_lists_breached_first_with_why(services: Services) -> None:
 
 
 def test_confidential_titles_are_masked(services: Services) -> None:
-    payroll = next(t for t in services.tickets.list_tickets() if t.title == PAYROLL_TITLE)
+    lea = viewer(services, LEAD)
+    payroll = next(t for t in services.tickets.list_tickets(viewer=lea) if t.title == PAYROLL_TITLE)
     assert payroll.confidential and not payroll.is_closed
-    services.sla.escalate(ref=payroll.ref, by=LEAD, reason="payroll run tonight")
+    services.sla.escalate(ref=payroll.ref, viewer=lea, reason="payroll run tonight")
     digest = services.digest.build()
     item = next(i for i in digest.top if i.ref == payroll.ref)
     assert (item.title, item.confidential) == (MASKED, True)
     assert "L1 escalation not acknowledged" in item.why
     assert PAYROLL_TITLE not in json.dumps(digest_payload(digest))
-    titles = {t.ref: t.title for t in services.tickets.list_tickets()}
+    titles = {t.ref: t.title for t in services.tickets.list_tickets(viewer=lea)}
     assert all(i.title == titles[i.ref] for i in digest.top if not i.confidential)
 
 
@@ -258,7 +263,7 @@ def test_an_unknown_standup_names_the_known_ones(services: Services) -> None:
 def test_500_open_tickets_give_ten_items_and_every_group(
         big_world: World, open_services: Callable[..., Services]) -> None:
     probe = open_services(big_world)
-    tickets = probe.tickets.list_tickets()
+    tickets = probe.tickets.list_tickets(viewer=viewer(probe, LEAD))
     teams = sorted({t.team for t in tickets if not t.is_closed})
     services = open_services(big_world, standups=[{"name": "all"}] + [
         {"name": f"team{i}", "team": team} for i, team in enumerate(teams)])

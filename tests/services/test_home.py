@@ -18,7 +18,7 @@ import pytest
 from hypercare.config import Settings
 from hypercare.odoo.sim import OdooSimulator
 from hypercare.services import RaisedView, RaiseRequest, Services
-from tests.support import Clock, ServicesFactory
+from tests.support import Clock, ServicesFactory, viewer
 from tests.sync.conftest import client_for, make_sim, odoo_settings
 
 NOW = datetime(2026, 11, 20, 15, 0, tzinfo=UTC)  # a Friday afternoon, days after go-live
@@ -27,6 +27,8 @@ PAYROLL_TITLE = "Payroll: payslip of employee 4711 shows the wrong salary"
 REPORTER = "U0REPORTER"
 GROUP_LEAD = "U0GROUPLEAD"
 """A lead through a Slack user group: not listed in roles.leads by id."""
+LEADS_GROUP = "S0LEADS"
+"""The Slack user group GROUP_LEAD belongs to."""
 STANDUPS = [{"name": "all"}, {"name": "be-finance", "company": "Acme Industries BE",
                               "team": "Finance & Accounting", "time": "09:30",
                               "timezone": "America/Chicago", "channel": "C0FIN"}]
@@ -123,7 +125,7 @@ def raise_one(services: Services, title: str, *, reporter: str = REPORTER) -> Ra
     request = RaiseRequest(title=title, what_happened="It shows an error.", app="Accounting",
                            reporter_email="anna@acme.example")
     return services.raising.raise_issue(request=request, idempotency_key=f"{title}:{reporter}",
-                                        reporter=reporter, channel="C1")
+                                        viewer=viewer(services, reporter), channel="C1")
 
 
 def test_a_reporter_sees_their_reports_newest_first(services: Services, clock: Clock,
@@ -144,16 +146,18 @@ def test_a_reporter_sees_their_reports_newest_first(services: Services, clock: C
     finally:
         client.close()
     services.sync.run_sync()
-    assert services.tickets.show_ticket(ref=f"#{second.odoo_id}").ticket.is_closed
-    home = services.home.home(slack_user=REPORTER)
+    lea = viewer(services, LEAD)
+    assert services.tickets.show_ticket(ref=f"#{second.odoo_id}", viewer=lea).ticket.is_closed
+    home = services.home.home(viewer=viewer(services, REPORTER))
     assert (home.user, home.is_lead) == (REPORTER, False)
     assert [r.id for r in home.raised] == [third.id, second.id, first.id]
     shown = home.raised[1]
     assert (shown.state, shown.odoo_ref, shown.title) == (
         "created", second.odoo_ref, "Bank statement import fails (home 3)")
     assert shown.odoo_ref and shown.severity
-    assert [r.id for r in services.home.home(slack_user="U0OTHER").raised] == [other.id]
-    assert services.home.home(slack_user="U0NOBODY").raised == ()
+    assert [r.id for r in services.home.home(viewer=viewer(services, "U0OTHER")).raised] == [
+        other.id]
+    assert services.home.home(viewer=viewer(services, "U0NOBODY")).raised == ()
 
 
 def test_at_most_ten_reports_are_shown(world: World, clock: Clock,
@@ -163,13 +167,14 @@ def test_at_most_ten_reports_are_shown(world: World, clock: Clock,
     for number in range(12):
         raised.append(raise_one(services, f"Kept report {number}"))
         clock.advance(minutes=1)
-    home = services.home.home(slack_user=REPORTER)
+    home = services.home.home(viewer=viewer(services, REPORTER))
     assert [r.id for r in home.raised] == [r.id for r in reversed(raised)][:10]
     assert {r.state for r in home.raised} == {"kept"}
 
 
 def test_company_and_its_open_known_issues(services: Services) -> None:
-    tickets = services.tickets.list_tickets()
+    lea = viewer(services, LEAD)
+    tickets = services.tickets.list_tickets(viewer=lea)
     email = Counter(t.partner_email.lower() for t in tickets
                     if t.partner_email and t.company).most_common(1)[0][0]
     companies = Counter(t.company for t in tickets
@@ -180,12 +185,12 @@ def test_company_and_its_open_known_issues(services: Services) -> None:
     assert len(mine) >= 5 and theirs
 
     def issue(title: str, refs: list[str], workaround: str = "", status: str = "") -> int:
-        made = services.known_issues.create(title=title, by=LEAD, ticket_refs=tuple(refs))
+        made = services.known_issues.create(title=title, viewer=lea, ticket_refs=tuple(refs))
         if workaround:
             services.known_issues.set_workaround(known_issue_id=made.id, text=workaround,
-                                                 by=LEAD)
+                                                 viewer=lea)
         if status:
-            services.known_issues.set_status(known_issue_id=made.id, status=status, by=LEAD)
+            services.known_issues.set_status(known_issue_id=made.id, status=status, viewer=lea)
         return made.id
 
     helped = issue("Credit notes lose the analytic account", mine[:1], "Set it again")
@@ -193,36 +198,53 @@ def test_company_and_its_open_known_issues(services: Services) -> None:
     elsewhere = issue("US sales tax rounding", theirs[:1], "Round per line")
     issue("Lot numbers missing on slips", mine[3:4], status="fix_released")
     issue("Old report layout", mine[4:5], status="closed")
-    home = services.home.home(slack_user=REPORTER, email=f"  {email.upper()} ")
+    home = services.home.home(viewer=viewer(services, REPORTER, email=f"  {email.upper()} "))
     assert home.company == company
     assert [i.id for i in home.known_issues] == [helped, busy]
     assert home.known_issues[0].workaround == "Set it again"
-    anyone = services.home.home(slack_user=REPORTER)
+    anyone = services.home.home(viewer=viewer(services, REPORTER))
     assert anyone.company == ""
     assert [i.id for i in anyone.known_issues] == [helped, elsewhere, busy]
-    assert services.home.home(slack_user=REPORTER, email="nobody@example.org").company == ""
+    nobody = viewer(services, REPORTER, email="nobody@example.org")
+    assert services.home.home(viewer=nobody).company == ""
 
 
 def test_headline_is_the_dashboards_first_four_tiles(services: Services) -> None:
-    home = services.home.home(slack_user=REPORTER)
-    assert home.headline == services.dashboard.dashboard(viewer=LEAD).tiles[:4]
+    home = services.home.home(viewer=viewer(services, REPORTER))
+    assert home.headline == services.dashboard.dashboard(viewer=viewer(services, LEAD)).tiles[:4]
     assert [tile.key for tile in home.headline] == ["open_backlog", "open_s1", "inflow",
                                                     "outflow"]
 
 
-def test_only_a_lead_sees_pending_acks_and_approvals(services: Services, clock: Clock) -> None:
-    payroll = next(t for t in services.tickets.list_tickets() if t.title == PAYROLL_TITLE)
+class LeadsGroup:
+    """Slack's side of the access authority (the seam the bot's client fills): LEADS_GROUP
+    holds GROUP_LEAD."""
+
+    def members(self, group: str) -> frozenset[str]:
+        return frozenset({GROUP_LEAD}) if group == LEADS_GROUP else frozenset()
+
+    def person(self, user: str) -> tuple[str, str]:
+        return user, ""
+
+
+def test_only_a_lead_sees_pending_acks_and_approvals(
+        open_services: Callable[..., Services], clock: Clock) -> None:
+    services = open_services(roles={"leads": [LEAD, "U0LEAD", LEADS_GROUP]})
+    services.context.use_directory(LeadsGroup())
+    lea = viewer(services, LEAD)
+    payroll = next(t for t in services.tickets.list_tickets(viewer=lea)
+                   if t.title == PAYROLL_TITLE)
     for _ in range(3):  # L1 and L2 are open, L3 waits for a lead's approval
         clock.advance(minutes=1)
-        services.sla.escalate(ref=payroll.ref, by=LEAD, reason="payroll run tonight")
-    listed = services.sla.list_escalations(viewer=LEAD)
+        services.sla.escalate(ref=payroll.ref, viewer=lea, reason="payroll run tonight")
+    listed = services.sla.list_escalations(viewer=lea)
     pending = [e.id for e in listed if e.status == "open"]
     approvals = [e.id for e in listed if e.status == "pending_approval"]
     assert len(pending) > 10 and len(approvals) == 1
-    agent = services.home.home(slack_user="U0AGENT", email="x@example.org")
+    agent = services.home.home(viewer=viewer(services, "U0AGENT", email="x@example.org"))
     assert (agent.pending_acks, agent.approvals, agent.is_lead) == ((), (), False)
     for lead in ("U0LEAD", GROUP_LEAD):
-        home = services.home.home(slack_user=lead, is_lead=True)
+        home = services.home.home(viewer=viewer(services, lead))
         assert home.is_lead
         assert [e.id for e in home.pending_acks] == pending[:10]
         assert [e.id for e in home.approvals] == approvals

@@ -12,7 +12,7 @@ from hypercare.errors import ConfigError, OdooUnreachableError
 from hypercare.odoo.sim import OdooSimulator
 from hypercare.services import ChatterView, ServiceContext, Services
 from tests.services.conftest import LEAD
-from tests.support import ServicesFactory, sqlite_settings
+from tests.support import ServicesFactory, sqlite_settings, viewer
 from tests.sync.conftest import client_for, make_sim, odoo_settings
 
 TICKET = "helpdesk.ticket"
@@ -33,15 +33,16 @@ def world(tmp_path: Path, model_dir: Path) -> Iterator[tuple[OdooSimulator, Serv
 
 
 def first_ref(services: Services) -> tuple[int, str]:
-    ticket = services.tickets.list_tickets()[0]
+    ticket = services.tickets.list_tickets(viewer=viewer(services, LEAD))[0]
     return ticket.odoo_id, ticket.ref
 
 
 def test_a_queued_note_lands_in_the_chatter(world: tuple[OdooSimulator, Services]) -> None:
     sim, services = world
+    lea = viewer(services, LEAD)
     odoo_id, ref = first_ref(services)
     assert services.tickets.add_note(ref=ref, body="Called Ann: works again\n\nClosing soon",
-                                     by=LEAD) == f"note queued for {ref}"
+                                     viewer=lea) == f"note queued for {ref}"
     report = services.writeback.deliver()
     assert (report.done, report.dead) == (1, 0)
     client = client_for(sim)
@@ -49,7 +50,7 @@ def test_a_queued_note_lands_in_the_chatter(world: tuple[OdooSimulator, Services
                                                ("is_internal", "=", True)], ["body"])
     bodies = [str(r["body"]) for r in rows]
     assert sum(f"[hypercare] {LEAD}: Called Ann: works again" in b for b in bodies) == 1
-    chatter = services.tickets.fetch_chatter(ref=ref)
+    chatter = services.tickets.fetch_chatter(ref=ref, viewer=lea)
     note = chatter[-1]
     assert note.kind == "internal_note"
     assert note.body == f"[hypercare] {LEAD}: Called Ann: works again\n\nClosing soon"
@@ -57,8 +58,9 @@ def test_a_queued_note_lands_in_the_chatter(world: tuple[OdooSimulator, Services
 
 def test_fetch_chatter_reads_the_ticket_messages(world: tuple[OdooSimulator, Services]) -> None:
     sim, services = world
+    lea = viewer(services, LEAD)
     odoo_id, ref = first_ref(services)
-    chatter = services.tickets.fetch_chatter(ref=ref)
+    chatter = services.tickets.fetch_chatter(ref=ref, viewer=lea)
     assert chatter and all(isinstance(m, ChatterView) for m in chatter)
     expected = len(client_for(sim).search("mail.message", [("model", "=", TICKET),
                                                            ("res_id", "=", odoo_id)]))
@@ -75,10 +77,11 @@ def test_fetch_chatter_reads_the_ticket_messages(world: tuple[OdooSimulator, Ser
 
 def test_fetch_chatter_says_when_odoo_is_down(world: tuple[OdooSimulator, Services]) -> None:
     sim, services = world
+    lea = viewer(services, LEAD)
     _, ref = first_ref(services)
     sim.stop()
     with pytest.raises(OdooUnreachableError, match="cannot reach Odoo") as failed:
-        services.tickets.fetch_chatter(ref=ref)
+        services.tickets.fetch_chatter(ref=ref, viewer=lea)
     assert "HYPERCARE_ODOO__URL" in failed.value.hint
 
 
@@ -90,7 +93,7 @@ def test_fetch_chatter_without_odoo(tmp_path: Path) -> None:
 
         seed_world(services)
         with pytest.raises(ConfigError, match="no Odoo is configured") as failed:
-            services.tickets.fetch_chatter(ref="HT00001")
+            services.tickets.fetch_chatter(ref="HT00001", viewer=viewer(services, LEAD))
         assert "HYPERCARE_ODOO__URL" in failed.value.hint
     finally:
         services.close()

@@ -24,7 +24,7 @@ from hypercare.services import (
 from hypercare.store.tables import Ticket
 from hypercare.store.tickets import upsert_rows
 from tests.services.conftest import AGENT, LEAD, NOW, WORLD, seed_world
-from tests.support import Clock
+from tests.support import Clock, viewer
 
 ALL = QueueFilter(status="all")
 
@@ -35,7 +35,8 @@ def refs(rows: list[QueueRow]) -> list[str]:
 
 @pytest.fixture
 def rows(services: Services) -> list[QueueRow]:
-    return services.queue.load_rows(viewer=LEAD)
+    lea = viewer(services, LEAD)
+    return services.queue.load_rows(viewer=lea)
 
 
 def test_rows_carry_what_the_queue_shows(services: Services, rows: list[QueueRow]) -> None:
@@ -58,24 +59,27 @@ def test_rows_carry_what_the_queue_shows(services: Services, rows: list[QueueRow
 
 
 def test_rows_come_oldest_first_and_skip_deleted_and_archived(services: Services) -> None:
+    lea = viewer(services, LEAD)
     with services.context.store().session() as session:
         session.execute(update(Ticket).where(col(Ticket.odoo_id) == 4).values(deleted=True))
         session.execute(update(Ticket).where(col(Ticket.odoo_id) == 2).values(active=False))
-    loaded = services.queue.load_rows(viewer=LEAD)
+    loaded = services.queue.load_rows(viewer=lea)
     assert "HT00004" not in refs(loaded) and "HT00002" not in refs(loaded)
     created = [row.created_at for row in loaded]
     assert created == sorted(created)  # type: ignore[type-var]
 
 
 def test_confidential_titles_are_masked_for_everyone_but_leads(services: Services) -> None:
-    lead = {row.ref: row for row in services.queue.load_rows(viewer=LEAD)}["HT00005"]
-    agent = {row.ref: row for row in services.queue.load_rows(viewer=AGENT)}["HT00005"]
+    lea = viewer(services, LEAD)
+    sam = viewer(services, AGENT)
+    lead = {row.ref: row for row in services.queue.load_rows(viewer=lea)}["HT00005"]
+    agent = {row.ref: row for row in services.queue.load_rows(viewer=sam)}["HT00005"]
     assert lead.title.startswith("Payslip of Jane Doe") and lead.confidential
     assert agent.title == "Confidential ticket" and agent.confidential
     assert "jane" in lead.search_text
     assert "jane" not in agent.search_text and "payslip" not in agent.search_text
     assert "ht00005" in agent.search_text and "payroll" in agent.search_text
-    agent_rows = services.queue.load_rows(viewer=AGENT)
+    agent_rows = services.queue.load_rows(viewer=sam)
     assert filter_rows(agent_rows, QueueFilter(search="jane")) == []
 
 
@@ -106,9 +110,10 @@ def test_each_filter_narrows(rows: list[QueueRow]) -> None:
 
 
 def test_known_issue_filter(services: Services) -> None:
-    issue = services.known_issues.create(title="VAT rounding", by=LEAD,
+    lea = viewer(services, LEAD)
+    issue = services.known_issues.create(title="VAT rounding", viewer=lea,
                                          ticket_refs=("HT00001", "HT00003"))
-    rows = services.queue.load_rows(viewer=LEAD)
+    rows = services.queue.load_rows(viewer=lea)
     assert {r.ref: r.known_issue for r in rows}["HT00001"] == issue.ref
 
     def pick(value: str) -> list[str]:
@@ -212,14 +217,15 @@ def test_saved_views_round_trip(services: Services) -> None:
 
 def test_fingerprint_moves_only_when_the_queue_may_change(services: Services,
                                                           clock: Clock) -> None:
+    lea = viewer(services, LEAD)
     queue = services.queue
     first = queue.fingerprint()
     assert queue.fingerprint() == first
-    services.queue.load_rows(viewer=LEAD)
+    services.queue.load_rows(viewer=lea)
     services.queue.save_view(user=LEAD, name="v", query=QueueFilter())
     assert queue.fingerprint() == first  # reading and saving views change nothing shown
 
-    services.triage.decide(ref="HT00004", decided_by=LEAD, category="defect")
+    services.triage.decide(ref="HT00004", viewer=lea, category="defect")
     after_decision = queue.fingerprint()
     assert after_decision != first
 
@@ -236,7 +242,7 @@ def test_fingerprint_moves_only_when_the_queue_may_change(services: Services,
     assert after_sweep != after_sync
     assert queue.fingerprint() == after_sweep
 
-    services.sla.acknowledge(escalation_id=1, by=LEAD)
+    services.sla.acknowledge(escalation_id=1, viewer=lea)
     assert queue.fingerprint() != after_sweep
 
 
@@ -248,8 +254,9 @@ def test_rows_and_fingerprint_on_postgres(pg_url: str, model_dir: Path, clock: C
     try:
         services.system.upgrade_db()
         seed_world(services)
-        services.known_issues.create(title="VAT", by=LEAD, ticket_refs=("HT00001",))
-        rows = {row.ref: row for row in services.queue.load_rows(viewer=AGENT)}
+        lea, sam = viewer(services, LEAD), viewer(services, AGENT)
+        services.known_issues.create(title="VAT", viewer=lea, ticket_refs=("HT00001",))
+        rows = {row.ref: row for row in services.queue.load_rows(viewer=sam)}
         first = rows["HT00001"]
         assert first.created_at == NOW - timedelta(hours=50)
         assert first.sla_due_at == NOW - timedelta(minutes=120)
@@ -257,11 +264,11 @@ def test_rows_and_fingerprint_on_postgres(pg_url: str, model_dir: Path, clock: C
                                                                                    False)
         assert rows["HT00005"].title == "Confidential ticket" and rows["HT00005"].confidential
         assert rows["HT00006"].category == "" and rows["HT00006"].sla_due_at is None
-        created = [row.created_at for row in services.queue.load_rows(viewer=LEAD)]
+        created = [row.created_at for row in services.queue.load_rows(viewer=lea)]
         assert created == sorted(created)  # type: ignore[type-var]
         before = services.queue.fingerprint()
         assert services.queue.fingerprint() == before
-        services.sla.escalate(ref="HT00002", by=LEAD)
+        services.sla.escalate(ref="HT00002", viewer=lea)
         assert services.queue.fingerprint() != before
     finally:
         services.close()

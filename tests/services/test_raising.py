@@ -13,7 +13,7 @@ from hypercare.errors import UsageError
 from hypercare.odoo.sim import OdooSimulator
 from hypercare.services import RaiseRequest, Services
 from hypercare.services.intake.raising import priority, validate
-from tests.support import new_services, sqlite_settings
+from tests.support import new_services, sqlite_settings, viewer
 from tests.sync.conftest import make_sim, odoo_settings
 
 NOW = datetime(2026, 11, 20, 15, 0, tzinfo=UTC)
@@ -66,8 +66,9 @@ def odoo_tickets_named(sim: OdooSimulator, title: str) -> list[dict[str, Any]]:
 def test_raise_creates_one_classified_ticket_in_odoo(services: Services,
                                                       sim: OdooSimulator) -> None:
     request = blocked_invoice(title="Cannot post invoices (raise 1)")
+    u1 = viewer(services, "U1")
     raised = services.raising.raise_issue(request=request, idempotency_key="view-1:U1",
-                                          reporter="U1", channel="C1", thread_ts="1.1")
+                                          viewer=u1, channel="C1", thread_ts="1.1")
     assert raised.state == "created" and raised.odoo_id is not None
     assert raised.odoo_ref and raised.severity.startswith("S") and raised.url
     assert raised.due_at is not None  # the SLA clock was evaluated right away
@@ -77,7 +78,8 @@ def test_raise_creates_one_classified_ticket_in_odoo(services: Services,
     assert "Expected: The invoice is posted." in body and "12 user(s)" in body
     assert f"hypercare reference: {raised.local_ref} (" in body
     assert str(created[0].get("priority")) == "3"
-    again = services.raising.raise_issue(request=request, idempotency_key="view-1:U1")
+    again = services.raising.raise_issue(request=request, idempotency_key="view-1:U1",
+                                         viewer=u1)
     assert again.id == raised.id and again.odoo_id == raised.odoo_id
     assert len(odoo_tickets_named(sim, request.title)) == 1
 
@@ -85,7 +87,8 @@ def test_raise_creates_one_classified_ticket_in_odoo(services: Services,
 def test_odoo_down_queues_then_delivers(services: Services, sim: OdooSimulator) -> None:
     request = blocked_invoice(title="Stock moves stuck (raise 2)", app="Inventory")
     sim.inject_fault("http_503", count=200)
-    queued = services.raising.raise_issue(request=request, idempotency_key="view-2:U1")
+    queued = services.raising.raise_issue(request=request, idempotency_key="view-2:U1",
+                                          viewer=viewer(services, "U1"))
     assert queued.state == "queued" and queued.local_ref.startswith("HC-")
     assert "cannot be reached" in queued.message and queued.local_ref in queued.message
     assert odoo_tickets_named(sim, request.title) == []
@@ -98,12 +101,14 @@ def test_odoo_down_queues_then_delivers(services: Services, sim: OdooSimulator) 
 
 
 def test_plus_one_links_the_known_issue(services: Services) -> None:
-    issue = services.known_issues.create(title="Invoices cannot be posted", by="lea")
+    lea = viewer(services, "lea")  # no roles.leads: everyone is a lead
+    issue = services.known_issues.create(title="Invoices cannot be posted", viewer=lea)
     services.known_issues.set_workaround(known_issue_id=issue.id, text="Post from the list view",
-                                         by="lea")
+                                         viewer=lea)
     raised = services.raising.raise_issue(
         request=blocked_invoice(title="Same invoice problem (raise 3)",
-                                known_issue_id=issue.id), idempotency_key="view-3:U2")
+                                known_issue_id=issue.id), idempotency_key="view-3:U2",
+        viewer=viewer(services, "U2"))
     assert raised.known_issue == f"KI-{issue.id}"
     assert raised.workaround == "Post from the list view"
 
@@ -112,7 +117,8 @@ def test_write_mode_off_keeps_the_report(sim: OdooSimulator, tmp_path: Path) -> 
     services = make_services(sim, tmp_path, write_mode="off")
     try:
         request = blocked_invoice(title="Kept locally (raise 4)")
-        kept = services.raising.raise_issue(request=request, idempotency_key="view-4:U3")
+        kept = services.raising.raise_issue(request=request, idempotency_key="view-4:U3",
+                                            viewer=viewer(services, "U3"))
         assert kept.state == "kept" and "write_mode is off" in kept.message
         assert odoo_tickets_named(sim, request.title) == []
     finally:
@@ -130,7 +136,8 @@ def test_validation_names_each_field() -> None:
 
 def test_invalid_request_is_refused_before_anything_is_stored(services: Services) -> None:
     with pytest.raises(UsageError, match="title"):
-        services.raising.raise_issue(request=blocked_invoice(title=""), idempotency_key="k")
+        services.raising.raise_issue(request=blocked_invoice(title=""), idempotency_key="k",
+                                     viewer=viewer(services, "U1"))
 
 
 def test_priority_follows_impact_and_urgency() -> None:
@@ -144,7 +151,8 @@ def test_a_crash_after_creating_does_not_create_twice(services: Services,
                                                       sim: OdooSimulator) -> None:
     request = blocked_invoice(title="Crash between create and mark (raise 5)")
     sim.inject_fault("http_503", count=200)
-    queued = services.raising.raise_issue(request=request, idempotency_key="view-5:U1")
+    queued = services.raising.raise_issue(request=request, idempotency_key="view-5:U1",
+                                          viewer=viewer(services, "U1"))
     sim.clear_faults()
     # the process creates the ticket in Odoo, then dies before recording it
     original = services.raising._mark

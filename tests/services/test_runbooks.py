@@ -6,10 +6,10 @@ from pathlib import Path
 
 import pytest
 
-from hypercare.errors import HypercareError, UsageError
+from hypercare.errors import AccessDeniedError, HypercareError, UsageError
 from hypercare.services import RunbookNotFoundError, RunbookService, Services
 from tests.services.conftest import AGENT, LEAD
-from tests.support import Clock
+from tests.support import Clock, viewer
 
 # -- runbooks ----------------------------------------------------------------------------------
 
@@ -66,44 +66,51 @@ def test_title_falls_back_to_the_name(services: Services, tmp_path: Path) -> Non
 
 
 def test_list_escalations_open_first_newest_first(services: Services, clock: Clock) -> None:
+    lea = viewer(services, LEAD)
     clock.advance(minutes=5)
-    services.sla.escalate(ref="HT00003", by=LEAD, reason="blocks returns")
+    services.sla.escalate(ref="HT00003", viewer=lea, reason="blocks returns")
     clock.advance(minutes=5)
-    newest = services.sla.escalate(ref="HT00002", by=LEAD)
+    newest = services.sla.escalate(ref="HT00002", viewer=lea)
     clock.advance(minutes=5)
-    done = services.sla.escalate(ref="HT00008", by=LEAD)
-    services.sla.acknowledge(escalation_id=done.id, by=AGENT)
+    done = services.sla.escalate(ref="HT00008", viewer=lea)
+    services.sla.acknowledge(escalation_id=done.id, viewer=lea)
 
-    open_ones = services.sla.list_escalations(viewer=LEAD)
+    open_ones = services.sla.list_escalations(viewer=lea)
     assert [e.ref for e in open_ones] == ["HT00002", "HT00003", "HT00001"]
     assert open_ones[0].id == newest.id and {e.status for e in open_ones} == {"open"}
 
-    every = services.sla.list_escalations(viewer=LEAD, include_done=True)
+    every = services.sla.list_escalations(viewer=lea, include_done=True)
     assert [e.ref for e in every] == ["HT00002", "HT00003", "HT00001", "HT00008"]
-    assert (every[-1].status, every[-1].acknowledged_by) == ("acknowledged", AGENT)
-    assert len(services.sla.list_escalations(viewer=LEAD, include_done=True, limit=2)) == 2
+    assert (every[-1].status, every[-1].acknowledged_by) == ("acknowledged", LEAD)
+    assert len(services.sla.list_escalations(viewer=lea, include_done=True, limit=2)) == 2
 
 
 def test_list_escalations_masks_confidential_titles_for_non_leads(services: Services) -> None:
-    services.sla.escalate(ref="HT00005", by=LEAD)
-    seen = {e.ref: e.title for e in services.sla.list_escalations(viewer=AGENT)}
+    lea = viewer(services, LEAD)
+    sam = viewer(services, AGENT)
+    services.sla.escalate(ref="HT00005", viewer=lea)
+    seen = {e.ref: e.title for e in services.sla.list_escalations(viewer=sam)}
     assert seen["HT00005"] == "Confidential ticket"
-    seen = {e.ref: e.title for e in services.sla.list_escalations(viewer=LEAD)}
+    seen = {e.ref: e.title for e in services.sla.list_escalations(viewer=lea)}
     assert "Payslip" in seen["HT00005"]
 
 
 def test_only_leads_approve(services: Services) -> None:
-    pending = services.sla.escalate(ref="HT00001", by=AGENT, reason="L2 is silent")
+    lea, sam = viewer(services, LEAD), viewer(services, AGENT)
+    pending = services.sla.escalate(ref="HT00001", viewer=lea, reason="L2 is silent")
     assert (pending.level, pending.status) == (3, "pending_approval")
-    with pytest.raises(UsageError, match="only command-center leads") as caught:
-        services.sla.approve_as(escalation_id=pending.id, by=AGENT)
-    assert "roles.leads" in caught.value.hint
-    assert services.sla.escalations_for(ref="HT00001", viewer=LEAD)[-1].status == (
-        "pending_approval")
+    outbox = services.sla.list_outbox()
+    with pytest.raises(AccessDeniedError,
+                       match="Only command-center leads can approve L3/L4") as caught:
+        services.sla.approve(escalation_id=pending.id, viewer=sam)
+    assert caught.value.hint and caught.value.exit_code == 3
+    refused = services.sla.escalations_for(ref="HT00001", viewer=lea)[-1]
+    assert (refused.status, refused.approved_by) == ("pending_approval", "")
+    assert services.sla.list_outbox() == outbox  # L3 heard nothing
 
-    services.sla.approve_as(escalation_id=pending.id, by=LEAD)
-    approved = services.sla.escalations_for(ref="HT00001", viewer=LEAD)[-1]
+    services.sla.approve(escalation_id=pending.id, viewer=lea)
+    approved = services.sla.escalations_for(ref="HT00001", viewer=lea)[-1]
     assert (approved.status, approved.approved_by) == ("open", LEAD)
     assert approved.notified == ("L3",)
-    with pytest.raises(HypercareError, match="not waiting for approval"):
-        services.sla.approve_as(escalation_id=pending.id, by=LEAD)
+    with pytest.raises(UsageError, match="not waiting for approval"):
+        services.sla.approve(escalation_id=pending.id, viewer=lea)

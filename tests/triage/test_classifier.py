@@ -10,6 +10,7 @@ import pytest
 from hypercare.config import Settings, TriageSettings
 from hypercare.services import ServiceContext, Services, TicketText
 from hypercare.store.tables import Ticket
+from tests.support import viewer
 
 EXAMPLES = {
     "defect": TicketText("Odoo Server Error when validating the delivery",
@@ -94,7 +95,8 @@ def store_ticket(services: Services, odoo_id: int, title: str, description: str 
 
 
 def verdict_of(services: Services, odoo_id: int) -> tuple[str, str, str, str]:
-    view = next(t for t in services.tickets.list_tickets() if t.odoo_id == odoo_id)
+    view = next(t for t in services.tickets.list_tickets(viewer=viewer(services, "lea"))
+                if t.odoo_id == odoo_id)
     return view.category, view.category_source, view.severity, view.category_guess
 
 
@@ -103,7 +105,7 @@ def test_human_decisions_win_and_severity_freezes(services: Services) -> None:
     services.triage.classify_stored([1])
     assert verdict_of(services, 1)[:2] == ("training_gap", "model") or \
         verdict_of(services, 1)[1] == "rule"
-    services.triage.decide(ref="T1", decided_by="lea", category="defect", severity=2,
+    services.triage.decide(ref="T1", viewer=viewer(services, "lea"), category="defect", severity=2,
                            note="the print action is broken in this company")
     category, source, severity, _ = verdict_of(services, 1)
     assert (category, source, severity) == ("defect", "human", "S2")
@@ -116,7 +118,7 @@ def test_human_decisions_win_and_severity_freezes(services: Services) -> None:
     services.triage.classify_stored([1])
     services.triage.reclassify_all()
     assert verdict_of(services, 1)[:3] == ("defect", "human", "S2")
-    detail = services.tickets.show_ticket(ref="T1").ticket
+    detail = services.tickets.show_ticket(ref="T1", viewer=viewer(services, "lea")).ticket
     assert any("decided by lea" in line for line in detail.category_explanation)
     assert any("frozen" in line for line in detail.severity_reasons)
 
@@ -130,7 +132,7 @@ def test_retraining_moves_predictions_toward_decisions(services: Services) -> No
     for odoo_id in range(10, 40):
         store_ticket(services, odoo_id, f"Stock valuation report #{odoo_id}",
                      wording[odoo_id % 3])
-        services.triage.decide(ref=f"T{odoo_id}", decided_by="lea",
+        services.triage.decide(ref=f"T{odoo_id}", viewer=viewer(services, "lea"),
                                category="policy_ambiguity")
     report = services.triage.retrain()
     assert report.decisions == 30 and report.refitted
@@ -154,7 +156,7 @@ def test_model_cache_is_keyed_by_the_training_data(sqlite_url: str, tmp_path: Pa
         second.triage.classifier()
         assert [p.stat().st_mtime_ns for p in (tmp_path / "cache").glob("model-*.npz")] == [stamp]
         store_ticket(second, 5, "Who owns the customer master data?")
-        second.triage.decide(ref="T5", decided_by="lea", category="policy_ambiguity")
+        second.triage.decide(ref="T5", viewer=viewer(second, "lea"), category="policy_ambiguity")
         second.triage.classifier()  # deciding applies to the ticket, it does not refit
         assert len(list((tmp_path / "cache").glob("model-*.npz"))) == 1
         assert second.triage.retrain().refitted  # the training data changed: a new model

@@ -12,7 +12,7 @@ import pytest
 from hypercare.config import EscalationLevel, EscalationSettings, Settings, TriageSettings
 from hypercare.services import Services
 from hypercare.store.tables import Ticket, TicketClassification, TicketEvent
-from tests.support import new_services
+from tests.support import new_services, viewer
 
 MONDAY_NOON = datetime(2026, 11, 23, 12, 0, tzinfo=UTC)  # a Monday, UTC calendar 09-17
 
@@ -62,7 +62,8 @@ def add_ticket(services: Services, odoo_id: int, *, created: datetime, severity:
 
 
 def view(services: Services, odoo_id: int) -> Any:
-    return next(t for t in services.tickets.list_tickets() if t.odoo_id == odoo_id)
+    return next(t for t in services.tickets.list_tickets(viewer=viewer(services, "lea"))
+                if t.odoo_id == odoo_id)
 
 
 def test_clock_states_land_in_the_ticket_list(services: Services) -> None:
@@ -111,10 +112,10 @@ def test_l3_waits_for_approval_and_acknowledgement_stops_the_climb(services: Ser
     assert pending and pending[0].recipients == ("U0LEAD",)
     escalation_id = pending[0].payload["escalation_id"]
     assert view(services, 8).escalation_level == 2  # not escalated before approval
-    services.sla.approve(escalation_id=escalation_id, by="lea")
+    services.sla.approve(escalation_id=escalation_id, viewer=viewer(services, "lea"))
     assert view(services, 8).escalation_level == 3
     assert any(m.recipients == ("U0PARTNER",) for m in services.sla.list_outbox())
-    services.sla.acknowledge(escalation_id=escalation_id, by="partner-joe")
+    services.sla.acknowledge(escalation_id=escalation_id, viewer=viewer(services, "U0PARTNER"))
     quiet = services.sla.sweep(now=MONDAY_NOON + timedelta(hours=5))
     assert "no_ack" not in quiet.new_escalations
 

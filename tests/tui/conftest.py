@@ -12,10 +12,10 @@ from textual.pilot import Pilot
 
 from hypercare.config import Settings
 from hypercare.odoo.sim import OdooSimulator
-from hypercare.services import Services
+from hypercare.services import Services, TicketView, Viewer
 from hypercare.tui.app import HypercareApp
 from hypercare.tui.launch import build_context
-from tests.support import ServicesFactory
+from tests.support import ServicesFactory, viewer
 from tests.sync.conftest import client_for, make_sim, odoo_settings
 
 NOW = datetime(2026, 11, 20, 15, 0, tzinfo=UTC)  # a Friday afternoon, days after go-live
@@ -61,9 +61,10 @@ def tui_world(tmp_path_factory: pytest.TempPathFactory) -> Iterator[World]:
         services = build(settings_for(sim, golden, root / "models"))
         services.sync.run_sync()
         services.sla.sweep()
-        open_refs = [t.ref for t in services.tickets.list_tickets(open_only=True)]
+        lea = viewer(services, LEAD)
+        open_refs = [t.ref for t in services.tickets.list_tickets(viewer=lea, open_only=True)]
         services.known_issues.create(title="Credit note lines lose the analytic account",
-                                     by=LEAD, severity=2, ticket_refs=tuple(open_refs[:3]))
+                                     viewer=lea, severity=2, ticket_refs=tuple(open_refs[:3]))
     try:
         yield World(sim, golden, root / "models")
     finally:
@@ -88,7 +89,19 @@ def services(make_services: Callable[..., Services]) -> Services:
     return make_services()
 
 
+def lead(services: Services) -> Viewer:
+    """The command-center lead the tests' TUI runs as (``tui.user``)."""
+    return viewer(services, LEAD)
+
+
+def ticket(services: Services, ref: str) -> TicketView:
+    """One ticket as the services show it to the lead."""
+    return services.tickets.show_ticket(ref=ref, viewer=lead(services)).ticket
+
+
 def make_app(services: Services, **context: Any) -> HypercareApp:
+    """The app as ``hypercare tui`` builds it (the viewer resolved from ``tui.user``);
+    ``context`` overrides fields of its context."""
     ctx = build_context(services, sync_seconds=None)
     for key, value in context.items():
         setattr(ctx, key, value)

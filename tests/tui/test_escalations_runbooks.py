@@ -14,7 +14,8 @@ from hypercare.tui.screens.pickers import ChoiceScreen
 from hypercare.tui.screens.queue import QueueScreen
 from hypercare.tui.screens.runbooks import RunbooksScreen, RunbookViewer
 from hypercare.tui.screens.ticket import TicketScreen
-from tests.tui.conftest import LEAD, make_app, plain, settle
+from tests.support import viewer
+from tests.tui.conftest import LEAD, lead, make_app, plain, settle
 
 
 async def open_escalations(pilot: Any) -> EscalationsScreen:
@@ -32,20 +33,21 @@ def cells(table: DataTable[Any], row: int) -> list[str]:
 
 def pending_l3(services: Services) -> EscalationView:
     """Escalate by hand a ticket already at L2: L3 waits for a lead's approval."""
-    ref = next(e.ref for e in services.sla.list_escalations(viewer=LEAD)
+    ref = next(e.ref for e in services.sla.list_escalations(viewer=lead(services))
                if e.level == 2 and e.subject.startswith("ticket:"))
-    view = services.sla.escalate(ref=ref, by=LEAD, reason="L2 is silent")
+    view = services.sla.escalate(ref=ref, viewer=lead(services), reason="L2 is silent")
     assert (view.level, view.status) == (3, "pending_approval")
     return view
 
 
 def stored(services: Services, escalation: EscalationView) -> EscalationView:
-    return next(e for e in services.sla.escalations_for(ref=escalation.ref, viewer=LEAD)
+    return next(e for e in services.sla.escalations_for(ref=escalation.ref,
+                                                        viewer=lead(services))
                 if e.id == escalation.id)
 
 
 async def test_escalations_listed_and_acknowledged(services: Services) -> None:
-    expected = services.sla.list_escalations(viewer=LEAD)
+    expected = services.sla.list_escalations(viewer=lead(services))
     assert expected, "the golden store was swept: escalations exist"
     app = make_app(services)
     async with app.run_test(size=(160, 48)) as pilot:
@@ -84,9 +86,9 @@ async def test_a_lead_approves_a_pending_l3(services: Services) -> None:
         assert any("approved by lea" in n.message for n in app._notifications)
 
 
-async def test_a_non_lead_is_refused_with_an_error(services: Services) -> None:
+async def test_a_non_lead_is_refused_politely(services: Services) -> None:
     pending = pending_l3(services)
-    app = make_app(services, viewer="guest")
+    app = make_app(services, viewer=viewer(services, "guest"))
     async with app.run_test(size=(120, 40)) as pilot:
         screen = await open_escalations(pilot)
         current = screen.current()
@@ -94,9 +96,10 @@ async def test_a_non_lead_is_refused_with_an_error(services: Services) -> None:
         await pilot.press("v")
         await settle(pilot)
         assert app.is_running
-        errors = [n for n in app._notifications if n.severity == "error"]
-        assert errors and "only command-center leads" in errors[-1].message
-        assert "roles.leads" in errors[-1].message
+        assert not [n for n in app._notifications if n.severity == "error"]
+        [refusal] = [n for n in app._notifications if n.severity == "warning"]
+        assert "Only command-center leads can approve L3/L4 escalations." in refusal.message
+        assert "Ask a lead" in refusal.message and "not done" in refusal.title
         assert stored(services, pending).status == "pending_approval"
 
 
@@ -117,7 +120,7 @@ async def test_suppressed_alerts_are_listed(services: Services) -> None:
 
 
 async def test_enter_opens_the_ticket(services: Services) -> None:
-    first = services.sla.list_escalations(viewer=LEAD)[0]
+    first = services.sla.list_escalations(viewer=lead(services))[0]
     app = make_app(services)
     async with app.run_test(size=(120, 40)) as pilot:
         await open_escalations(pilot)

@@ -48,7 +48,7 @@ from tests.support.hostile import (
     seed_hostile_tickets,
 )
 from tests.sync.conftest import make_sim
-from tests.tui.conftest import LEAD, NOW, make_app, plain, settings_for, settle
+from tests.tui.conftest import NOW, lead, make_app, plain, settings_for, settle, ticket
 from tests.tui.screen_text import svg_text
 
 SIZES = [(80, 24), (160, 48)]
@@ -72,16 +72,17 @@ def hostile_store(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Pa
             services = build(settings_for(sim, db, root / "models"))
             services.sync.run_sync()
             services.sla.sweep()
-            refs = {name: services.tickets.show_ticket(ref=f"#{odoo_id}").ticket.ref
+            lea = lead(services)
+            refs = {name: ticket(services, f"#{odoo_id}").ref
                     for name, odoo_id in created.items()}
             for name, title in TITLES.items():
-                services.known_issues.create(title=title, by=LEAD, severity=2,
+                services.known_issues.create(title=title, viewer=lea, severity=2,
                                              ticket_refs=(refs[name],))
-                services.decisions.create(question=title, owner=title[:60])
-                services.backlog.add(type="fix", title=title, description=title)
-            services.decisions.create(question=f"Options: {MARKUP}", owner=MARKUP,
+                services.decisions.create(question=title, owner=title[:60], viewer=lea)
+                services.backlog.add(type="fix", title=title, viewer=lea, description=title)
+            services.decisions.create(question=f"Options: {MARKUP}", owner=MARKUP, viewer=lea,
                                       options=((OPTION, MARKUP), (STRAY_CLOSE, CONTROLS)))
-            services.sla.escalate(ref=refs["markup"], by=LEAD, reason=STRAY_CLOSE)
+            services.sla.escalate(ref=refs["markup"], viewer=lea, reason=STRAY_CLOSE)
         yield db, (sim, root, refs)
     finally:
         sim.stop()
@@ -423,7 +424,7 @@ async def test_legacy_rows_are_cleaned_where_they_are_shown(
         hostile_services: Services, refs: dict[str, str], size: tuple[int, int]) -> None:
     ref = refs["emoji"]
     store_legacy_text(hostile_services, ref)
-    stored = hostile_services.tickets.show_ticket(ref=ref).ticket
+    stored = ticket(hostile_services, ref)
     assert raw_controls(stored.title), "the store holds the raw controls (no cleaning on read)"
     app = make_app(hostile_services)
     async with app.run_test(size=size, notifications=True) as pilot:

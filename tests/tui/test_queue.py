@@ -11,7 +11,7 @@ from hypercare.tui.screens.filters import FilterScreen
 from hypercare.tui.screens.queue import QueueScreen
 from hypercare.tui.screens.ticket import TicketScreen
 from hypercare.tui.widgets.ticket_table import TicketTable
-from tests.tui.conftest import make_app, plain, settle
+from tests.tui.conftest import lead, make_app, plain, settle, ticket
 
 
 async def open_queue(pilot) -> QueueScreen:  # type: ignore[no-untyped-def]
@@ -38,7 +38,8 @@ async def test_queue_lists_open_tickets_with_counts(services: Services) -> None:
     async with app.run_test(size=(120, 40)) as pilot:
         screen = await open_queue(pilot)
         table = screen.query_one(TicketTable)
-        open_refs = {t.ref for t in services.tickets.list_tickets(open_only=True)}
+        open_refs = {t.ref for t in services.tickets.list_tickets(viewer=lead(services),
+                                                                   open_only=True)}
         assert {r.ref for r in table.rows} == open_refs
         counts = plain(screen.query_one("#queue-counts"))
         assert f"{len(open_refs):,} of {len(app.context.rows):,} · " in counts
@@ -123,15 +124,15 @@ async def test_decision_by_key_is_stored_then_undone(services: Services) -> None
         table = screen.query_one(TicketTable)
         row = next(r for r in table.rows if r.category != "training_gap")
         table.cursor = table.rows.index(row)
-        before = services.tickets.show_ticket(ref=row.ref).ticket
+        before = ticket(services, row.ref)
         await pilot.press("t")
         await settle(pilot)
-        after = services.tickets.show_ticket(ref=row.ref).ticket
+        after = ticket(services, row.ref)
         assert after.category == "training_gap" and after.category_source == "human"
         assert next(r for r in app.context.rows if r.ref == row.ref).category == "training_gap"
         await pilot.press("u")
         await settle(pilot)
-        undone = services.tickets.show_ticket(ref=row.ref).ticket
+        undone = ticket(services, row.ref)
         assert undone.category == before.category
         assert undone.category_source == before.category_source
 
@@ -142,11 +143,11 @@ async def test_undo_refused_after_the_window(services: Services) -> None:
     app.context.monotonic = lambda: ticks[0]
     async with app.run_test(size=(120, 40)) as pilot:
         row = await press_on_current(pilot, "2")
-        assert services.tickets.show_ticket(ref=row.ref).ticket.severity == "S2"
+        assert ticket(services, row.ref).severity == "S2"
         ticks[0] = 31.0  # past tui.undo_seconds (30)
         await pilot.press("u")
         await settle(pilot)
-        assert services.tickets.show_ticket(ref=row.ref).ticket.severity == "S2"
+        assert ticket(services, row.ref).severity == "S2"
         assert any("Nothing to undo" in n.message for n in app._notifications)
 
 
@@ -167,18 +168,21 @@ async def test_enter_opens_the_ticket_and_escape_returns(services: Services) -> 
 async def test_confidential_titles_masked_for_non_leads(
         make_services: Callable[..., Services]) -> None:
     services = make_services(tui={"user": "guest", "refresh_seconds": 300})
-    secret = next((t for t in services.tickets.list_tickets() if t.confidential), None)
+    secret = next((t for t in services.tickets.list_tickets(viewer=lead(services))
+                   if t.confidential), None)
     if secret is None:  # the scenario always has HR/payroll tickets; make sure of it
         raise AssertionError("the simulated go-live should hold confidential tickets")
-    app = make_app(services, viewer="guest")
+    app = make_app(services)  # tui.user: guest, no lead
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(pilot)
+        assert app.context.viewer.id == "guest"
         row = next(r for r in app.context.rows if r.ref == secret.ref)
-        assert row.title != secret.title and "onfidential" in row.title
-    lead = make_app(services, viewer="lea")
-    async with lead.run_test(size=(120, 40)) as pilot:
+        assert row.title == "Confidential ticket" != secret.title
+    as_lead = make_app(services, viewer=lead(services))
+    async with as_lead.run_test(size=(120, 40)) as pilot:
         await settle(pilot)
-        assert next(r for r in lead.context.rows if r.ref == secret.ref).title == secret.title
+        assert next(r for r in as_lead.context.rows
+                    if r.ref == secret.ref).title == secret.title
 
 
 async def test_open_in_browser_from_the_queue(services: Services) -> None:
@@ -187,5 +191,5 @@ async def test_open_in_browser_from_the_queue(services: Services) -> None:
     app.open_url = lambda url, new_tab=True: opened.append(url)  # type: ignore[method-assign]
     async with app.run_test(size=(120, 40)) as pilot:
         row = await press_on_current(pilot, "o")
-        url = services.tickets.show_ticket(ref=row.ref).ticket.url
+        url = ticket(services, row.ref).url
         assert url and opened == [url]

@@ -16,7 +16,7 @@ from hypercare.tui.screens.decisions import DecisionsScreen
 from hypercare.tui.screens.known_issues import KnownIssuesScreen
 from hypercare.tui.screens.pickers import ChoiceScreen, TextScreen
 from hypercare.tui.screens.records import RecordScreen
-from tests.tui.conftest import LEAD, make_app, plain, settle
+from tests.tui.conftest import LEAD, lead, make_app, plain, settle
 
 SEEDED = "Credit note lines lose the analytic account"
 
@@ -72,6 +72,11 @@ async def answer(pilot: Pilot[Any], text: str) -> None:
 
 def text_of(screen: Any, selector: str) -> str:
     return plain(screen.query_one(selector, Static))
+
+
+def linked_issue(services: Services, ref: str) -> str:
+    """The known issue ``ref`` is linked to, as the services tell the lead ("" for none)."""
+    return services.tickets.show_ticket(ref=ref, viewer=lead(services)).ticket.known_issue
 
 
 def seeded_issue(services: Services) -> int:
@@ -136,7 +141,8 @@ async def test_workaround_with_review_date(services: Services) -> None:
 
 
 async def test_new_known_issue_then_link_and_unlink_a_ticket(services: Services) -> None:
-    ref = next(t.ref for t in services.tickets.list_tickets(open_only=True)
+    ref = next(t.ref for t in services.tickets.list_tickets(viewer=lead(services),
+                                                            open_only=True)
                if not t.known_issue and not t.confidential)
     app = make_app(services)
     async with app.run_test(size=(120, 40)) as pilot:
@@ -149,16 +155,16 @@ async def test_new_known_issue_then_link_and_unlink_a_ticket(services: Services)
         assert screen.current_key == str(created.id)  # the new one is highlighted
         await dialog(pilot, "l")
         await answer(pilot, ref)
-        assert services.tickets.show_ticket(ref=ref).ticket.known_issue == created.ref
+        assert linked_issue(services, ref) == created.ref
         assert ref in text_of(screen, "#ki-detail-text")
         assert isinstance(await dialog(pilot, "x"), ChoiceScreen)
         await answer(pilot, ref)
-        assert services.tickets.show_ticket(ref=ref).ticket.known_issue == ""
+        assert linked_issue(services, ref) == ""
 
 
 async def test_closed_issues_on_demand(services: Services) -> None:
     services.known_issues.set_status(known_issue_id=seeded_issue(services), status="closed",
-                                     by=LEAD)
+                                     viewer=lead(services))
     app = make_app(services)
     async with app.run_test(size=(120, 40)) as pilot:
         screen = await show(pilot, "K")
@@ -200,12 +206,12 @@ async def test_new_question_then_its_outcome(services: Services) -> None:
 
 
 async def test_outcome_from_the_options_can_add_a_backlog_task(services: Services) -> None:
-    decisions = services.decisions
+    decisions, lea = services.decisions, lead(services)
     late = decisions.create(question="Which price list for intercompany sales?", owner="Sales",
-                            due_date=date(2026, 11, 10),
+                            viewer=lea, due_date=date(2026, 11, 10),
                             options=(("Cost plus 5 %", "simple"), ("List price", "margins")))
     later = decisions.create(question="May warehouse staff cancel deliveries?",
-                             owner="Logistics", due_date=date(2026, 12, 10))
+                             owner="Logistics", viewer=lea, due_date=date(2026, 12, 10))
     app = make_app(services)
     async with app.run_test(size=(160, 48)) as pilot:
         screen = await show(pilot, "D")
@@ -247,12 +253,12 @@ async def test_new_backlog_item_then_approved(services: Services) -> None:
 
 
 async def test_backlog_by_score_with_the_guard_and_sizing(services: Services) -> None:
-    backlog = services.backlog
-    low = backlog.add(type="fix", title="low", value=1, risk=1, effort="XL")
-    high = backlog.add(type="fix", title="high", value=5, risk=5, effort="S")
-    done = backlog.add(type="fix", title="done", value=5, risk=5, effort="S")
-    backlog.update(item_id=done.item.id, status="done")
-    grown = backlog.add(type="enhancement", title="Custom screen")
+    backlog, lea = services.backlog, lead(services)
+    low = backlog.add(type="fix", title="low", viewer=lea, value=1, risk=1, effort="XL")
+    high = backlog.add(type="fix", title="high", viewer=lea, value=5, risk=5, effort="S")
+    done = backlog.add(type="fix", title="done", viewer=lea, value=5, risk=5, effort="S")
+    backlog.update(item_id=done.item.id, viewer=lea, status="done")
+    grown = backlog.add(type="enhancement", title="Custom screen", viewer=lea)
     app = make_app(services)
     async with app.run_test(size=(120, 40)) as pilot:
         screen = await show(pilot, "B")
@@ -282,8 +288,9 @@ async def test_backlog_by_score_with_the_guard_and_sizing(services: Services) ->
                                            ("B", BacklogScreen)])
 async def test_each_screen_fits_80x24(services: Services, key: str,
                                       kind: type[RecordScreen]) -> None:
-    services.decisions.create(question="Who approves returns?", owner="Finance")
-    services.decisions.add_backlog(type="fix", title="Keep the analytic account")
+    lea = lead(services)
+    services.decisions.create(question="Who approves returns?", owner="Finance", viewer=lea)
+    services.decisions.add_backlog(type="fix", title="Keep the analytic account", viewer=lea)
     app = make_app(services)
     async with app.run_test(size=(80, 24)) as pilot:
         screen = await show(pilot, key)

@@ -11,7 +11,7 @@ from hypercare.tui.screens.pickers import ChoiceScreen, TextScreen
 from hypercare.tui.screens.queue import QueueScreen
 from hypercare.tui.screens.standup import StandupScreen
 from hypercare.tui.widgets.ticket_table import TicketTable
-from tests.tui.conftest import make_app, plain, settle
+from tests.tui.conftest import make_app, plain, settle, ticket
 
 
 async def open_standup(pilot: Any) -> StandupScreen:
@@ -53,13 +53,13 @@ async def test_a_full_standup(services: Services) -> None:
         await settle(pilot)
         await pilot.press("t")
         await settle(pilot)
-        severity_before = services.tickets.show_ticket(ref=second.ref).ticket.severity_reasons
+        severity_before = ticket(services, second.ref).severity_reasons
         await pilot.press("2")
         await settle(pilot)
-        assert services.tickets.show_ticket(ref=second.ref).ticket.severity == "S2"
+        assert ticket(services, second.ref).severity == "S2"
         await pilot.press("u")  # takes back S2, keeps the category
         await settle(pilot)
-        after = services.tickets.show_ticket(ref=second.ref).ticket
+        after = ticket(services, second.ref)
         assert after.category == "training_gap"
         assert after.severity_reasons == severity_before
         assert screen.decided[second.ref] == ["category training"]
@@ -78,7 +78,7 @@ async def test_a_full_standup(services: Services) -> None:
         queued = services.sla.list_outbox()
         assert any(m.kind == "standup_minutes" and "channel:standup" in m.recipients
                    and m.payload["standup_id"] == screen.standup_id for m in queued)
-    assert services.tickets.show_ticket(ref=first.ref).ticket.category == "defect"
+    assert ticket(services, first.ref).category == "defect"
 
 
 async def test_scope_picker_narrows_the_agenda(services: Services) -> None:

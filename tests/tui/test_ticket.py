@@ -6,10 +6,10 @@ from collections.abc import Callable
 
 from textual.widgets import Static, TabbedContent
 
-from hypercare.services import Services
+from hypercare.services import Services, TicketView
 from hypercare.tui.screens.pickers import ChoiceScreen, TextScreen
 from hypercare.tui.screens.ticket import TicketScreen
-from tests.tui.conftest import World, make_app, plain, settle
+from tests.tui.conftest import World, lead, make_app, plain, settle, ticket
 
 
 def text_of(screen: TicketScreen, selector: str) -> str:
@@ -24,22 +24,26 @@ async def open_ticket(pilot, ref: str) -> TicketScreen:  # type: ignore[no-untyp
     return screen
 
 
+def open_tickets(services: Services) -> list[TicketView]:
+    return services.tickets.list_tickets(viewer=lead(services), open_only=True)
+
+
 def an_open_ticket(services: Services) -> str:
-    return next(t.ref for t in services.tickets.list_tickets(open_only=True)
+    return next(t.ref for t in open_tickets(services)
                 if not t.confidential and t.category_explanation)
 
 
 async def test_detail_shows_classification_reasons_clocks_and_chatter(
         services: Services) -> None:
     ref = an_open_ticket(services)
-    ticket = services.tickets.show_ticket(ref=ref).ticket
+    shown = ticket(services, ref)
     app = make_app(services)
     async with app.run_test(size=(160, 48)) as pilot:
         screen = await open_ticket(pilot, ref)
         head = text_of(screen, "#ticket-head")
-        assert ref in head and ticket.title in head
+        assert ref in head and shown.title in head
         triage = text_of(screen, "#ticket-triage")
-        assert ticket.category_explanation[0][:30] in triage
+        assert shown.category_explanation[0][:30] in triage
         assert "confidence" in triage
         clocks = text_of(screen, "#ticket-clocks")
         assert "resolution" in clocks
@@ -50,7 +54,7 @@ async def test_detail_shows_classification_reasons_clocks_and_chatter(
 
 
 async def test_company_local_time_shown_where_it_differs(services: Services) -> None:
-    us = next(t for t in services.tickets.list_tickets(open_only=True)
+    us = next(t for t in open_tickets(services)
               if t.company == "Acme Industries US" and not t.confidential)
     app = make_app(services)
     async with app.run_test(size=(160, 48)) as pilot:
@@ -75,7 +79,7 @@ async def test_chatter_failure_is_a_notification_not_a_crash(
 
 
 async def test_escalate_then_acknowledge(services: Services) -> None:
-    ref = next(t.ref for t in services.tickets.list_tickets(open_only=True)
+    ref = next(t.ref for t in open_tickets(services)
                if t.escalation_level == 0 and not t.confidential)
     app = make_app(services)
     async with app.run_test(size=(120, 40)) as pilot:
@@ -87,18 +91,18 @@ async def test_escalate_then_acknowledge(services: Services) -> None:
             await pilot.press("space" if char == " " else char)
         await pilot.press("enter")
         await settle(pilot)
-        rows = services.sla.escalations_for(ref=ref, viewer="lea")
+        rows = services.sla.escalations_for(ref=ref, viewer=lead(services))
         assert [(e.level, e.trigger, e.status) for e in rows] == [(1, "manual", "open")]
         assert "blocks invoicing" in rows[0].detail
         assert "L1" in text_of(screen, "#ticket-head")
         await pilot.press("k")
         await settle(pilot)
-        acked = services.sla.escalations_for(ref=ref, viewer="lea")[0]
+        acked = services.sla.escalations_for(ref=ref, viewer=lead(services))[0]
         assert acked.status == "acknowledged" and acked.acknowledged_by == "lea"
 
 
 async def test_link_to_known_issue_and_undo(services: Services) -> None:
-    ref = next(t.ref for t in services.tickets.list_tickets(open_only=True)
+    ref = next(t.ref for t in open_tickets(services)
                if not t.known_issue and not t.confidential)
     app = make_app(services)
     async with app.run_test(size=(120, 40)) as pilot:
@@ -108,16 +112,16 @@ async def test_link_to_known_issue_and_undo(services: Services) -> None:
         assert isinstance(app.screen, ChoiceScreen)
         await pilot.press("enter")
         await settle(pilot)
-        linked = services.tickets.show_ticket(ref=ref).ticket.known_issue
+        linked = ticket(services, ref).known_issue
         assert linked.startswith("KI-")
         await pilot.press("u")
         await settle(pilot)
-        assert services.tickets.show_ticket(ref=ref).ticket.known_issue == ""
+        assert ticket(services, ref).known_issue == ""
 
 
 async def test_note_goes_to_the_odoo_chatter(services: Services, tui_world: World) -> None:
     ref = an_open_ticket(services)
-    odoo_id = services.tickets.show_ticket(ref=ref).ticket.odoo_id
+    odoo_id = ticket(services, ref).odoo_id
     app = make_app(services)
     async with app.run_test(size=(120, 40)) as pilot:
         await open_ticket(pilot, ref)
@@ -127,7 +131,7 @@ async def test_note_goes_to_the_odoo_chatter(services: Services, tui_world: Worl
         app.screen.query_one("#text").insert("Workaround: post the credit note manually")
         await pilot.press("ctrl+s")
         await settle(pilot)
-    bodies = [m.body for m in services.tickets.fetch_chatter(ref=ref)]
+    bodies = [m.body for m in services.tickets.fetch_chatter(ref=ref, viewer=lead(services))]
     assert any("Workaround: post the credit note manually" in b for b in bodies), odoo_id
 
 

@@ -7,7 +7,9 @@ service call, then a ``blocks.build_*`` builder.
 ``raising`` adds ``/hypercare raise`` (a route of the command), the message shortcut and
 the form's two steps; ``threads`` follows a raised report in its thread (replies to Odoo,
 Odoo's news to the thread, "Resolved here"); ``alerts`` the buttons on alerts; ``home``
-the App Home tab and ``/hypercare standup`` and ``kpi``. Roles (``bot.roles``) are shared.
+the App Home tab and ``/hypercare standup`` and ``kpi``. Who the person is and what they may
+do is the access authority's (``services.context.access``): each listener resolves the
+person into a viewer and hands it to the services, which refuse or mask.
 """
 
 from __future__ import annotations
@@ -15,7 +17,6 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from hypercare.bot.listeners import alerts, commands, home, raising, threads
-from hypercare.bot.roles import Roles
 
 if TYPE_CHECKING:
     from slack_bolt import App
@@ -25,10 +26,8 @@ if TYPE_CHECKING:
 
 def register_all(app: App, services: Services) -> None:
     """Register every listener package on the app."""
-    settings = services.context.settings
-    roles = Roles(settings.roles.leads, settings.roles.super_users, app.client)
     commands.register(app, services, extra_routes={"raise": raising.ROUTE, **home.ROUTES})
     raising.register(app, services)
-    threads.register(app, services, roles)
-    alerts.register(app, services, roles)
-    home.register(app, services, roles)
+    threads.register(app, services)
+    alerts.register(app, services)
+    home.register(app, services)

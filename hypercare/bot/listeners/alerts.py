@@ -1,10 +1,13 @@
 """The buttons on alerts: Acknowledge, Claim, Classify, Escalate, Snooze 1 h, Approve and
 Link to known issue.
 
-Each click is acknowledged at once; then the person's role is checked (leads classify,
-escalate and approve; the alert's recipient may acknowledge, claim and snooze it; super-users
-may +1 a known issue), the service acts, the click is logged on the message and the message
-is re-rendered in place showing who did what and when. A refusal is a polite ephemeral note.
+Each click is acknowledged at once; then the person is resolved into a viewer
+(:mod:`hypercare.services.access`) and the service acts for them: it refuses what their role
+does not allow (leads classify, escalate and approve; the alert's recipient or a lead
+acknowledges, claims and snoozes it; super-users link a ticket to a known issue) before it
+changes anything, and the refusal reaches the person through the bot's one error handler as
+a polite ephemeral note. Done, the click is logged on the message and the message is
+re-rendered in place showing who did what and when.
 """
 
 from __future__ import annotations
@@ -22,12 +25,10 @@ from slack_sdk.models.views import View
 
 from hypercare.bot.delivery import SlackDeliverer
 from hypercare.bot.error_handler import run_after_ack
-from hypercare.bot.listeners.threads import display_name
 from hypercare.bot.message_blocks import option
-from hypercare.bot.roles import REFUSALS, Roles
 from hypercare.bot.text import LABEL_LIMIT, plain_text
 from hypercare.errors import UsageError
-from hypercare.services import Services
+from hypercare.services import Services, Viewer
 from hypercare.services.outbox.delivery import Delivery, PostView
 
 ACTIONS = re.compile(r"^alert_(ack|claim|escalate|snooze|classify|approve)$")
@@ -40,8 +41,8 @@ CATEGORY_WORDS = {"defect": "defect", "training_gap": "training gap",
 class Click:
     """One click on an alert, with the message it came from."""
 
-    user: str
-    name: str
+    viewer: Viewer
+    """Who clicked (their Slack user id is ``viewer.id``)."""
     channel: str
     ts: str
     post: PostView
@@ -65,22 +66,21 @@ class Click:
         return ""
 
 
-def register(app: App, services: Services, roles: Roles | None = None) -> None:
+def register(app: App, services: Services) -> None:
     settings = services.context.settings
-    who = roles or Roles(settings.roles.leads, settings.roles.super_users, app.client)
     deliverer = SlackDeliverer(app.client, settings.slack, clock=services.context.clock)
 
     @app.action(ACTIONS)
     def on_alert(ack: Any, body: dict[str, Any], action: dict[str, Any],
                  client: WebClient) -> None:
         ack()
-        run_after_ack(lambda: _act(services, who, deliverer, client, body, action), body=body,
+        run_after_ack(lambda: _act(services, deliverer, client, body, action), body=body,
                       respond=None, client=client)
 
     @app.action(LINK_ACTION)
     def on_link(ack: Any, body: dict[str, Any], client: WebClient) -> None:
         ack()
-        run_after_ack(lambda: _open_link_form(services, who, client, body), body=body,
+        run_after_ack(lambda: _open_link_form(services, client, body), body=body,
                       respond=None, client=client)
 
     @app.view(LINK_CALLBACK)
@@ -102,23 +102,17 @@ def _click(services: Services, client: WebClient, body: dict[str, Any],
         client.chat_postEphemeral(channel=channel, user=user, text=(
             "hypercare no longer tracks this message; act from the TUI or the newest alert."))
         return None
-    return Click(user, display_name(client, user), channel, ts, post, value)
+    return Click(services.context.access.viewer(user), channel, ts, post, value)
 
 
-def _act(services: Services, roles: Roles, deliverer: SlackDeliverer, client: WebClient,
+def _act(services: Services, deliverer: SlackDeliverer, client: WebClient,
          body: dict[str, Any], action: dict[str, Any]) -> None:
     verb = str(action["action_id"]).removeprefix("alert_")
     chosen = (action.get("selected_option") or {}).get("value") or action.get("value") or ""
     click = _click(services, client, body, str(chosen))
     if click is None:
         return
-    own = roles.member(click.user, [click.post.recipient])
-    needs = "lead" if verb in ("classify", "escalate", "approve") else "own"
-    allowed = roles.is_lead(click.user) or (needs == "own" and own)
-    if not allowed:
-        client.chat_postEphemeral(channel=click.channel, user=click.user, text=REFUSALS[needs])
-        return
-    done = VERBS[verb](services, click)
+    done = VERBS[verb](services, click)  # refused (AccessDeniedError) before any change
     _show(services, deliverer, client, click, done)
 
 
@@ -130,17 +124,17 @@ def _escalation(click: Click) -> int:
 
 
 def _ack(services: Services, click: Click) -> str:
-    services.sla.acknowledge(escalation_id=_escalation(click), by=click.name)
+    services.sla.acknowledge(escalation_id=_escalation(click), viewer=click.viewer)
     return "acknowledged"
 
 
 def _claim(services: Services, click: Click) -> str:
-    services.sla.claim(escalation_id=_escalation(click), by=click.name)
+    services.sla.claim(escalation_id=_escalation(click), viewer=click.viewer)
     return "claimed"
 
 
 def _snooze(services: Services, click: Click) -> str:
-    services.delivery.snooze(channel=click.channel, ts=click.ts, who=click.user)
+    services.delivery.snooze(channel=click.channel, ts=click.ts, viewer=click.viewer)
     return "snoozed it for 1 h"
 
 
@@ -155,20 +149,19 @@ def _ticket_ref(click: Click) -> str:
 def _classify(services: Services, click: Click) -> str:
     if click.value not in CATEGORY_WORDS:
         raise UsageError(f"unknown category {click.value!r}")
-    services.triage.decide(ref=_ticket_ref(click), decided_by=f"slack:{click.name}",
-                           category=click.value)
+    services.triage.decide(ref=_ticket_ref(click), viewer=click.viewer, category=click.value)
     return f"classified it as a {CATEGORY_WORDS[click.value]}"
 
 
 def _escalate(services: Services, click: Click) -> str:
-    view = services.sla.escalate(ref=_ticket_ref(click), by=click.name,
-                                 reason=f"escalated from Slack by {click.name}")
+    view = services.sla.escalate(ref=_ticket_ref(click), viewer=click.viewer,
+                                 reason=f"escalated from Slack by {click.viewer.name}")
     waiting = " (a lead's approval is asked)" if view.status == "pending_approval" else ""
     return f"escalated it to L{view.level}{waiting}"
 
 
 def _approve(services: Services, click: Click) -> str:
-    services.sla.approve(escalation_id=_escalation(click), by=click.name)
+    services.sla.approve(escalation_id=_escalation(click), viewer=click.viewer)
     return "approved the escalation"
 
 
@@ -181,26 +174,23 @@ def _show(services: Services, deliverer: SlackDeliverer, client: WebClient, clic
           done: str) -> None:
     """Log the click on the message and re-render it in place."""
     post = services.delivery.record_activity(channel=click.channel, ts=click.ts,
-                                             who=click.user, what=done)
+                                             who=click.viewer.id, what=done)
     assert post.message is not None
     message = deliverer.render(Delivery(post.message, post.recipient, activity=post.activity))
     client.chat_update(channel=click.channel, ts=click.ts, text=message.text,
                        blocks=list(message.blocks))
 
 
-def _open_link_form(services: Services, roles: Roles, client: WebClient,
-                    body: dict[str, Any]) -> None:
+def _open_link_form(services: Services, client: WebClient, body: dict[str, Any]) -> None:
     click = _click(services, client, body)
     if click is None:
         return
-    if not roles.is_super_user(click.user):
-        client.chat_postEphemeral(channel=click.channel, user=click.user,
-                                  text=REFUSALS["super_user"])
-        return
+    # a form nobody could submit is not opened: the access authority's refusal instead
+    services.context.access.require(click.viewer, "link")
     ref = _ticket_ref(click)
     issues = [k for k in services.known_issues.list_issues() if k.status != "resolved"][:100]
     if not issues:
-        client.chat_postEphemeral(channel=click.channel, user=click.user,
+        client.chat_postEphemeral(channel=click.channel, user=click.viewer.id,
                                   text="There is no open known issue to link to yet.")
         return
     options = [option(str(k.id), f"{k.ref} {k.title}") for k in issues]
@@ -224,5 +214,5 @@ def _link(services: Services, deliverer: SlackDeliverer, client: WebClient,
     if click is None:
         return
     services.known_issues.link(known_issue_id=int(chosen), ref=_ticket_ref(click),
-                               by=click.name)
+                               viewer=click.viewer)
     _show(services, deliverer, client, click, f"linked it to KI-{int(chosen)}")

@@ -3,8 +3,11 @@
 Each subcommand is a :class:`Route`: it receives an :class:`Invocation` after the command
 was acknowledged, makes its service call, builds the reply with a ``blocks.build_*``
 function and answers privately through ``respond`` (the command's ``response_url``).
-A failure (a HypercareError from a service, or anything else) goes to the bot's one error
-handler, which tells the person once. Unknown or empty input gets the help, never silence.
+A failure (a HypercareError from a service, a refusal of the access authority among them,
+or anything else) goes to the bot's one error handler, which tells the person once. The
+person is resolved into a viewer (:meth:`Invocation.viewer`) only by the routes that need
+one: what they are shown is masked for them by the services. Unknown or empty input gets
+the help, never silence.
 """
 
 from __future__ import annotations
@@ -12,8 +15,6 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
-
-from slack_sdk.errors import SlackApiError
 
 from hypercare.bot.blocks import (
     Reply,
@@ -32,7 +33,7 @@ if TYPE_CHECKING:
     from slack_bolt import Ack, App, Respond
     from slack_sdk import WebClient
 
-    from hypercare.services import Services
+    from hypercare.services import Services, Viewer
 
 COMMAND = "/hypercare"
 MINE_LIMIT = 10
@@ -51,6 +52,11 @@ class Invocation:
     """Opens a modal (``client.views_open``) within 3 seconds of the command."""
     respond: Respond
     client: WebClient
+
+    def viewer(self) -> Viewer:
+        """The person who typed the command, as the access authority resolves them (their
+        Slack name and e-mail read from Slack)."""
+        return self.services.context.access.viewer(self.user_id)
 
     def answer(self, reply: Reply) -> None:
         """The reply, visible to the person only."""
@@ -117,32 +123,19 @@ def show_status(call: Invocation) -> None:
     if _needs(call, "a ticket reference", "status HT00042"):
         return
     ref = call.args.split()[0].strip("`'\".,;:()[]<>")
-    detail = call.services.tickets.show_ticket(ref=ref)
+    # a ticket of a company they may not see is "not found"; a confidential one comes masked
+    detail = call.services.tickets.show_ticket(ref=ref, viewer=call.viewer())
     call.answer(build_ticket_status(detail.ticket))
 
 
 def show_mine(call: Invocation) -> None:
-    email = _email_of(call)
-    tickets = call.services.tickets.list_reported_by(email=email, limit=MINE_LIMIT)
-    call.answer(build_my_tickets(tickets, email=email, limit=MINE_LIMIT))
-
-
-def _email_of(call: Invocation) -> str:
-    """The e-mail of the person's Slack profile (needs the ``users:read.email`` scope)."""
-    try:
-        answer = call.client.users_info(user=call.user_id)
-    except SlackApiError as exc:
-        code = exc.response.get("error", "")
-        raise SlackError(f"Slack did not give your profile ({code})",
-                         hint="The app needs the users:read and users:read.email scopes: "
-                              "reinstall it from the manifest.") from None
-    user = answer.get("user") or {}
-    email = str((user.get("profile") or {}).get("email") or "")
-    if not email:
+    viewer = call.viewer()
+    if not viewer.email:  # read from Slack's profile (the users:read.email scope)
         raise SlackError("your Slack profile shows no e-mail to match Odoo contacts with",
-                         hint="The app needs the users:read.email scope: reinstall it from "
-                              "the manifest.")
-    return email
+                         hint="The app needs the users:read and users:read.email scopes: "
+                              "reinstall it from the manifest.")
+    tickets = call.services.tickets.list_reported_by(viewer=viewer, limit=MINE_LIMIT)
+    call.answer(build_my_tickets(tickets, email=viewer.email, limit=MINE_LIMIT))
 
 
 def show_howto(call: Invocation) -> None:

@@ -2,7 +2,11 @@
 
 Every listener acks first. Local validation errors go back inside the ack (they show in the
 form); everything slow (the reporter's e-mail, the message link, Odoo) runs after it, and a
-failure there reaches the reporter by DM with what to do.
+failure there reaches the reporter by DM with what to do, through the bot's one error handler.
+
+The form opens only for someone ``roles.raise`` lets raise (the access authority says; anyone
+else is told why, privately). The service checks again on submit: a form opened before the
+roles changed, or a forged submit, creates nothing and its sender gets a DM saying why.
 """
 
 from __future__ import annotations
@@ -16,6 +20,7 @@ from typing import Any
 
 from slack_bolt import App
 from slack_sdk import WebClient
+from slack_sdk.errors import SlackApiError
 
 from hypercare.bot.error_handler import run_after_ack
 from hypercare.bot.listeners.commands import Invocation, Route
@@ -29,11 +34,12 @@ from hypercare.bot.raise_blocks import (
     parse_raise_values,
 )
 from hypercare.bot.text import SECTION_LIMIT, escape_text
-from hypercare.errors import HypercareError
 from hypercare.services import RaiseRequest, Services
 from hypercare.services.intake.raising import validate
 
 SHORTCUT = "raise_from_message"
+NOT_RAISED = "Your issue was not raised"
+"""How a failed submit's DM opens (the error handler adds what happened and what to do)."""
 log = logging.getLogger(__name__)
 
 
@@ -66,8 +72,17 @@ def open_raise_form(client: WebClient, trigger_id: str, *, channel: str = "",
                       view=build_raise_modal(title=title, text=text, metadata=metadata))
 
 
+def may_raise_or_refuse(services: Services, user: str) -> None:
+    """Before opening a form nobody could submit: the access authority's polite refusal
+    (:class:`~hypercare.errors.AccessDeniedError`, told by the error handler) unless
+    ``user`` may raise."""
+    access = services.context.access
+    access.require(access.viewer(user), "raise")
+
+
 def open_from_command(call: Invocation) -> None:
     """``/hypercare raise [TITLE]``: the form, answered in the channel the command came from."""
+    may_raise_or_refuse(call.services, call.user_id)
     open_raise_form(call.client, call.trigger_id, channel=call.channel_id,
                     title=call.args[:200])
 
@@ -85,11 +100,15 @@ def register(app: App, services: Services) -> None:
         message = shortcut.get("message", {})
         text = str(message.get("text", ""))
         first = text.strip().splitlines()[0] if text.strip() else ""
-        run_after_ack(lambda: open_raise_form(
-            client, shortcut["trigger_id"], channel=shortcut["channel"]["id"],
-            thread_ts=message.get("thread_ts") or message.get("ts", ""),
-            message_ts=message.get("ts", ""), title=first[:200], text=text[:3000]),
-            body=shortcut, respond=None, client=client)
+
+        def open_form() -> None:
+            may_raise_or_refuse(services, str(shortcut["user"]["id"]))
+            open_raise_form(
+                client, shortcut["trigger_id"], channel=shortcut["channel"]["id"],
+                thread_ts=message.get("thread_ts") or message.get("ts", ""),
+                message_ts=message.get("ts", ""), title=first[:200], text=text[:3000])
+
+        run_after_ack(open_form, body=shortcut, respond=None, client=client)
 
     @app.view(RAISE_CALLBACK)
     def first_step(ack: Any, body: dict[str, Any], view: dict[str, Any],
@@ -105,7 +124,7 @@ def register(app: App, services: Services) -> None:
         if not suggestions:
             ack()
             run_after_ack(lambda: _submit(services, client, body, view, request), body=body,
-                          respond=None, client=client)
+                          respond=None, client=client, headline=NOT_RAISED)
             return
         workarounds = {k.id: k.workaround for k in services.known_issues.list_issues()}
         drafts.put(view["id"], request)
@@ -117,7 +136,7 @@ def register(app: App, services: Services) -> None:
                     client: WebClient) -> None:
         ack()
         run_after_ack(lambda: _confirmed(services, client, body, view, drafts), body=body,
-                      respond=None, client=client)
+                      respond=None, client=client, headline=NOT_RAISED)
 
 
 def _confirmed(services: Services, client: WebClient, body: dict[str, Any],
@@ -137,29 +156,22 @@ def _confirmed(services: Services, client: WebClient, body: dict[str, Any],
 
 def _submit(services: Services, client: WebClient, body: dict[str, Any], view: dict[str, Any],
             request: RaiseRequest) -> None:
-    """After the ack: who raised it, from which message, then one raise per form."""
-    user = body["user"]["id"]
+    """After the ack: who raised it, from which message, then one raise per form (a failure,
+    a refusal among them, goes to the reporter by DM through the error handler)."""
+    user = str(body["user"]["id"])
+    viewer = services.context.access.viewer(user)  # name and e-mail from Slack's profile
     where = json.loads(view.get("private_metadata") or "{}")
-    try:
-        profile = client.users_info(user=user)["user"].get("profile", {})
-        link = ""
-        if where.get("channel") and where.get("message_ts"):
+    link = ""
+    if where.get("channel") and where.get("message_ts"):
+        try:  # the link to the message is a courtesy: the report goes without it
             link = client.chat_getPermalink(channel=where["channel"],
                                             message_ts=where["message_ts"])["permalink"]
-        request = replace(request, reporter_email=str(profile.get("email", "")),
-                          source_link=str(link))
-        raised = services.raising.raise_issue(
-            request=request, idempotency_key=f"raise:{view['id']}", reporter=user,
-            channel=where.get("channel", ""), thread_ts=where.get("thread_ts", ""))
-    except HypercareError as exc:
-        _dm(client, user, f"Your issue could not be raised: {exc.message} "
-            f"{exc.hint or 'The command center has the details.'}")
-        return
-    except Exception:
-        log.exception("raising failed")
-        _dm(client, user, "Your issue could not be raised because of an internal error; the "
-            "command center has the details. Please raise it again in a few minutes.")
-        return
+        except SlackApiError as exc:
+            log.info("no permalink for the raised message: %s", exc.response.get("error", ""))
+    request = replace(request, reporter_email=viewer.email, source_link=str(link))
+    raised = services.raising.raise_issue(
+        request=request, idempotency_key=f"raise:{view['id']}", viewer=viewer,
+        channel=where.get("channel", ""), thread_ts=where.get("thread_ts", ""))
     if raised.duplicate:
         return  # a retried or double-clicked submit: the first one answers
     blocks = build_raised_reply(raised, reporter_id=user)

@@ -3,10 +3,13 @@ and "Resolved here".
 
 A reply in a followed thread (event ``message``, from ``message.channels`` and
 ``message.groups``) becomes an internal note on the ticket, once per ``event_id`` however
-often Slack retries it; a ✔ reaction shows it reached Odoo. :func:`post_thread_updates` (run
-by the bot's follow-up loop) posts Odoo's public replies and stage changes into the thread.
-The "Resolved here" button records the report as a training gap handled locally and closes
-the ticket in Odoo.
+often Slack retries it; a ✔ reaction shows it reached Odoo. A reply from someone
+``roles.raise`` does not let write to Odoo is kept as an "also affected" signal (the service
+decides): they are told so privately, and a lead may send it on from the Home tab.
+:func:`post_thread_updates` (run by the bot's follow-up loop) posts Odoo's public replies and
+stage changes into the thread.
+The "Resolved here" button (its reporter or a lead) records the report as a training gap
+handled locally and closes the ticket in Odoo.
 """
 
 from __future__ import annotations
@@ -22,7 +25,6 @@ from slack_sdk.errors import SlackApiError
 from hypercare.bot.error_handler import run_after_ack
 from hypercare.bot.message_blocks import with_mentions
 from hypercare.bot.raise_blocks import RESOLVE_ACTION, build_thread_update
-from hypercare.bot.roles import Roles
 from hypercare.bot.text import FALLBACK_LIMIT, SECTION_LIMIT, escape_text
 from hypercare.services import Services
 
@@ -33,10 +35,7 @@ UNREACHABLE = {"channel_not_found", "not_in_channel", "is_archived", "thread_not
                "message_not_found"}
 
 
-def register(app: App, services: Services, roles: Roles | None = None) -> None:
-    settings = services.context.settings
-    who = roles or Roles(settings.roles.leads, settings.roles.super_users, app.client)
-
+def register(app: App, services: Services) -> None:
     @app.event("message")
     def on_message(body: dict[str, Any], event: dict[str, Any], client: WebClient) -> None:
         thread_ts = str(event.get("thread_ts") or "")
@@ -53,7 +52,7 @@ def register(app: App, services: Services, roles: Roles | None = None) -> None:
     def resolved_here(ack: Any, body: dict[str, Any], action: dict[str, Any],
                       client: WebClient) -> None:
         ack()
-        run_after_ack(lambda: _resolve(services, who, client, body, action), body=body,
+        run_after_ack(lambda: _resolve(services, client, body, action), body=body,
                       respond=None, client=client)
 
 
@@ -62,28 +61,27 @@ def _note(services: Services, client: WebClient, body: dict[str, Any], event: di
     channel, user = str(event["channel"]), str(event.get("user", ""))
     outcome = services.threads.note_from_thread(
         channel=channel, thread_ts=thread_ts, event_id=str(body.get("event_id", "")),
-        author=display_name(client, user), text=str(event.get("text", "")))
+        viewer=services.context.access.viewer(user), text=str(event.get("text", "")))
     if outcome.state == "posted":
         try:
             client.reactions_add(channel=channel, timestamp=str(event["ts"]),
                                  name=NOTED_REACTION)
         except SlackApiError as exc:  # e.g. already_reacted: the note is in Odoo anyway
             log.info("no reaction on a noted reply: %s", exc.response.get("error", ""))
-    elif outcome.message and user:
+    elif outcome.message and user:  # held as "also affected", kept for Odoo, or off
         client.chat_postEphemeral(channel=channel, user=user, thread_ts=thread_ts,
                                   text=escape_text(outcome.message, SECTION_LIMIT))
 
 
-def _resolve(services: Services, roles: Roles, client: WebClient, body: dict[str, Any],
+def _resolve(services: Services, client: WebClient, body: dict[str, Any],
              action: dict[str, Any]) -> None:
     user = str(body["user"]["id"])
     channel = str((body.get("channel") or body.get("container") or {}).get("id")
                   or (body.get("container") or {}).get("channel_id", ""))
     message = body.get("message") or {}
     thread_ts = str(message.get("thread_ts") or message.get("ts") or "")
-    text = services.threads.resolve(raised_id=int(action["value"]), by=user,
-                                    by_name=display_name(client, user),
-                                    as_lead=roles.is_lead(user))
+    text = services.threads.resolve(raised_id=int(action["value"]),
+                                    viewer=services.context.access.viewer(user))
     if channel:
         # the service names who resolved it (<@U...> first in its sentence): that mention
         # stays live; everything else in the text (the ticket's ref) is escaped
@@ -114,14 +112,4 @@ def post_thread_updates(services: Services, client: WebClient) -> int:
             told += 1
         services.threads.mark_posted(raised_id=update.raised_id, up_to=update.last_event_id)
     return told
-
-
-def display_name(client: WebClient, user: str) -> str:
-    """The person's Slack name for Odoo's chatter (their id when Slack does not say)."""
-    try:
-        found = client.users_info(user=user).get("user") or {}
-    except SlackApiError:
-        return user
-    profile = found.get("profile") or {}
-    return str(profile.get("real_name") or found.get("real_name") or found.get("name") or user)
 

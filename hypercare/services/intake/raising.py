@@ -15,7 +15,7 @@ import hashlib
 import re
 from dataclasses import asdict, dataclass, field, replace
 from datetime import datetime, timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy.exc import IntegrityError
 
@@ -25,10 +25,18 @@ from hypercare.errors import (
     OdooUnreachableError,
     UsageError,
 )
+from hypercare.services.access import AUDIENCE, SYSTEM, Viewer
 from hypercare.services.context import ServiceContext
 from hypercare.store import raised as queries
 from hypercare.store.tables import RaisedIssue
 from hypercare.text import clean
+
+if TYPE_CHECKING:
+    from hypercare.services.intake.threads import ThreadService
+    from hypercare.services.problems.known_issues import KnownIssueService
+    from hypercare.services.system.sync import SyncService
+    from hypercare.services.tickets.service import TicketService
+    from hypercare.services.triage.sla import SlaService
 
 IMPACTS = ("blocked", "degraded", "cosmetic")
 URGENCIES = ("today", "this_week", "no_rush")
@@ -151,15 +159,19 @@ def description(request: RaiseRequest, local_ref: str) -> str:
 class RaiseService:
     """Raises reports in Odoo; needs the sync, SLA, ticket and known-issue services."""
 
-    def __init__(self, context: ServiceContext, *, sync: Any, sla: Any, tickets: Any,
-                 known_issues: Any, threads: Any) -> None:
+    def __init__(self, context: ServiceContext, *, sync: SyncService, sla: SlaService,
+                 tickets: TicketService, known_issues: KnownIssueService,
+                 threads: ThreadService) -> None:
         self._context = context
         self._sync, self._sla = sync, sla
         self._tickets, self._known, self._threads = tickets, known_issues, threads
 
-    def raise_issue(self, *, request: RaiseRequest, idempotency_key: str, reporter: str = "",
+    def raise_issue(self, *, request: RaiseRequest, idempotency_key: str, viewer: Viewer,
                     channel: str = "", thread_ts: str = "") -> RaisedView:
-        """Store the report once per key, then create it in Odoo (or queue it)."""
+        """Store the report once per key (``viewer`` is its reporter, whom ``roles.raise``
+        must allow), then create it in Odoo (or queue it)."""
+        self._context.access.require(viewer, "raise")
+        reporter = viewer.id
         errors = validate(request)
         if errors:
             raise UsageError(next(iter(errors.values())))
@@ -224,7 +236,8 @@ class RaiseService:
         if state != "created" or odoo_id is None:
             return RaisedView(**base, message=_waiting(state, local, last_error))
         try:
-            ticket = self._tickets.show_ticket(ref=f"#{odoo_id}").ticket
+            # the reply goes to the report's thread, a shared place: masked as for everyone
+            ticket = self._tickets.show_ticket(ref=f"#{odoo_id}", viewer=AUDIENCE).ticket
         except HypercareError:
             return RaisedView(**base, odoo_id=odoo_id, message=(
                 f"Created in Odoo (ticket id {odoo_id}); its details follow after the next sync."))
@@ -298,8 +311,9 @@ class RaiseService:
             self._sync.run_sync()
             self._sla.sweep()
             if request.known_issue_id is not None:
+                # the reporter's +1 on a known issue, part of the raise they were allowed
                 self._known.link(known_issue_id=request.known_issue_id, ref=f"#{odoo_id}",
-                                 by="slack")
+                                 viewer=replace(SYSTEM, name="slack"))
         except HypercareError:
             pass  # the ticket exists in Odoo; the next scheduled sync brings the details
 

@@ -7,7 +7,9 @@ the thread learns that something happened, never what was written.
 
 Thread -> Odoo: :meth:`ThreadService.note_from_thread` turns a thread reply into an internal
 note (``mail.mt_note``, e-mailed to no customer) through the write-back queue, once per Slack
-event id. Replies to a report not yet in Odoo wait on the report and follow it there.
+event id. Replies to a report not yet in Odoo wait on the report and follow it there. A reply
+from someone ``roles.raise`` does not allow is kept as an "also affected" signal instead
+(:mod:`hypercare.services.intake.affected`): leads see it and may send it to Odoo.
 
 Resolved by super-user: :meth:`ThreadService.resolve` records the ticket as a training gap
 handled locally (a triage decision), notes it in Odoo and closes the ticket there
@@ -19,25 +21,34 @@ from __future__ import annotations
 
 import contextlib
 import uuid
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import col, select
 
-from hypercare.errors import HypercareError, UsageError
+from hypercare.errors import HypercareError
+from hypercare.services.access import SYSTEM, Viewer
 from hypercare.services.context import ServiceContext
 from hypercare.store.tables import RaisedIssue, SlackEventSeen, Ticket, TicketEvent
 from hypercare.text import clean
+
+if TYPE_CHECKING:
+    from hypercare.services.intake.affected import AffectedService
+    from hypercare.services.outbox.writeback import WritebackService
+    from hypercare.services.tickets.service import TicketService
+    from hypercare.services.triage.classification import TriageService
 
 THREAD_KINDS = ("public_reply", "stage_changed")
 NOTE_LIMIT = 20_000
 RESOLVED_NOTE = ("Resolved in Slack by {who}: answered there by a super-user "
                  "(training gap handled locally).")
 HIDDEN_REPLY = "A reply was posted in Odoo; this ticket is confidential: read it in Odoo."
+HELD_MESSAGE = ("Thanks: you are counted as also affected. Only super-users' replies go to "
+                "the ticket in Odoo; a command-center lead reads yours and may add it there.")
 
-NoteState = Literal["posted", "queued", "waiting", "duplicate", "off", "not_followed"]
+NoteState = Literal["posted", "queued", "waiting", "duplicate", "off", "not_followed", "held"]
 
 
 @dataclass(frozen=True)
@@ -82,10 +93,12 @@ class ThreadService:
     """Follows raised reports in Slack threads; needs the ticket, triage and write-back
     services."""
 
-    def __init__(self, context: ServiceContext, *, tickets: Any, triage: Any,
-                 writeback: Any) -> None:
+    def __init__(self, context: ServiceContext, *, tickets: TicketService,
+                 triage: TriageService, writeback: WritebackService,
+                 affected: AffectedService) -> None:
         self._context = context
         self._tickets, self._triage, self._writeback = tickets, triage, writeback
+        self._affected = affected
 
     # -- Odoo -> thread -----------------------------------------------------------------------
 
@@ -156,21 +169,26 @@ class ThreadService:
     def is_followed(self, *, channel: str, thread_ts: str) -> bool:
         return self._followed(channel, thread_ts) is not None
 
-    def note_from_thread(self, *, channel: str, thread_ts: str, event_id: str, author: str,
+    def note_from_thread(self, *, channel: str, thread_ts: str, event_id: str, viewer: Viewer,
                          text: str) -> NoteOutcome:
-        """A reply in a report's thread, for Odoo's chatter as an internal note."""
+        """A reply in a report's thread, for Odoo's chatter as an internal note (from
+        someone ``roles.raise`` does not allow: kept as an "also affected" signal)."""
         raised_id = self._followed(channel, thread_ts)
         if raised_id is None:
             return NoteOutcome("not_followed")
         if not self.first_time(event_id=event_id, kind="thread_reply"):
             return NoteOutcome("duplicate")
+        body = clean(text).strip()[:NOTE_LIMIT]  # a Slack reply enters hypercare here
+        author = clean(viewer.name, multiline=False)
+        if not body:
+            return NoteOutcome("duplicate")
+        if not self._context.access.allows(viewer, "note"):
+            self._affected.hold(raised_id=raised_id, viewer=viewer, text=body,
+                                event_key=f"thread:{event_id or uuid.uuid4().hex}")
+            return NoteOutcome("held", f"HC-{raised_id}", HELD_MESSAGE)
         if self._context.settings.odoo.write_mode == "off":
             return NoteOutcome("off", message="Replies here are not copied to Odoo: "
                                "odoo.write_mode is off.")
-        body = clean(text).strip()[:NOTE_LIMIT]  # a Slack reply enters hypercare here
-        author = clean(author, multiline=False)
-        if not body:
-            return NoteOutcome("duplicate")
         note = {"key": f"thread:{event_id or uuid.uuid4().hex}",
                 "text": f"[hypercare] {author} in Slack: {body}"}
         with self._context.store().session() as session:
@@ -186,7 +204,9 @@ class ThreadService:
         return self._post_notes(odoo_id, [note])
 
     def flush_pending(self, *, raised_id: int) -> None:
-        """Post the replies kept while the report waited for Odoo (it exists now)."""
+        """Post the replies kept while the report waited for Odoo (it exists now), and tie
+        its "also affected" signals to the ticket."""
+        self._affected.attach(raised_id=raised_id)
         with self._context.store().session() as session:
             row = session.get(RaisedIssue, raised_id)
             if row is None or row.odoo_id is None or not row.pending_notes:
@@ -212,20 +232,19 @@ class ThreadService:
 
     # -- resolved by super-user ---------------------------------------------------------------
 
-    def resolve(self, *, raised_id: int, by: str, by_name: str, as_lead: bool = False) -> str:
-        """Mark a report resolved in Slack by a super-user; returns what to tell the thread
-        (never the category: that is for the command center)."""
+    def resolve(self, *, raised_id: int, viewer: Viewer) -> str:
+        """Mark a report resolved in Slack by its reporter (or a lead); returns what to tell
+        the thread (never the category: that is for the command center)."""
         now = self._context.clock()
+        by, by_name = viewer.id, viewer.name
         with self._context.store().session() as session:
             row = session.get(RaisedIssue, raised_id)
             if row is None:
                 raise HypercareError(f"no raised report HC-{raised_id}")
             if row.resolved_by:
                 return f"Already marked resolved by <@{row.resolved_by}>."
-            if row.reporter and row.reporter != by and not as_lead:
-                raise UsageError(f"only the person who raised HC-{raised_id} (or a lead) can "
-                                 "mark it resolved",
-                                 hint="Reply in the thread instead; the command center sees it.")
+            if row.reporter:
+                self._context.access.require(viewer, "resolve", reporter=row.reporter)
             row.resolved_by, row.resolved_at = by, now
             session.add(row)
             state, odoo_id = row.state, row.odoo_id
@@ -240,7 +259,9 @@ class ThreadService:
         ref = self._ref(odoo_id)
         # not synced yet: the report keeps resolved_by, and the count with it
         with contextlib.suppress(HypercareError):
-            self._triage.decide(ref=f"#{odoo_id}", decided_by=f"slack:{by_name or by}",
+            # granted by the "resolve" rule above: recorded as the person, made as hypercare
+            self._triage.decide(ref=f"#{odoo_id}",
+                                viewer=replace(SYSTEM, name=f"slack:{by_name or by}"),
                                 category="training_gap",
                                 note="Resolved by a super-user in Slack (handled locally)")
         full = self._context.settings.odoo.write_mode == "full"

@@ -14,6 +14,7 @@ from datetime import datetime, timedelta
 
 from hypercare.kpi.exit import Readiness
 from hypercare.kpi.model import KpiBoard, KpiValue
+from hypercare.services.access import Viewer
 from hypercare.services.context import ServiceContext
 from hypercare.services.kpi.service import KpiService
 from hypercare.services.problems.known_issues import KnownIssueService, KnownIssueView
@@ -85,15 +86,18 @@ class DashboardService:
         self._known_issues = known_issues
         self._queue = queue
 
-    def dashboard(self, *, viewer: str, rows: Sequence[QueueRow] | None = None) -> Dashboard:
-        """The dashboard for ``viewer`` (confidential titles masked unless a lead).
+    def dashboard(self, *, viewer: Viewer, rows: Sequence[QueueRow] | None = None) -> Dashboard:
+        """The dashboard for ``viewer``: tickets of their companies, masked for them (the KPI
+        tiles are one company's when they may see exactly one).
 
         ``rows``: the queue rows when the caller already holds them (saves a store read).
         """
         now = self._context.clock()
         if rows is None:
             rows = self._queue.load_rows(viewer=viewer)
-        board = self._kpis.board(days=BOARD_DAYS)
+        only = sorted(viewer.companies) if viewer.companies is not None else []
+        board = self._kpis.board(days=BOARD_DAYS,
+                                 company=only[0] if len(only) == 1 else None)
         open_rows = filter_rows(rows, QueueFilter(status="open"))
         watch = [row for row in open_rows if row.sla_state in ("breached", "at_risk")]
         breached = sum(1 for row in watch if row.sla_state == "breached")

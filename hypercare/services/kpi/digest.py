@@ -17,9 +17,9 @@ from sqlalchemy import select as sa_select
 
 from hypercare.config.operations import StandupSchedule
 from hypercare.errors import UsageError
+from hypercare.services.access import AUDIENCE
 from hypercare.services.context import ServiceContext
 from hypercare.services.outbox import notifications
-from hypercare.services.tickets.queue import MASKED_TITLE
 from hypercare.services.tickets.queue_row import QueueRow
 from hypercare.store import problems
 from hypercare.store.tables import Escalation, Ticket
@@ -30,8 +30,6 @@ KIND = "digest"
 TOP = 10
 DAY = timedelta(days=1)
 _DAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
-VIEWER = "digest"
-"""The viewer the queue is read as: no lead, so confidential titles come masked."""
 
 
 @dataclass(frozen=True)
@@ -111,7 +109,7 @@ class DigestService:
         zone = ZoneInfo(schedule.timezone or self._context.settings.timezone)
         today = now.astimezone(zone).date()
         in_scope = _scope_test(schedule.company, schedule.team)
-        rows = [r for r in self._queue.load_rows(viewer=VIEWER, open_only=True)
+        rows = [r for r in self._queue.load_rows(viewer=AUDIENCE, open_only=True)
                 if in_scope(r.company, r.team)]
         with self._context.store().session() as session:
             recent = [r for r in _recent(now - 2 * DAY, session) if in_scope(r[1], r[2])]
@@ -247,7 +245,8 @@ def _attention(rows: Iterable[QueueRow], levels: Mapping[int, int], zone: ZoneIn
 
 
 def _item(row: QueueRow, why: str, url: str) -> DigestItem:
-    return DigestItem(row.ref, MASKED_TITLE if row.confidential else row.title, row.confidential,
+    # rows were read for AUDIENCE: confidential titles come masked
+    return DigestItem(row.ref, row.title, row.confidential,
                       f"S{row.severity}" if row.severity else "", row.sla_state,
                       row.sla_due_at, why, url)
 

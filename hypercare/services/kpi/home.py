@@ -9,18 +9,25 @@ one 30-day KPI board.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlmodel import col, func, select
 
+from hypercare.services.access import Viewer
 from hypercare.services.context import ServiceContext
 from hypercare.services.intake.raising import RaisedView
 from hypercare.services.kpi.dashboard import BOARD_DAYS, KpiTile, tiles
-from hypercare.services.problems.known_issues import KnownIssueView
+from hypercare.services.problems.known_issues import KnownIssueService, KnownIssueView
 from hypercare.services.triage import escalation_views
 from hypercare.services.triage.escalation_views import EscalationView
 from hypercare.store import alerts
 from hypercare.store.tables import RaisedIssue, Ticket
+
+if TYPE_CHECKING:
+    from hypercare.services.intake.raising import RaiseService
+    from hypercare.services.kpi.dashboard import DashboardService
+    from hypercare.services.tickets.service import TicketService
+    from hypercare.services.triage.sla import SlaService
 
 SHOWN = 10
 """At most this many raised reports, known issues, pending acks and approvals."""
@@ -51,38 +58,40 @@ class HomeView:
     pending_acks: tuple[EscalationView, ...]
     approvals: tuple[EscalationView, ...]
     is_lead: bool
+    may_raise: bool
+    """The "Raise an issue" button is theirs to use (``roles.raise``)."""
 
 
 class HomeService:
     """Builds the App Home from the raise, ticket, known-issue, dashboard and SLA services."""
 
-    def __init__(self, context: ServiceContext, *, raising: Any, tickets: Any,
-                 known_issues: Any, dashboard: Any, sla: Any) -> None:
+    def __init__(self, context: ServiceContext, *, raising: RaiseService,
+                 tickets: TicketService, known_issues: KnownIssueService,
+                 dashboard: DashboardService, sla: SlaService) -> None:
         self._context = context
         self._raising, self._tickets, self._known = raising, tickets, known_issues
         self._dashboard, self._sla = dashboard, sla
 
-    def home(self, *, slack_user: str, email: str = "", is_lead: bool = False) -> HomeView:
-        """The App Home of ``slack_user`` (``email``: their address, from Slack's profile;
-        ``is_lead``: whether they are a command-center lead, as the bot decided)."""
+    def home(self, *, viewer: Viewer) -> HomeView:
+        """The App Home of ``viewer`` (a Slack user, with their profile's e-mail)."""
         settings = self._context.settings
         with self._context.store().session() as session:
-            raised_ids = _raised_ids(slack_user, session)
-            company = _company_of(email, session)
+            raised_ids = _raised_ids(viewer.id, session)
+            company = _company_of(viewer.email, session)
             pending: list[EscalationView] = []
             approvals: list[EscalationView] = []
-            if is_lead:
-                viewer = _lead_viewer(settings, slack_user)
+            if viewer.lead:
                 for status, found in (("open", pending), ("pending_approval", approvals)):
                     rows, _ = alerts.escalations_with_status((status,), limit=SHOWN,
                                                              session=session)
                     found.extend(escalation_views.views(rows, settings=settings,
                                                         viewer=viewer, session=session))
         return HomeView(
-            user=slack_user, company=company,
+            user=viewer.id, company=company,
             raised=tuple(self._raising.show(raised_id=i) for i in raised_ids),
             known_issues=self._issues(company), headline=self._headline(),
-            pending_acks=tuple(pending), approvals=tuple(approvals), is_lead=is_lead)
+            pending_acks=tuple(pending), approvals=tuple(approvals), is_lead=viewer.lead,
+            may_raise=viewer.may_raise)
 
     def _issues(self, company: str) -> tuple[KnownIssueView, ...]:
         """Open, unresolved known issues touching ``company`` (all when ""), those with a
@@ -122,13 +131,3 @@ def _company_of(email: str, session: Any) -> str:
         .order_by(func.count().desc(), col(Ticket.company)).limit(1))
     found = session.exec(statement).first()
     return str(found[0]) if found else ""
-
-
-def _lead_viewer(settings: Any, slack_user: str) -> str:
-    """A viewer the escalation views treat as a lead: the user when listed in
-    ``roles.leads``, else the first lead listed (a lead by Slack user group); with no lead
-    configured nobody sees confidential titles, so they stay masked."""
-    leads = settings.roles.leads
-    if escalation_views.is_lead(settings, slack_user) or not leads:
-        return slack_user
-    return str(leads[0])

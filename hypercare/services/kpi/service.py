@@ -21,6 +21,7 @@ from hypercare.errors import HypercareError, UsageError
 from hypercare.kpi.exit import CriterionInput, Readiness, evaluate_exit
 from hypercare.kpi.model import KpiBoard, KpiValue
 from hypercare.kpi.tickets import RecordCounts, TicketColumns, ticket_board
+from hypercare.services.access import Viewer
 from hypercare.services.context import ServiceContext
 from hypercare.services.outbox import notifications
 from hypercare.store import kpi_records, problems
@@ -133,9 +134,10 @@ class KpiService:
         history = {kpi.key: _merged(self.history(key=kpi.key), kpi) for kpi in board.kpis}
         return evaluate_exit(criteria, history=history, today=today)
 
-    def record_exit(self, *, key: str, by: str, done_on: date | None = None,
+    def record_exit(self, *, key: str, viewer: Viewer, done_on: date | None = None,
                     note: str = "") -> None:
-        """Record a milestone reached or a sign-off given."""
+        """Record a milestone reached or a sign-off given (leads)."""
+        self._context.access.require(viewer, "exit")
         known = {c.key: c for c in self._context.settings.kpi.exit_criteria}
         if key not in known or known[key].kind == "metric":
             choices = ", ".join(k for k, c in known.items() if c.kind != "metric")
@@ -144,7 +146,7 @@ class KpiService:
         now = self._context.clock()
         day = done_on or now.astimezone(ZoneInfo(self._context.settings.timezone)).date()
         with self._context.store().session() as session:
-            kpi_records.record_exit(key, done_on=day, done_by=by, note=note, now=now,
+            kpi_records.record_exit(key, done_on=day, done_by=viewer.name, note=note, now=now,
                                     session=session)
 
     # -- Odoo signals ----------------------------------------------------------------------------

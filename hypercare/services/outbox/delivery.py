@@ -21,6 +21,7 @@ from datetime import datetime, timedelta
 from typing import Any, Protocol
 
 from hypercare.errors import HypercareError, UsageError
+from hypercare.services.access import Viewer
 from hypercare.services.context import ServiceContext
 from hypercare.services.outbox.notifications import OutboxView, view
 from hypercare.store import alerts
@@ -264,9 +265,10 @@ class DeliveryService:
             session.flush()
             return self._post_view(session, post)
 
-    def snooze(self, *, channel: str, ts: str, who: str,
+    def snooze(self, *, channel: str, ts: str, viewer: Viewer,
                hours: float = 1.0) -> datetime:
-        """The alert comes back (posted anew) after ``hours``; returns when."""
+        """The alert comes back (posted anew) after ``hours`` (its recipient or a lead);
+        returns when."""
         now = self._context.clock()
         until = now + timedelta(hours=hours)
         with self._context.store().session() as session:
@@ -274,11 +276,12 @@ class DeliveryService:
             row = session.get(OutboxMessage, post.outbox_id) if post and post.outbox_id else None
             if post is None or row is None:
                 raise UsageError("this message is not one hypercare tracks any more")
+            self._context.access.require(viewer, "snooze", recipients=[post.recipient])
             key = f"{row.idempotency_key}:snooze:{until.isoformat(timespec='minutes')}"
             if alerts.outbox_by_key(key, session=session) is None:
                 session.add(OutboxMessage(
                     kind=row.kind, idempotency_key=key, recipients=list(row.recipients),
-                    payload={**row.payload, "reminder": True, "snoozed_by": who},
+                    payload={**row.payload, "reminder": True, "snoozed_by": viewer.id},
                     state="pending", next_attempt_at=until, created_at=now))
         return until
 

@@ -17,6 +17,7 @@ from datetime import datetime
 
 from hypercare.config import Settings
 from hypercare.kpi.exit import Readiness
+from hypercare.services.access import AUDIENCE
 from hypercare.services.packs import sections as ps
 from hypercare.services.packs.model import KpiLine, Pack, Section
 from hypercare.services.packs.sections import Period, plural, table
@@ -79,8 +80,8 @@ def _open_tickets(given: HandoverInputs) -> Section:
     rows = []
     for t in ordered:
         age = ps.age_days(t, now)
-        rows.append((ps.MASKED_REF if t.confidential else t.ref,
-                     ps.MASKED_TITLE if t.confidential else t.title, t.company, t.team,
+        rows.append((AUDIENCE.ref(t.ref, confidential=t.confidential),
+                     AUDIENCE.title(t.title, confidential=t.confidential), t.company, t.team,
                      (t.category or "unclassified").replace("_", " "), t.severity,
                      (t.sla_state or "").replace("_", " "), t.assignee,
                      None if age is None else round(age, 1),

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
+from hypercare.services.access import AUDIENCE
 from hypercare.services.packs.model import Cell, Column, ColumnKind, Section, Series, Table
 from hypercare.services.problems.backlog import ScoredItem
 from hypercare.services.problems.decisions import BacklogView, DecisionRecordView
@@ -24,8 +25,6 @@ from hypercare.services.triage.escalation_views import EscalationView
 from hypercare.triage.scoring import CLOSED, ItemFacts, guard
 from hypercare.triage.themes import ThemeInput, training_themes
 
-MASKED_REF = "(confidential)"
-MASKED_TITLE = "Confidential ticket"
 SEVERITIES = ("S1", "S2", "S3", "S4")
 AGE_BUCKETS = (("0-2 d", 0, 2), ("3-7 d", 3, 7), ("8-14 d", 8, 14), (">14 d", 15, None))
 SLA_TARGETS = ("first_response", "workaround", "resolution")
@@ -360,7 +359,7 @@ def defects_section(period: Period, tickets: Sequence[TicketView],
               [("ref", "Ref", "text"), ("level", "Level", "int"), ("trigger", "Trigger", "text"),
                ("status", "Status", "text"), ("created", "Created", "datetime"),
                ("acknowledged_by", "Acknowledged by", "text")],
-              [(MASKED_REF if e.subject in hidden else e.ref, e.level, e.trigger, e.status,
+              [(AUDIENCE.ref(e.ref, confidential=e.subject in hidden), e.level, e.trigger, e.status,
                 period.local(e.created_at), e.acknowledged_by) for e in week],
               confidential_note(sum(1 for e in week if e.subject in hidden)))),
         (Series("Open defects by severity", tuple(str(r[0]) for r in rows),

@@ -28,6 +28,7 @@ from zoneinfo import ZoneInfo
 from hypercare.errors import UsageError
 from hypercare.kpi.definitions import DEFINITIONS
 from hypercare.kpi.model import KpiBoard, KpiDefinition, KpiValue
+from hypercare.services.access import AUDIENCE
 from hypercare.services.context import ServiceContext
 from hypercare.services.kpi.service import KpiService
 from hypercare.services.packs import sections as ps
@@ -139,12 +140,12 @@ class PackService:
         if period.start > now:
             raise UsageError(f"{period.week} has not started yet",
                              hint="Leave --week out for the last complete week.")
-        tickets = self._tickets.list_tickets()
+        tickets = self._tickets.list_tickets(viewer=AUDIENCE)
         records = self._records()
         decisions = self._decisions.list_decisions()
         scored = self._backlog.scored(include_closed=True)
         issues = self._known_issues.list_issues(include_closed=True, with_tickets=True)
-        escalations = self._sla.list_escalations(viewer="", include_done=True,
+        escalations = self._sla.list_escalations(viewer=AUDIENCE, include_done=True,
                                                  limit=1_000_000)
         secret = {t.ref for t in tickets if t.confidential}
         headline = self._headline(period, records)
@@ -192,7 +193,7 @@ class PackService:
             settings=self._context.settings,
             headline=self._headline(Period.of(today - timedelta(days=6), self._zone, now),
                                     self._records()),
-            tickets=self._tickets.list_tickets(open_only=True),
+            tickets=self._tickets.list_tickets(viewer=AUDIENCE, open_only=True),
             issues=self._known_issues.list_issues(with_tickets=True),
             decisions=self._decisions.list_decisions(), scored=self._backlog.scored(),
             guard=self._backlog.guard(), runbooks=books, runbooks_problem=problem,

@@ -16,6 +16,7 @@ from sqlmodel import Session
 
 from hypercare.errors import HypercareError, UsageError
 from hypercare.numbers import parse_id
+from hypercare.services.access import Viewer
 from hypercare.services.context import ServiceContext
 from hypercare.services.problems.decisions import BacklogView, DecisionService
 from hypercare.store import problems
@@ -68,22 +69,25 @@ class BacklogService:
         report = guard(facts, now=self._context.clock())
         return GuardView(report, tuple((views[s.item_id], s.reasons) for s in report.seeds))
 
-    def add(self, *, type: str, title: str, description: str = "", owner: str = "",
-            value: int | None = None, risk: int | None = None, effort: str = "",
-            links: tuple[str, ...] = ()) -> ScoredItem:
+    def add(self, *, type: str, title: str, viewer: Viewer, description: str = "",
+            owner: str = "", value: int | None = None, risk: int | None = None,
+            effort: str = "", links: tuple[str, ...] = ()) -> ScoredItem:
+        self._context.access.require(viewer, "backlog")
         _check(value, risk, effort)
         if not title.strip():
             raise UsageError("a backlog item needs a title")
-        view = self._decisions.add_backlog(type=type, title=title.strip(),
+        view = self._decisions.add_backlog(type=type, title=title.strip(), viewer=viewer,
                                            description=description, owner=owner, links=links)
-        return self.update(item_id=view.id, value=value, risk=risk, effort=effort or None)
+        return self.update(item_id=view.id, viewer=viewer, value=value, risk=risk,
+                           effort=effort or None)
 
-    def update(self, *, item_id: int, value: int | None = None, risk: int | None = None,
-               effort: str | None = None, status: str | None = None, owner: str | None = None,
-               title: str | None = None, release_target: str | None = None,
-               by: str = "") -> ScoredItem:
-        """Change what is given; a status change goes through the decisions service (a
-        release broadcasts through the linked known issues)."""
+    def update(self, *, item_id: int, viewer: Viewer, value: int | None = None,
+               risk: int | None = None, effort: str | None = None, status: str | None = None,
+               owner: str | None = None, title: str | None = None,
+               release_target: str | None = None) -> ScoredItem:
+        """Change what is given (leads); a status change goes through the decisions service
+        (a release broadcasts through the linked known issues)."""
+        self._context.access.require(viewer, "backlog")
         _check(value, risk, effort or "")
         now = self._context.clock()
         with self._context.store().session() as session:
@@ -97,11 +101,12 @@ class BacklogService:
             item.updated_at = now
             session.add(item)
         if status is not None:
-            self._decisions.set_backlog_status(item_id=item_id, status=status, by=by)
+            self._decisions.set_backlog_status(item_id=item_id, status=status, viewer=viewer)
         return self.show(item_id=item_id)
 
-    def link(self, *, item_id: int, target: str) -> ScoredItem:
-        """Link a ticket (``ticket:42``), known issue or decision to the item."""
+    def link(self, *, item_id: int, target: str, viewer: Viewer) -> ScoredItem:
+        """Link a ticket (``ticket:42``), known issue or decision to the item (leads)."""
+        self._context.access.require(viewer, "backlog")
         kind, _, ident = target.partition(":")
         if kind not in ("ticket", "known_issue", "decision") or parse_id(ident) is None:
             raise UsageError(f"a link looks like ticket:42, known_issue:3 or decision:5, not "

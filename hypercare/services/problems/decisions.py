@@ -15,6 +15,7 @@ from sqlmodel import Session
 
 from hypercare.errors import HypercareError, UsageError
 from hypercare.numbers import parse_id
+from hypercare.services.access import Viewer
 from hypercare.services.context import ServiceContext
 from hypercare.store import problems
 from hypercare.store.tables import BacklogItem, PolicyDecision
@@ -63,10 +64,12 @@ class DecisionService:
     def __init__(self, context: ServiceContext) -> None:
         self._context = context
 
-    def create(self, *, question: str, owner: str, due_date: date | None = None,
-               options: tuple[tuple[str, str], ...] = (),
+    def create(self, *, question: str, owner: str, viewer: Viewer,
+               due_date: date | None = None, options: tuple[tuple[str, str], ...] = (),
                links: tuple[str, ...] = ()) -> DecisionRecordView:
-        """Open a policy question; ``links`` like ``ticket:42`` or ``known_issue:3``."""
+        """Open a policy question (leads); ``links`` like ``ticket:42`` or
+        ``known_issue:3``."""
+        self._context.access.require(viewer, "ask_policy")
         now = self._context.clock()
         with self._context.store().session() as session:
             row = PolicyDecision(question=question, process_owner=owner, due_date=due_date,
@@ -80,12 +83,15 @@ class DecisionService:
             decision_id = row.id
         return self.show(decision_id=decision_id)
 
-    def decide(self, *, decision_id: int, outcome: str, by: str,
+    def decide(self, *, decision_id: int, outcome: str, viewer: Viewer,
                spawn_backlog: bool = False) -> DecisionRecordView:
-        """Record the outcome; optionally spawn the configuration task in the backlog."""
+        """Record the outcome (its process owner or a lead); optionally spawn the
+        configuration task in the backlog."""
         now = self._context.clock()
+        by = viewer.name
         with self._context.store().session() as session:
             row = _decision(session, decision_id)
+            self._context.access.require(viewer, "policy", owner=row.process_owner)
             row.status, row.outcome, row.decided_by, row.decided_at = "decided", outcome, by, now
             session.add(row)
             if spawn_backlog:
@@ -109,9 +115,10 @@ class DecisionService:
 
     # -- backlog ---------------------------------------------------------------------------
 
-    def add_backlog(self, *, type: str, title: str, description: str = "", owner: str = "",
-                    stabilization: bool | None = None,
+    def add_backlog(self, *, type: str, title: str, viewer: Viewer, description: str = "",
+                    owner: str = "", stabilization: bool | None = None,
                     links: tuple[str, ...] = ()) -> BacklogView:
+        self._context.access.require(viewer, "backlog")
         if type not in BACKLOG_TYPES:
             raise UsageError(f"unknown backlog type {type!r}",
                              hint=f"Use one of {', '.join(BACKLOG_TYPES)}.")
@@ -128,8 +135,10 @@ class DecisionService:
             item_id = item.id
         return self.show_backlog(item_id=item_id)
 
-    def set_backlog_status(self, *, item_id: int, status: str, by: str) -> BacklogView:
+    def set_backlog_status(self, *, item_id: int, status: str,
+                           viewer: Viewer) -> BacklogView:
         """Move a backlog item; ``released`` marks its known issues fix-released (broadcast)."""
+        self._context.access.require(viewer, "backlog")
         if status not in BACKLOG_STATUSES:
             raise UsageError(f"unknown backlog status {status!r}",
                              hint=f"Use one of {', '.join(BACKLOG_STATUSES)}.")
@@ -149,7 +158,7 @@ class DecisionService:
 
             for issue_id in issues:
                 KnownIssueService(self._context).set_status(
-                    known_issue_id=issue_id, status="fix_released", by=by)
+                    known_issue_id=issue_id, status="fix_released", viewer=viewer)
         return self.show_backlog(item_id=item_id)
 
     def list_backlog(self) -> list[BacklogView]:

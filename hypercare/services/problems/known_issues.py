@@ -13,6 +13,7 @@ import numpy as np
 from sqlmodel import Session
 
 from hypercare.errors import HypercareError, TicketNotFoundError, UsageError
+from hypercare.services.access import Viewer
 from hypercare.services.context import ServiceContext
 from hypercare.services.outbox import notifications
 from hypercare.store import alerts, problems
@@ -80,10 +81,12 @@ class KnownIssueService:
     def __init__(self, context: ServiceContext) -> None:
         self._context = context
 
-    def create(self, *, title: str, by: str, category: str = "defect", severity: int = 3,
-               owner: str = "", app: str = "", description: str = "",
+    def create(self, *, title: str, viewer: Viewer, category: str = "defect",
+               severity: int = 3, owner: str = "", app: str = "", description: str = "",
                ticket_refs: tuple[str, ...] = ()) -> KnownIssueView:
-        """A new known issue, optionally linking tickets right away."""
+        """A new known issue (leads), optionally linking tickets right away."""
+        self._context.access.require(viewer, "known_issue")
+        by = viewer.name
         now = self._context.clock()
         with self._context.store().session() as session:
             issue = KnownIssue(title=title, description=description, category=category,
@@ -97,22 +100,26 @@ class KnownIssueService:
             issue_id = issue.id
         return self.show(known_issue_id=issue_id)
 
-    def link(self, *, known_issue_id: int, ref: str, by: str) -> None:
+    def link(self, *, known_issue_id: int, ref: str, viewer: Viewer) -> None:
         """Confirm a ticket belongs to the known issue (moves it from any other)."""
+        self._context.access.require(viewer, "link")
         now = self._context.clock()
         with self._context.store().session() as session:
             self._get(session, known_issue_id)
-            self._link(session, known_issue_id, ref, by, now)
+            self._link(session, known_issue_id, ref, viewer.name, now)
 
-    def unlink(self, *, ref: str) -> None:
+    def unlink(self, *, ref: str, viewer: Viewer) -> None:
+        self._context.access.require(viewer, "known_issue")
         with self._context.store().session() as session:
             ticket = _ticket(session, ref)
             row = session.get(KnownIssueTicket, ticket.odoo_id)
             if row is not None:
                 session.delete(row)
 
-    def set_status(self, *, known_issue_id: int, status: str, by: str) -> None:
-        """Change the status and broadcast it to the reporters."""
+    def set_status(self, *, known_issue_id: int, status: str, viewer: Viewer) -> None:
+        """Change the status (leads) and broadcast it to the reporters."""
+        self._context.access.require(viewer, "known_issue")
+        by = viewer.name
         if status not in STATUSES:
             raise UsageError(f"unknown status {status!r}",
                              hint=f"Use one of {', '.join(STATUSES)}.")
@@ -128,9 +135,12 @@ class KnownIssueService:
             self._broadcast(session, issue, f"status:{status}", now,
                             f"status changed to {status.replace('_', ' ')} by {by}")
 
-    def set_workaround(self, *, known_issue_id: int, text: str, by: str,
+    def set_workaround(self, *, known_issue_id: int, text: str, viewer: Viewer,
                        review_date: date | None = None) -> None:
-        """Publish (or replace) the workaround; first one stamps time-to-workaround."""
+        """Publish (or replace) the workaround (leads); the first one stamps
+        time-to-workaround."""
+        self._context.access.require(viewer, "known_issue")
+        by = viewer.name
         now = self._context.clock()
         with self._context.store().session() as session:
             issue = self._get(session, known_issue_id)

@@ -18,6 +18,7 @@ from zoneinfo import ZoneInfo
 from sqlmodel import Session, col, select
 
 from hypercare.errors import HypercareError, TicketNotFoundError, UsageError
+from hypercare.services.access import AUDIENCE, Viewer
 from hypercare.services.context import ServiceContext
 from hypercare.services.outbox import notifications
 from hypercare.store import problems
@@ -58,8 +59,9 @@ class StandupService:
             start = since or self._since(session, _scope(company, team), now)
             return self._build(session, start, now, company, team)
 
-    def start(self, *, company: str | None = None, team: str | None = None,
+    def start(self, *, viewer: Viewer, company: str | None = None, team: str | None = None,
               attendees: tuple[str, ...] = ()) -> int:
+        self._context.access.require(viewer, "standup")
         now = self._context.clock()
         scope = _scope(company, team)
         with self._context.store().session() as session:
@@ -71,11 +73,13 @@ class StandupService:
             assert row.id is not None
             return row.id
 
-    def record(self, *, standup_id: int, item_ref: str, by: str, category: str | None = None,
-               severity: int | None = None, owner: str | None = None,
-               next_step: str | None = None, due: date | None = None,
+    def record(self, *, standup_id: int, item_ref: str, viewer: Viewer,
+               category: str | None = None, severity: int | None = None,
+               owner: str | None = None, next_step: str | None = None, due: date | None = None,
                known_issue_id: int | None = None, workaround: str | None = None) -> int:
-        """Apply one decision to an agenda item (a ticket ref); returns the entry id."""
+        """Apply one decision to an agenda item (a ticket ref; leads); returns the entry id."""
+        self._context.access.require(viewer, "standup")
+        by = viewer.name
         from hypercare.services.problems.known_issues import KnownIssueService
         from hypercare.services.triage.classification import TriageService
 
@@ -96,7 +100,7 @@ class StandupService:
             undo["known_issue_before"] = link.id if link else None
             odoo_id, ref, title = ticket.odoo_id, ticket.ref, ticket.title
         if category is not None or severity is not None:
-            TriageService(self._context).decide(ref=item_ref, decided_by=by, category=category,
+            TriageService(self._context).decide(ref=item_ref, viewer=viewer, category=category,
                                                 severity=severity, note=f"stand-up #{standup_id}")
             with self._context.store().session() as session:
                 latest = session.exec(select(TriageDecision).where(
@@ -105,13 +109,13 @@ class StandupService:
                 undo["decision_ids"] = [latest.id] if latest else []
         known = KnownIssueService(self._context)
         if known_issue_id is not None:
-            known.link(known_issue_id=known_issue_id, ref=item_ref, by=by)
+            known.link(known_issue_id=known_issue_id, ref=item_ref, viewer=viewer)
         if workaround is not None:
             target = known_issue_id or undo["known_issue_before"]
             if target is None:
                 raise UsageError(f"{item_ref} is not linked to a known issue to hold a workaround",
                                  hint="Link it first (known issue) and give the workaround.")
-            known.set_workaround(known_issue_id=target, text=workaround, by=by)
+            known.set_workaround(known_issue_id=target, text=workaround, viewer=viewer)
         with self._context.store().session() as session:
             if owner is not None or next_step is not None:
                 action = Action(standup_id=standup_id, subject=ref, text=next_step or "follow up",
@@ -128,8 +132,9 @@ class StandupService:
         self._note(odoo_id, entry_id, title, changes, by)
         return entry_id
 
-    def undo_last(self, *, standup_id: int, by: str) -> str:
+    def undo_last(self, *, standup_id: int, viewer: Viewer) -> str:
         """Revert the stand-up's last decision if it is recent enough; returns its item."""
+        self._context.access.require(viewer, "standup")
         now = self._context.clock()
         with self._context.store().session() as session:
             live = [e for e in problems.entries(standup_id, session=session) if not e.undone]
@@ -160,14 +165,15 @@ class StandupService:
         if linked_now:
             known = KnownIssueService(self._context)
             if before is None:
-                known.unlink(ref=ref)
+                known.unlink(ref=ref, viewer=viewer)
             else:
-                known.link(known_issue_id=before, ref=ref, by=by)
+                known.link(known_issue_id=before, ref=ref, viewer=viewer)
         TriageService(self._context).classify_stored([odoo_id])
         return ref
 
-    def end(self, *, standup_id: int) -> StandupView:
+    def end(self, *, standup_id: int, viewer: Viewer) -> StandupView:
         """Close the stand-up: minutes rendered, stored and queued for posting."""
+        self._context.access.require(viewer, "standup")
         now = self._context.clock()
         with self._context.store().session() as session:
             row = self._standup(session, standup_id, open_only=True)
@@ -177,7 +183,9 @@ class StandupService:
             tickets = {e.item_ref: e for e in problems.entries(standup_id, session=session)
                        if not e.undone}
             confidential = _confidential_refs(session, tickets)
-            decisions = [MinuteDecision(ref, _title(session, e.subject), ref in confidential,
+            decisions = [MinuteDecision(ref, AUDIENCE.title(_title(session, e.subject),
+                                                            confidential=ref in confidential),
+                                        ref in confidential,
                                         _describe(e.changes), e.decided_by, e.decided_at or now)
                          for ref, e in tickets.items()]
             actions = [OpenAction(a.id or 0, a.subject, a.text, a.owner, a.due_date)
@@ -211,7 +219,8 @@ class StandupService:
     def _build(self, session: Session, since: datetime, now: datetime, company: str | None,
                team: str | None) -> Agenda:
         rows = [AgendaTicket(
-            odoo_id=r["odoo_id"], ref=r["ref"], title=r["title"], company=r["company"],
+            odoo_id=r["odoo_id"], ref=r["ref"], company=r["company"],
+            title=AUDIENCE.title(r["title"], confidential=bool(r["confidential"])),
             team=r["team"], app=r["app"] or "", category=r["category"] or "",
             category_confidence=r["confidence"], severity=r["severity"] or 3,
             severity_confirmed=r["severity_source"] == "human", is_closed=bool(r["is_closed"]),

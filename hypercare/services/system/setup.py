@@ -108,7 +108,24 @@ class SystemService:
         lines = [self._check_store()]
         lines.extend(self._check_odoo())
         lines.append(self._check_slack())
+        lines.append(self._check_roles())
         return ConfigReport(tuple(lines))
+
+    def _check_roles(self) -> ProbeLine:
+        """Who the access rules make a lead and who may raise (never contacts Slack)."""
+        roles = self._context.settings.roles
+        raising = ("everyone raises tickets" if roles.raising == "everyone"
+                   else f"{len(roles.super_users)} super-user entr"
+                        f"{'y' if len(roles.super_users) == 1 else 'ies'} and the leads raise")
+        if not roles.leads:
+            return ProbeLine("info", "roles", f"no roles.leads configured: everyone is a lead "
+                             f"(a one-person command center); {raising}",
+                             "List the command-center leads in roles.leads (names, Slack user "
+                             "ids or user groups) before others use hypercare.")
+        limited = f"; {len(roles.companies)} limited to named companies" if roles.companies \
+            else ""
+        return ProbeLine("ok", "roles", f"{len(roles.leads)} lead entr"
+                         f"{'y' if len(roles.leads) == 1 else 'ies'}; {raising}{limited}")
 
     def _check_store(self) -> ProbeLine:
         url = redacted_url(self._context.database_url)

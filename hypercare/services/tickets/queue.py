@@ -17,6 +17,7 @@ from operator import attrgetter, contains, eq, not_
 from typing import Any
 
 from hypercare.errors import UsageError
+from hypercare.services.access import MASKED_TITLE, Viewer
 from hypercare.services.context import ServiceContext
 from hypercare.services.tickets.queue_order import ORDERS
 from hypercare.services.tickets.queue_row import QueueRow
@@ -24,7 +25,6 @@ from hypercare.store import queue_rows as queries
 from hypercare.store.batches import gc_paused
 from hypercare.store.triage_records import get_state, set_state
 
-MASKED_TITLE = "Confidential ticket"
 SORTS: tuple[str, ...] = ("urgency", "created", "updated", "severity", "ref", "company",
                           "assignee")
 STATUSES = ("open", "closed", "all")
@@ -165,14 +165,13 @@ class QueueService:
     def __init__(self, context: ServiceContext) -> None:
         self._context = context
 
-    def load_rows(self, *, viewer: str, open_only: bool = False) -> list[QueueRow]:
-        """Every live ticket (only the open ones with ``open_only``) as a queue row, oldest
-        first (confidential titles masked unless ``viewer`` is one of ``roles.leads``)."""
-        lead = viewer in self._context.settings.roles.leads
+    def load_rows(self, *, viewer: Viewer, open_only: bool = False) -> list[QueueRow]:
+        """Every live ticket ``viewer`` may see (only the open ones with ``open_only``) as a
+        queue row, oldest first, confidential titles masked for them."""
         with gc_paused():
             with self._context.store().session() as session:
                 raw = queries.queue_rows(session=session, open_only=open_only)
-            return _rows(raw, lead=lead)
+            return _rows(raw, viewer=viewer)
 
     def fingerprint(self) -> str:
         """A short string that changes whenever anything :meth:`load_rows` shows may have
@@ -213,18 +212,21 @@ class QueueService:
         return _filter_from(value) if value is not None else None
 
 
-def _rows(raw: Sequence[tuple[Any, ...]], *, lead: bool) -> list[QueueRow]:
-    """Store rows (see ``queue_rows``) as QueueRows, masking confidential tickets unless
-    the viewer is a lead."""
+def _rows(raw: Sequence[tuple[Any, ...]], *, viewer: Viewer) -> list[QueueRow]:
+    """Store rows (see ``queue_rows``) as QueueRows for ``viewer``: only their companies,
+    confidential tickets masked unless they may read them (:mod:`hypercare.services.access`)."""
     sample = next((row[_CREATED] for row in raw if row[_CREATED] is not None), None)
     when = datetime.fromisoformat if isinstance(sample, str) else _parse_time
     flag, build, row_class = _FLAGS, _RowBuilder, QueueRow
+    companies = viewer.companies
     rows: list[QueueRow] = []
     append = rows.append
     for (odoo_id, ref, title, company, team, app, category, severity, state, left, due,
          assignee, stage, closed, level, issue, confidential, created, updated,
-         partner) in raw:
-        if confidential and not lead:
+         partner, email) in raw:
+        if companies is not None and company not in companies:
+            continue
+        if confidential and not viewer.sees_confidential(reporter_email=email):
             title = MASKED_TITLE
             words = f"{ref} {company} {team} {app} {assignee} {stage}"
         else:

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import uuid
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from hypercare.errors import ConfigError, TicketNotFoundError, UsageError
+from hypercare.services.access import MASKED_TEXT, MASKED_TITLE, Viewer
 from hypercare.services.context import ServiceContext
 from hypercare.store import tickets as queries
 from hypercare.store.tables import Ticket, TicketClassification, TicketEvent
@@ -78,6 +79,9 @@ class TicketView:
     """``KI-3`` when the ticket is one instance of a known issue."""
     workaround: str = ""
     """The known issue's workaround, when there is one."""
+    masked: bool = False
+    """Confidential and not for this viewer: title, description and reasons are replaced
+    (:mod:`hypercare.services.access`)."""
 
 
 @dataclass(frozen=True)
@@ -113,6 +117,10 @@ class TicketDetail:
 
     ticket: TicketView
     events: tuple[EventView, ...]
+    also_affected: int = 0
+    """People who said in Slack that it affects them too."""
+    also_affected_names: tuple[str, ...] = ()
+    """Who they are (for a lead only)."""
 
 
 class TicketService:
@@ -127,44 +135,56 @@ class TicketService:
     def list_tickets(
         self,
         *,
+        viewer: Viewer,
         open_only: bool = False,
         company: str | None = None,
         include_archived: bool = False,
         limit: int | None = None,
     ) -> list[TicketView]:
-        """Synced tickets, newest first (deleted ones left out; archived ones unless asked)."""
+        """Synced tickets ``viewer`` may see, newest first (deleted ones left out; archived
+        ones unless asked), masked for them."""
         now = self._context.clock()
         with self._context.store().session() as session:
             rows = queries.list_tickets(
                 session=session, open_only=open_only, company=company,
                 include_archived=include_archived, limit=limit,
             )
+            rows = [row for row in rows if viewer.sees_company(row.company)]
             ids = [row.odoo_id for row in rows]
             verdicts = classifications_for(ids, session=session)
             extras = _sla_extras(ids, session)
-            return [_view(row, now, verdicts.get(row.odoo_id), extras.get(row.odoo_id, {}))
-                    for row in rows]
+            return [_view(row, now, verdicts.get(row.odoo_id), extras.get(row.odoo_id, {}),
+                          viewer) for row in rows]
 
-    def show_ticket(self, *, ref: str) -> TicketDetail:
-        """One ticket by reference (``HT00042``, ``#42``, or its Odoo id) with its event log."""
+    def show_ticket(self, *, ref: str, viewer: Viewer) -> TicketDetail:
+        """One ticket by reference (``HT00042``, ``#42``, or its Odoo id) with its event log,
+        as ``viewer`` may see it."""
+        from hypercare.store.affected import signal_summary
+
         now = self._context.clock()
         with self._context.store().session() as session:
-            row = queries.find_ticket(ref, session=session)
-            if row is None:
-                raise TicketNotFoundError(f"no synced ticket has the reference {ref!r}")
+            row = self._visible(ref, viewer, session)
             log = queries.events_for([row.odoo_id], session=session)[row.odoo_id]
             verdict = classifications_for([row.odoo_id], session=session).get(row.odoo_id)
             extras = _sla_extras([row.odoo_id], session).get(row.odoo_id, {})
-            return TicketDetail(_view(row, now, verdict, extras),
-                                tuple(_event_view(e) for e in log))
+            ticket = _view(row, now, verdict, extras, viewer)
+            count, names = signal_summary([row.odoo_id], session=session).get(
+                row.odoo_id, (0, ()))
+            reporter = dict(reporter_email=row.partner_email)
+            events = tuple(replace(event, body=viewer.text(
+                event.body, confidential=ticket.confidential, **reporter)) if event.body
+                else event for event in map(_event_view, log))
+            return TicketDetail(ticket, events, also_affected=count,
+                                also_affected_names=names if viewer.lead else ())
 
-    def list_reported_by(self, *, email: str, limit: int = 10) -> list[TicketView]:
-        """The tickets whose Odoo partner has this e-mail (case-insensitive): open ones
-        first, newest first within each (deleted and archived ones left out)."""
+    def list_reported_by(self, *, viewer: Viewer, limit: int = 10) -> list[TicketView]:
+        """The tickets ``viewer`` reported (their Odoo partner has the viewer's e-mail,
+        case-insensitive): open ones first, newest first within each (deleted and archived
+        ones left out)."""
         from sqlalchemy import func, select
         from sqlmodel import col
 
-        wanted = email.strip().casefold()
+        wanted = viewer.email.strip().casefold()
         if not wanted:
             return []
         now = self._context.clock()
@@ -176,20 +196,23 @@ class TicketService:
                       col(Ticket.odoo_id).desc())
             .limit(limit))
         with self._context.store().session() as session:
-            rows = list(session.scalars(statement))
+            rows = [row for row in session.scalars(statement)
+                    if viewer.sees_company(row.company)]
             ids = [row.odoo_id for row in rows]
             verdicts = classifications_for(ids, session=session)
             extras = _sla_extras(ids, session)
-            return [_view(row, now, verdicts.get(row.odoo_id), extras.get(row.odoo_id, {}))
-                    for row in rows]
+            return [_view(row, now, verdicts.get(row.odoo_id), extras.get(row.odoo_id, {}),
+                          viewer) for row in rows]
 
     # -- Odoo: chatter, notes, assignment -------------------------------------------------
 
-    def fetch_chatter(self, *, ref: str) -> list[ChatterView]:
-        """The ticket's chatter as Odoo has it now, oldest first (one round trip)."""
+    def fetch_chatter(self, *, ref: str, viewer: Viewer) -> list[ChatterView]:
+        """The ticket's chatter as Odoo has it now, oldest first (one round trip); a
+        confidential ticket's messages masked unless ``viewer`` may read it."""
         from hypercare.odoo.messages import ChatterReader
 
-        odoo_id, _ = self._find(ref)
+        detail = self.show_ticket(ref=ref, viewer=viewer)
+        odoo_id, masked = detail.ticket.odoo_id, detail.ticket.masked
         if self._context.connect_odoo is None:
             raise ConfigError("no Odoo is configured to read the chatter from",
                               hint="Set HYPERCARE_ODOO__URL, __DB, __LOGIN and __API_KEY "
@@ -203,12 +226,13 @@ class TicketService:
         return [ChatterView(
             at=m.date, kind=m.kind, author=m.author.name if m.author else "",
             internal=m.author_is_internal,
-            body=m.body_text or "\n".join(
+            body=MASKED_TEXT if masked else m.body_text or "\n".join(
                 f"{t.field}: {t.old_value or '-'} -> {t.new_value or '-'}" for t in m.tracking),
         ) for m in messages]
 
-    def add_note(self, *, ref: str, body: str, by: str) -> str:
+    def add_note(self, *, ref: str, body: str, viewer: Viewer) -> str:
         """Queue an internal note on the ticket's chatter (posted by the write-back job)."""
+        self._context.access.require(viewer, "note")
         if self._context.settings.odoo.write_mode == "off":
             raise UsageError("notes go to Odoo's chatter, and odoo.write_mode is off",
                              hint='Set odoo.write_mode = "create_and_note" (or "full") to let '
@@ -219,9 +243,9 @@ class TicketService:
         if len(text) > NOTE_LIMIT:
             raise UsageError(f"the note has {len(text):,} characters; the limit is "
                              f"{NOTE_LIMIT:,}", hint="Shorten it or attach the text in Odoo.")
-        odoo_id, ticket_ref = self._find(ref)
+        odoo_id, ticket_ref = self._find(ref, viewer)
         self._queue().queue(ticket_odoo_id=odoo_id, operation="post_note",
-                            payload={"text": f"[hypercare] {by}: {text}"},
+                            payload={"text": f"[hypercare] {viewer.name}: {text}"},
                             key=f"note:{odoo_id}:{uuid.uuid4().hex}")
         return f"note queued for {ticket_ref}"
 
@@ -233,23 +257,22 @@ class TicketService:
             found = dict(distinct_assignees(session=session))
         return sorted(found.items(), key=lambda pair: (pair[1].casefold(), pair[0]))
 
-    def assign(self, *, ref: str, user_odoo_id: int, by: str) -> str:
+    def assign(self, *, ref: str, user_odoo_id: int, viewer: Viewer) -> str:
         """Assign the ticket (0: unassign): shown at once here, written to Odoo by the
         write-back queue (needs ``odoo.write_mode = "full"``)."""
+        self._context.access.require(viewer, "assign")
         mode = self._context.settings.odoo.write_mode
         if mode != "full":
             raise UsageError(f"assigning writes to Odoo, and odoo.write_mode is {mode!r}",
                              hint='Set odoo.write_mode = "full" to let hypercare assign tickets.')
         name = self._user_name(user_odoo_id) if user_odoo_id else ""
         with self._context.store().session() as session:
-            ticket = queries.find_ticket(ref, session=session)
-            if ticket is None:
-                raise TicketNotFoundError(f"no synced ticket has the reference {ref!r}")
+            ticket = self._visible(ref, viewer, session)
             ticket.assignee_odoo_id, ticket.assignee = user_odoo_id or None, name
             session.add(ticket)
             odoo_id, ticket_ref = ticket.odoo_id, ticket.ref
         self._queue().queue(ticket_odoo_id=odoo_id, operation="assign",
-                            payload={"user_id": user_odoo_id or None, "by": by},
+                            payload={"user_id": user_odoo_id or None, "by": viewer.name},
                             key=f"assign:{odoo_id}:{uuid.uuid4().hex}")
         return (f"{ticket_ref} assigned to {name} (queued for Odoo)" if name
                 else f"{ticket_ref} unassigned (queued for Odoo)")
@@ -269,13 +292,20 @@ class TicketService:
                              hint="Pick someone from the list, or run `hypercare sync`.")
         return name
 
-    def _find(self, ref: str) -> tuple[int, str]:
-        """(Odoo id, reference) of a synced ticket."""
+    def _find(self, ref: str, viewer: Viewer) -> tuple[int, str]:
+        """(Odoo id, reference) of a synced ticket ``viewer`` may see."""
         with self._context.store().session() as session:
-            row = queries.find_ticket(ref, session=session)
-            if row is None:
-                raise TicketNotFoundError(f"no synced ticket has the reference {ref!r}")
+            row = self._visible(ref, viewer, session)
             return row.odoo_id, row.ref
+
+    @staticmethod
+    def _visible(ref: str, viewer: Viewer, session: Any) -> Ticket:
+        """The synced ticket ``ref`` if ``viewer`` may see its company (a ticket of another
+        company is "not found" for them: its existence is not theirs to know)."""
+        row = queries.find_ticket(ref, session=session)
+        if row is None or not viewer.sees_company(row.company):
+            raise TicketNotFoundError(f"no synced ticket you may see has the reference {ref!r}")
+        return row
 
     def _queue(self) -> WritebackService:
         if self._writeback is None:
@@ -310,7 +340,7 @@ def _sla_extras(ids: list[int], session: Any) -> dict[int, dict[str, Any]]:
 
 
 def _view(row: Ticket, now: datetime, verdict: TicketClassification | None,
-          extras: dict[str, Any]) -> TicketView:
+          extras: dict[str, Any], viewer: Viewer) -> TicketView:
     classified: dict[str, Any] = {}
     if verdict is not None:
         classified = {
@@ -321,7 +351,7 @@ def _view(row: Ticket, now: datetime, verdict: TicketClassification | None,
             "app": verdict.app, "change_request": verdict.change_request,
             "confidential": verdict.confidential,
         }
-    return TicketView(
+    view = TicketView(
         odoo_id=row.odoo_id, ref=row.ref, title=row.title, description=row.description,
         company=row.company, team=row.team, stage=row.stage, is_closed=row.is_closed,
         priority=row.priority, priority_label=row.priority_label, assignee=row.assignee,
@@ -339,6 +369,10 @@ def _view(row: Ticket, now: datetime, verdict: TicketClassification | None,
         **classified,
         **extras,
     )
+    if view.confidential and not viewer.sees_confidential(reporter_email=row.partner_email):
+        view = replace(view, title=MASKED_TITLE, description=MASKED_TEXT,
+                       category_explanation=(), severity_reasons=(), masked=True)
+    return view
 
 
 def _event_view(event: TicketEvent) -> EventView:

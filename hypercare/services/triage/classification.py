@@ -17,6 +17,7 @@ from typing import Any
 
 from hypercare.config import user_cache_dir
 from hypercare.errors import HypercareError, TicketNotFoundError, UsageError
+from hypercare.services.access import Viewer
 from hypercare.services.context import ServiceContext
 from hypercare.services.triage import model_cache
 from hypercare.store import triage_records as records
@@ -115,9 +116,11 @@ class TriageService:
 
     # -- decisions -----------------------------------------------------------------------
 
-    def decide(self, *, ref: str, decided_by: str, category: str | None = None,
+    def decide(self, *, ref: str, viewer: Viewer, category: str | None = None,
                severity: int | None = None, note: str = "") -> DecisionView:
         """Record a lead's category and/or severity for a ticket (wins over the classifier)."""
+        self._context.access.require(viewer, "classify" if category is not None else "severity")
+        decided_by = viewer.name
         if category is None and severity is None:
             raise UsageError("a decision needs a category, a severity or both",
                              hint="Example: hypercare triage decide HT00042 --category defect")
@@ -129,9 +132,9 @@ class TriageService:
         now = self._context.clock()
         with self._context.store().session() as session:
             ticket = find_ticket(ref, session=session)
-            if ticket is None:
-
-                raise TicketNotFoundError(f"no synced ticket has the reference {ref!r}")
+            if ticket is None or not viewer.sees_company(ticket.company):
+                raise TicketNotFoundError(f"no synced ticket you may see has the reference "
+                                          f"{ref!r}")
             decision = TriageDecision(ticket_odoo_id=ticket.odoo_id, category=category,
                                       severity=severity, decided_by=decided_by,
                                       decided_at=now, note=note)
@@ -142,10 +145,12 @@ class TriageService:
         self.classify_stored([odoo_id])
         return DecisionView(ticket_ref, category, severity, decided_by, now, note, decision_id)
 
-    def undo_decision(self, *, decision_id: int, by: str, within: timedelta) -> DecisionView:
+    def undo_decision(self, *, decision_id: int, viewer: Viewer,
+                      within: timedelta) -> DecisionView:
         """Take back a decision made less than ``within`` ago, when it is still the newest
         of its ticket: it is deleted and the ticket reclassified, so the classifier's (or
         the previous decision's) verdict applies again. Returns the decision taken back."""
+        self._context.access.require(viewer, "decide")
         now = self._context.clock()
         with self._context.store().session() as session:
             decision = session.get(TriageDecision, decision_id)
@@ -170,7 +175,7 @@ class TriageService:
                                 decided_at, decision.note, decision_id)
             odoo_id = decision.ticket_odoo_id
             session.delete(decision)
-        _log.info("decision #%s on %s undone by %s", decision_id, view.ref, by)
+        _log.info("decision #%s on %s undone by %s", decision_id, view.ref, viewer.name)
         self.classify_stored([odoo_id])
         return view
 

@@ -9,13 +9,13 @@ from datetime import datetime
 from sqlmodel import Session
 
 from hypercare.config import Settings
+from hypercare.services.access import Viewer
 from hypercare.store import alerts
 from hypercare.store.tables import Escalation, KnownIssue, PolicyDecision
 from hypercare.store.triage_records import classifications_for, ticket_texts
 
 AWAITING = ("open", "pending_approval")
 DONE = ("acknowledged", "superseded")
-MASKED_TITLE = "Confidential ticket"
 
 
 @dataclass(frozen=True)
@@ -28,7 +28,7 @@ class EscalationView:
     ref: str
     """``HT00042``, ``KI-3`` or ``D-5``."""
     title: str
-    """The ticket's title (masked for a confidential ticket unless the viewer is a lead),
+    """The ticket's title (as the viewer may see it: :mod:`hypercare.services.access`),
     the known issue's title or the decision's question."""
     company: str
     level: int
@@ -44,11 +44,6 @@ class EscalationView:
     detail: str
 
 
-def is_lead(settings: Settings, viewer: str) -> bool:
-    """True when ``viewer`` sees confidential tickets unmasked."""
-    return viewer in settings.roles.leads
-
-
 def level_name(settings: Settings, number: int) -> str:
     """The configured name of an escalation level (``L<n>`` when none is configured)."""
     for level in settings.escalation.levels:
@@ -57,11 +52,11 @@ def level_name(settings: Settings, number: int) -> str:
     return f"L{number}"
 
 
-def views(rows: Sequence[Escalation], *, settings: Settings, viewer: str,
+def views(rows: Sequence[Escalation], *, settings: Settings, viewer: Viewer,
           session: Session) -> list[EscalationView]:
     """Read models for escalation rows, with their subjects' refs and titles (one query
-    per kind of subject)."""
-    lead = is_lead(settings, viewer)
+    per kind of subject), for ``viewer``: tickets of companies they do not see left out,
+    confidential titles masked."""
     kinds: dict[str, set[int]] = {"ticket": set(), "known_issue": set(), "decision": set()}
     for row in rows:
         kind, _, number = row.subject.partition(":")
@@ -79,10 +74,12 @@ def views(rows: Sequence[Escalation], *, settings: Settings, viewer: str,
         ref, title, company = row.subject, "", ""
         if kind == "ticket" and key in tickets:
             ticket = tickets[key]
+            if not viewer.sees_company(ticket.company):
+                continue
             verdict = verdicts.get(key)
-            hidden = bool(verdict and verdict.confidential) and not lead
             ref, company = ticket.ref, ticket.company
-            title = MASKED_TITLE if hidden else ticket.title
+            title = viewer.title(ticket.title, confidential=bool(verdict and verdict.confidential),
+                                 reporter_email=ticket.partner_email)
         elif kind == "known_issue" and (issue := issues.get(key)) is not None:
             ref, title = f"KI-{key}", issue.title
         elif kind == "decision" and (decision := decisions.get(key)) is not None:
@@ -96,7 +93,7 @@ def views(rows: Sequence[Escalation], *, settings: Settings, viewer: str,
     return found
 
 
-def awaiting(*, settings: Settings, viewer: str, limit: int,
+def awaiting(*, settings: Settings, viewer: Viewer, limit: int,
              session: Session) -> tuple[list[EscalationView], int]:
     """Escalations nobody has acknowledged yet (open or waiting for approval), newest
     first, at most ``limit``; and how many there are in all."""
@@ -104,7 +101,7 @@ def awaiting(*, settings: Settings, viewer: str, limit: int,
     return views(rows, settings=settings, viewer=viewer, session=session), total
 
 
-def listing(*, settings: Settings, viewer: str, include_done: bool, limit: int,
+def listing(*, settings: Settings, viewer: Viewer, include_done: bool, limit: int,
             session: Session) -> list[EscalationView]:
     """Open and pending-approval escalations first, then (with ``include_done``) the
     acknowledged and superseded ones; each group newest first, at most ``limit`` in all."""

@@ -13,6 +13,7 @@ from typing import Any
 from sqlmodel import select
 
 from hypercare.errors import TicketNotFoundError, UsageError
+from hypercare.services.access import Viewer
 from hypercare.services.context import ServiceContext
 from hypercare.services.triage import escalation_views
 from hypercare.services.triage.escalation_views import EscalationView
@@ -33,16 +34,17 @@ class ManualEscalation:
                   new: NewEscalation, now: datetime) -> list[str]:
         raise NotImplementedError
 
-    def escalate(self, *, ref: str, by: str, reason: str = "") -> EscalationView:
+    def escalate(self, *, ref: str, viewer: Viewer, reason: str = "") -> EscalationView:
         """Escalate an open ticket one level above its current one (L1 when it has none).
 
         Levels from ``escalation.approval_from_level`` (L3 by default) wait for a lead's
         approval: an approval request goes to L2 instead of the level's contacts.
         """
+        self._context.access.require(viewer, "escalate")
         now = self._context.clock()
         settings = self._context.settings
         with self._context.store().session() as session:
-            ticket = _ticket(session, ref)
+            ticket = _ticket(session, ref, viewer)
             if ticket.is_closed:
                 raise UsageError(f"{ticket.ref} is closed: there is nothing to escalate",
                                  hint="Reopen it in Odoo first if the problem is back.")
@@ -58,23 +60,25 @@ class ManualEscalation:
                 raise UsageError(f"{ticket.ref} was already escalated to L{level} by hand")
             status = ("pending_approval" if level >= settings.escalation.approval_from_level
                       else "open")
-            new = NewEscalation(level, "manual", key, status, reason or f"escalated by {by}")
+            new = NewEscalation(level, "manual", key, status,
+                                reason or f"escalated by {viewer.name}")
             verdict = classifications_for([ticket.odoo_id], session=session).get(ticket.odoo_id)
             self._escalate(session, ticket, verdict, new, now)
             row = _row(session, subject, key)
-            return escalation_views.views([row], settings=settings, viewer=by,
+            return escalation_views.views([row], settings=settings, viewer=viewer,
                                           session=session)[0]
 
-    def claim(self, *, escalation_id: int, by: str) -> str:
-        """Someone takes it on: recorded as the claim and as the acknowledgement. Returns
-        the escalated ticket's reference (``""`` for a known issue or a decision)."""
-        from hypercare.store.tables import Escalation
-
+    def claim(self, *, escalation_id: int, viewer: Viewer) -> str:
+        """Someone takes it on (the escalation's recipient or a lead): recorded as the claim
+        and as the acknowledgement. Returns the escalated ticket's reference (``""`` for a
+        known issue or a decision)."""
         now = self._context.clock()
+        by = viewer.name
         with self._context.store().session() as session:
             row = session.get(Escalation, escalation_id)
             if row is None:
                 raise UsageError(f"no escalation #{escalation_id}")
+            self._context.access.require(viewer, "claim", recipients=row.notified)
             if row.claimed_by and row.claimed_by != by:
                 raise UsageError(f"{row.claimed_by} has claimed it already",
                                  hint="Ask them, or escalate if it is stuck.")
@@ -86,24 +90,24 @@ class ManualEscalation:
                       .first() if row.ticket_odoo_id is not None else None)
             return ticket.ref if ticket is not None else ""
 
-    def escalations_for(self, *, ref: str, viewer: str) -> list[EscalationView]:
+    def escalations_for(self, *, ref: str, viewer: Viewer) -> list[EscalationView]:
         """Every escalation of one ticket, oldest first."""
         with self._context.store().session() as session:
-            ticket = _ticket(session, ref)
+            ticket = _ticket(session, ref, viewer)
             subject = f"ticket:{ticket.odoo_id}"
             rows = alerts.escalations_for([subject], session=session)[subject]
             rows.sort(key=lambda e: (e.created_at or now_floor(), e.id or 0))
             return escalation_views.views(rows, settings=self._context.settings,
                                           viewer=viewer, session=session)
 
-    def awaiting_acknowledgement(self, *, viewer: str, limit: int = 50) -> list[EscalationView]:
+    def awaiting_acknowledgement(self, *, viewer: Viewer, limit: int = 50) -> list[EscalationView]:
         """Escalations still open or waiting for approval, newest first."""
         with self._context.store().session() as session:
             found, _ = escalation_views.awaiting(settings=self._context.settings,
                                                  viewer=viewer, limit=limit, session=session)
             return found
 
-    def list_escalations(self, *, viewer: str, include_done: bool = False,
+    def list_escalations(self, *, viewer: Viewer, include_done: bool = False,
                          limit: int = 200) -> list[EscalationView]:
         """Every escalation still open or waiting for approval, newest first; with
         ``include_done`` also the acknowledged and superseded ones (after them)."""
@@ -120,11 +124,10 @@ def now_floor() -> datetime:
     return datetime.min.replace(tzinfo=UTC)
 
 
-def _ticket(session: Any, ref: str) -> Ticket:
+def _ticket(session: Any, ref: str, viewer: Viewer) -> Ticket:
     ticket = find_ticket(ref, session=session)
-    if ticket is None:
-
-        raise TicketNotFoundError(f"no synced ticket has the reference {ref!r}")
+    if ticket is None or not viewer.sees_company(ticket.company):
+        raise TicketNotFoundError(f"no synced ticket you may see has the reference {ref!r}")
     return ticket
 
 

@@ -13,7 +13,8 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from hypercare.config import CalendarSettings, Settings
-from hypercare.errors import HypercareError, UsageError
+from hypercare.errors import UsageError
+from hypercare.services.access import AUDIENCE, Viewer
 from hypercare.services.context import ServiceContext
 from hypercare.services.outbox import notifications
 from hypercare.services.triage.manual_escalation import ManualEscalation
@@ -127,24 +128,29 @@ class SlaService(RecordEscalations, ManualEscalation):
         return SweepReport(moment, len(tickets), dict(states), dict(triggers), pending_approval,
                            dict(messages))
 
-    def acknowledge(self, *, escalation_id: int, by: str) -> None:
-        """Someone has it: stops re-escalation for lack of acknowledgement."""
+    def acknowledge(self, *, escalation_id: int, viewer: Viewer) -> None:
+        """Someone has it (the escalation's recipient or a lead): stops re-escalation for
+        lack of acknowledgement."""
         now = self._context.clock()
         with self._context.store().session() as session:
             row = session.get(Escalation, escalation_id)
             if row is None:
-                raise HypercareError(f"no escalation #{escalation_id}")
-            row.status, row.acknowledged_by, row.acknowledged_at = "acknowledged", by, now
+                raise UsageError(f"no escalation #{escalation_id}",
+                                 hint="`hypercare triage escalations` lists them.")
+            self._context.access.require(viewer, "acknowledge", recipients=row.notified)
+            row.status, row.acknowledged_by, row.acknowledged_at = ("acknowledged",
+                                                                    viewer.name, now)
             session.add(row)
 
-    def approve(self, *, escalation_id: int, by: str) -> None:
+    def approve(self, *, escalation_id: int, viewer: Viewer) -> None:
         """A lead approves an L3/L4 escalation: its contacts are notified now."""
+        self._context.access.require(viewer, "approve")
         now = self._context.clock()
         with self._context.store().session() as session:
             row = session.get(Escalation, escalation_id)
             if row is None or row.status != "pending_approval":
-                raise HypercareError(f"escalation #{escalation_id} is not waiting for approval")
-            row.status, row.approved_by, row.approved_at = "open", by, now
+                raise UsageError(f"escalation #{escalation_id} is not waiting for approval")
+            row.status, row.approved_by, row.approved_at = "open", viewer.name, now
             session.add(row)
             ticket = (records_ticket(row.ticket_odoo_id, session)
                       if row.ticket_odoo_id is not None else None)
@@ -152,15 +158,6 @@ class SlaService(RecordEscalations, ManualEscalation):
                 verdict = classifications_for([ticket.odoo_id], session=session).get(
                     ticket.odoo_id)
                 self._notify(session, ticket, verdict, row, now)
-
-    def approve_as(self, *, escalation_id: int, by: str) -> None:
-        """``approve``, for command-center leads only (``roles.leads``)."""
-        if by not in self._context.settings.roles.leads:
-            raise UsageError("only command-center leads approve L3/L4 escalations",
-                             hint=f"Add {by!r} to roles.leads in hypercare.toml (or "
-                                  "HYPERCARE_ROLES__LEADS) if they should approve, or ask "
-                                  "a lead to.")
-        self.approve(escalation_id=escalation_id, by=by)
 
     def list_outbox(self, *, state: str | None = None,
                     limit: int = 200) -> list[notifications.OutboxView]:
@@ -290,15 +287,18 @@ class SlaService(RecordEscalations, ManualEscalation):
 
     def _payload(self, ticket: Ticket, verdict: TicketClassification | None,
                  row: Escalation) -> dict[str, Any]:
+        confidential = bool(verdict and verdict.confidential)
         return {
             "escalation_id": row.id, "level": row.level,
             "level_name": self._level(row.level)["name"], "trigger": row.trigger,
             "detail": row.detail, "status": row.status,
-            "ticket": {"odoo_id": ticket.odoo_id, "ref": ticket.ref, "title": ticket.title,
+            # alerts go to contacts, groups and channels: masked as for a shared audience
+            "ticket": {"odoo_id": ticket.odoo_id, "ref": ticket.ref,
+                       "title": AUDIENCE.title(ticket.title, confidential=confidential),
                        "company": ticket.company, "team": ticket.team, "url": ticket.url,
                        "severity": f"S{verdict.severity}" if verdict else "",
                        "category": verdict.category if verdict else "",
-                       "confidential": bool(verdict and verdict.confidential)},
+                       "confidential": confidential},
         }
 
 

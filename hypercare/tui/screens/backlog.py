@@ -172,10 +172,11 @@ class BacklogScreen(RecordScreen):
     def _create(self, kind: str, title: str | None) -> None:
         if not title:
             return
-        decisions = self.context.services.decisions
+        ctx = self.context
+        decisions = ctx.services.decisions
 
         def create() -> tuple[str, str]:
-            item = decisions.add_backlog(type=kind, title=title)
+            item = decisions.add_backlog(type=kind, title=title, viewer=ctx.viewer)
             return f"{item.ref} added to the backlog ({label(kind)}, proposed)", str(item.id)
 
         self.act(create, what="Adding a backlog item")
@@ -203,7 +204,7 @@ class BacklogScreen(RecordScreen):
         decisions = ctx.services.decisions
 
         def move() -> str:
-            decisions.set_backlog_status(item_id=item.id, status=status, by=ctx.viewer)
+            decisions.set_backlog_status(item_id=item.id, status=status, viewer=ctx.viewer)
             return f"{item.ref} moved to {label(status)}"
 
         self.act(move, what=f"Moving {item.ref}")
@@ -235,11 +236,12 @@ class BacklogScreen(RecordScreen):
     def _apply_size(self, item: BacklogView, value: str, risk: str, effort: str | None) -> None:
         if not effort:
             return
-        backlog = self.context.services.backlog
+        ctx = self.context
+        backlog = ctx.services.backlog
 
         def size() -> str:
-            scored = backlog.update(item_id=item.id, value=int(value), risk=int(risk),
-                                    effort=effort)
+            scored = backlog.update(item_id=item.id, viewer=ctx.viewer, value=int(value),
+                                    risk=int(risk), effort=effort)
             return f"{item.ref} sized: score {scored.score:g}"
 
         self.act(size, what=f"Sizing {item.ref}")

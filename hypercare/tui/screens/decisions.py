@@ -160,10 +160,12 @@ class DecisionsScreen(RecordScreen):
             toast(self, f"{due!r} is not a date like 2026-12-01.", severity="error")
             self._ask_due(question, owner)
             return
-        decisions = self.context.services.decisions
+        ctx = self.context
+        decisions = ctx.services.decisions
 
         def create() -> tuple[str, str]:
-            view = decisions.create(question=question, owner=owner, due_date=due_date)
+            view = decisions.create(question=question, owner=owner, viewer=ctx.viewer,
+                                    due_date=due_date)
             return (f"{view.ref} asked of {owner or 'nobody yet'}: o records the answer",
                     str(view.id))
 
@@ -218,10 +220,10 @@ class DecisionsScreen(RecordScreen):
         decisions = ctx.services.decisions
 
         def decide() -> str:
-            decisions.decide(decision_id=decision.id, outcome=outcome, by=ctx.viewer,
+            decisions.decide(decision_id=decision.id, outcome=outcome, viewer=ctx.viewer,
                              spawn_backlog=how == "backlog")
             extra = "; a configuration task is in the backlog" if how == "backlog" else ""
-            return f"{decision.ref} decided by {ctx.viewer}: {outcome}{extra}"
+            return f"{decision.ref} decided by {ctx.viewer.name}: {outcome}{extra}"
 
         self.act(decide, what=f"Recording the outcome of {decision.ref}")
 

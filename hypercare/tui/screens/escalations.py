@@ -12,7 +12,7 @@ from textual.binding import Binding
 from textual.screen import Screen
 from textual.widgets import Footer, Static
 
-from hypercare.services import EscalationView, OutboxView
+from hypercare.services import EscalationView, OutboxView, Viewer
 from hypercare.terminal import data, line
 from hypercare.tui.context import TuiContext, tui_context
 from hypercare.tui.format import age, local
@@ -27,7 +27,6 @@ STATUS_LABELS = {
     "acknowledged": ("acknowledged", "green"),
     "superseded": ("superseded", "dim"),
 }
-MASKED = "Confidential ticket"
 SUPPRESSED_LIMIT = 100
 WIDE = 120
 """From this width the level's name shows beside its number (below, in the detail line)."""
@@ -49,13 +48,16 @@ def handled(esc: EscalationView, zone: str) -> str:
     return "; ".join(parts) or "-"
 
 
-def about(payload: dict[str, Any], *, lead: bool) -> str:
-    """What a suppressed alert was about, from its semantic payload."""
+def about(payload: dict[str, Any], *, viewer: Viewer) -> str:
+    """What a suppressed alert was about, from its semantic payload; a confidential ticket's
+    title as the access rules let ``viewer`` see it."""
     level = f"L{payload['level']} " if payload.get("level") else ""
     trigger = str(payload.get("trigger", "")).replace("_", " ")
     ticket = payload.get("ticket")
     if isinstance(ticket, dict):
-        title = MASKED if ticket.get("confidential") and not lead else ticket.get("title", "")
+        # masked when queued (a shared audience); rows queued before that, by the rules
+        title = viewer.title(str(ticket.get("title", "")),
+                             confidential=bool(ticket.get("confidential")))
         return f"{ticket.get('ref', '?')} {level}{trigger}: {title}".strip()
     for key, text in (("known_issue", "title"), ("decision", "question")):
         record = payload.get(key)
@@ -204,11 +206,10 @@ class EscalationsScreen(Screen[Any]):
     def _paint_suppressed(self, ctx: TuiContext) -> None:
         table = self.query_one("#suppressed-table", DataTable)
         table.clear()
-        lead = ctx.is_lead
         for message in self.suppressed:
             table.add_row(local(message.created_at, ctx.zone, fmt="%d %b %H:%M"),
                           message.kind.replace("_", " "), ", ".join(message.recipients),
-                          _cut(about(message.payload, lead=lead), 60),
+                          _cut(about(message.payload, viewer=ctx.viewer), 60),
                           data(message.reason or "-", "dim"), key=str(message.id))
         count = len(self.suppressed)
         table.border_title = (f"Suppressed alerts ({count}"
@@ -268,12 +269,12 @@ class EscalationsScreen(Screen[Any]):
         ctx = self.context
         sla = ctx.services.sla
         escalation_id, viewer = esc.id, ctx.viewer
-        summary = f"{esc.ref}: L{esc.level} escalation acknowledged by {viewer}"
+        summary = f"{esc.ref}: L{esc.level} escalation acknowledged by {viewer.name}"
         if esc.status == "pending_approval":
             summary += " (not approved: its contacts are not notified)"
 
         def acknowledge() -> str:
-            sla.acknowledge(escalation_id=escalation_id, by=viewer)
+            sla.acknowledge(escalation_id=escalation_id, viewer=viewer)
             return summary
 
         call_service(self, acknowledge, done=self._done, what=f"Acknowledging {esc.ref}")
@@ -290,11 +291,11 @@ class EscalationsScreen(Screen[Any]):
         ctx = self.context
         sla = ctx.services.sla
         escalation_id, viewer = esc.id, ctx.viewer
-        summary = (f"{esc.ref}: L{esc.level} ({esc.level_name}) approved by {viewer}; "
+        summary = (f"{esc.ref}: L{esc.level} ({esc.level_name}) approved by {viewer.name}; "
                    "its contacts are notified")
 
         def approve() -> str:
-            sla.approve_as(escalation_id=escalation_id, by=viewer)
+            sla.approve(escalation_id=escalation_id, viewer=viewer)
             return summary
 
         call_service(self, approve, done=self._done, what=f"Approving {esc.ref}")

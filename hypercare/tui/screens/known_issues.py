@@ -166,7 +166,7 @@ class KnownIssuesScreen(RecordScreen):
         issues = ctx.services.known_issues
 
         def change() -> str:
-            issues.set_status(known_issue_id=issue.id, status=status, by=ctx.viewer)
+            issues.set_status(known_issue_id=issue.id, status=status, viewer=ctx.viewer)
             sent = next((b for b in issues.broadcasts(known_issue_id=issue.id)
                          if b.change == f"status:{status}"), None)
             told = (f"broadcast to {sent.recipients} reporter{'s' if sent.recipients != 1 else ''}"
@@ -212,7 +212,7 @@ class KnownIssuesScreen(RecordScreen):
         issues = ctx.services.known_issues
 
         def publish() -> str:
-            issues.set_workaround(known_issue_id=issue.id, text=text, by=ctx.viewer,
+            issues.set_workaround(known_issue_id=issue.id, text=text, viewer=ctx.viewer,
                                   review_date=review)
             return f"{issue.ref}: workaround published to the reporters"
 
@@ -230,7 +230,7 @@ class KnownIssuesScreen(RecordScreen):
         issues = ctx.services.known_issues
 
         def create() -> tuple[str, str]:
-            issue = issues.create(title=title, by=ctx.viewer)
+            issue = issues.create(title=title, viewer=ctx.viewer)
             return (f"{issue.ref} created: l links its tickets, W publishes a workaround",
                     str(issue.id))
 
@@ -252,7 +252,7 @@ class KnownIssuesScreen(RecordScreen):
         issues = ctx.services.known_issues
 
         def link() -> str:
-            issues.link(known_issue_id=issue.id, ref=ref, by=ctx.viewer)
+            issues.link(known_issue_id=issue.id, ref=ref, viewer=ctx.viewer)
             return f"{ref} linked to {issue.ref}"
 
         self.act(link, what=f"Linking {ref}")
@@ -271,10 +271,11 @@ class KnownIssuesScreen(RecordScreen):
     def _unlink(self, issue: KnownIssueView, ref: str | None) -> None:
         if not ref:
             return
-        issues = self.context.services.known_issues
+        ctx = self.context
+        issues = ctx.services.known_issues
 
         def unlink() -> str:
-            issues.unlink(ref=ref)
+            issues.unlink(ref=ref, viewer=ctx.viewer)
             return f"{ref} unlinked from {issue.ref}"
 
         self.act(unlink, what=f"Unlinking {ref}")

@@ -178,7 +178,7 @@ class QueueScreen(TicketActions):
             self.app.push_screen(ChoiceScreen("Open a saved view", choices),
                                  lambda name: self._open_view(views, name))
 
-        call_service(self, lambda: ctx.services.queue.list_views(user=ctx.viewer), done=chosen,
+        call_service(self, lambda: ctx.services.queue.list_views(user=ctx.viewer.id), done=chosen,
                      what="Reading saved views")
 
     def _open_view(self, views: dict[str, QueueFilter], name: str | None) -> None:
@@ -195,7 +195,7 @@ class QueueScreen(TicketActions):
         def save(name: str | None) -> None:
             if not name:
                 return
-            call_service(self, lambda: ctx.services.queue.save_view(user=ctx.viewer, name=name,
+            call_service(self, lambda: ctx.services.queue.save_view(user=ctx.viewer.id, name=name,
                                                                     query=query),
                          done=lambda _: toast(self, f"Saved view {name!r}"),
                          what="Saving the view")
@@ -221,7 +221,7 @@ class QueueScreen(TicketActions):
 
             def make() -> str:
                 issue = ctx.services.known_issues.create(
-                    title=title, by=ctx.viewer, category=first.category if first.category in
+                    title=title, viewer=ctx.viewer, category=first.category if first.category in
                     ("defect", "training_gap", "policy_ambiguity") else "defect",
                     severity=first.severity or 3, ticket_refs=refs)
                 return f"{issue.ref} created with {len(refs)} ticket(s): {', '.join(refs)}"

@@ -172,8 +172,8 @@ class StandupScreen(StandupLinks):
         company, team = self.company, self.team
 
         def start() -> int:
-            return ctx.services.standup.start(company=company, team=team,
-                                              attendees=(ctx.viewer,))
+            return ctx.services.standup.start(viewer=ctx.viewer, company=company, team=team,
+                                              attendees=(ctx.viewer.name,))
 
         call_service(self, start, done=self._started, what="Starting the stand-up")
 
@@ -205,7 +205,8 @@ class StandupScreen(StandupLinks):
             return
         ctx = self.context
         ref = item.ref
-        call_service(self, lambda: ctx.services.tickets.show_ticket(ref=ref).ticket,
+        call_service(self, lambda: ctx.services.tickets.show_ticket(ref=ref,
+                                                                    viewer=ctx.viewer).ticket,
                      done=self._ticket_read, what=f"Reading {ref}", group="item",
                      exclusive=True)
 
@@ -251,8 +252,8 @@ class StandupScreen(StandupLinks):
         standup_id, ref = self.standup_id, item.ref
 
         def record() -> str:
-            ctx.services.standup.record(standup_id=standup_id, item_ref=ref, by=ctx.viewer,
-                                        **changes)
+            ctx.services.standup.record(standup_id=standup_id, item_ref=ref,
+                                        viewer=ctx.viewer, **changes)
             return label
 
         def done(summary: str) -> None:
@@ -294,7 +295,7 @@ class StandupScreen(StandupLinks):
         standup_id = self.standup_id
 
         def undo() -> str:
-            return ctx.services.standup.undo_last(standup_id=standup_id, by=ctx.viewer)
+            return ctx.services.standup.undo_last(standup_id=standup_id, viewer=ctx.viewer)
 
         def done(ref: str) -> None:
             if self.decided.get(ref):
@@ -320,7 +321,8 @@ class StandupScreen(StandupLinks):
         ctx = self.context
         standup_id = self.standup_id
         assert standup_id is not None
-        call_service(self, lambda: ctx.services.standup.end(standup_id=standup_id),
+        call_service(self, lambda: ctx.services.standup.end(standup_id=standup_id,
+                                                            viewer=ctx.viewer),
                      done=self._ended, what="Ending the stand-up")
 
     def _ended(self, view: StandupView) -> None:

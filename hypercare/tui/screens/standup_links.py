@@ -77,9 +77,11 @@ class StandupLinks(Screen[Any]):
 
 
 def _new_question(ctx: TuiContext, title: str, link: str) -> str:
-    return ctx.services.decisions.create(question=title, owner=ctx.viewer, links=(link,)).ref
+    return ctx.services.decisions.create(question=title, owner=ctx.viewer.name,
+                                         viewer=ctx.viewer, links=(link,)).ref
 
 
 def _new_backlog_item(ctx: TuiContext, title: str, link: str) -> str:
-    item = ctx.services.decisions.add_backlog(type="fix", title=title, links=(link,))
+    item = ctx.services.decisions.add_backlog(type="fix", title=title, viewer=ctx.viewer,
+                                              links=(link,))
     return f"backlog item #{item.id}"

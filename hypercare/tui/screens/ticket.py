@@ -1,4 +1,8 @@
-"""One ticket: what was asked, how it was classified and why, its clocks, escalations, chatter."""
+"""One ticket: what was asked, how it was classified and why, its clocks, escalations, chatter,
+who else said it affects them, and (for a lead) the replies held for a lead to send to Odoo.
+
+What the person may see is the services' answer: the detail comes masked for them
+(``TicketView.masked``) and a refused action is a polite notification (``tui/work.py``)."""
 
 from __future__ import annotations
 
@@ -11,7 +15,7 @@ from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.widgets import Footer, Static, TabbedContent, TabPane
 
-from hypercare.services import ChatterView, EscalationView, TicketDetail
+from hypercare.services import MASKED_TEXT, ChatterView, EscalationView, HeldReply, TicketDetail
 from hypercare.terminal import data, line
 from hypercare.tui.format import (
     category_label,
@@ -21,16 +25,22 @@ from hypercare.tui.format import (
     time_left,
 )
 from hypercare.tui.messages import ActionDone, StoreRead
+from hypercare.tui.screens.pickers import ChoiceScreen
 from hypercare.tui.screens.ticket_actions import TICKET_BINDINGS, TicketActions
-from hypercare.tui.widgets.data import TITLE_LIMIT, detail, plain
+from hypercare.tui.widgets.data import TITLE_LIMIT, detail, plain, toast
 from hypercare.tui.widgets.header import TopBar
 from hypercare.tui.widgets.panels import grid
 from hypercare.tui.work import call_service, describe
 
-MASK = "Confidential ticket: only command-center leads see its content."
 EVENT_BODY_LIMIT = 2000
 CHATTER_BODY_LIMIT = 4000
 REASON_LIMIT = 500
+HELD_BODY_LIMIT = 2000
+NAMES_LIMIT = 500
+HELD_VERBS = {"send": ("Send", "to Odoo as an internal note"),
+              "dismiss": ("Dismiss", "(it still counts as also affected)")}
+
+Loaded = tuple[TicketDetail, list[EscalationView], list[HeldReply] | None]
 
 
 class TicketScreen(TicketActions):
@@ -40,6 +50,8 @@ class TicketScreen(TicketActions):
         Binding("escape", "app.pop_screen", "Back"),
         Binding("c", "chatter", "Chatter", show=False),
         *TICKET_BINDINGS,
+        Binding("s", "held('send')", "Send a held reply to Odoo", show=False),
+        Binding("x", "held('dismiss')", "Dismiss a held reply", show=False),
     ]
 
     def __init__(self, ref: str) -> None:
@@ -48,6 +60,8 @@ class TicketScreen(TicketActions):
         self.detail: TicketDetail | None = None
         self.escalations: Sequence[EscalationView] = ()
         self.chatter: Sequence[ChatterView] | None = None
+        self.held: list[HeldReply] | None = None
+        """Replies held for a lead (None: not for this viewer to see)."""
 
     def compose(self) -> ComposeResult:
         yield TopBar(id="topbar")
@@ -55,6 +69,7 @@ class TicketScreen(TicketActions):
         with TabbedContent(id="ticket-tabs"):
             with TabPane("Overview", id="overview"), VerticalScroll():
                 yield Static(id="ticket-body")
+                yield Static(id="ticket-held")
                 yield Static(id="ticket-triage")
                 yield Static(id="ticket-clocks")
                 yield Static(id="ticket-escalations")
@@ -86,10 +101,15 @@ class TicketScreen(TicketActions):
     def load(self) -> None:
         ctx = self.context
         ref = self.ref
+        services, viewer = ctx.services, ctx.viewer
+        # the held replies are read only for whom the rules let act on them (leads): for
+        # anyone else the section is hidden, and s / x are refused by the service
+        leads_only = services.context.access.allows(viewer, "held_reply")
 
-        def read() -> tuple[TicketDetail, list[EscalationView]]:
-            return (ctx.services.tickets.show_ticket(ref=ref),
-                    ctx.services.sla.escalations_for(ref=ref, viewer=ctx.viewer))
+        def read() -> Loaded:
+            return (services.tickets.show_ticket(ref=ref, viewer=viewer),
+                    services.sla.escalations_for(ref=ref, viewer=viewer),
+                    services.affected.held(viewer=viewer, ref=ref) if leads_only else None)
 
         call_service(self, read, done=self._loaded, what=f"Reading {ref}", group="ticket",
                      exclusive=True)
@@ -105,12 +125,12 @@ class TicketScreen(TicketActions):
             text.stylize("red")
             self.query_one("#ticket-chatter", Static).update(text)
 
-        call_service(self, lambda: ctx.services.tickets.fetch_chatter(ref=ref),
+        call_service(self, lambda: ctx.services.tickets.fetch_chatter(ref=ref, viewer=ctx.viewer),
                      done=self._chatter, failed=failed, what="Fetching the chatter",
                      group="chatter", exclusive=True)
 
-    def _loaded(self, result: tuple[TicketDetail, list[EscalationView]]) -> None:
-        self.detail, self.escalations = result
+    def _loaded(self, result: Loaded) -> None:
+        self.detail, self.escalations, self.held = result
         self.render_detail()
 
     def _chatter(self, messages: list[ChatterView]) -> None:
@@ -120,8 +140,8 @@ class TicketScreen(TicketActions):
     # -- painting -----------------------------------------------------------------------
 
     def _masked(self) -> bool:
-        ticket = self.detail.ticket if self.detail else None
-        return bool(ticket and ticket.confidential and not self.context.is_lead)
+        """The services masked this ticket for the viewer (confidential, not theirs)."""
+        return bool(self.detail and self.detail.ticket.masked)
 
     def render_detail(self) -> None:
         assert self.detail is not None
@@ -141,8 +161,7 @@ class TicketScreen(TicketActions):
             head.append(f"  L{ticket.escalation_level}", style="bold dark_orange")
         if ticket.known_issue:
             head.append(f"  {plain(ticket.known_issue)}", style="cyan")
-        head.append(f"\n{plain(MASK if masked else ticket.title, limit=TITLE_LIMIT)}",
-                    style="bold")
+        head.append(f"\n{plain(ticket.title, limit=TITLE_LIMIT)}", style="bold")
         self.query_one("#ticket-head", Static).update(head)
         facts = Text()
         for label, value in (
@@ -155,12 +174,47 @@ class TicketScreen(TicketActions):
             facts.append(f"{label:<9}", style="dim")
             facts.append_text(data(value))
             facts.append("\n")
-        description = detail(MASK if masked else (ticket.description or "(no description)"))
-        self.query_one("#ticket-body", Static).update(Group(facts, description))
+        description = detail(ticket.description or "(no description)")
+        affected = self._affected_text()
+        self.query_one("#ticket-body", Static).update(
+            Group(facts, affected, description) if affected is not None
+            else Group(facts, description))
+        held = self.query_one("#ticket-held", Static)
+        held.display = bool(self.held)
+        held.update(self._held_text())
         self.query_one("#ticket-triage", Static).update(self._triage_text())
         self.query_one("#ticket-clocks", Static).update(self._clocks(company_zone))
         self.query_one("#ticket-escalations", Static).update(self._escalation_text())
         self.query_one("#ticket-events", Static).update(self._events_text(masked))
+
+    def _affected_text(self) -> Text | None:
+        """``Also affected: 3 people (Ann, Bob, Cy)``: the names only when the services gave
+        them (to a lead); None when nobody said so."""
+        assert self.detail is not None
+        count = self.detail.also_affected
+        if not count:
+            return None
+        text = Text("Also affected: ", style="bold")
+        text.append(f"{count} {'person' if count == 1 else 'people'}")
+        names = self.detail.also_affected_names
+        if names:
+            text.append_text(line(" (", data(", ".join(names), limit=NAMES_LIMIT), ")"))
+        text.append("\n")
+        return text
+
+    def _held_text(self) -> RenderableType:
+        """The replies held for a lead: who, when, what (literally); empty when none."""
+        if not self.held:
+            return Text()
+        ctx = self.context
+        count = len(self.held)
+        text = Text(f"\nHeld replies: {count} waiting for a lead", style="bold")
+        text.append(" (s sends one to Odoo as a note, x dismisses one)\n", style="dim")
+        for reply in self.held:
+            text.append(f"{local(reply.at, ctx.zone)}  ", style="dim")
+            text.append_text(data(reply.who_name or reply.who, "bold"))
+            text.append_text(line("\n    ", detail(reply.text, limit=HELD_BODY_LIMIT), "\n"))
+        return text
 
     def _triage_text(self) -> RenderableType:
         assert self.detail is not None
@@ -236,7 +290,7 @@ class TicketScreen(TicketActions):
         if not messages:
             return Text("No messages in Odoo's chatter.", style="dim")
         if self._masked():
-            return Text(f"{len(messages)} messages. {MASK}", style="dim")
+            return Text(f"{len(messages)} messages. {MASKED_TEXT}", style="dim")
         ctx = self.context
         text = Text()
         for message in messages:
@@ -247,3 +301,42 @@ class TicketScreen(TicketActions):
             if message.body:
                 text.append_text(line(detail(message.body, limit=CHATTER_BODY_LIMIT), "\n"))
         return text
+
+    # -- held replies (leads) ------------------------------------------------------------
+
+    def action_held(self, how: str) -> None:
+        """Pick one of the ticket's held replies to send to Odoo or dismiss. The list is read
+        afresh (another lead may have decided some); the services refuse anyone but a lead."""
+        ctx = self.context
+        ref = self.ref
+        services, viewer = ctx.services, ctx.viewer
+        verb, where = HELD_VERBS[how]
+
+        def chosen(replies: list[HeldReply]) -> None:
+            if not replies:
+                toast(self, f"No reply of {ref} is waiting for a lead.")
+                return
+            choices = [(f"{r.who_name or r.who}: {r.text}", str(r.id)) for r in replies]
+            self.app.push_screen(ChoiceScreen(f"{verb} which held reply of {ref} {where}?",
+                                              choices),
+                                 lambda value: self._decide_held(how, value))
+
+        call_service(self, lambda: services.affected.held(viewer=viewer, ref=ref),
+                     done=chosen, what="Reading held replies")
+
+    def _decide_held(self, how: str, value: str | None) -> None:
+        if not value:
+            return
+        ctx = self.context
+        ref = self.ref
+        affected, viewer = ctx.services.affected, ctx.viewer
+
+        def decide() -> str:
+            if how == "send":
+                reply = affected.send(signal_id=int(value), viewer=viewer)
+                return f"{ref}: the reply of {reply.who_name or reply.who} was sent to Odoo"
+            reply = affected.dismiss(signal_id=int(value), viewer=viewer)
+            return f"{ref}: the reply of {reply.who_name or reply.who} was dismissed"
+
+        call_service(self, decide, done=self._done,
+                     what=f"{HELD_VERBS[how][0]}ing a held reply of {ref}")

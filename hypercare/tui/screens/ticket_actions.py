@@ -81,7 +81,7 @@ class TicketActions(Screen[Any]):
         what = category_label(category) if category else f"S{severity}"
 
         def decide() -> str:
-            view = triage.decide(ref=ref, decided_by=ctx.viewer, category=category,
+            view = triage.decide(ref=ref, viewer=ctx.viewer, category=category,
                                  severity=severity)
             ctx.remember(f"{ref} {what}", lambda: _undo_decision(ctx, view.decision_id, window))
             return f"{ref}: {what} (u to undo)"
@@ -96,7 +96,7 @@ class TicketActions(Screen[Any]):
         ctx = self.context
 
         def options() -> list[tuple[str, str]]:
-            detail = ctx.services.tickets.show_ticket(ref=ref)
+            detail = ctx.services.tickets.show_ticket(ref=ref, viewer=ctx.viewer)
             ticket = detail.ticket
             suggested = ctx.services.known_issues.suggest(
                 title=ticket.title, description=ticket.description, app=ticket.app)
@@ -125,20 +125,21 @@ class TicketActions(Screen[Any]):
         issues = ctx.services.known_issues
 
         def link() -> str:
-            before = ctx.services.tickets.show_ticket(ref=ref).ticket.known_issue
+            shown = ctx.services.tickets.show_ticket(ref=ref, viewer=ctx.viewer)
+            before = shown.ticket.known_issue
             if value == "unlink":
-                issues.unlink(ref=ref)
+                issues.unlink(ref=ref, viewer=ctx.viewer)
                 summary = f"{ref} unlinked from {before}"
             else:
-                issues.link(known_issue_id=int(value), ref=ref, by=ctx.viewer)
+                issues.link(known_issue_id=int(value), ref=ref, viewer=ctx.viewer)
                 summary = f"{ref} linked to KI-{value}"
 
             def undo() -> str:
                 if before:
                     issues.link(known_issue_id=int(before.removeprefix("KI-")), ref=ref,
-                                by=ctx.viewer)
+                                viewer=ctx.viewer)
                     return f"{ref} linked back to {before}"
-                issues.unlink(ref=ref)
+                issues.unlink(ref=ref, viewer=ctx.viewer)
                 return f"{ref} unlinked again"
 
             ctx.remember(summary, undo)
@@ -172,7 +173,7 @@ class TicketActions(Screen[Any]):
         ctx = self.context
 
         def escalate() -> str:
-            view = ctx.services.sla.escalate(ref=ref, by=ctx.viewer, reason=reason)
+            view = ctx.services.sla.escalate(ref=ref, viewer=ctx.viewer, reason=reason)
             if view.status == "pending_approval":
                 return f"{ref}: L{view.level} ({view.level_name}) waits for a lead's approval"
             notified = ", ".join(view.notified) or "nobody configured"
@@ -210,8 +211,8 @@ class TicketActions(Screen[Any]):
         ctx = self.context
 
         def acknowledge() -> str:
-            ctx.services.sla.acknowledge(escalation_id=int(value), by=ctx.viewer)
-            return f"{ref}: escalation acknowledged by {ctx.viewer}"
+            ctx.services.sla.acknowledge(escalation_id=int(value), viewer=ctx.viewer)
+            return f"{ref}: escalation acknowledged by {ctx.viewer.name}"
 
         call_service(self, acknowledge, done=self._done, what=f"Acknowledging {ref}")
 
@@ -231,7 +232,7 @@ class TicketActions(Screen[Any]):
         ctx = self.context
 
         def note() -> str:
-            summary = ctx.services.tickets.add_note(ref=ref, body=body, by=ctx.viewer)
+            summary = ctx.services.tickets.add_note(ref=ref, body=body, viewer=ctx.viewer)
             report = ctx.services.writeback.deliver(limit=20)
             if report.dead or report.retrying:
                 return f"{summary}; Odoo did not take it yet, it will be retried"
@@ -265,7 +266,8 @@ class TicketActions(Screen[Any]):
         ctx = self.context
 
         def assign() -> str:
-            return ctx.services.tickets.assign(ref=ref, user_odoo_id=int(value), by=ctx.viewer)
+            return ctx.services.tickets.assign(ref=ref, user_odoo_id=int(value),
+                                               viewer=ctx.viewer)
 
         call_service(self, assign, done=self._done, what=f"Assigning {ref}")
 
@@ -277,8 +279,9 @@ class TicketActions(Screen[Any]):
         if url:
             self._open(ref, url)
             return
-        tickets = self.context.services.tickets
-        call_service(self, lambda: tickets.show_ticket(ref=ref).ticket.url,
+        ctx = self.context
+        call_service(self, lambda: ctx.services.tickets.show_ticket(ref=ref,
+                                                                    viewer=ctx.viewer).ticket.url,
                      done=lambda link: self._open(ref, link), what=f"Reading {ref}")
 
     def _open(self, ref: str, url: str) -> None:
@@ -290,6 +293,6 @@ class TicketActions(Screen[Any]):
 
 
 def _undo_decision(ctx: TuiContext, decision_id: int, window: timedelta) -> str:
-    view = ctx.services.triage.undo_decision(decision_id=decision_id, by=ctx.viewer,
+    view = ctx.services.triage.undo_decision(decision_id=decision_id, viewer=ctx.viewer,
                                              within=window)
     return f"{view.ref}: decision undone"

@@ -41,7 +41,7 @@ class TopBar(Static):
     def show(self, ctx: TuiContext, title: str) -> None:
         """``title`` may hold outside text (a runbook's title): it is shown as data."""
         bar = line(("hypercare", "bold"), " · ", data(title, "bold cyan", limit=80), " · ",
-                   data(ctx.viewer, limit=40), " · ",
+                   data(ctx.viewer.name, limit=40), " · ",
                    local(ctx.now(), ctx.zone, fmt="%a %H:%M"), " ", (ctx.zone, "dim"), " · ",
                    freshness(ctx))
         self.update(bar)
