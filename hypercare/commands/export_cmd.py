@@ -54,7 +54,7 @@ def parse_formats(text: str) -> tuple[str, ...]:
 def parse_week(text: str | None) -> str | None:
     """An ISO week ``2026-W48``, as the packs read it (week 53 only in years that have it)."""
     from hypercare.errors import UsageError
-    from hypercare.services.packs.weekly import parse_week as week_days
+    from hypercare.kpi.registry import parse_week as week_days
 
     if text is None:
         return None

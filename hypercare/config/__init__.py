@@ -23,6 +23,7 @@ import tomllib
 import zoneinfo
 from collections.abc import Mapping
 from contextvars import ContextVar
+from datetime import date
 from pathlib import Path
 from typing import Any, Literal
 
@@ -45,7 +46,7 @@ from hypercare.config.operations import (
     StandupSchedule,
     WatchKpi,
 )
-from hypercare.config.people import RolesSettings, TuiSettings
+from hypercare.config.people import CompanySettings, RolesSettings, TuiSettings
 from hypercare.errors import ConfigError, mask_credentials
 
 __all__ = [
@@ -54,6 +55,7 @@ __all__ = [
     "SECRET_FIELDS",
     "SLACK_ALIASES",
     "CalendarSettings",
+    "CompanySettings",
     "EscalationLevel",
     "EscalationSettings",
     "ExitCriterion",
@@ -119,6 +121,14 @@ class Settings(BaseSettings):
     """The command center's IANA timezone (e.g. ``Europe/Brussels``): where a "day" starts for
     daily KPIs and stand-ups."""
 
+    go_live: date | None = None
+    """The go-live day (``2026-11-23``): KPI series, charts, exit criteria and the exit
+    forecast start there (no pre-go-live zeros). Unset: the first day with tickets."""
+
+    companies: dict[str, CompanySettings] = Field(default_factory=dict)
+    """Per company, when companies went live apart: ``{ "Acme US" = { go_live =
+    2026-11-30 } }``."""
+
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "WARNING"
     """Log level for hypercare's own loggers (``--debug`` sets DEBUG)."""
 
@@ -135,6 +145,15 @@ class Settings(BaseSettings):
     export: ExportSettings = ExportSettings()
     standups: list[StandupSchedule] = Field(default_factory=lambda: [StandupSchedule()])
     """The daily stand-ups (name, company/team scope, time, timezone, calendar, channel)."""
+
+    def go_live_of(self, company: str | None = None) -> date | None:
+        """The go-live day of ``company`` (its own when set, else the global one)."""
+        if company:
+            wanted = company.strip().casefold()
+            for name, spec in self.companies.items():
+                if name.strip().casefold() == wanted and spec.go_live is not None:
+                    return spec.go_live
+        return self.go_live
 
     @field_validator("timezone")
     @classmethod

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Literal
 
 from pydantic import ConfigDict, Field
@@ -45,6 +46,14 @@ class RolesSettings(_Section):
         if self.raise_ is not None:
             return self.raise_
         return "super_users" if self.super_users else "everyone"
+
+
+class CompanySettings(_Section):
+    """One company of the go-live, when it differs from the rest."""
+
+    go_live: date | None = None
+    """The day this company went live (when companies went live apart); unset: the global
+    ``go_live``."""
 
 
 class TuiSettings(_Section):

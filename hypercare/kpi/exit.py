@@ -29,8 +29,8 @@ from typing import Literal
 
 import numpy as np
 
-from hypercare.kpi.definitions import DEFINITIONS
-from hypercare.kpi.forecast import ExitForecast, forecast_exit
+from hypercare.kpi.forecast import WINDOW, ExitForecast, forecast_exit
+from hypercare.kpi.registry import METRICS, Window, format_value, rule_text
 
 __all__ = ["CriterionInput", "CriterionStatus", "ExitForecast", "Readiness", "evaluate_exit",
            "forecast_exit"]
@@ -100,6 +100,12 @@ def _trend(values: Sequence[float], op: Op, target: float | None) -> str:
     return "improving" if (change < 0) == good_down else "worsening"
 
 
+def falling(values: Sequence[float]) -> bool:
+    """The one rule of "falling": the least-squares slope is negative and the last value is
+    below the first (the exit criterion and the forecast both judge by it)."""
+    return len(values) >= 2 and _slope(values) < 0 and values[-1] < values[0]
+
+
 def _holds(value: float, op: Op, target: float) -> bool:
     if op == ">=":
         return value >= target
@@ -108,10 +114,23 @@ def _holds(value: float, op: Op, target: float) -> bool:
     return abs(value - target) <= 1e-9
 
 
-def _show(metric: str, value: float) -> str:
-    spec = DEFINITIONS.get(metric)
-    unit = f" {spec.unit}" if spec else ""
-    return f"{value:.1f}{unit}" if value != int(value) else f"{int(value)}{unit}"
+def _unit(metric: str) -> str:
+    spec = METRICS.get(metric)
+    return spec.unit if spec else ""
+
+
+def _label(metric: str) -> str:
+    spec = METRICS.get(metric)
+    return spec.label if spec else metric.replace("_", " ")
+
+
+def _show(metric: str, value: float, day: dt.date | None = None,
+          today: dt.date | None = None) -> str:
+    """``70 %``, or with the day it was measured: ``70 % on Sun 6 Dec`` (``today``)."""
+    shown = format_value(value, _unit(metric))
+    if day is None or today is None:
+        return shown
+    return f"{shown} {Window.day(day, today).label}"
 
 
 def _metric(c: CriterionInput, history: Mapping[str, Sequence[tuple[dt.date, float]]],
@@ -124,24 +143,26 @@ def _metric(c: CriterionInput, history: Mapping[str, Sequence[tuple[dt.date, flo
         return CriterionStatus(c.key, c.label, c.kind, state, value, trend, detail)
 
     if not values:
-        return status("pending", "", "", f"no history for {metric}")
-    latest = _show(metric, values[-1])
+        return status("pending", "", "", f"{_label(metric)}: no value recorded yet (one is "
+                      "recorded each day by the KPI snapshot)")
+    latest = _show(metric, values[-1], points[-1][0], today)
     span = max(c.for_days, 2 if c.op == "falling" else 1)
     trend = _trend(values[-min(max(span, 7), 14):], c.op, c.target)
     if c.op == "falling":
         if len(values) < span:
-            return status("pending", latest, trend, f"{len(values)} of {span} days of history")
+            return status("pending", latest, trend, f"{len(values)} of {span} days since "
+                          "go-live recorded")
         tail = values[-span:]
-        ok = _slope(tail) < 0 and tail[-1] < tail[0]
+        ok = falling(tail)
         word = "falling" if ok else "not falling"
         return status("met" if ok else "not_met", latest, trend,
-                      f"{metric} {word} over the last {span} days ({_show(metric, tail[0])} -> "
-                      f"{latest})")
+                      f"{_label(metric)} {word} over the last {span} days "
+                      f"({_show(metric, tail[0], points[-span][0], today)} -> {latest})")
     if c.target is None:
-        return status("pending", latest, trend, "no target configured")
-    wanted = f"{metric} {c.op} {c.target:g}"
+        return status("pending", latest, trend, "no target set for this criterion")
+    wanted = f"{_label(metric)} {rule_text(c.op, c.target, _unit(metric))}"
     if not _holds(values[-1], c.op, c.target):
-        return status("not_met", latest, trend, f"{wanted} fails: now {latest}")
+        return status("not_met", latest, trend, f"{wanted} not met: {latest}")
     streak = 0
     for value in reversed(values):
         if not _holds(value, c.op, c.target):
@@ -150,7 +171,7 @@ def _metric(c: CriterionInput, history: Mapping[str, Sequence[tuple[dt.date, flo
     if streak >= span:
         return status("met", latest, trend, f"{wanted} held for the last {span} day(s)")
     state: Status = "at_risk" if trend == "worsening" else "pending"
-    return status(state, latest, trend, f"{wanted} held {streak} of {span} days")
+    return status(state, latest, trend, f"{wanted} held {streak} of the {span} days needed")
 
 
 def _milestone(c: CriterionInput, today: dt.date) -> CriterionStatus:
@@ -200,6 +221,9 @@ def evaluate_exit(
         else:
             statuses.append(_sign_off(c))
     backlog = [p for p in history.get("open_backlog", ()) if p[0] <= today]
-    forecast = forecast_exit(backlog, target=backlog_target, today=today)
+    spans = [max(c.for_days, 2) for c in criteria
+             if c.kind == "metric" and c.op == "falling" and (c.metric or c.key) == "open_backlog"]
+    forecast = forecast_exit(backlog, target=backlog_target, today=today,
+                             points=spans[0] if spans else WINDOW)
     moment = now or dt.datetime.combine(today, dt.time(0), tzinfo=dt.UTC)
     return Readiness(now=moment, criteria=tuple(statuses), forecast=forecast)

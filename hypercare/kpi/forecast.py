@@ -1,8 +1,10 @@
 """When will the backlog reach its target? A least-squares line over the recent burn-down.
 
-Rule: take the last (up to) 14 points, x = days from ``today``. Fewer than 3 points: not
+Rule: take the last (up to) ``points`` points (14 by default; the exit readiness passes the
+span of a "backlog falling" criterion so both judge the same days), x = days from ``today``. Fewer than 3 points: not
 converging ("not enough history"). Last point already at or below the target: reached
-(exit date = today). Slope >= 0: not converging ("inflow outpaces outflow"). Otherwise
+(exit date = today). Not falling (slope >= 0, or the last point not below the first: the
+rule of the "falling" exit criterion): not converging ("inflow outpaces outflow"). Otherwise
 the line through the points' centroid reaches the target at x* and the exit date is the
 first whole day at or after it (never before today). The band pivots the slope around
 the centroid by +- t(0.90, n-2) standard errors (an approx. 80 % band on the slope alone):
@@ -45,13 +47,20 @@ def _reach(
 
 
 def forecast_exit(
-    backlog: Sequence[tuple[dt.date, float]], *, target: float = 0.0, today: dt.date
+    backlog: Sequence[tuple[dt.date, float]], *, target: float = 0.0, today: dt.date,
+    points: int = WINDOW,
 ) -> ExitForecast:
     """Forecast the day the open backlog reaches ``target`` (see the module docstring)."""
-    points = sorted(backlog)[-WINDOW:]
+    recent = sorted(backlog)[-max(points, 3):]
+    return _forecast(recent, target, today)
+
+
+def _forecast(points: list[tuple[dt.date, float]], target: float,
+              today: dt.date) -> ExitForecast:
     if len(points) < 3:
         return ExitForecast(False, None, None, None,
-                            f"not enough history: {len(points)} day(s) of backlog, need 3")
+                            f"not enough history: {len(points)} day(s) of backlog since "
+                            "go-live, 3 needed")
     x = np.array([(d - today).days for d, _ in points], dtype=np.float64)
     y = np.array([v for _, v in points], dtype=np.float64)
     if y[-1] <= target:
@@ -63,10 +72,11 @@ def forecast_exit(
         return ExitForecast(False, None, None, None, "not enough history: all points on one day")
     slope = float(((x - x_mean) * (y - y_mean)).sum()) / sxx
     days = len(points)
-    if slope >= 0:
+    if slope >= 0 or y[-1] >= y[0]:
         return ExitForecast(False, None, None, None,
-                            f"not converging: inflow outpaces outflow (backlog {slope:+.1f}"
-                            f"/day over the last {days} days, now {y[-1]:g})")
+                            f"not converging: inflow keeps up with outflow (backlog "
+                            f"{slope:+.1f} tickets/day over the last {days} days: {y[0]:g} "
+                            f"then, {y[-1]:g} now)")
     residuals = y - (y_mean + slope * (x - x_mean))
     dof = days - 2
     stderr = math.sqrt(float((residuals**2).sum()) / dof / sxx) if dof > 0 else 0.0
@@ -77,6 +87,6 @@ def forecast_exit(
     band = f"{earliest} to {latest}" if latest else f"from {earliest}, may not converge"
     return ExitForecast(
         True, exit_date, earliest, latest,
-        f"backlog falling {-slope:.1f}/day over the last {days} days (now {y[-1]:g}); "
-        f"reaches {target:g} around {exit_date} (80 % band: {band})",
+        f"backlog falling {-slope:.1f} tickets/day over the last {days} days (now "
+        f"{y[-1]:g}); reaches {target:g} around {exit_date} (80 % band: {band})",
     )

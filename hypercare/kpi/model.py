@@ -8,7 +8,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
+
+if TYPE_CHECKING:
+    from hypercare.kpi.registry import Scope, Window
 
 Direction = Literal["up", "down"]
 
@@ -63,6 +66,26 @@ class KpiBoard:
     company: str | None
     days: int
     kpis: tuple[KpiValue, ...]
+    window: Window | None = None
+    """The local days the values are for (named wherever they are shown)."""
+    scope: Scope | None = None
+    """Whose tickets (all companies, a company, a team)."""
+    go_live: date | None = None
+    """Series start here (no pre-go-live zeros)."""
+
+    @property
+    def window_label(self) -> str:
+        """``in the last 14 days``, ``this week``..."""
+        return self.window.label if self.window else f"in the last {self.days} days"
+
+    @property
+    def scope_label(self) -> str:
+        return self.scope.label if self.scope else (self.company or "all companies")
+
+    def with_kpis(self, kpis: tuple[KpiValue, ...]) -> KpiBoard:
+        """The same board (window, scope) holding ``kpis``."""
+        return KpiBoard(self.now, self.timezone, self.company, self.days, kpis, self.window,
+                        self.scope, self.go_live)
 
     def get(self, key: str) -> KpiValue | None:
         """The KPI with ``key``, or None when the board does not hold it."""

@@ -16,12 +16,13 @@ import numpy as np
 import numpy.typing as npt
 
 from hypercare.kpi.columns import RecordCounts, TicketColumns
-from hypercare.kpi.days import window
+from hypercare.kpi.days import window as day_grid
 from hypercare.kpi.definitions import DEFINITIONS
 from hypercare.kpi.flow import effective_close, flows, open_count, sla_and_reopen
 from hypercare.kpi.measure import Measure
 from hypercare.kpi.mix import POLICY, categories, loads, tops
 from hypercare.kpi.model import KpiBoard, KpiValue
+from hypercare.kpi.registry import Scope, Window
 from hypercare.kpi.timing import aging, durations
 from hypercare.triage.calendar import BusinessCalendar
 
@@ -65,21 +66,32 @@ def ticket_board(
     company: str | None = None,
     records: RecordCounts = RecordCounts(),  # noqa: B008 - frozen, never mutated
     targets: Mapping[str, float] | None = None,
+    window: Window | None = None,
+    team: str | None = None,
+    go_live: dt.date | None = None,
 ) -> KpiBoard:
-    """Compute the board at ``now`` (timezone-aware) over the last ``days`` local days.
+    """Compute the board at ``now`` (timezone-aware) over the last ``days`` local days, or
+    over ``window`` (read at its end).
 
-    ``company`` keeps only that company's tickets (case-insensitive); ``records`` are taken
-    as given. ``targets`` override the default targets of :data:`DEFINITIONS`.
+    ``company`` (and ``team``) keep only those tickets (case-insensitive); ``records`` are
+    taken as given. ``targets`` override the default targets of :data:`DEFINITIONS`.
+    ``go_live``: series points before it are left out (a go-live has no history before).
     Raises ValueError for a naive ``now``, an unknown timezone or ``days < 1``.
     """
-    if days < 1:
-        raise ValueError(f"days must be at least 1, not {days}")
     try:
         tz = ZoneInfo(timezone)
     except (ZoneInfoNotFoundError, ValueError) as exc:
         raise ValueError(f"unknown timezone {timezone!r}") from exc
+    if window is not None:
+        now, days = window.end(now, tz), window.days
+    if days < 1:
+        raise ValueError(f"days must be at least 1, not {days}")
+    if window is None:
+        window = Window.last_days(days, now.astimezone(tz).date())
     cols = columns if company is None else columns.select(company_mask(columns.company, company))
-    grid, ends = window(now, tz, days)
+    if team is not None:
+        cols = cols.select(company_mask(cols.team, team))
+    grid, ends = day_grid(now, tz, days)
     close = effective_close(cols)
     every = np.ones(len(cols), dtype=np.bool_)
     measures: dict[str, Measure] = {
@@ -97,11 +109,23 @@ def ticket_board(
     measures.update(_records(records, grid.first, grid.dates()[-1]))
     chosen = dict(targets or {})
     kpis = []
+    start = go_live if go_live is not None else _first_day(cols, tz)
     for key, spec in DEFINITIONS.items():
         measure = measures[key]
+        series = measure.series if start is None else tuple(
+            (d, v) for d, v in measure.series if d >= start)
         kpis.append(KpiValue(
             key=key, label=spec.label, value=measure.value, unit=spec.unit,
             direction=spec.direction, target=chosen.get(key, spec.target),
-            definition=spec.definition, series=measure.series, breakdown=measure.breakdown,
+            definition=spec.definition, series=series, breakdown=measure.breakdown,
         ))
-    return KpiBoard(now=now, timezone=timezone, company=company, days=days, kpis=tuple(kpis))
+    return KpiBoard(now=now, timezone=timezone, company=company, days=days, kpis=tuple(kpis),
+                    window=window, scope=Scope(company, team), go_live=start)
+
+
+def _first_day(columns: TicketColumns, tz: ZoneInfo) -> dt.date | None:
+    """The local day the first ticket was created (the go-live, when none is configured)."""
+    known = columns.created[~np.isnan(columns.created)]
+    if known.size == 0:
+        return None
+    return dt.datetime.fromtimestamp(float(known.min()), tz).date()

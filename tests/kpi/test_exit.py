@@ -39,7 +39,7 @@ def test_forecast_band_by_hand() -> None:
     assert f.exit_date == TODAY + dt.timedelta(days=4)  # x* = 3.19
     assert f.earliest == TODAY + dt.timedelta(days=3)  # slope -7.47 -> 2.52
     assert f.latest == TODAY + dt.timedelta(days=5)  # slope -5.33 -> 4.13
-    assert "6.4/day" in f.explanation
+    assert "6.4 tickets/day" in f.explanation
 
 
 def test_forecast_uses_last_14_points_and_a_target() -> None:
@@ -51,7 +51,7 @@ def test_forecast_uses_last_14_points_and_a_target() -> None:
 def test_forecast_diverging_and_short() -> None:
     f = forecast_exit(days([10, 12, 11, 14]), today=TODAY)
     assert not f.converging and f.exit_date is None
-    assert f.explanation.startswith("not converging: inflow outpaces outflow")
+    assert f.explanation.startswith("not converging: inflow keeps up with outflow")
     flat = forecast_exit(days([10, 10, 10]), today=TODAY)
     assert not flat.converging
     short = forecast_exit(days([10, 5]), today=TODAY)
@@ -73,7 +73,7 @@ def s1(for_days: int = 5) -> CriterionInput:
 
 def test_metric_held_for_n_days() -> None:
     status, value, trend, _ = one(s1(), {"open_s1": days([1, 0, 0, 0, 0, 0])})
-    assert (status, value, trend) == ("met", "0 tickets", "improving")
+    assert (status, value, trend) == ("met", "0 tickets today", "improving")
     assert one(s1(), {"open_s1": days([0, 0, 0])})[0] == "pending"
     assert one(s1(), {"open_s1": days([0, 0, 1])})[0] == "not_met"
     assert one(s1(), {})[0] == "pending"
@@ -86,8 +86,8 @@ def test_metric_at_risk_when_streak_short_and_worsening() -> None:
     sla = CriterionInput(key="sla", kind="metric", label="SLA", metric="sla_attainment",
                          op=">=", target=90, for_days=3)
     status, value, trend, _ = one(sla, {"sla_attainment": days([99, 80, 95, 92])})
-    assert (status, value, trend) == ("at_risk", "92 %", "worsening")
-    assert one(sla, {"sla_attainment": days([80, 85, 92])})[:3] == ("pending", "92 %",
+    assert (status, value, trend) == ("at_risk", "92 % today", "worsening")
+    assert one(sla, {"sla_attainment": days([80, 85, 92])})[:3] == ("pending", "92 % today",
                                                                    "improving")
     assert one(sla, {"sla_attainment": days([91, 92, 91.5])})[0] == "met"
 
@@ -103,7 +103,7 @@ def test_metric_falling_and_equals_and_no_target() -> None:
     assert one(falling, {"open_backlog": days([5, 4, 3])})[0] == "pending"
     decided = CriterionInput(key="d", kind="metric", label="Every decision taken",
                              metric="decisions_open", op="==", target=0)
-    assert one(decided, {"decisions_open": days([3, 1, 0])})[:3] == ("met", "0", "improving")
+    assert one(decided, {"decisions_open": days([3, 1, 0])})[:3] == ("met", "0 today", "improving")
     no_target = CriterionInput(key="x", kind="metric", label="x", metric="adoption")
     assert one(no_target, {"adoption": days([0.9])})[0] == "pending"
 
@@ -111,7 +111,7 @@ def test_metric_falling_and_equals_and_no_target() -> None:
 def test_metric_flat_trend() -> None:
     users = CriterionInput(key="u", kind="metric", label="Adoption", metric="adoption",
                            op=">=", target=85)
-    assert one(users, {"adoption": days([87.0, 87.2, 87.1])})[:3] == ("met", "87.1", "flat")
+    assert one(users, {"adoption": days([87.0, 87.2, 87.1])})[:3] == ("met", "87.1 today", "flat")
 
 
 # -- milestones and sign-offs -------------------------------------------------------------

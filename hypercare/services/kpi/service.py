@@ -20,6 +20,7 @@ import numpy as np
 from hypercare.errors import HypercareError, UsageError
 from hypercare.kpi.exit import CriterionInput, Readiness, evaluate_exit
 from hypercare.kpi.model import KpiBoard, KpiValue
+from hypercare.kpi.registry import SIGNALS
 from hypercare.kpi.tickets import RecordCounts, TicketColumns, ticket_board
 from hypercare.services.access import Viewer
 from hypercare.services.context import ServiceContext
@@ -30,25 +31,6 @@ from hypercare.store.sync_state import last_good_run, recent_runs
 
 ADOPTION_KEYS = ("active_users", "quotations_created", "orders_confirmed", "invoices_posted")
 ADOPTION_READ_AT = "kpi.adoption_read_at"
-#: Stored Odoo signals shown on the board: key -> (label, unit, direction, definition).
-SIGNALS: dict[str, tuple[str, str, Any, str]] = {
-    "quotations_created": ("Quotations created", "per day", "up",
-                           "Sales quotations created that day"),
-    "orders_confirmed": ("Orders confirmed", "per day", "up",
-                         "Sales orders confirmed that day (by order date)"),
-    "invoices_posted": ("Invoices posted", "per day", "up",
-                        "Customer invoices posted that day (by invoice date)"),
-    "receivables_overdue_amount": ("Overdue receivables", "amount", "down",
-                                   "Open customer invoices past their due date"),
-    "dso_days": ("DSO", "days", "down",
-                 "Open receivables / average daily invoicing over 90 days"),
-    "overdue_activities": ("Overdue activities", "activities", "down",
-                           "Open activities past their deadline"),
-    "late_deliveries": ("Late deliveries", "pickings", "down",
-                        "Outgoing pickings not done after their scheduled date"),
-}
-
-
 @dataclass(frozen=True)
 class WatchView:
     name: str
@@ -73,15 +55,24 @@ class KpiService:
 
     # -- the board ---------------------------------------------------------------------------
 
-    def board(self, *, days: int = 14, company: str | None = None) -> KpiBoard:
-        """Every ticket KPI over the last ``days`` days, optionally for one company."""
+    def board(self, *, days: int = 14, company: str | None = None,
+              check: bool = True) -> KpiBoard:
+        """Every ticket KPI over the last ``days`` days, optionally for one company.
+
+        ``company`` is a name (any case) or Odoo id of a synced ticket's company, else a
+        UsageError listing the known ones (:mod:`hypercare.services.tickets.scopes`);
+        ``check=False`` for a name the settings give (a viewer's company), which reads as
+        a company without tickets."""
         if days < 1:
             raise UsageError("--days must be at least 1")
+        from hypercare.services.tickets.scopes import resolve_scope
         from hypercare.services.triage.sla import build_calendars
 
         now = self._context.clock()
         settings = self._context.settings
         with self._context.store().session() as session, gc_paused():
+            if check:
+                company = resolve_scope(company=company, session=session).company
             columns = _columns(kpi_records.ticket_columns(session=session))
             records = self._records(session, now)
         board = ticket_board(columns, now=now, timezone=settings.timezone, days=days,
@@ -97,7 +88,7 @@ class KpiService:
         with self._context.store().session() as session:
             companies = sorted({str(c) for c in _columns(
                 kpi_records.ticket_columns(session=session)).company if c})
-        boards.extend(self.board(days=14, company=c) for c in companies)
+        boards.extend(self.board(days=14, company=c, check=False) for c in companies)
         rows = [{"day": today, "company": board.company or "", "key": kpi.key,
                  "value": kpi.value, "unit": kpi.unit, "taken_at": now}
                 for board in boards for kpi in board.kpis]
@@ -131,8 +122,10 @@ class KpiService:
                 target=c.target, for_days=c.for_days, due=c.due, owner=c.owner,
                 done_on=record.done_on if record else None,
                 done_by=record.done_by if record else ""))
-        history = {kpi.key: _merged(self.history(key=kpi.key), kpi) for kpi in board.kpis}
-        return evaluate_exit(criteria, history=history, today=today)
+        start = self._context.settings.go_live_of(board.company) or date.min
+        history = {kpi.key: [(d, v) for d, v in _merged(self.history(key=kpi.key), kpi)
+                             if d >= start] for kpi in board.kpis}
+        return evaluate_exit(criteria, history=history, today=today, now=now)
 
     def record_exit(self, *, key: str, viewer: Viewer, done_on: date | None = None,
                     note: str = "") -> None:
@@ -281,8 +274,7 @@ class KpiService:
                                                     session=session)
         signals = self._signal_kpis(since)
         if not users:
-            return KpiBoard(board.now, board.timezone, board.company, board.days,
-                            (*board.kpis, *signals)) if signals else board
+            return board.with_kpis((*board.kpis, *signals)) if signals else board
         licensed = self._context.settings.kpi.licensed_users or (internal[-1][1] if internal
                                                                 else None)
         latest = users[-1][0]
@@ -293,30 +285,36 @@ class KpiService:
                                                      session=session)
                 if found:
                     per_app.append((model, found[-1][1]))
-        extra = [KpiValue("active_users", "Active users", users[-1][1], "users", "up", None,
-                          "Distinct users who changed records in the apps in scope that day",
-                          series=tuple(users),
-                          breakdown=tuple(sorted(per_app, key=lambda p: -p[1])))]
+        extra = [_signal("active_users", users[-1][1], series=tuple(users),
+                         breakdown=tuple(sorted(per_app, key=lambda p: -p[1])))]
         if licensed:
             share = [(d, round(100 * v / licensed, 1)) for d, v in users]
-            extra.append(KpiValue("active_user_share", "Active / licensed users", share[-1][1],
-                                  "percent", "up", 85.0,
-                                  "Active users that day as a share of licensed users",
-                                  series=tuple(share)))
-        return KpiBoard(board.now, board.timezone, board.company, board.days,
-                        (*board.kpis, *extra, *signals))
+            extra.append(_signal("active_user_share", share[-1][1], series=tuple(share)))
+        return board.with_kpis((*board.kpis, *extra, *signals))
 
     def _signal_kpis(self, since: date) -> list[KpiValue]:
         """Business signals read from Odoo, against the pre-go-live baseline when set."""
         baseline = self._context.settings.kpi.baseline
         found = []
         with self._context.store().session() as session:
-            for key, (label, unit, direction, meaning) in SIGNALS.items():
+            for key in SIGNALS:
+                if key in ("active_users", "active_user_share"):
+                    continue  # read with the users above
                 series = kpi_records.adoption_history(key, since=since, session=session)
                 if series:
-                    found.append(KpiValue(key, label, series[-1][1], unit, direction,
-                                          baseline.get(key), meaning, series=tuple(series)))
+                    found.append(_signal(key, series[-1][1], series=tuple(series),
+                                         target=baseline.get(key)))
         return found
+
+
+def _signal(key: str, value: float | None, *, series: tuple[tuple[date, float], ...],
+            breakdown: tuple[tuple[str, float], ...] = (),
+            target: float | None = None) -> KpiValue:
+    """A business signal as the registry defines it."""
+    spec = SIGNALS[key]
+    return KpiValue(key, spec.label, value, spec.unit, spec.direction,
+                    target if target is not None else spec.target, spec.definition,
+                    series=series, breakdown=breakdown)
 
 
 def _columns(raw: dict[str, Sequence[Any]]) -> TicketColumns:

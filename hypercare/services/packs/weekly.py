@@ -18,7 +18,6 @@ every figure and never shown.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
@@ -28,6 +27,7 @@ from zoneinfo import ZoneInfo
 from hypercare.errors import UsageError
 from hypercare.kpi.definitions import DEFINITIONS
 from hypercare.kpi.model import KpiBoard, KpiDefinition, KpiValue
+from hypercare.kpi.registry import parse_week
 from hypercare.services.access import AUDIENCE
 from hypercare.services.context import ServiceContext
 from hypercare.services.kpi.service import KpiService
@@ -43,9 +43,6 @@ from hypercare.services.triage.sla import SlaService
 from hypercare.store import kpi_records, problems
 from hypercare.store.engine import Store
 
-_WEEK = re.compile(r"^\s*([0-9]{4})-W([0-9]{1,2})\s*$", re.IGNORECASE)
-YEARS = (2000, 2999)
-"""The years a pack may cover (date arithmetic on the weeks around stays in range)."""
 _TICK = timedelta(microseconds=1)
 How = Literal["point", "sum", "value", "records", "snapshot", "weekdays"]
 #: The headline KPIs: key, unit shown (empty: the board's), how the week's value is read:
@@ -62,21 +59,6 @@ HEADLINE: tuple[tuple[str, str, How], ...] = (
     ("decisions_overdue", "", "records"), ("active_user_share", "%", "weekdays"),
 )
 _POINT_IN_TIME = ("point", "records", "snapshot")
-
-
-def parse_week(text: str) -> tuple[date, date]:
-    """The Monday and Sunday of an ISO week written ``2026-W48`` (years 2000 to 2999)."""
-    match = _WEEK.match(text or "")
-    try:
-        monday = date.fromisocalendar(int(match[1]), int(match[2]), 1) if match else None
-    except ValueError:
-        monday = None
-    if monday is None or not YEARS[0] <= monday.year <= YEARS[1]:
-        raise UsageError(f"{text[:40]!r} is not an ISO week like 2026-W48, from {YEARS[0]} to "
-                         f"{YEARS[1]}",
-                         hint="Write it as YYYY-Www, e.g. 2026-W48 (weeks 01-52, or 53 in "
-                              "long years).")
-    return monday, monday + timedelta(days=6)
 
 
 @dataclass
@@ -242,8 +224,8 @@ class PackService:
         if how == "value":
             return _rounded(kpi.value)
         inside = [v for d, v in kpi.series if period.first <= d <= period.as_of]
-        if how == "sum":
-            return _rounded(sum(inside))
+        if how == "sum":  # no day of the week after the go-live: no value, not 0
+            return _rounded(sum(inside)) if inside else None
         if how == "weekdays":
             worked = [v for d, v in kpi.series
                       if period.first <= d <= period.as_of and d.weekday() < 5]
