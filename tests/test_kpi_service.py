@@ -96,6 +96,80 @@ def test_adoption_feeds_the_board(world: tuple[OdooSimulator, Services]) -> None
     assert invoices.target == 5.0  # compared with the pre-go-live baseline
 
 
+def _overdue_by_currency(sim: OdooSimulator) -> dict[str, float]:
+    """Open posted customer invoices past due, summed per currency of their company (hand
+    counts from the simulator's tables)."""
+    tables = sim.store.tables
+    today = sim.now().date().isoformat()
+    found: dict[str, float] = {}
+    for move in tables["account.move"].values():
+        if (move["move_type"] in ("out_invoice", "out_refund") and move["state"] == "posted"
+                and move["payment_state"] in ("not_paid", "partial")
+                and move["invoice_date_due"] < today):
+            currency = tables["res.company"][move["company_id"]]["currency_id"]
+            code = tables["res.currency"][currency]["name"]
+            found[code] = found.get(code, 0.0) + move["amount_residual_signed"]
+    return found
+
+
+def test_money_stays_per_currency(world: tuple[OdooSimulator, Services],
+                                  monkeypatch: pytest.MonkeyPatch,
+                                  capsys: pytest.CaptureFixture[str], models: Path) -> None:
+    from hypercare import wiring
+
+    sim, services = world
+    monkeypatch.setenv("HYPERCARE_DATABASE_URL", str(services.context.settings.database_url))
+    monkeypatch.setenv("HYPERCARE_TRIAGE__MODEL_DIR", str(models))
+    monkeypatch.setenv("COLUMNS", "200")
+    real = wiring.build_services
+    monkeypatch.setattr(wiring, "build_services",  # the CLI at the simulator's clock
+                        lambda settings, **kw: real(settings, **{**kw, "clock": sim.now}))
+    when = sim.now() - timedelta(days=20)
+    for company, amount in zip(sim.world.companies, (12030.5, 52596.3), strict=True):
+        sim.store.create("account.move", {  # one overdue invoice in each company
+            "name": f"INV/MONEY/{company}", "move_type": "out_invoice", "state": "posted",
+            "invoice_date": when.date().isoformat(), "date": when.date().isoformat(),
+            "invoice_date_due": (when + timedelta(days=5)).date().isoformat(),
+            "payment_state": "not_paid", "company_id": company, "amount_total": amount,
+            "amount_residual": amount, "amount_total_signed": amount,
+            "amount_residual_signed": amount}, uid=2, at=when.strftime("%Y-%m-%d %H:%M:%S"))
+    overdue = _overdue_by_currency(sim)  # BE in EUR, US in USD
+    assert set(overdue) == {"EUR", "USD"}
+    services.kpis.read_adoption(days=7)
+    board = services.kpis.board(days=7)
+    money = board.get("receivables_overdue_amount")
+    assert money is not None and money.value is None and money.unit == "money"  # never a sum
+    assert [code for code, _ in money.breakdown] == ["EUR", "USD"]
+    assert dict(money.breakdown) == pytest.approx(overdue)
+    dso = board.get("dso_days")
+    assert dso is not None and dso.value is None and dso.unit == "days"
+    assert [code for code, _ in dso.breakdown] == ["EUR", "USD"]
+    assert main(["kpi", "--days", "7"]) == 0
+    out = capsys.readouterr().out
+    both = f"{overdue['EUR']:,.2f} EUR · {overdue['USD']:,.2f} USD"
+    assert both in out
+    total = sum(overdue.values())
+    assert f"{total:,.2f}" not in out and f"{total:,.1f}" not in out
+    assert main(["kpi", "--format", "json", "--days", "7"]) == 0
+    shown = {k["key"]: k for k in json.loads(capsys.readouterr().out)["kpis"]}
+    assert shown["receivables_overdue_amount"]["value"] is None
+
+    # both companies in one currency: one amount, that currency its unit
+    be, us = sim.world.companies
+    sim.store.write("res.company", [us], {"currency_id": sim.store.tables["res.company"][be][
+        "currency_id"]}, uid=1)
+    sim.advance(timedelta(minutes=5))
+    services.kpis.read_adoption(days=7)
+    money = services.kpis.board(days=7).get("receivables_overdue_amount")
+    assert money is not None and money.unit == "EUR" and money.breakdown == ()
+    assert money.value == pytest.approx(total)
+    dso = services.kpis.board(days=7).get("dso_days")
+    assert dso is not None and dso.value is not None and dso.unit == "days"
+    assert main(["kpi", "--days", "7"]) == 0
+    out = capsys.readouterr().out
+    assert f"{total:,.2f} EUR" in out and "USD" not in out
+
+
 def test_watch_kpis_alert_once_and_report_bad_specs(world: tuple[OdooSimulator,
                                                                  Services]) -> None:
     sim, services = world

@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 from collections.abc import Iterator
 from datetime import datetime
 
@@ -12,7 +13,9 @@ import pytest
 
 from hypercare.cli import main
 from hypercare.odoo.sim import OdooSimulator
-from tests.sync.conftest import make_sim
+from tests.sync.conftest import NOW, make_sim
+
+ZONE = "America/Chicago"
 
 REQUIRED_FIELDS = {
     "odoo_id", "ref", "title", "description", "company", "stage", "is_closed", "priority",
@@ -109,6 +112,49 @@ def test_tickets_show_with_event_log(synced: OdooSimulator,
     assert main(["tickets", "show", ref]) == 0
     text = capsys.readouterr().out
     assert ref in text and "event log" in text and "reopened" in text
+
+
+def test_sla_time_reads_as_the_formatter_writes(synced: OdooSimulator,
+                                                monkeypatch: pytest.MonkeyPatch,
+                                                capsys: pytest.CaptureFixture[str]) -> None:
+    """`tickets list` and `tickets show` write SLA time with the one formatter, in business
+    hours (or calendar hours on a 24x7 clock), due times in the command center's named zone."""
+    import hypercare.wiring as wiring
+    from hypercare.triage.sla_text import ClockTime, clock_text, short_text, time_text, when_text
+
+    build = wiring.build_services
+    monkeypatch.setattr(wiring, "build_services",
+                        lambda settings, **kw: build(settings, **kw, clock=lambda: NOW))
+    monkeypatch.setenv("COLUMNS", "260")
+    assert main(["triage", "sweep"]) == 0
+    capsys.readouterr()
+    assert main(["tickets", "list", "--open", "--format", "json"]) == 0
+    tickets = [t for t in json.loads(capsys.readouterr().out) if t["sla_state"]]
+    assert tickets, "the sweep gave the open tickets clocks"
+    assert main(["tickets", "list", "--open"]) == 0
+    listing = capsys.readouterr().out
+    assert "times in America/Chicago" in listing
+    for ticket in tickets:
+        line = next(text for text in listing.splitlines() if text.split()[:1] == [ticket["ref"]])
+        clock = ClockTime.from_stored({"state": ticket["sla_state"],
+                                       "business_minutes_left":
+                                           ticket["sla_business_minutes_left"],
+                                       "due_at": ticket["sla_due_at"],
+                                       "met_at": ticket["sla_met_at"],
+                                       "always_open": ticket["sla_24x7"]})
+        narrow = (time_text(clock, now=NOW, zone=ZONE) if clock.state == "met"
+                  else short_text(clock, state=True))  # the narrow form, as in the TUI queue
+        assert f" {narrow} " in f" {line} "
+        if clock.due_at is not None and clock.state != "met":
+            assert when_text(clock.due_at, now=NOW, zone=ZONE) in line
+    breached = next((t for t in tickets if t["sla_state"] == "breached"), tickets[0])
+    assert main(["tickets", "show", breached["ref"]]) == 0
+    shown = capsys.readouterr().out
+    assert "SLA clocks (business hours: bh, bm; times in America/Chicago)" in shown
+    for stored in breached["sla_clocks"]:
+        expected = clock_text(ClockTime.from_stored(stored), now=NOW, zone=ZONE, state=True)
+        assert f"{stored['target'].replace('_', ' '):<15} {expected}" in shown
+        assert "0 bm left" not in expected and not re.search(r"\b\d+d\b", expected)
 
 
 def test_unknown_ticket_is_a_clear_error(synced: OdooSimulator,

@@ -13,8 +13,9 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable, Mapping, Sequence
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from slack_sdk.models.blocks import Block
 
@@ -44,7 +45,8 @@ from hypercare.bot.message_blocks import (
     section,
     text_of,
 )
-from hypercare.bot.text import escape_text, link, slack_date
+from hypercare.bot.text import escape_text, link, slack_date, slack_moment
+from hypercare.triage.sla_text import ClockTime, clock_text
 
 __all__ = [
     "Activity", "SlackMessage", "build_approval_request", "build_at_risk_batch",
@@ -89,9 +91,11 @@ def render(kind: str, payload: Mapping[str, Any], *, activity: Sequence[Activity
 # -- escalations of a ticket or a known issue -----------------------------------------------
 
 def build_escalation(payload: Mapping[str, Any], *, kind: str = "escalation",
-                     activity: Sequence[Activity] = ()) -> SlackMessage:
+                     activity: Sequence[Activity] = (),
+                     now: datetime | None = None) -> SlackMessage:
     """A breach, a confirmed S1 or an escalation (by hand, no acknowledgement, reopened):
-    the headline says which, then the ticket (or known issue), why, and the buttons."""
+    the headline says which, then the ticket (or known issue), why, its SLA clock (as the
+    SLA formatter writes it; ``now`` for what is today), and the buttons."""
     trigger = text_of(payload, "trigger")
     headline = HEADLINES.get(trigger) or HEADLINES.get(kind) or (
         f"Escalated to {_level(payload)}")
@@ -103,7 +107,7 @@ def build_escalation(payload: Mapping[str, Any], *, kind: str = "escalation",
     blocks: list[Block | None] = [
         header(f"{headline} · {ref}"), build_activity(activity),
         section(label + _detail(payload)),
-        *fields(_facts(payload)),
+        *fields(_facts(payload, now)),
         build_actions(payload.get("escalation_id"), ref,
                       ISSUE_ACTIONS if issue else TICKET_ACTIONS, activity=activity,
                       category=_category(payload)),
@@ -112,8 +116,8 @@ def build_escalation(payload: Mapping[str, Any], *, kind: str = "escalation",
     return finish(f"{headline}: {plain}", blocks)
 
 
-def build_approval_request(payload: Mapping[str, Any], *,
-                           activity: Sequence[Activity] = ()) -> SlackMessage:
+def build_approval_request(payload: Mapping[str, Any], *, activity: Sequence[Activity] = (),
+                           now: datetime | None = None) -> SlackMessage:
     """An L3/L4 escalation waits for a lead: Approve (notifies its contacts) or acknowledge."""
     ref, label, plain, _ = _subject(payload)
     level = _level(payload)
@@ -121,7 +125,7 @@ def build_approval_request(payload: Mapping[str, Any], *,
         header(f":raised_hand: Approval needed: escalate {ref} to {level}"),
         build_activity(activity),
         section(label + _detail(payload)),
-        *fields(_facts(payload)),
+        *fields(_facts(payload, now)),
         build_actions(payload.get("escalation_id"), ref, (APPROVE, ACK), activity=activity),
         context(escape_text(f"Nobody at {level} is paged until a command-center lead "
                             "approves.")),
@@ -129,8 +133,8 @@ def build_approval_request(payload: Mapping[str, Any], *,
     return finish(f"Approval needed: escalate {plain} to {level}", blocks)
 
 
-def build_at_risk_batch(payload: Mapping[str, Any], *,
-                        activity: Sequence[Activity] = ()) -> SlackMessage:
+def build_at_risk_batch(payload: Mapping[str, Any], *, activity: Sequence[Activity] = (),
+                        now: datetime | None = None) -> SlackMessage:
     """At-risk warnings of one window: one line per ticket (the first 20), no buttons."""
     items = items_of(payload, "items")
     blocks: list[Block | None] = [
@@ -144,7 +148,8 @@ def build_at_risk_batch(payload: Mapping[str, Any], *,
         where = " / ".join(escape_text(text_of(ticket, k), 100)
                            for k in ("company", "team") if text_of(ticket, k))
         facts = " · ".join(p for p in (escape_text(text_of(ticket, "severity"), 10), where,
-                                       f"_{escape_text(text_of(item, 'detail'), 300)}_") if p)
+                                       f"_{escape_text(text_of(item, 'detail'), 300)}_",
+                                       _sla(item, now)) if p)
         blocks.append(section(f"{label}\n{facts}"))
     if len(items) > BATCH_ITEMS:
         blocks.append(section(f"…and {len(items) - BATCH_ITEMS} more at risk."))
@@ -287,10 +292,30 @@ def _category(payload: Mapping[str, Any]) -> str:
     return text_of(mapping_of(payload, "ticket"), "category")
 
 
-def _facts(payload: Mapping[str, Any]) -> list[tuple[str, str]]:
+def _sla(payload: Mapping[str, Any], now: datetime | None) -> str:
+    """The alert's clock (the services' ``sla``) as the SLA formatter writes it, with the
+    state (``breached, 2 bh 10 bm over · due Tue 1 Dec 17:00``); moments as Slack date
+    tokens with the command center's time as fallback. "" when the payload has none."""
+    sla = mapping_of(payload, "sla")
+    if not sla:
+        return ""
+    clock = ClockTime.from_stored(sla)
+    try:
+        zone: str = ZoneInfo(text_of(sla, "timezone", "UTC")).key
+    except (ValueError, KeyError):  # not a zone name: the fallback text in UTC
+        zone = "UTC"
+    moment = now or moment_of(sla, "evaluated_at") or clock.due_at or datetime.now(UTC)
+    return clock_text(clock, now=moment, zone=zone, moment=slack_moment(zone), state=True)
+
+
+def _facts(payload: Mapping[str, Any], now: datetime | None = None) -> list[tuple[str, str]]:
     ticket = mapping_of(payload, "ticket")
     issue = mapping_of(payload, "known_issue")
     pairs = [("Level", escape_text(_level(payload), 100))]
+    sla = _sla(payload, now)
+    if sla:  # the formatter's words and Slack date tokens: nothing to escape
+        target = text_of(mapping_of(payload, "sla"), "target", "resolution")
+        pairs.append((f"{escape_text(target.replace('_', ' ').capitalize(), 40)} SLA", sla))
     if issue and not ticket:
         pairs.append(("Status", escape_text(text_of(issue, "status").replace("_", " "), 60)))
     for label, key in (("Severity", "severity"), ("Company", "company"), ("Team", "team")):
@@ -303,11 +328,11 @@ def _facts(payload: Mapping[str, Any]) -> list[tuple[str, str]]:
 
 _Builder = Callable[[str, Mapping[str, Any], Sequence[Activity], datetime], SlackMessage]
 _BUILDERS: dict[str, _Builder] = {
-    "at_risk_batch": lambda k, p, a, n: build_at_risk_batch(p, activity=a),
-    "breach": lambda k, p, a, n: build_escalation(p, kind=k, activity=a),
-    "escalation": lambda k, p, a, n: build_escalation(p, kind=k, activity=a),
-    "confirmed_s1": lambda k, p, a, n: build_escalation(p, kind=k, activity=a),
-    "approval_request": lambda k, p, a, n: build_approval_request(p, activity=a),
+    "at_risk_batch": lambda k, p, a, n: build_at_risk_batch(p, activity=a, now=n),
+    "breach": lambda k, p, a, n: build_escalation(p, kind=k, activity=a, now=n),
+    "escalation": lambda k, p, a, n: build_escalation(p, kind=k, activity=a, now=n),
+    "confirmed_s1": lambda k, p, a, n: build_escalation(p, kind=k, activity=a, now=n),
+    "approval_request": lambda k, p, a, n: build_approval_request(p, activity=a, now=n),
     "decision_overdue": lambda k, p, a, n: build_decision_overdue(p, now=n, activity=a),
     "watch_kpi": lambda k, p, a, n: build_watch_kpi(p),
     "odoo_unreachable": lambda k, p, a, n: build_odoo_unreachable(p),

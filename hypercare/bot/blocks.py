@@ -15,6 +15,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
 from slack_sdk.models.blocks import Block, DividerBlock, SectionBlock
@@ -31,8 +32,10 @@ from hypercare.bot.text import (
     link,
     markdown_to_mrkdwn,
     slack_date,
+    slack_moment,
 )
 from hypercare.services import MASKED_TITLE
+from hypercare.triage.sla_text import UNITS_NOTE, clock_text, moment_text, status_text
 
 if TYPE_CHECKING:
     from hypercare.services import RunbookView, Suggestion, TicketView
@@ -79,15 +82,21 @@ def build_help(commands: Sequence[tuple[str, str]], *, command: str = "/hypercar
     return _finish(f"{command} help", blocks)
 
 
-def build_ticket_status(ticket: TicketView) -> Reply:
-    """State, severity, target time, known issue and workaround, and the Odoo link."""
+def build_ticket_status(ticket: TicketView, *, now: datetime | None = None,
+                        zone: str = "UTC") -> Reply:
+    """State, severity, target time, SLA time, known issue and workaround, and the Odoo link.
+    SLA times are the SLA formatter's (:mod:`hypercare.triage.sla_text`); ``zone`` (the
+    command center's) for the fallback text of the moments each reader sees in their own
+    time, ``now`` (default: the current time) for what is today."""
+    moment = now or datetime.now(UTC)
     blocks: list[Block] = [_header(f"{ticket.ref} · {ticket.title}")]  # masked if not theirs
     fields = [f"*State*\n{_state(ticket)}",
               f"*Severity*\n{escape_text(ticket.severity or 'not rated yet', 40)}",
-              f"*Target time*\n{_target(ticket)}"]
-    if ticket.sla_state and not ticket.is_closed:
-        sla = SLA_LABELS.get(ticket.sla_state, ticket.sla_state)
-        fields.append(f"*SLA*\n{escape_text(sla, 40)}")
+              f"*Target time*\n{_target(ticket, moment, zone)}"]
+    sla_shown = bool(ticket.sla_state) and not ticket.is_closed
+    if sla_shown:  # the formatter's words and Slack date tokens: nothing to escape
+        fields.append("*SLA*\n" + status_text(ticket.sla_clock(), now=moment, zone=zone,
+                                               moment=slack_moment(zone)))
     if ticket.assignee:
         fields.append(f"*Assigned to*\n{escape_text(ticket.assignee, 200)}")
     if ticket.known_issue and not ticket.masked:
@@ -104,11 +113,16 @@ def build_ticket_status(ticket: TicketView) -> Reply:
                                                               SECTION_LIMIT - 20)))
     if ticket.url:
         blocks.append(_context(link(ticket.url, f"Open {ticket.ref} in Odoo"), escaped=True))
+    if sla_shown and not ticket.sla_24x7:
+        blocks.append(_context(UNITS_NOTE))
     return _finish(f"{ticket.ref}: {_state(ticket, plain=True)}", blocks)
 
 
-def build_my_tickets(tickets: Sequence[TicketView], *, email: str, limit: int = 10) -> Reply:
-    """The tickets a person reported (open first), one line each."""
+def build_my_tickets(tickets: Sequence[TicketView], *, email: str, limit: int = 10,
+                     now: datetime | None = None, zone: str = "UTC") -> Reply:
+    """The tickets a person reported (open first), one line each; ``now`` and ``zone`` as
+    for :func:`build_ticket_status`."""
+    moment = now or datetime.now(UTC)
     shown = list(tickets)[:limit]
     if not shown:
         return _finish("No tickets found", [section(
@@ -118,9 +132,11 @@ def build_my_tickets(tickets: Sequence[TicketView], *, email: str, limit: int = 
     for ticket in shown:
         title = ticket.title  # masked by the services when it is not theirs to read
         first = f"*{link(ticket.url, ticket.ref) if ticket.url else escape_text(ticket.ref)}*"
+        running = bool(ticket.sla_state) and not ticket.is_closed
         detail = " · ".join(part for part in (
-            _state(ticket), escape_text(ticket.severity, 40), f"target {_target(ticket)}"
-            if ticket.sla_due_at and not ticket.is_closed else "") if part)
+            _state(ticket), escape_text(ticket.severity, 40),
+            clock_text(ticket.sla_clock(), now=moment, zone=zone, moment=slack_moment(zone),
+                       state=True) if running else "") if part)
         blocks.append(section(f"{first}  {escape_text(title, 500)}\n{detail}"))
     blocks.append(_context(f"Reported under {escape_text(email, 200)}. "
                            "`/hypercare status REF` shows one in full."))
@@ -194,11 +210,13 @@ def _state(ticket: TicketView, *, plain: bool = False) -> str:
     return shown
 
 
-def _target(ticket: TicketView) -> str:
+def _target(ticket: TicketView, now: datetime, zone: str) -> str:
     if ticket.is_closed:
         return f"closed {slack_date(ticket.closed_at)}" if ticket.closed_at else "closed"
     due = ticket.sla_due_at or ticket.odoo_sla_deadline
-    return slack_date(due) if due is not None else "none set"
+    if due is None:
+        return "none set"
+    return moment_text(due, now=now, zone=zone, render=slack_moment(zone))
 
 
 def _header(text: str) -> Block:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping, Sequence
+from datetime import UTC, datetime
 from typing import Any
 
 from slack_sdk.models.blocks import Block
@@ -36,8 +37,10 @@ from hypercare.bot.text import (
     link,
     markdown_to_mrkdwn,
     slack_date,
+    slack_moment,
     truncate,
 )
+from hypercare.triage.sla_text import due_text
 
 __all__ = ["build_digest", "build_minutes", "build_weekly_pack", "group_table", "trend"]
 
@@ -86,7 +89,8 @@ def build_digest(payload: Mapping[str, Any]) -> SlackMessage:
     more = len(top) - len(shown) + _count(payload.get("more"))
     if shown:
         blocks.append(section(f"*Needs attention* ({len(shown) + more})"))
-        blocks.extend(section(_top_line(item)) for item in shown)
+        local = moment_of(payload, "standup_at")  # in the stand-up's timezone
+        blocks.extend(section(_top_line(item, generated, local)) for item in shown)
     else:
         blocks.append(section("Nothing needs attention right now."))
     if more:
@@ -141,7 +145,8 @@ def _group_messages(groups: Sequence[Mapping[str, Any]], scope: str) -> list[Sla
     return messages
 
 
-def _top_line(item: Mapping[str, Any]) -> str:
+def _top_line(item: Mapping[str, Any], generated: datetime | None,
+              local: datetime | None) -> str:
     ref = text_of(item, "ref", "?")[:40]
     shown = link(text_of(item, "url"), ref)
     title = CONFIDENTIAL if item.get("confidential") else escape_text(text_of(item, "title"), 300)
@@ -149,8 +154,10 @@ def _top_line(item: Mapping[str, Any]) -> str:
     facts = [f"*{escape_text(text_of(item, 'severity'), 10)}*" if text_of(item, "severity")
              else "", SLA_MARKS.get(state, "") + escape_text(SLA_LABELS.get(state, state), 40)]
     due = moment_of(item, "due_at")
-    if due is not None:
-        facts.append(f"due {slack_date(due)}")
+    if due is not None:  # the SLA formatter's, "today" as the stand-up's timezone has it
+        now = generated or due
+        zone = (local or now).tzinfo or UTC
+        facts.append(due_text(due, now=now, zone=zone, moment=slack_moment(zone)))
     why = escape_text(text_of(item, "why"), 500)
     line = f"*{shown}* {title}\n" + " · ".join(f for f in facts if f.strip())
     return line + (f"\n_{why}_" if why.strip() else "")

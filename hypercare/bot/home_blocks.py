@@ -12,6 +12,7 @@ signals, each with "Send to Odoo" and "Dismiss".
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 
 from slack_sdk.models.blocks import ActionsBlock, Block, DividerBlock, SectionBlock
@@ -19,7 +20,16 @@ from slack_sdk.models.views import View
 
 from hypercare.bot.blocks import Reply
 from hypercare.bot.message_blocks import button, context, header, mrkdwn, section
-from hypercare.bot.text import FALLBACK_LIMIT, FIELD_LIMIT, escape_text, link, slack_date
+from hypercare.bot.text import (
+    FALLBACK_LIMIT,
+    FIELD_LIMIT,
+    escape_text,
+    link,
+    slack_date,
+    slack_moment,
+)
+from hypercare.kpi.registry import format_value
+from hypercare.triage.sla_text import due_text
 
 if TYPE_CHECKING:
     from hypercare.services import Agenda, Dashboard, HeldReply, KpiTile
@@ -37,12 +47,9 @@ AGENDA_ITEMS = 5
 
 
 def tile_value(tile: KpiTile) -> str:
-    """``42``, ``93 %``, ``6.5 h``; ``-`` when there is no value."""
-    if tile.value is None:
-        return "-"
-    number = f"{tile.value:,.0f}" if float(tile.value).is_integer() else f"{tile.value:,.1f}"
-    unit = {"%": " %", "hours": " h", "h": " h", "days": " d"}.get(tile.unit, "")
-    return number + unit
+    """``42``, ``82.6 %``, ``6.5 h``; ``-`` when there is no value (as every front end
+    rounds it: :func:`hypercare.kpi.registry.format_value`)."""
+    return escape_text(format_value(tile.value, tile.unit, short=True), 80)
 
 
 def _tiles(tiles: Sequence[KpiTile]) -> list[Block]:
@@ -88,10 +95,14 @@ def _held(replies: Sequence[HeldReply]) -> list[Block]:
     return blocks
 
 
-def build_home(home: HomeView, held: Sequence[HeldReply] | None = None) -> View:
+def build_home(home: HomeView, held: Sequence[HeldReply] | None = None, *,
+               now: datetime | None = None, zone: str = "UTC") -> View:
     """The Home tab: your reports, known issues for your company, the KPI headline; for a
     lead also what waits for acknowledgement and approval, and the replies ``held`` for a
-    lead (None: not listed, the person is no lead)."""
+    lead (None: not listed, the person is no lead). Due times are the SLA formatter's
+    (``zone``: the command center's, for their fallback text; ``now``, default the current
+    time, for what is today)."""
+    moment = now or datetime.now(UTC)
     blocks: list[Block] = [header("hypercare")]
     if home.may_raise:
         blocks.append(ActionsBlock(elements=[button(HOME_RAISE, "Raise an issue",
@@ -100,6 +111,8 @@ def build_home(home: HomeView, held: Sequence[HeldReply] | None = None) -> View:
         blocks.append(context("Issues are raised by your team's super-users: tell yours, or "
                               "reply in a report's thread to say it affects you too."))
     blocks += _tiles(home.headline)
+    if home.headline and home.headline[0].window:
+        blocks.append(context(f"KPI values {home.headline[0].window}, all companies."))
     blocks.append(DividerBlock())
     blocks.append(section("*Your reports*"))
     if not home.raised:
@@ -109,7 +122,8 @@ def build_home(home: HomeView, held: Sequence[HeldReply] | None = None) -> View:
         ref = raised.odoo_ref or raised.local_ref
         facts = [f for f in (escape_text(raised.severity, 40),
                              escape_text(raised.state, 40) if raised.state != "created" else "",
-                             f"target {slack_date(raised.due_at)}" if raised.due_at else "")
+                             due_text(raised.due_at, now=moment, zone=zone,
+                                      moment=slack_moment(zone)))
                  if f]
         title = escape_text(raised.title, 150)
         shown = link(raised.url, ref[:40]) if raised.url else f"*{escape_text(ref, 40)}*"
@@ -169,7 +183,9 @@ def build_kpi_board(dashboard: Dashboard) -> Reply:
     blocks: list[Block] = [header("KPI headline"), *_tiles(dashboard.tiles[:10])]
     blocks.append(section(f"*SLA*: {dashboard.breached} breached · {dashboard.at_risk} at "
                            f"risk · {dashboard.awaiting_ack_total} escalations waiting"))
-    blocks.append(context(f"As of {slack_date(dashboard.now)}"))
+    window = dashboard.tiles[0].window if dashboard.tiles else ""
+    blocks.append(context(f"As of {slack_date(dashboard.now)}; KPI values {window}"
+                          if window else f"As of {slack_date(dashboard.now)}"))
     return _reply("KPI headline", blocks)
 
 

@@ -9,6 +9,7 @@ text (options), cleaned for the form's initial values (:mod:`hypercare.bot.text`
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from datetime import UTC, datetime
 from typing import Any
 
 from slack_sdk.models.blocks import (
@@ -26,8 +27,9 @@ from slack_sdk.models.blocks import (
 from slack_sdk.models.views import View
 
 from hypercare.bot.message_blocks import button, context, mention, option, section
-from hypercare.bot.text import escape_text, input_value, link, slack_date
+from hypercare.bot.text import escape_text, input_value, link, slack_date, slack_moment
 from hypercare.services import MASKED_TITLE, RaisedView, RaiseRequest, Suggestion, ThreadUpdate
+from hypercare.triage.sla_text import due_text
 
 RAISE_CALLBACK = "raise_issue"
 CONFIRM_CALLBACK = "raise_confirm"
@@ -130,11 +132,14 @@ def parse_raise_values(values: Mapping[str, Mapping[str, Any]], *, reporter_emai
         source_link=source_link, resolved=any(o.get("value") == "resolved" for o in ticked))
 
 
-def build_raised_reply(raised: RaisedView, *, reporter_id: str = "") -> list[Block]:
+def build_raised_reply(raised: RaisedView, *, reporter_id: str = "",
+                       now: datetime | None = None, zone: str = "UTC") -> list[Block]:
     """What the reporter needs: reference, severity, target time, workaround, Odoo link.
 
     The category is for the command center only and is never shown here; a confidential
-    ticket shows its reference only."""
+    ticket shows its reference only. The due time is the SLA formatter's
+    (:mod:`hypercare.triage.sla_text`; ``zone``: the command center's, for the fallback text;
+    ``now``, default the current time, for what is today)."""
     who = f"{mention(reporter_id)} " if reporter_id else ""
     if raised.state != "created":
         return [section(f"{who}{escape_text(raised.message, 2500)}"), *_resolve_row(raised)]
@@ -144,7 +149,8 @@ def build_raised_reply(raised: RaisedView, *, reporter_id: str = "") -> list[Blo
     if raised.severity:
         facts.append(f"severity *{escape_text(raised.severity, 40)}*")
     if raised.due_at is not None:
-        facts.append(f"target {slack_date(raised.due_at)}")
+        facts.append(due_text(raised.due_at, now=now or datetime.now(UTC), zone=zone,
+                              moment=slack_moment(zone)))
     if facts:
         lines.append(" · ".join(facts))
     if raised.known_issue:

@@ -22,7 +22,9 @@ half), with an ellipsis where text was cut; the Block Kit limits are named below
 from __future__ import annotations
 
 import re
-from datetime import UTC, datetime
+from collections.abc import Callable
+from datetime import UTC, datetime, tzinfo
+from zoneinfo import ZoneInfo
 
 from hypercare.text import clean, shorten
 
@@ -103,12 +105,27 @@ def link(url: str, label: str) -> str:
     return f"<{safe}|{shown}>"
 
 
-def slack_date(when: datetime, fmt: str = "{date_short_pretty} {time}") -> str:
+def slack_date(when: datetime, fmt: str = "{date_short_pretty} {time}", *,
+               fallback: str = "") -> str:
     """``<!date^EPOCH^{date_short_pretty} {time}|2026-11-23 16:00 UTC>``: each reader
-    sees their own local time; the fallback is UTC."""
+    sees their own local time; the fallback (where Slack cannot show the token) is UTC
+    unless given."""
     moment = when if when.tzinfo is not None else when.replace(tzinfo=UTC)
-    fallback = moment.astimezone(UTC).strftime("%Y-%m-%d %H:%M UTC")
-    return f"<!date^{int(moment.timestamp())}^{fmt}|{fallback}>"
+    shown = (escape_text(fallback, 60).replace("|", "/") if fallback
+             else moment.astimezone(UTC).strftime("%Y-%m-%d %H:%M UTC"))
+    return f"<!date^{int(moment.timestamp())}^{fmt}|{shown}>"
+
+
+def slack_moment(zone: str | tzinfo) -> Callable[[datetime, str], str]:
+    """Moments for the SLA formatter (:mod:`hypercare.triage.sla_text`) as ``<!date>``
+    tokens: each reader sees their own local time; the fallback is the formatter's text in
+    ``zone`` with the zone's abbreviation (``Tue 1 Dec 17:00 CET``)."""
+    tz = ZoneInfo(zone) if isinstance(zone, str) else zone
+
+    def render(moment: datetime, text: str) -> str:
+        return slack_date(moment, fallback=f"{text} {moment.astimezone(tz):%Z}".strip())
+
+    return render
 
 
 def markdown_to_mrkdwn(text: str, *, links: bool = True) -> str:

@@ -20,8 +20,12 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
                                    description="The KPI board; `kpi exit` for the readiness "
                                    "report, `kpi watch` for the watch KPIs.")
     parser.add_argument("--format", choices=("table", "json"), default="table")
-    parser.add_argument("--days", type=DAYS, default=14, help="window in days (default 14)")
+    parser.add_argument("--days", type=DAYS, default=None,
+                        help="the last N days, today included (default 14)")
+    parser.add_argument("--week", metavar="YYYY-Www",
+                        help="one ISO week instead, e.g. 2026-W49 (this week: up to now)")
     parser.add_argument("--company", help="only this company")
+    parser.add_argument("--team", help="only this team")
     parser.set_defaults(handler=run_board, reads_only=True)
     actions = parser.add_subparsers(dest="action", metavar="ACTION")
     exit_ = actions.add_parser("exit", help="the hypercare exit readiness report")
@@ -56,7 +60,13 @@ def sparkline(values: list[float]) -> str:
 def run_board(ctx: CliContext) -> int:
     from hypercare.commands.output import to_json
 
-    board = ctx.services().kpis.board(days=ctx.args.days, company=ctx.args.company)
+    if ctx.args.week is not None and ctx.args.days is not None:
+        from hypercare.errors import UsageError
+
+        raise UsageError("give --days or --week, not both")
+    kpis = ctx.services().kpis
+    window = kpis.window(days=ctx.args.days, week=ctx.args.week)
+    board = kpis.board(window=window, company=ctx.args.company, team=ctx.args.team)
     if ctx.args.format == "json":
         print(to_json(board, ctx.zone))
     else:
@@ -67,19 +77,24 @@ def run_board(ctx: CliContext) -> int:
 def print_board(board: KpiBoard) -> None:
     from rich import box
 
+    from hypercare.kpi.registry import BREAKDOWN_UNITS, MONEY, format_money, format_value
     from hypercare.terminal import DataTable, console, data
 
-    table = DataTable(title=f"KPIs, last {board.days} days ({board.company or 'all companies'})",
-                  title_justify="left", box=box.SIMPLE_HEAD, expand=True, pad_edge=False)
-    for column in ("KPI", "value", "unit", "target", "trend", "breakdown"):
+    table = DataTable(title=f"KPIs {board.window_label} ({board.scope_label})",
+                      title_justify="left", box=box.SIMPLE_HEAD, expand=True, pad_edge=False)
+    for column in ("KPI", "value", "target", "trend", "breakdown"):
         table.add_column(column, overflow="ellipsis", no_wrap=True,
                          ratio=2 if column == "breakdown" else None)
     for kpi in board.kpis:
-        value = "-" if kpi.value is None else f"{kpi.value:,.1f}".removesuffix(".0")
         mark = {True: "green", False: "red", None: ""}[kpi.on_target]
-        breakdown = ", ".join(f"{k} {v:g}" for k, v in kpi.breakdown[:4])
-        table.add_row(kpi.label, data(value, mark), kpi.unit,
-                      "-" if kpi.target is None else f"{kpi.target:g}",
+        unit = BREAKDOWN_UNITS.get(kpi.key, kpi.unit)
+        breakdown = ", ".join(f"{k} {format_value(v, unit, short=True)}"
+                              for k, v in kpi.breakdown[:4])
+        value = format_value(kpi.value, kpi.unit)
+        if kpi.value is None and kpi.unit == MONEY and kpi.breakdown:
+            value, breakdown = format_money(kpi.breakdown), ""  # per currency, never added
+        table.add_row(kpi.label, data(value, mark),
+                      format_value(kpi.target, kpi.unit) if kpi.target is not None else "-",
                       sparkline([v for _, v in kpi.series][-14:]), breakdown)
     console().print(table)
 
@@ -90,6 +105,11 @@ def run_exit(ctx: CliContext) -> int:
     from hypercare.commands.output import to_json
     from hypercare.terminal import DataTable, console, data, line
 
+    if ctx.args.company or ctx.args.team:
+        from hypercare.errors import UsageError
+
+        raise UsageError("the exit readiness is for the whole go-live: it takes no --company "
+                         "or --team", hint="Run `hypercare kpi exit` without them.")
     report = ctx.services().kpis.readiness()
     if ctx.args.format == "json":
         print(to_json(report, ctx.zone))

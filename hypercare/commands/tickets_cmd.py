@@ -76,9 +76,11 @@ def _table(ctx: CliContext, tickets: list[TicketView]) -> None:
     from rich import box
 
     from hypercare.terminal import DataTable, console
+    from hypercare.triage.sla_text import short_text, time_text, when_text, zone_name
 
-    table = DataTable(title=f"{len(tickets)} tickets", title_justify="left", box=box.SIMPLE_HEAD,
-                      expand=True, pad_edge=False)
+    now = ctx.services().context.clock()
+    table = DataTable(title=f"{len(tickets)} tickets · times in {zone_name(ctx.zone)}",
+                      title_justify="left", box=box.SIMPLE_HEAD, expand=True, pad_edge=False)
     table.add_column("ref", no_wrap=True)
     table.add_column("title", ratio=4, overflow="ellipsis", no_wrap=True)
     table.add_column("company", ratio=1, max_width=22, overflow="ellipsis", no_wrap=True)
@@ -86,10 +88,17 @@ def _table(ctx: CliContext, tickets: list[TicketView]) -> None:
     table.add_column("prio", max_width=9, overflow="ellipsis", no_wrap=True)
     table.add_column("assignee", ratio=1, max_width=20, overflow="ellipsis", no_wrap=True)
     table.add_column("created", no_wrap=True)
+    table.add_column("sla", no_wrap=True)
+    table.add_column("due", no_wrap=True)
     for t in tickets:
         style = "dim" if t.is_closed else ("red" if t.odoo_sla_failed else "")
+        clock = t.sla_clock()  # the narrow form; a met clock by when (`tickets show`: all)
+        running = clock.state not in ("", "met") and clock.met_at is None
+        due = when_text(clock.due_at, now=now, zone=ctx.zone) if running and clock.due_at else ""
+        sla = (time_text(clock, now=now, zone=ctx.zone) if clock.state == "met"
+               else short_text(clock, state=True))
         table.add_row(t.ref, t.title, t.company, t.stage, t.priority_label, t.assignee,
-                      _short(t.created_at, ctx.zone), style=style)
+                      _short(t.created_at, ctx.zone), sla, due, style=style)
     console().print(table)
 
 
@@ -135,6 +144,7 @@ def _detail(ctx: CliContext, detail: TicketDetail) -> None:
               f"{local(t.first_response_at, zone) or '(none yet)'} - closed "
               f"{local(t.closed_at, zone) or '-'} - reopened {t.reopen_count}x - Odoo SLA "
               f"{local(t.odoo_sla_deadline, zone) or '-'} ({sla})", markup=False)
+    _clocks(ctx, t)
     out.print(link(t.url))
     affected = line(f"also affected: {detail.also_affected}")
     if detail.also_affected_names:
@@ -150,6 +160,24 @@ def _detail(ctx: CliContext, detail: TicketDetail) -> None:
         actor = one_line(e.actor, 200)
         out.print(line(f"  {local(e.at, zone)}  {one_line(e.kind, 40):<16} {actor:<22} ",
                        data(text, limit=None)))
+
+
+def _clocks(ctx: CliContext, t: TicketView) -> None:
+    """One line per SLA clock, as the SLA formatter writes it, in the command center's zone."""
+    from hypercare.terminal import console
+    from hypercare.triage.sla_text import clock_text, zone_name
+
+    out = console()
+    clocks = t.sla_clock_times()
+    if not clocks:
+        out.print("SLA clocks: not evaluated yet (`hypercare triage sweep`)", markup=False)
+        return
+    now = ctx.services().context.clock()
+    kind = "24x7: calendar hours" if t.sla_24x7 else "business hours: bh, bm"
+    out.print(f"SLA clocks ({kind}; times in {zone_name(ctx.zone)})", markup=False)
+    for target, clock in clocks:
+        shown = clock_text(clock, now=now, zone=ctx.zone, state=True)
+        out.print(f"  {target.replace('_', ' '):<15} {shown}", markup=False)
 
 
 def run_held(ctx: CliContext) -> int:

@@ -165,7 +165,7 @@ def _default_exit_criteria() -> list[ExitCriterion]:
         ExitCriterion(key="sla_attainment", kind="metric",
                       label="SLA attainment >= 90 % for 2 weeks", metric="sla_attainment",
                       op=">=", target=90, for_days=14),
-        ExitCriterion(key="training_share", kind="metric", label="Training-gap share < 20 %",
+        ExitCriterion(key="training_share", kind="metric", label="Training-gap share <= 20 %",
                       metric="training_gap_share", op="<=", target=20),
         ExitCriterion(key="decisions_taken", kind="metric",
                       label="Every decision taken or scheduled", metric="decisions_overdue",

@@ -30,7 +30,7 @@ from typing import Literal
 import numpy as np
 
 from hypercare.kpi.forecast import WINDOW, ExitForecast, forecast_exit
-from hypercare.kpi.registry import METRICS, Window, format_value, rule_text
+from hypercare.kpi.registry import METRICS, format_value, point_label, rule_text
 
 __all__ = ["CriterionInput", "CriterionStatus", "ExitForecast", "Readiness", "evaluate_exit",
            "forecast_exit"]
@@ -66,6 +66,8 @@ class CriterionStatus:
     value: str
     trend: str  # "improving" / "worsening" / "flat" / ""
     detail: str
+    value_short: str = ""
+    """``value`` for a narrow column (``94.8 % (14 d)``, ``29 tickets now``)."""
 
 
 @dataclass(frozen=True)
@@ -126,11 +128,12 @@ def _label(metric: str) -> str:
 
 def _show(metric: str, value: float, day: dt.date | None = None,
           today: dt.date | None = None) -> str:
-    """``70 %``, or with the day it was measured: ``70 % on Sun 6 Dec`` (``today``)."""
+    """``70 %``, or with the days it is for: ``70 % in the 14 days to Sun 6 Dec``,
+    ``49 tickets today``."""
     shown = format_value(value, _unit(metric))
     if day is None or today is None:
         return shown
-    return f"{shown} {Window.day(day, today).label}"
+    return f"{shown} {point_label(metric, day, today)}"
 
 
 def _metric(c: CriterionInput, history: Mapping[str, Sequence[tuple[dt.date, float]]],
@@ -140,7 +143,10 @@ def _metric(c: CriterionInput, history: Mapping[str, Sequence[tuple[dt.date, flo
     values = [float(v) for _, v in points]
 
     def status(state: Status, value: str, trend: str, detail: str) -> CriterionStatus:
-        return CriterionStatus(c.key, c.label, c.kind, state, value, trend, detail)
+        short = (f"{format_value(values[-1], _unit(metric))} "
+                 f"({point_label(metric, points[-1][0], today, short=True)})") if values else ""
+        return CriterionStatus(c.key, c.label, c.kind, state, value, trend, detail,
+                               short if value else "")
 
     if not values:
         return status("pending", "", "", f"{_label(metric)}: no value recorded yet (one is "

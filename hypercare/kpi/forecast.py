@@ -1,10 +1,11 @@
 """When will the backlog reach its target? A least-squares line over the recent burn-down.
 
 Rule: take the last (up to) ``points`` points (14 by default; the exit readiness passes the
-span of a "backlog falling" criterion so both judge the same days), x = days from ``today``. Fewer than 3 points: not
-converging ("not enough history"). Last point already at or below the target: reached
-(exit date = today). Not falling (slope >= 0, or the last point not below the first: the
-rule of the "falling" exit criterion): not converging ("inflow outpaces outflow"). Otherwise
+span of a "backlog falling" criterion so both judge the same days), x = days from ``today``.
+Fewer than 3 points: not converging ("not enough history"). Last point already at or below
+the target: reached (exit date = today). Not falling (slope >= 0, or the last point not below
+the first: the rule of the "falling" exit criterion): not converging ("inflow keeps up with
+outflow"). Otherwise
 the line through the points' centroid reaches the target at x* and the exit date is the
 first whole day at or after it (never before today). The band pivots the slope around
 the centroid by +- t(0.90, n-2) standard errors (an approx. 80 % band on the slope alone):

@@ -14,13 +14,18 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from types import MappingProxyType
 
 from hypercare.errors import UsageError
 from hypercare.kpi.definitions import DEFINITIONS
 from hypercare.kpi.model import KpiDefinition
+
+MONEY = "money"
+"""The unit of an amount of money: a value shows in its currency (the unit becomes the
+currency's code, ``EUR``, when there is one), or, in several currencies, as a breakdown per
+currency with no value (:func:`format_money`); never a sum across currencies."""
 
 SIGNALS: Mapping[str, KpiDefinition] = MappingProxyType({d.key: d for d in (
     KpiDefinition("quotations_created", "Quotations created",
@@ -30,10 +35,11 @@ SIGNALS: Mapping[str, KpiDefinition] = MappingProxyType({d.key: d for d in (
     KpiDefinition("invoices_posted", "Invoices posted",
                   "Customer invoices posted that day (by invoice date).", "per day", "up"),
     KpiDefinition("receivables_overdue_amount", "Overdue receivables",
-                  "Open customer invoices past their due date, in each company's currency.",
-                  "amount", "down"),
+                  "Open customer invoices past their due date, per currency (each company's "
+                  "own); amounts in different currencies are never added.", MONEY, "down"),
     KpiDefinition("dso_days", "DSO", "Open receivables divided by the average daily "
-                  "invoicing over 90 days.", "days", "down"),
+                  "invoicing over 90 days, per currency (each currency on its own).", "days",
+                  "down"),
     KpiDefinition("overdue_activities", "Overdue activities",
                   "Open activities past their deadline.", "activities", "down"),
     KpiDefinition("late_deliveries", "Late deliveries",
@@ -47,6 +53,22 @@ SIGNALS: Mapping[str, KpiDefinition] = MappingProxyType({d.key: d for d in (
 
 METRICS: Mapping[str, KpiDefinition] = MappingProxyType({**DEFINITIONS, **SIGNALS})
 """Every metric hypercare shows, by key."""
+
+LEVELS = frozenset({
+    "open_backlog", "open_s1", "policy_open", "sla_breaches", "known_issues_open",
+    "tickets_behind_known_issues", "decisions_overdue", "category_mix", "load_team",
+    "load_assignee", "aging", *SIGNALS})
+"""Metrics read at a moment (the end of a day, or now): a day's value is that day's. Every
+other metric is measured over a window of days (rates, shares, flows, durations)."""
+
+SNAPSHOT_DAYS = 14
+"""The window of a daily snapshot's value (the history exit criteria judge)."""
+
+BREAKDOWN_UNITS: Mapping[str, str] = MappingProxyType({
+    "category_mix": "%", "mtta_assign": "hours", "mtta_response": "hours", "mttr": "hours",
+    "aging": "tickets", "top_apps": "tickets", "top_tags": "tickets", "load_team": "tickets",
+    "load_assignee": "tickets", "active_users": "users"})
+"""The unit of each breakdown's values when it is not the metric's own."""
 
 _WEEK = re.compile(r"^\s*([0-9]{4})-W([0-9]{1,2})\s*$", re.IGNORECASE)
 YEARS = (2000, 2999)
@@ -119,19 +141,79 @@ class Scope:
         return f"{where}, team {self.team}" if self.team else where
 
 
-def format_value(value: float | None, unit: str) -> str:
-    """A value for people: rounded to what the unit needs, with its unit (``82.6 %``,
-    ``41 tickets``, ``5.2 h``, ``1.5 tickets/day``); ``-`` when there is none."""
+SHORT_UNITS: Mapping[str, str] = MappingProxyType({
+    "%": "%", "percent": "%", "tickets": "", "issues": "", "decisions": "", "apps": "",
+    "tags": "", "items": "", "users": "", "activities": "", "pickings": "",
+    "tickets/day": "/day", "per day": "/day", "hours": "h", "days": "d", "amount": ""})
+"""Units as a tile or a narrow column shows them after the number ("" for counts)."""
+
+
+_COUNTS = frozenset({"tickets", "issues", "decisions", "apps", "tags", "items", "users",
+                     "activities", "pickings", "days"})
+
+
+def format_number(value: float | None, unit: str) -> str:
+    """The number alone, rounded for people the same way everywhere: whole numbers without
+    decimals, everything else (shares too) to one decimal; ``-`` when there is none."""
     if value is None:
         return "-"
+    return _number(value, 1)
+
+
+def format_value(value: float | None, unit: str, *, short: bool = False) -> str:
+    """A value for people with its unit: ``82.6 %``, ``41 tickets``, ``5.2 h``,
+    ``1.5 tickets/day`` (``short``: ``41``, ``1.5/day``, ``5.2 h``); ``-`` when there is
+    none."""
+    if value is None:
+        return "-"
+    if is_currency(unit):
+        return f"{_money(value)} {unit}"
+    if unit == MONEY:
+        return _money(value)  # an amount whose currency is named beside it (a breakdown's)
+    number = format_number(value, unit)
     if unit in ("%", "percent"):
-        return f"{_number(value, 1)} %"
+        return f"{number} %"
     if unit == "hours":
-        return f"{_number(value, 1)} h"
-    if unit in ("tickets", "issues", "decisions", "apps", "tags", "users", "activities",
-                "pickings", "items") and float(value).is_integer():
-        return f"{int(value):,} {unit}"
-    return f"{_number(value, 1)} {unit}".strip()
+        return f"{number} h"
+    shown = SHORT_UNITS.get(unit, unit) if short else unit
+    if not shown:
+        return number
+    if shown.endswith("s") and number == "1" and shown in _COUNTS:
+        shown = shown[:-1]  # 1 ticket, 1 day
+    return f"{number}{shown}" if shown.startswith("/") else f"{number} {shown}"
+
+
+def is_currency(unit: str) -> bool:
+    """A currency's ISO 4217 code (``EUR``, ``USD``): the unit of money in one currency."""
+    return len(unit) == 3 and unit.isascii() and unit.isalpha() and unit.isupper()
+
+
+def format_money(amounts: Iterable[tuple[str, float]]) -> str:
+    """Money per currency, each in its own and never added: ``12,030.50 EUR ·
+    52,596.30 USD``; ``-`` when there is none."""
+    return " · ".join(format_value(value, code) for code, value in amounts) or "-"
+
+
+def _money(value: float) -> str:
+    """An amount to the cent: ``12,030.50`` (no ``-0.00``)."""
+    return f"{round(float(value), 2) + 0.0:,.2f}"
+
+
+def point_label(key: str, day: dt.date, today: dt.date, *, short: bool = False) -> str:
+    """How a daily history value of ``key`` reads after it: ``today``, ``on Sun 6 Dec`` for
+    a level; ``in the 14 days to Sun 6 Dec`` (``in the last 14 days``) for a window metric.
+    ``short`` (narrow columns): ``now``, ``6 Dec``, ``14 d``, ``14 d to 6 Dec``."""
+    level = key in LEVELS or key not in METRICS
+    if short:
+        when = "" if day == today else f"{day.day} {_MONTHS[day.month - 1]}"
+        if level:
+            return when or "now"
+        return f"{SNAPSHOT_DAYS} d to {when}" if when else f"{SNAPSHOT_DAYS} d"
+    if level:
+        return Window.day(day, today).label
+    if day == today:
+        return f"in the last {SNAPSHOT_DAYS} days"
+    return f"in the {SNAPSHOT_DAYS} days to {day_text(day)}"
 
 
 def value_text(value: float | None, unit: str, window: Window) -> str:

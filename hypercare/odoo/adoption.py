@@ -11,9 +11,16 @@ Rules (see :func:`read_adoption`):
   day, over the models in scope (archived records included): a record written again later only
   counts its latest writer. OdooBot (uid 1) and ``exclude_uids`` never count.
 * "Today" for date fields (due dates, activity deadlines) is the local date of ``now``.
-* DSO = open receivables (posted customer invoices and credit notes, ``payment_state`` not_paid
-  or partial, signed residual) / (signed invoiced total over the last 90 local days, today
-  included, / 90); None when nothing was invoiced in that window.
+* Money is per currency, never added across currencies: account.move is grouped by
+  ``company_id`` as well, its amounts are in each company's currency (``*_signed``), and
+  ``res.company`` gives each company's currency (one read, archived companies included).
+  Overdue receivables are a mapping currency code -> amount (every company's currency, 0.0
+  when nothing is overdue in it).
+* DSO, per currency = open receivables (posted customer invoices and credit notes,
+  ``payment_state`` not_paid or partial, signed residual) / (signed invoiced total over the
+  last 90 local days, today included, / 90); a currency without invoicing in that window has
+  no DSO (and a note when it has open receivables). Never a ratio of money in two
+  currencies.
 * Each signal stands alone: a missing app, denied access or missing field adds a
   :class:`SignalNote` and leaves that signal out instead of failing the snapshot.
 """
@@ -30,6 +37,7 @@ from zoneinfo import ZoneInfo
 
 from hypercare.errors import OdooAccessError, OdooModelMissingError, OdooServerError
 from hypercare.odoo.client import OdooClient
+from hypercare.text import clean
 
 DT_FMT = "%Y-%m-%d %H:%M:%S"
 SYSTEM_UID = 1
@@ -42,7 +50,8 @@ DSO_WINDOW = 90
 #: negated here), none (counts only).
 AMOUNT_FIELDS = (("amount_residual_signed", "amount_total_signed"),
                  ("amount_residual", "amount_total"), ())
-MOVE_GROUPBY = ["move_type", "payment_state", "invoice_date:day", "invoice_date_due:day"]
+MOVE_GROUPBY = ["company_id", "move_type", "payment_state", "invoice_date:day",
+                "invoice_date_due:day"]
 MOVE_SIGNALS = ["invoices_posted", "receivables_overdue_amount", "receivables_overdue_count"]
 Row = dict[str, Any]
 _T = TypeVar("_T")
@@ -69,9 +78,12 @@ class AdoptionSnapshot:
     login_active: int
     internal_users: int
     signals: tuple[DailyCounts, ...]
-    receivables_overdue_amount: float | None
+    receivables_overdue_amount: Mapping[str, float] | None
+    """Currency code (``EUR``) -> overdue amount in it; None when amounts are unreadable."""
     receivables_overdue_count: int | None
-    dso_days: float | None
+    dso_days: Mapping[str, float] | None
+    """Currency code -> DSO of the receivables in it (currencies with invoicing in the last
+    :data:`DSO_WINDOW` days); None when amounts are unreadable."""
     overdue_activities: int | None
     late_deliveries: int | None
     notes: tuple[SignalNote, ...]
@@ -90,8 +102,8 @@ def read_adoption(
     """Adoption over the local days ``start``..``end`` and backlog signals at ``now``.
 
     RPC calls: one grouped read per model in scope, then one each on res.users, sale.order,
-    account.move, mail.activity and stock.picking (account.move is read again only when an
-    amount field is missing)."""
+    account.move, res.company (each company's currency), mail.activity and stock.picking
+    (account.move is read again only when an amount field is missing)."""
     if end < start or now.tzinfo is None:
         raise ValueError("need start <= end and a timezone-aware now")
     return _Reader(client, ZoneInfo(timezone), start, end, now, exclude_uids).snapshot(models)
@@ -221,8 +233,10 @@ class _Reader:
             self._count_by_day("quotations_created", rows, groupby[0])
             self._count_by_day("orders_confirmed", rows, groupby[1], _confirmed)
 
-    def _receivables(self) -> tuple[float | None, int | None, float | None]:
-        """Invoices posted per day, overdue receivables and DSO, in one grouped read."""
+    def _receivables(self) -> tuple[dict[str, float] | None, int | None,
+                                    dict[str, float] | None]:
+        """Invoices posted per day, overdue receivables and DSO per currency, in one grouped
+        read (by company) and one read of the companies' currencies."""
         window = self.today - timedelta(days=DSO_WINDOW - 1)
         since, until = min(self.start, window).isoformat(), max(self.end, self.today).isoformat()
         domain: list[Any] = [("move_type", "in", ["out_invoice", "out_refund"])]
@@ -245,32 +259,70 @@ class _Reader:
             return None, None, None
         rows, aggs = result
         self._count_by_day("invoices_posted", rows, "invoice_date:day", _customer_invoice)
-        return self._amounts(rows, aggs, window)
-
-    def _amounts(self, rows: list[Row], aggs: list[str], window: date
-                 ) -> tuple[float | None, int | None, float | None]:
-        count, overdue, open_total, invoiced = 0, 0.0, 0.0, 0.0
-        signed = bool(aggs) and aggs[0].startswith("amount_residual_signed")
-        for row in rows:
-            sign = -1.0 if not signed and row.get("move_type") == "out_refund" else 1.0
-            residual = sign * aggregate(row, aggs[0]) if aggs else 0.0
-            day = group_day(row, MOVE_GROUPBY[2], self.tz)
-            due = group_day(row, MOVE_GROUPBY[3], self.tz)
-            if row.get("payment_state") in OPEN_STATES:
-                open_total += residual
-                if due is not None and due < self.today:
-                    count, overdue = count + int(row.get("__count") or 0), overdue + residual
-            if aggs and day is not None and window <= day <= self.today:
-                invoiced += sign * aggregate(row, aggs[1])
+        count = sum(int(row.get("__count") or 0) for row in rows if self._overdue(row))
         if not aggs:
             why = "account.move has no residual/total amount fields"
             self.notes += [SignalNote(s, why) for s in ("receivables_overdue_amount", "dso_days")]
             return None, count, None
-        if invoiced <= 0:
-            why = f"no sales invoiced in the last {DSO_WINDOW} days"
-            self.notes.append(SignalNote("dso_days", why))
-            return overdue, count, None
-        return overdue, count, open_total / (invoiced / DSO_WINDOW)
+        currencies = self._try("res.company", ["receivables_overdue_amount", "dso_days"],
+                               self._currencies)
+        if currencies is None:
+            return None, count, None
+        overdue, dso = self._amounts(rows, aggs, window, currencies)
+        return overdue, count, dso
+
+    def _overdue(self, row: Row) -> bool:
+        due = group_day(row, "invoice_date_due:day", self.tz)
+        return row.get("payment_state") in OPEN_STATES and due is not None and due < self.today
+
+    def _currencies(self) -> dict[int, str]:
+        """Each company's currency code (``EUR``) by company id, archived companies too."""
+        rows = self.client.search_read("res.company", [], ["currency_id"],
+                                       context={"active_test": False})
+        found = {}
+        for row in rows:
+            value = row.get("currency_id")
+            code = clean(value[1], multiline=False).strip() if (
+                isinstance(value, list | tuple) and len(value) > 1) else ""
+            if code and isinstance(row.get("id"), int):
+                found[int(row["id"])] = code
+        return found
+
+    def _amounts(self, rows: list[Row], aggs: list[str], window: date,
+                 currencies: Mapping[int, str]) -> tuple[dict[str, float], dict[str, float]]:
+        """Overdue receivables and DSO per currency: each company's rows go to its
+        currency; money in two currencies is never added."""
+        overdue = dict.fromkeys(sorted(set(currencies.values())), 0.0)
+        open_total: dict[str, float] = defaultdict(float)
+        invoiced: dict[str, float] = defaultdict(float)
+        unknown = 0
+        signed = aggs[0].startswith("amount_residual_signed")
+        for row in rows:
+            company = many2one_id(row.get("company_id"))
+            code = currencies.get(company) if company is not None else None
+            if code is None:
+                unknown += int(row.get("__count") or 0)
+                continue
+            sign = -1.0 if not signed and row.get("move_type") == "out_refund" else 1.0
+            residual = sign * aggregate(row, aggs[0])
+            day = group_day(row, "invoice_date:day", self.tz)
+            if row.get("payment_state") in OPEN_STATES:
+                open_total[code] += residual
+                if self._overdue(row):
+                    overdue[code] += residual
+            if day is not None and window <= day <= self.today:
+                invoiced[code] += sign * aggregate(row, aggs[1])
+        if unknown:
+            why = f"{unknown} invoices of a company without a readable currency left out"
+            self.notes += [SignalNote(s, why) for s in ("receivables_overdue_amount", "dso_days")]
+        dso = {}
+        for code in overdue:
+            if invoiced[code] > 0:
+                dso[code] = open_total[code] / (invoiced[code] / DSO_WINDOW)
+            elif open_total[code]:  # receivables but no invoicing: DSO has no meaning
+                why = f"no sales invoiced in {code} in the last {DSO_WINDOW} days"
+                self.notes.append(SignalNote("dso_days", why))
+        return overdue, dso
 
     def _backlog(self, model: str, signal: str, domain: list[Any], field: str) -> int | None:
         """Records late at ``now``: in total, and per local day of ``field``."""

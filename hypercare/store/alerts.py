@@ -138,3 +138,22 @@ def dead_outbox(*, limit: int, session: Session) -> list[OutboxMessage]:
     statement = (select(OutboxMessage).where(OutboxMessage.state == "dead")
                  .order_by(col(OutboxMessage.id).desc()).limit(limit))
     return list(session.exec(statement))
+
+
+def newest_ids(*, session: Session) -> tuple[int, int]:
+    """The highest escalation id and outbox id so far (0 when none): what came after is new."""
+    from sqlalchemy import func
+
+    escalation = session.exec(select(func.max(Escalation.id))).one()
+    outbox = session.exec(select(func.max(OutboxMessage.id))).one()
+    return int(escalation or 0), int(outbox or 0)
+
+
+def written_after(escalation_id: int, outbox_id: int, *,
+                  session: Session) -> tuple[list[Escalation], list[OutboxMessage]]:
+    """Escalations and outbox rows with ids above these, oldest first."""
+    escalations = session.exec(select(Escalation).where(col(Escalation.id) > escalation_id)
+                               .order_by(col(Escalation.id))).all()
+    messages = session.exec(select(OutboxMessage).where(col(OutboxMessage.id) > outbox_id)
+                            .order_by(col(OutboxMessage.id))).all()
+    return list(escalations), list(messages)

@@ -9,6 +9,7 @@ from __future__ import annotations
 import os
 from collections.abc import Iterator
 from contextlib import contextmanager
+from contextvars import ContextVar
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote
@@ -151,11 +152,14 @@ class Store:
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
         self._sessions = sessionmaker(engine, class_=Session, expire_on_commit=False)
+        self._rehearsal: ContextVar[sessionmaker[Session] | None] = ContextVar(
+            f"rehearsal-{id(self)}", default=None)
 
     @contextmanager
     def session(self) -> Iterator[Session]:
-        """A session for one unit of work: commits on success, rolls back on error."""
-        session = self._sessions()
+        """A session for one unit of work: commits on success, rolls back on error (inside
+        :meth:`rehearsal`, "commits" only as far as the rehearsal)."""
+        session = (self._rehearsal.get() or self._sessions)()
         try:
             yield session
             session.commit()
@@ -164,6 +168,22 @@ class Store:
             raise
         finally:
             session.close()
+
+    @contextmanager
+    def rehearsal(self) -> Iterator[None]:
+        """A dry run: every :meth:`session` opened inside (in this thread or task) joins one
+        outer transaction with a savepoint, and all of it is rolled back at the end, so the
+        work sees its own writes and leaves no row behind."""
+        with self.engine.connect() as connection:
+            outer = connection.begin()
+            token = self._rehearsal.set(sessionmaker(
+                bind=connection, class_=Session, expire_on_commit=False,
+                join_transaction_mode="create_savepoint"))
+            try:
+                yield
+            finally:
+                self._rehearsal.reset(token)
+                outer.rollback()
 
     def dispose(self) -> None:
         """Close every pooled connection."""

@@ -106,6 +106,33 @@ def adoption_history(key: str, *, since: date, session: Session) -> list[tuple[d
     return [(day, float(value)) for day, value in session.exec(statement) if value is not None]
 
 
+def clear_adoption(prefix: str, *, day: date, session: Session) -> None:
+    """Drop the signals stored under ``<prefix>:<part>`` on ``day``: a read that gives them
+    again replaces the day's set (a currency no company uses any more goes)."""
+    from sqlalchemy import delete
+
+    session.execute(delete(AdoptionDaily).where(
+        col(AdoptionDaily.key).startswith(f"{prefix}:", autoescape=True),
+        col(AdoptionDaily.day) == day))
+
+
+def adoption_histories(prefix: str, *, since: date,
+                       session: Session) -> dict[str, list[tuple[date, float]]]:
+    """Every signal stored under ``<prefix>:<part>`` since ``since`` (money per currency:
+    ``receivables_overdue_amount:EUR``), by part, each oldest first."""
+    head = f"{prefix}:"
+    statement = (sm_select(col(AdoptionDaily.key), col(AdoptionDaily.day),
+                           col(AdoptionDaily.value))
+                 .where(col(AdoptionDaily.key).startswith(head, autoescape=True),
+                        col(AdoptionDaily.day) >= since)
+                 .order_by(col(AdoptionDaily.key), col(AdoptionDaily.day)))
+    found: dict[str, list[tuple[date, float]]] = {}
+    for key, day, value in session.exec(statement):
+        if value is not None:
+            found.setdefault(key[len(head):], []).append((day, float(value)))
+    return found
+
+
 def exit_records(*, session: Session) -> dict[str, ExitRecord]:
     return {row.key: row for row in session.exec(sm_select(ExitRecord))}
 

@@ -30,6 +30,7 @@ QUEUE_COLUMNS = (
     "odoo_id", "ref", "title", "company", "team", "app", "category", "severity", "sla_state",
     "sla_minutes_left", "sla_due_at", "assignee", "stage", "is_closed", "escalation_level",
     "known_issue", "confidential", "created_at", "updated_at", "partner_name", "partner_email",
+    "sla_calendar",
 )  # fmt: skip
 
 
@@ -70,7 +71,7 @@ def queue_rows(*, session: Session, open_only: bool = False) -> list[tuple[Any, 
             t.c.is_closed, func.coalesce(levels.c.level, literal(0)),
             text(literal("KI-") + type_coerce(k.c.known_issue_id, Text)),
             func.coalesce(c.c.confidential, False), when(t.c.created_at), when(t.c.updated_at),
-            text(t.c.partner_name), text(t.c.partner_email),
+            text(t.c.partner_name), text(t.c.partner_email), text(s.c.calendar),
         )
         .select_from(t)
         .outerjoin(c, c.c.ticket_odoo_id == t.c.odoo_id)

@@ -8,6 +8,7 @@ PostgreSQL), so re-reading a page never duplicates anything.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
@@ -269,6 +270,36 @@ def list_tickets(
     if limit:
         statement = statement.limit(limit)
     return list(session.scalars(statement))
+
+
+@dataclass(frozen=True)
+class ScopeNames:
+    """The names a scope (``--company``, ``--team``) may take: those of synced tickets."""
+
+    companies: tuple[tuple[str, int | None], ...]
+    """Each distinct (company name, its Odoo id), by name."""
+    teams: tuple[str, ...]
+    """Each distinct team name, by name."""
+    any_ticket: bool
+    """False when no ticket is synced yet."""
+
+
+def scope_names(*, session: Session) -> ScopeNames:
+    """The companies and teams of the synced tickets: deleted tickets left out, archived ones
+    kept (they can still be listed), blank names (no company or team in Odoo) left out.
+    Sorted ignoring case, in Python (a database's collation would order them its own way)."""
+    live = col(Ticket.deleted).is_(False)
+    companies = sorted(
+        ((str(name), odoo_id) for name, odoo_id in session.execute(
+            select(col(Ticket.company), col(Ticket.company_odoo_id))
+            .where(live, col(Ticket.company) != "").distinct())),
+        key=lambda pair: (pair[0].casefold(), pair[0], pair[1] or 0))
+    teams = sorted((str(team) for team in session.scalars(
+        select(col(Ticket.team)).where(live, col(Ticket.team) != "").distinct())),
+        key=lambda name: (name.casefold(), name))
+    any_ticket = bool(companies or teams) or session.scalars(
+        select(col(Ticket.odoo_id)).where(live).limit(1)).first() is not None
+    return ScopeNames(tuple(companies), tuple(teams), any_ticket)
 
 
 def _company_matches(company: str) -> ColumnElement[bool]:

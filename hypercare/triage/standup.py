@@ -16,6 +16,7 @@ from datetime import date, datetime
 from types import MappingProxyType
 from zoneinfo import ZoneInfo
 
+from hypercare.triage.sla_text import due_text
 from hypercare.triage.themes import ThemeInput, TrainingTheme, natural, training_themes
 
 SECTIONS = (
@@ -30,7 +31,6 @@ SECTIONS = (
 DEFAULT_TIMEBOXES: Mapping[str, int] = MappingProxyType(
     {"actions": 3, "severe": 5, "sla": 5, "escalations": 3, "known_issues": 3, "decisions": 3,
      "unclassified": 3})
-_DAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 
 
 @dataclass(frozen=True)
@@ -215,7 +215,7 @@ def _ticket_reasons(
         reasons.append(("severe", f"S{t.severity} {how}"))
     if t.sla_state in ("breached", "at_risk"):
         state = "breached" if t.sla_state == "breached" else "at risk"
-        due = f" (due {_when(t.sla_due_at, zone, now)})" if t.sla_due_at else ""
+        due = f" ({due_text(t.sla_due_at, now=now, zone=zone)})" if t.sla_due_at else ""
         reasons.append(("sla", f"SLA {state}{due}"))
     if t.awaiting_ack:
         reasons.append(("escalations", f"escalation level {t.escalation_level} not acknowledged"))
@@ -231,12 +231,6 @@ def _urgency(row: tuple[AgendaTicket, str]) -> tuple[int, float, tuple[str | int
     return t.severity, t.sla_due_at.timestamp() if t.sla_due_at else math.inf, natural(t.ref)
 
 
-def _when(moment: datetime, zone: ZoneInfo, now: datetime) -> str:
-    local = moment.astimezone(zone)
-    if abs((moment - now).total_seconds()) < 6 * 86400:
-        return f"{_DAYS[local.weekday()]} {local:%H:%M}"
-    return f"{local:%Y-%m-%d %H:%M}"
-
 
 def _due_words(due: date | None, today: date) -> str:
     if due is None:
@@ -250,5 +244,3 @@ def _due_words(due: date | None, today: date) -> str:
 def _scope(company: str | None, team: str | None) -> str:
     parts = [f"company: {company}"] * bool(company) + [f"team: {team}"] * bool(team)
     return ", ".join(parts) or "all"
-
-

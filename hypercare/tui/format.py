@@ -7,6 +7,8 @@ from zoneinfo import ZoneInfo
 
 from rich.text import Text
 
+from hypercare.triage.sla_text import when_text
+
 CATEGORY_LABELS = {
     "defect": "defect",
     "training_gap": "training",
@@ -50,25 +52,22 @@ def sla_label(state: str) -> str:
     return SLA_LABELS.get(state, state)
 
 
-def duration(minutes: float | None) -> str:
-    """``2h 05m``, ``3d 4h`` or ``45m`` (business minutes, sign ignored)."""
-    if minutes is None:
-        return ""
-    total = round(abs(minutes))
-    days, rest = divmod(total, 24 * 60)
-    hours, mins = divmod(rest, 60)
-    if days:
-        return f"{days}d {hours}h"
-    if hours:
-        return f"{hours}h {mins:02d}m"
-    return f"{mins}m"
+def sla_head(state: str, time: str) -> str:
+    """The clock's state and its time (:mod:`hypercare.triage.sla_text`) once:
+    ``BREACHED 30 bh 12 bm over``, ``at risk 4 bh left``; a paused or met clock's time says
+    so itself (``paused, 4 bh left``, ``met Mon 30 Nov 14:05``)."""
+    if state in ("paused", "met") and time:
+        return time
+    return f"{sla_label(state)} {time}".strip()
 
 
-def time_left(minutes: float | None) -> str:
-    """``1h 20m left`` or ``2h 10m over`` (business time)."""
-    if minutes is None:
-        return ""
-    return f"{duration(minutes)} {'over' if minutes < 0 else 'left'}"
+def due_with_company(moment: datetime | None, zone: str, company_zone: str | None,
+                     now: datetime) -> str:
+    """A due time as the SLA formatter writes it (``17:00`` today, ``Tue 1 Dec 17:00``), plus
+    the company's local time where its zone differs."""
+    if moment is None:
+        return "-"
+    return _with_company(when_text(moment, now=now, zone=zone), moment, zone, company_zone)
 
 
 def local(moment: datetime | None, zone: str, *, fmt: str = "%Y-%m-%d %H:%M") -> str:
@@ -82,7 +81,11 @@ def local_with_company(moment: datetime | None, zone: str, company_zone: str | N
     """The command center's time, plus the company's local time where its zone differs."""
     if moment is None:
         return "-"
-    here = local(moment, zone)
+    return _with_company(local(moment, zone), moment, zone, company_zone)
+
+
+def _with_company(here: str, moment: datetime, zone: str, company_zone: str | None) -> str:
+    """``here`` plus the company's local time where its zone's offset differs."""
     if not company_zone or company_zone == zone:
         return here
     there = moment.astimezone(ZoneInfo(company_zone))
@@ -113,17 +116,6 @@ def sparkline(values: tuple[float, ...] | list[float]) -> str:
         return SPARK_BLOCKS[0] * len(values)
     last = len(SPARK_BLOCKS) - 1
     return "".join(SPARK_BLOCKS[round((v - low) / span * last)] for v in values)
-
-
-def number(value: float | None, unit: str = "") -> str:
-    """A KPI value for a tile: integers without decimals, shares as percentages."""
-    if value is None:
-        return "n/a"
-    if unit in ("%", "percent"):
-        return f"{value:.0f} %"
-    if abs(value - round(value)) < 1e-9 and abs(value) < 1e7:
-        return f"{round(value):,}"
-    return f"{value:,.1f}"
 
 
 def delta(change: float | None, direction: str, unit: str = "") -> Text:

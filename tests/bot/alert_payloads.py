@@ -21,18 +21,30 @@ NASTY = "Invoice <!channel> posting & <https://evil.example|click> fails @here"
 
 # -- payloads, as the services build them ----------------------------------------------------
 
+def sla_payload(*, state: str = "breached", left: float = -130.0, target: str = "resolution",
+                always_open: bool = False, due_at: datetime | None = None,
+                met_at: datetime | None = None) -> dict[str, Any]:
+    """``SlaService._sla_payload``: the clock an alert is about."""
+    due = due_at or NOW - timedelta(hours=3)
+    return {"target": target, "state": state, "due_at": due.isoformat(),
+            "business_minutes_left": left, "used_share": 1.1,
+            "met_at": met_at.isoformat() if met_at else None, "always_open": always_open,
+            "timezone": "Europe/Brussels", "evaluated_at": NOW.isoformat()}
+
+
 def ticket_payload(*, trigger: str = "breach", level: int = 2,
                    level_name: str = "functional lead", status: str = "open",
                    confidential: bool = False, title: str = NASTY, ref: str = "HT00042",
                    category: str = "defect", detail: str = "resolution target breached",
-                   **ticket: Any) -> dict[str, Any]:
+                   sla: dict[str, Any] | None = None, **ticket: Any) -> dict[str, Any]:
     """``SlaService._payload``."""
     return {"escalation_id": 7, "level": level, "level_name": level_name, "trigger": trigger,
             "detail": detail, "status": status,
             "ticket": {"odoo_id": 42, "ref": ref, "title": title, "company": "Acme Belgium",
                        "team": "Finance", "url": "https://acme.odoo.com/odoo/helpdesk/42",
                        "severity": "S1", "category": category, "confidential": confidential,
-                       **ticket}}
+                       **ticket},
+            "sla": sla if sla is not None else sla_payload()}
 
 
 def known_issue_escalation(title: str = "Credit notes lose the analytic account"
@@ -40,7 +52,10 @@ def known_issue_escalation(title: str = "Credit notes lose the analytic account"
     """``RecordEscalations._known_issue_clocks``."""
     return {"known_issue": {"id": 3, "ref": "KI-3", "title": title, "status": "investigating"},
             "escalation_id": 11, "level": 2, "trigger": "breach",
-            "detail": "KI-3: no workaround within its target"}
+            "detail": "KI-3: no workaround within its target",
+            "sla": {key: value for key, value in sla_payload(target="workaround",
+                                                             left=-300.0).items()
+                    if key != "used_share"}}
 
 
 def decision_payload(question: str = "May sales reps post credit notes above 5,000 EUR?",
@@ -57,6 +72,8 @@ def batch_payload(count: int, **changes: Any) -> dict[str, Any]:
     """``notifications.add_to_batch`` of at-risk items (``key`` + ``_payload``)."""
     items = []
     for i in range(count):
+        changes.setdefault("sla", sla_payload(state="at_risk", left=75.0,
+                                              due_at=NOW + timedelta(hours=2)))
         item = ticket_payload(trigger="at_risk", level=1, level_name="super-user",
                               detail="resolution target at risk", ref=f"HT{i:05d}",
                               **changes)

@@ -86,9 +86,9 @@ def test_metric_at_risk_when_streak_short_and_worsening() -> None:
     sla = CriterionInput(key="sla", kind="metric", label="SLA", metric="sla_attainment",
                          op=">=", target=90, for_days=3)
     status, value, trend, _ = one(sla, {"sla_attainment": days([99, 80, 95, 92])})
-    assert (status, value, trend) == ("at_risk", "92 % today", "worsening")
-    assert one(sla, {"sla_attainment": days([80, 85, 92])})[:3] == ("pending", "92 % today",
-                                                                   "improving")
+    assert (status, value, trend) == ("at_risk", "92 % in the last 14 days", "worsening")
+    assert one(sla, {"sla_attainment": days([80, 85, 92])})[:3] == (
+        "pending", "92 % in the last 14 days", "improving")
     assert one(sla, {"sla_attainment": days([91, 92, 91.5])})[0] == "met"
 
 

@@ -233,3 +233,13 @@ def test_bad_arguments() -> None:
         ticket_board(TicketColumns.empty(), now=NOW.replace(tzinfo=None), timezone=BRU)
     with pytest.raises(ValueError, match="days"):
         ticket_board(TicketColumns.empty(), now=NOW, timezone=BRU, days=0)
+
+
+def test_series_start_at_the_go_live_never_with_zeros_before_it() -> None:
+    late = kpi("open_backlog", days=10, go_live=JUN[1])
+    assert late.series and late.series[0][0] == JUN[1]
+    # unset: from the day the first ticket was created (no days of zeros before it)
+    first = kpi("inflow", days=30)
+    assert first.series[0][0] >= min(
+        dt.datetime.fromtimestamp(t, ZoneInfo(BRU)).date()
+        for t in columns(TICKETS).created if not np.isnan(t))

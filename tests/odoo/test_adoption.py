@@ -40,6 +40,20 @@ def _edge_records(sim: Sim) -> None:
                                 "amount_total": 10.0}, uid=admin, at=at)
     store.create("stock.picking", {"name": "WH/OUT/EDGE", "picking_type_code": "outgoing",
                                    "state": "assigned", "scheduled_date": at}, uid=admin, at=at)
+    _overdue_invoice(sim, sim.world.companies[0], 12560.0, "2025-03-01")  # BE, in EUR
+    _overdue_invoice(sim, sim.world.companies[0], -529.5, "2025-03-02")  # its credit note
+
+
+def _overdue_invoice(sim: Sim, company: int, amount: float, due: str) -> None:
+    """A posted, unpaid customer invoice (a credit note when ``amount`` < 0) of ``company``,
+    amounts signed as Odoo signs them."""
+    at = "2025-02-20 10:00:00"
+    sim.store.create("account.move", {
+        "name": f"INV/EDGE/{company}/{due}", "move_type": "out_invoice" if amount > 0
+        else "out_refund", "state": "posted", "date": at[:10], "invoice_date": at[:10],
+        "invoice_date_due": due, "payment_state": "not_paid", "company_id": company,
+        "amount_total": abs(amount), "amount_residual": abs(amount),
+        "amount_total_signed": amount, "amount_residual_signed": amount}, uid=2, at=at)
 
 
 @pytest.fixture(scope="module")
@@ -126,6 +140,21 @@ def _overdue(sim: Sim) -> list[Any]:
     return _rows(sim, "account.move", lambda r: _open(r) and r["invoice_date_due"] < str(TODAY))
 
 
+def _currency(sim: Sim, rec: dict[str, Any]) -> str:
+    """The code of the currency of ``rec``'s company (from the tables)."""
+    company = sim.store.tables["res.company"][rec["company_id"]]
+    return str(sim.store.tables["res.currency"][company["currency_id"]]["name"])
+
+
+def _per_currency(sim: Sim, recs: Iterable[dict[str, Any]], field: str) -> dict[str, float]:
+    """``field`` summed per currency of each record's company (0.0 for a currency without
+    records)."""
+    out = {_currency(sim, {"company_id": c}): 0.0 for c in sim.store.tables["res.company"]}
+    for rec in recs:
+        out[_currency(sim, rec)] += rec[field]
+    return out
+
+
 # -- adoption ------------------------------------------------------------------------------------
 
 @pytest.mark.parametrize(("version", "transport"), CLIENTS)
@@ -134,7 +163,8 @@ def test_snapshot_matches_hand_counts(sims: dict[str, Sim], version: str, transp
     client = _client(sim, transport)
     client.reset_stats()
     snap = _snapshot(client)
-    assert client.stats.total == len(MODELS) + 5  # one grouped read per model + 5 signal reads
+    assert client.stats.total == len(MODELS) + 6  # a grouped read per model, 6 signal reads
+    assert client.stats.calls("res.company") == 1  # the companies' currencies, in one read
     assert snap.notes == () and (snap.start, snap.end) == (START, END)
     assert snap.active_users == _hand_active(sim, MODELS, {1})
     assert snap.active_users != _hand_active(sim, MODELS, {1}, tz="UTC")  # days are local
@@ -147,13 +177,18 @@ def test_snapshot_matches_hand_counts(sims: dict[str, Sim], version: str, transp
     assert snap.overdue_activities == len(_overdue_activities(sim))
     overdue = _overdue(sim)
     assert snap.receivables_overdue_count == len(overdue) > 0
-    assert snap.receivables_overdue_amount == pytest.approx(
-        sum(r["amount_residual_signed"] for r in overdue))
+    # money per currency of each company (BE in EUR, US in USD), never added across them
+    amounts = _per_currency(sim, overdue, "amount_residual_signed")
+    assert set(amounts) == {"EUR", "USD"} and all(amounts.values())
+    assert snap.receivables_overdue_amount is not None
+    assert snap.receivables_overdue_amount == pytest.approx(amounts)
+    assert sum(amounts.values()) not in snap.receivables_overdue_amount.values()
     window = str(TODAY - timedelta(days=89))
-    invoiced = sum(r["amount_total_signed"] for r in _rows(sim, "account.move", lambda r: (
-        _receivable(r) and window <= r["invoice_date"] <= str(TODAY))))
-    open_total = sum(r["amount_residual_signed"] for r in _rows(sim, "account.move", _open))
-    assert snap.dso_days == pytest.approx(open_total / (invoiced / 90))
+    invoiced = _per_currency(sim, _rows(sim, "account.move", lambda r: (
+        _receivable(r) and window <= r["invoice_date"] <= str(TODAY))), "amount_total_signed")
+    open_total = _per_currency(sim, _rows(sim, "account.move", _open), "amount_residual_signed")
+    assert snap.dso_days == pytest.approx(
+        {code: open_total[code] / (invoiced[code] / 90) for code in ("EUR", "USD")})
     people = _rows(sim, "res.users", lambda r: r["active"] and not r["share"] and r["id"] != 1)
     since = (NOW - timedelta(days=7)).strftime(FMT)
     assert snap.internal_users == len(people)
@@ -196,15 +231,44 @@ def test_missing_amount_fields_fall_back(make_sim: SimFactory) -> None:
     sim.hide_fields("account.move", ["amount_residual_signed"])
     snap = _snapshot(_client(sim, "json2"))
     overdue = _overdue(sim)
-    unsigned = sum((-1 if r["move_type"] == "out_refund" else 1) * r["amount_residual"]
-                   for r in overdue)
+    unsigned = _per_currency(sim, [r | {"amount_residual": (
+        -1 if r["move_type"] == "out_refund" else 1) * r["amount_residual"]} for r in overdue],
+        "amount_residual")
     assert snap.notes == () and snap.receivables_overdue_amount == pytest.approx(unsigned)
+    assert snap.receivables_overdue_amount == pytest.approx(
+        _per_currency(sim, overdue, "amount_residual_signed"))  # credit notes signed as Odoo
     sim.hide_fields("account.move", ["amount_residual"])
     snap = _snapshot(_client(sim, "json2"))
     assert snap.receivables_overdue_amount is None and snap.dso_days is None
     assert snap.receivables_overdue_count == len(overdue)
     assert {n.signal for n in snap.notes} == {"receivables_overdue_amount", "dso_days"}
     assert all(c.values["invoices_posted"] >= 0 for c in snap.signals)
+
+
+@pytest.mark.parametrize(("version", "transport"), [("19.0", "json2"), ("17.0", "jsonrpc")])
+def test_companies_in_one_currency_give_one_amount(make_sim: SimFactory, version: str,
+                                                   transport: str) -> None:
+    sim = make_sim(version=version, tickets=300, days=10)
+    _edge_records(sim)  # an overdue invoice and credit note in BE too
+    be, us = sim.world.companies
+    eur = sim.store.tables["res.company"][be]["currency_id"]
+    sim.store.write("res.company", [us], {"currency_id": eur}, uid=1)
+    overdue = _overdue(sim)
+    assert {r["company_id"] for r in overdue} == {be, us}
+    snap = _snapshot(_client(sim, transport))
+    assert snap.receivables_overdue_amount == pytest.approx(
+        {"EUR": sum(r["amount_residual_signed"] for r in overdue)})
+    assert snap.dso_days is not None and set(snap.dso_days) == {"EUR"}
+
+
+def test_denied_currencies_leave_amounts_out(make_sim: SimFactory) -> None:
+    sim = make_sim(version="19.0", tickets=120, days=10)
+    sim.deny_access("res.company")
+    snap = _snapshot(_client(sim, "json2"))
+    assert snap.receivables_overdue_amount is None and snap.dso_days is None
+    assert snap.receivables_overdue_count == len(_overdue(sim))
+    assert set(snap.notes) == {SignalNote(s, "access denied to res.company")
+                               for s in ("receivables_overdue_amount", "dso_days")}
 
 
 def test_denied_res_users_gives_zero_with_notes(make_sim: SimFactory) -> None:

@@ -7,7 +7,7 @@ import odoorpc
 import pytest
 
 from hypercare.odoo.sim import OdooSimulator
-from tests.odoo_sim.conftest import kw, rpc
+from tests.odoo_sim.conftest import json2, kw, rpc
 
 
 def connect(sim: OdooSimulator) -> odoorpc.ODOO:
@@ -134,3 +134,42 @@ def test_grouping(sim17: OdooSimulator, sim19: OdooSimulator) -> None:
     assert sum(g["__count"] for g in days) == kw(sim19, "helpdesk.ticket", "search_count",
                                                   [[]])["result"]
     assert all(len(g["create_date:day"]) == 2 for g in days)
+
+
+def test_money_groups_by_company_in_its_currency(sim17: OdooSimulator,
+                                                 sim19: OdooSimulator) -> None:
+    """Grouping account.move by ``company_id`` gives the company as ``[id, name]`` with its
+    domain, and res.company gives each company's currency as ``[id, code]``, like Odoo's
+    read_group (17/18) and formatted_read_group (19, JSON-RPC and JSON-2)."""
+    domain = [["move_type", "in", ["out_invoice", "out_refund"]], ["state", "=", "posted"]]
+    fields = ["currency_id"]
+    for sim in (sim17, sim19):
+        companies = kw(sim, "res.company", "search_read", [[], fields])["result"]
+        currencies = {c["name"]: c["currency_id"][1] for c in kw(
+            sim, "res.company", "search_read", [[], ["name", "currency_id"]])["result"]}
+        assert currencies == {"Acme Industries BE": "EUR", "Acme Industries US": "USD"}
+        assert all(set(c) == {"id", "currency_id"} and c["currency_id"][0] for c in companies)
+        moves = sim.store.tables["account.move"].values()
+        sums = {cid: sum(m["amount_residual_signed"] for m in moves if m["company_id"] == cid
+                         and m["move_type"] in ("out_invoice", "out_refund")
+                         and m["state"] == "posted") for cid in (1, 2)}
+        names = {cid: sim.store.tables["res.company"][cid]["name"] for cid in (1, 2)}
+        classic = kw(sim, "account.move", "read_group",
+                     [domain, ["amount_residual_signed:sum"], ["company_id"]],
+                     {"lazy": False})["result"]
+        assert [(g["company_id"], g["__count"] > 0, g["__domain"][0]) for g in classic] == [
+            ([cid, names[cid]], True, ["company_id", "=", cid]) for cid in (1, 2)]
+        assert {g["company_id"][0]: g["amount_residual_signed"] for g in classic} == \
+            pytest.approx(sums)
+    body = {"domain": domain, "groupby": ["company_id", "move_type"],
+            "aggregates": ["__count", "amount_residual_signed:sum"]}
+    over_rpc = kw(sim19, "account.move", "formatted_read_group", [domain],
+                  {k: v for k, v in body.items() if k != "domain"})["result"]
+    over_json2 = json2(sim19, "account.move", "formatted_read_group", body).json()
+    assert over_rpc == over_json2 and over_rpc
+    for group in over_rpc:
+        cid = group["company_id"][0]
+        assert group["company_id"] == [cid, sim19.store.tables["res.company"][cid]["name"]]
+        assert group["__extra_domain"][0] == ["company_id", "=", cid]
+    refunds = [g for g in over_rpc if g["move_type"] == "out_refund"]
+    assert all(g["amount_residual_signed:sum"] <= 0 for g in refunds)  # credit notes signed

@@ -13,6 +13,7 @@ import pytest
 
 from hypercare.services import Services
 from hypercare.services.packs.model import Pack
+from hypercare.triage.sla_text import clock_text
 from tests.packs.support import (
     MASKED_REF,
     NOW,
@@ -62,8 +63,12 @@ def test_sections_and_every_open_ticket(services: Services) -> None:
                 row["assignee"], row["known_issue"]) == (
             t.title, t.company, t.team, t.severity, (t.sla_state or "").replace("_", " "),
             t.assignee, t.known_issue)
+        # the SLA formatter's words, as the TUI, the CLI and Slack write them
+        assert row["sla_time"] == clock_text(t.sla_clock(), now=NOW,
+                                             zone=services.context.settings.timezone)
         assert t.created_at is not None
         assert row["age_days"] == round((NOW - t.created_at).total_seconds() / 86400, 1)
+    assert any(" bh " in r["sla_time"] or " h " in r["sla_time"] for r in shown)
     assert [r["severity"] for r in shown] == sorted(
         (r["severity"] for r in shown), key=lambda s: s or "S9")
     hidden = sum(t.confidential for t in opened)

@@ -3,7 +3,6 @@ decided once, attached to the ticket when the report reaches Odoo; migration 001
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -16,22 +15,10 @@ from hypercare.store import affected
 from hypercare.store.engine import Store, create_store_engine
 from hypercare.store.schema import MIGRATIONS_DIR, SCHEMA_HEAD, upgrade_schema
 from hypercare.store.tables import AffectedSignal
+from tests.store.conftest import BACKENDS
 
 NOW = datetime(2026, 11, 23, 9, 30, tzinfo=UTC)
-BACKENDS = ["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)]
 
-
-@pytest.fixture(params=BACKENDS)
-def store(request: pytest.FixtureRequest) -> Iterator[Store]:
-    """A migrated, empty store on each backend (PostgreSQL skips without its URL)."""
-    url = request.getfixturevalue("sqlite_url" if request.param == "sqlite" else "pg_url")
-    engine = create_store_engine(url)
-    upgrade_schema(engine)
-    store = Store(engine)
-    try:
-        yield store
-    finally:
-        store.dispose()
 
 
 def add(store: Store, event_key: str, *, who: str = "U1", who_name: str = "Ann",

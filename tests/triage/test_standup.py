@@ -64,7 +64,7 @@ def test_sections_in_order_and_each_ticket_once_with_all_reasons() -> None:
     refs = [item.ref for item in agenda.items()]
     assert len(refs) == len(set(refs)) == agenda.item_count == 7
     first = agenda.items()[0]
-    assert first.why == ("S1 confirmed; SLA breached (due Mon 14:00); "
+    assert first.why == ("S1 confirmed; SLA breached (due Mon 2 Jun 14:00); "
                          "escalation level 2 not acknowledged; not classified yet")
     assert first.subject_id == 1 and first.kind == "ticket"
     by_ref = {item.ref: item for item in agenda.items()}

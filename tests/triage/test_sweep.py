@@ -83,6 +83,35 @@ def test_clock_states_land_in_the_ticket_list(services: Services) -> None:
     assert {c["target"] for c in on_track.sla_clocks} == {"first_response", "resolution"}
 
 
+def test_clocks_keep_when_they_were_met_and_whether_they_run_24x7(services: Services) -> None:
+    """What the SLA formatter needs: each clock's ``met_at`` (None while it runs) and
+    ``always_open``; the read models' ``sla_met_at`` and ``sla_24x7``; an alert's clock."""
+    closed = datetime(2026, 11, 23, 10, 30, tzinfo=UTC)
+    answered = datetime(2026, 11, 23, 9, 30, tzinfo=UTC)
+    add_ticket(services, 1, created=datetime(2026, 11, 23, 9, 0, tzinfo=UTC), severity=3,
+               first_response=answered, closed_at=closed)
+    add_ticket(services, 2, created=datetime(2026, 11, 20, 9, 0, tzinfo=UTC), severity=1,
+               confirmed=True)
+    add_ticket(services, 3, created=MONDAY_NOON - timedelta(hours=1), severity=3)
+    services.sla.sweep()
+    done, s1, running = view(services, 1), view(services, 2), view(services, 3)
+    by_target = {c["target"]: c for c in done.sla_clocks}
+    assert by_target["resolution"]["met_at"] == closed.isoformat()
+    assert by_target["first_response"]["met_at"] == answered.isoformat()
+    assert done.sla_state == "met" and done.sla_met_at == closed and not done.sla_24x7
+    assert all(c["met_at"] is None and c["always_open"] is False for c in running.sla_clocks)
+    assert running.sla_met_at is None
+    assert s1.sla_24x7 and all(c["always_open"] for c in s1.sla_clocks)
+    rows = {r.odoo_id: r for r in services.queue.load_rows(viewer=viewer(services, "lea"))}
+    assert rows[2].sla_24x7 and not rows[3].sla_24x7
+    breach = next(m for m in services.sla.list_outbox()
+                  if m.kind == "breach" and m.payload["ticket"]["odoo_id"] == 2)
+    target = breach.payload["sla"]["target"]  # the breached clock, by its trigger key
+    stored = next(c for c in s1.sla_clocks if c["target"] == target)
+    assert breach.payload["sla"] == {**stored, "timezone": "UTC",
+                                     "evaluated_at": MONDAY_NOON.isoformat()}
+
+
 def test_breach_escalates_once_then_climbs_without_acknowledgement(sqlite_url: str,
                                                                    model_dir: Path) -> None:
     services = make(sqlite_url, model_dir, ack_minutes=30, approval_from_level=5)

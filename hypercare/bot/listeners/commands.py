@@ -125,7 +125,9 @@ def show_status(call: Invocation) -> None:
     ref = call.args.split()[0].strip("`'\".,;:()[]<>")
     # a ticket of a company they may not see is "not found"; a confidential one comes masked
     detail = call.services.tickets.show_ticket(ref=ref, viewer=call.viewer())
-    call.answer(build_ticket_status(detail.ticket))
+    context = call.services.context
+    call.answer(build_ticket_status(detail.ticket, now=context.clock(),
+                                    zone=context.settings.timezone))
 
 
 def show_mine(call: Invocation) -> None:
@@ -135,7 +137,9 @@ def show_mine(call: Invocation) -> None:
                          hint="The app needs the users:read and users:read.email scopes: "
                               "reinstall it from the manifest.")
     tickets = call.services.tickets.list_reported_by(viewer=viewer, limit=MINE_LIMIT)
-    call.answer(build_my_tickets(tickets, email=viewer.email, limit=MINE_LIMIT))
+    context = call.services.context
+    call.answer(build_my_tickets(tickets, email=viewer.email, limit=MINE_LIMIT,
+                                 now=context.clock(), zone=context.settings.timezone))
 
 
 def show_howto(call: Invocation) -> None:

@@ -72,7 +72,9 @@ def publish_home(services: Services, client: WebClient, user: str,
     home = services.home.home(viewer=who)
     held = (services.affected.held(viewer=who)
             if services.context.access.allows(who, "held_reply") else None)
-    client.views_publish(user_id=who.id, view=build_home(home, held))
+    context = services.context
+    client.views_publish(user_id=who.id, view=build_home(home, held, now=context.clock(),
+                                                         zone=context.settings.timezone))
 
 
 def _open_raise(services: Services, client: WebClient, body: dict[str, Any]) -> None:

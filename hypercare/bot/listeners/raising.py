@@ -174,7 +174,8 @@ def _submit(services: Services, client: WebClient, body: dict[str, Any], view: d
         channel=where.get("channel", ""), thread_ts=where.get("thread_ts", ""))
     if raised.duplicate:
         return  # a retried or double-clicked submit: the first one answers
-    blocks = build_raised_reply(raised, reporter_id=user)
+    blocks = build_raised_reply(raised, reporter_id=user, now=services.context.clock(),
+                                zone=services.context.settings.timezone)
     fallback = f"{raised.odoo_ref or raised.local_ref}: {raised.message}"
     if where.get("channel"):
         posted = client.chat_postMessage(channel=where["channel"],
@@ -192,7 +193,9 @@ def post_delivered(services: Services, client: WebClient) -> int:
     thread they were raised in (or the reporter's DM). Returns how many were posted."""
     created = services.raising.deliver_pending()
     for raised in created:
-        blocks = build_raised_reply(raised, reporter_id=raised.reporter)
+        blocks = build_raised_reply(raised, reporter_id=raised.reporter,
+                                    now=services.context.clock(),
+                                    zone=services.context.settings.timezone)
         fallback = f"{raised.local_ref} is now {raised.odoo_ref or 'in Odoo'}"
         if raised.channel:
             client.chat_postMessage(channel=raised.channel, thread_ts=raised.thread_ts or None,

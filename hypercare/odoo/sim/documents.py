@@ -84,14 +84,18 @@ def _create(store: Store, world: World, rng: random.Random, kind: str, at: str, 
         due = (t + timedelta(days=rng.choice([0, 15, 30]))).strftime("%Y-%m-%d")
         paid = posted and rng.random() < 0.4
         total = round(amount * 1.21, 2)
+        move_type = rng.choices(["out_invoice", "out_refund", "in_invoice"], [8, 1, 3])[0]
+        # signed amounts are in the company's currency, negative for money going out (as
+        # Odoo's direction sign: credit notes and vendor bills)
+        sign = -1 if move_type in ("out_refund", "in_invoice") else 1
+        residual = 0.0 if paid else total
         vals: dict[str, Any] = {
             "name": f"INV/{t.year}/{counters['inv']:05d}" if posted else "/",
-            "move_type": rng.choices(["out_invoice", "out_refund", "in_invoice"], [8, 1, 3])[0],
+            "move_type": move_type,
             "state": "posted" if posted else "draft", "date": t.strftime("%Y-%m-%d"),
             "invoice_date": t.strftime("%Y-%m-%d"), "invoice_date_due": due,
-            "partner_id": partner, "amount_total": total, "amount_total_signed": total,
-            "amount_residual": 0.0 if paid else total,
-            "amount_residual_signed": 0.0 if paid else total,
+            "partner_id": partner, "amount_total": total, "amount_total_signed": sign * total,
+            "amount_residual": residual, "amount_residual_signed": sign * residual or 0.0,
             "payment_state": "paid" if paid else "not_paid", "company_id": company}
         store.create("account.move", vals, uid=uid, at=at)
     else:

@@ -50,6 +50,8 @@ class KpiTile:
     week_delta: float | None
     """The series' last value minus its value 7 days before (None when there is none)."""
     definition: str
+    window: str = ""
+    """The days the value is for, as it reads after it (``in the last 30 days``)."""
 
 
 @dataclass(frozen=True)
@@ -96,7 +98,7 @@ class DashboardService:
         if rows is None:
             rows = self._queue.load_rows(viewer=viewer)
         only = sorted(viewer.companies) if viewer.companies is not None else []
-        board = self._kpis.board(days=BOARD_DAYS,
+        board = self._kpis.board(days=BOARD_DAYS, check=False,
                                  company=only[0] if len(only) == 1 else None)
         open_rows = filter_rows(rows, QueueFilter(status="open"))
         watch = [row for row in open_rows if row.sla_state in ("breached", "at_risk")]
@@ -129,17 +131,17 @@ def tiles(board: KpiBoard) -> tuple[KpiTile, ...]:
     for key in TILE_KEYS:
         kpi = board.get(key)
         if kpi is not None:
-            found.append(tile(kpi))
+            found.append(tile(kpi, board.window_label))
     return tuple(found)
 
 
-def tile(kpi: KpiValue) -> KpiTile:
+def tile(kpi: KpiValue, window: str = "") -> KpiTile:
     """One KPI as a tile: its last 14 daily values and its change over a week."""
     return KpiTile(
         key=kpi.key, label=kpi.label, value=kpi.value, unit=kpi.unit, direction=kpi.direction,
         target=kpi.target, on_target=kpi.on_target,
         spark=tuple(float(value) for _, value in kpi.series[-SPARK_POINTS:]),
-        week_delta=week_delta(kpi), definition=kpi.definition)
+        week_delta=week_delta(kpi), definition=kpi.definition, window=window)
 
 
 def week_delta(kpi: KpiValue) -> float | None:

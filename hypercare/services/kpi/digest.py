@@ -17,6 +17,7 @@ from sqlalchemy import select as sa_select
 
 from hypercare.config.operations import StandupSchedule
 from hypercare.errors import UsageError
+from hypercare.kpi.registry import METRICS
 from hypercare.services.access import AUDIENCE
 from hypercare.services.context import ServiceContext
 from hypercare.services.outbox import notifications
@@ -202,16 +203,16 @@ def _counts(rows: Sequence[QueueRow], recent: Sequence[tuple[Any, ...]], awaitin
                       for r in recent))
     states = [r.sla_state for r in rows]
     values: list[tuple[str, str, int, int | None]] = [
-        ("open", "Open", len(rows), was_open),
+        ("open", METRICS["open_backlog"].label, len(rows), was_open),
         ("new", "New (24 h)", sum(within(r[4], day_ago, None) for r in recent),
          sum(within(r[4], two_days_ago, day_ago) for r in recent)),
         ("closed", "Closed (24 h)", sum(r[3] and within(r[5], day_ago, None) for r in recent),
          sum(r[3] and within(r[5], two_days_ago, day_ago) for r in recent)),
-        ("breached", "SLA breached", states.count("breached"), None),
+        ("breached", METRICS["sla_breaches"].label, states.count("breached"), None),
         ("at_risk", "SLA at risk", states.count("at_risk"), None),
         ("s1_s2_open", "Open S1/S2", sum(1 for r in rows if r.severity in (1, 2)), None),
         ("awaiting_ack", "Escalations not acknowledged", awaiting, None),
-        ("decisions_overdue", "Decisions overdue", overdue, None),
+        ("decisions_overdue", METRICS["decisions_overdue"].label, overdue, None),
     ]
     return tuple(DigestCount(*value) for value in values)
 

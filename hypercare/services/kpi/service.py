@@ -20,7 +20,7 @@ import numpy as np
 from hypercare.errors import HypercareError, UsageError
 from hypercare.kpi.exit import CriterionInput, Readiness, evaluate_exit
 from hypercare.kpi.model import KpiBoard, KpiValue
-from hypercare.kpi.registry import SIGNALS
+from hypercare.kpi.registry import LEVELS, MONEY, SIGNALS, SNAPSHOT_DAYS, Window, parse_week
 from hypercare.kpi.tickets import RecordCounts, TicketColumns, ticket_board
 from hypercare.services.access import Viewer
 from hypercare.services.context import ServiceContext
@@ -31,6 +31,8 @@ from hypercare.store.sync_state import last_good_run, recent_runs
 
 ADOPTION_KEYS = ("active_users", "quotations_created", "orders_confirmed", "invoices_posted")
 ADOPTION_READ_AT = "kpi.adoption_read_at"
+PER_CURRENCY = ("receivables_overdue_amount", "dso_days")
+"""Signals kept per currency: stored as ``<key>:<currency code>``, never added."""
 @dataclass(frozen=True)
 class WatchView:
     name: str
@@ -55,36 +57,57 @@ class KpiService:
 
     # -- the board ---------------------------------------------------------------------------
 
-    def board(self, *, days: int = 14, company: str | None = None,
-              check: bool = True) -> KpiBoard:
-        """Every ticket KPI over the last ``days`` days, optionally for one company.
+    def board(self, *, days: int = 14, company: str | None = None, team: str | None = None,
+              window: Window | None = None, check: bool = True) -> KpiBoard:
+        """Every metric of the registry (:mod:`hypercare.kpi.registry`) for ``window`` (else
+        the last ``days`` local days) and a scope (every company, ``company``, its
+        ``team``), series from the go-live on: the one path every front end's numbers take.
 
-        ``company`` is a name (any case) or Odoo id of a synced ticket's company, else a
-        UsageError listing the known ones (:mod:`hypercare.services.tickets.scopes`);
-        ``check=False`` for a name the settings give (a viewer's company), which reads as
-        a company without tickets."""
-        if days < 1:
+        ``company``/``team`` are names (any case) of a synced ticket's company or team, else
+        a UsageError listing the known ones (:mod:`hypercare.services.tickets.scopes`);
+        ``check=False`` for a name the settings give (a viewer's company), which reads as a
+        company without tickets."""
+        if window is None and days < 1:
             raise UsageError("--days must be at least 1")
         from hypercare.services.tickets.scopes import resolve_scope
         from hypercare.services.triage.sla import build_calendars
 
         now = self._context.clock()
         settings = self._context.settings
+        if window is None:
+            window = Window.last_days(days, now.astimezone(ZoneInfo(settings.timezone)).date())
         with self._context.store().session() as session, gc_paused():
             if check:
-                company = resolve_scope(company=company, session=session).company
+                scope = resolve_scope(company=company, team=team, session=session)
+                company, team = scope.company, scope.team
             columns = _columns(kpi_records.ticket_columns(session=session))
             records = self._records(session, now)
-        board = ticket_board(columns, now=now, timezone=settings.timezone, days=days,
+        board = ticket_board(columns, now=now, timezone=settings.timezone, window=window,
                              calendar=build_calendars(settings)["default"], company=company,
-                             records=records)
-        return self._with_adoption(board, days)
+                             team=team, records=records, go_live=settings.go_live_of(company))
+        return self._with_adoption(board, window.days)
+
+    def window(self, *, days: int | None = None, week: str | None = None,
+               day: date | None = None) -> Window:
+        """The window a front end asked for: an ISO week (``2026-W49``), one local day, or
+        the last ``days`` days (14 when nothing is given)."""
+        today = self._context.clock().astimezone(ZoneInfo(self._context.settings.timezone)
+                                                 ).date()
+        if week is not None:
+            monday, _ = parse_week(week)
+            if monday > today:
+                raise UsageError(f"{week} has not started yet",
+                                 hint="Leave --week out for the last days.")
+            return Window.week(monday, today)
+        if day is not None:
+            return Window.day(day, today)
+        return Window.last_days(days or 14, today)
 
     def snapshot(self) -> int:
         """Store today's value of every KPI (all companies, and each company): the history."""
         now = self._context.clock()
         today = now.astimezone(ZoneInfo(self._context.settings.timezone)).date()
-        boards = [self.board(days=14)]
+        boards = [self.board(days=SNAPSHOT_DAYS)]
         with self._context.store().session() as session:
             companies = sorted({str(c) for c in _columns(
                 kpi_records.ticket_columns(session=session)).company if c})
@@ -108,8 +131,12 @@ class KpiService:
     # -- exit ----------------------------------------------------------------------------------
 
     def readiness(self, *, board: KpiBoard | None = None) -> Readiness:
-        """Exit criteria's status, value and trend, forecast exit; reuses a given 30-day board."""
-        board = board if board is not None else self.board(days=30)
+        """Exit criteria's status, value and trend, forecast exit. Their history is one
+        meaning per point: the daily snapshot (a level at the day's end, or a window metric
+        over the :data:`SNAPSHOT_DAYS` days to that day), today's from a board of the same
+        window (``board`` is reused when it is one)."""
+        if board is None or board.days != SNAPSHOT_DAYS or board.company is not None:
+            board = self.board(days=SNAPSHOT_DAYS, check=False)
         now = self._context.clock()
         today = now.astimezone(ZoneInfo(self._context.settings.timezone)).date()
         with self._context.store().session() as session:
@@ -123,8 +150,9 @@ class KpiService:
                 done_on=record.done_on if record else None,
                 done_by=record.done_by if record else ""))
         start = self._context.settings.go_live_of(board.company) or date.min
-        history = {kpi.key: [(d, v) for d, v in _merged(self.history(key=kpi.key), kpi)
-                             if d >= start] for kpi in board.kpis}
+        history = {kpi.key: [(d, v) for d, v in
+                             _merged(self.history(key=kpi.key), kpi, today) if d >= start]
+                   for kpi in board.kpis}
         return evaluate_exit(criteria, history=history, today=today, now=now)
 
     def record_exit(self, *, key: str, viewer: Viewer, done_on: date | None = None,
@@ -165,16 +193,22 @@ class KpiService:
         for daily in snapshot.signals:
             rows.extend({"day": daily.day, "key": key, "value": value, "taken_at": now}
                         for key, value in daily.values.items())
-        at_now = {"receivables_overdue_amount": snapshot.receivables_overdue_amount,
-                  "receivables_overdue_count": snapshot.receivables_overdue_count,
-                  "dso_days": snapshot.dso_days,
+        at_now = {"receivables_overdue_count": snapshot.receivables_overdue_count,
                   "overdue_activities": snapshot.overdue_activities,
                   "late_deliveries": snapshot.late_deliveries,
                   "login_active": snapshot.login_active,
                   "internal_users": snapshot.internal_users}
         rows.extend({"day": end, "key": key, "value": float(value), "taken_at": now}
                     for key, value in at_now.items() if value is not None)
+        per_currency = {"receivables_overdue_amount": snapshot.receivables_overdue_amount,
+                        "dso_days": snapshot.dso_days}
+        rows.extend({"day": end, "key": f"{key}:{code}", "value": float(value), "taken_at": now}
+                    for key, amounts in per_currency.items()
+                    for code, value in (amounts or {}).items())
         with self._context.store().session() as session:
+            for key, amounts in per_currency.items():
+                if amounts is not None:  # this read's currencies replace the day's
+                    kpi_records.clear_adoption(key, day=end, session=session)
             kpi_records.save_adoption(rows, session=session)
         return AdoptionReport(days, tuple(f"{n.signal}: {n.reason}" for n in snapshot.notes),
                               snapshot.active_users.get(end), snapshot.internal_users)
@@ -300,6 +334,11 @@ class KpiService:
             for key in SIGNALS:
                 if key in ("active_users", "active_user_share"):
                     continue  # read with the users above
+                if key in PER_CURRENCY:
+                    kpi = _per_currency(key, kpi_records.adoption_histories(
+                        key, since=since, session=session), target=baseline.get(key))
+                    found.extend([kpi] if kpi is not None else [])
+                    continue
                 series = kpi_records.adoption_history(key, since=since, session=session)
                 if series:
                     found.append(_signal(key, series[-1][1], series=tuple(series),
@@ -307,12 +346,32 @@ class KpiService:
         return found
 
 
+def _per_currency(key: str, histories: dict[str, list[tuple[date, float]]], *,
+                  target: float | None) -> KpiValue | None:
+    """A signal stored per currency (``receivables_overdue_amount:EUR``), for the currencies
+    of the latest read: in one currency its value (money with that currency's code as its
+    unit), in several no value and a breakdown per currency. Never a sum across currencies
+    (nor a mixed target: a baseline is one number, so it only applies to one currency)."""
+    if not histories:
+        return None
+    latest = max(series[-1][0] for series in histories.values())
+    current = {code: series for code, series in sorted(histories.items())
+               if series[-1][0] == latest}
+    if len(current) == 1:
+        [(code, series)] = current.items()
+        unit = code if SIGNALS[key].unit == MONEY else SIGNALS[key].unit
+        return _signal(key, series[-1][1], series=tuple(series), target=target, unit=unit)
+    return _signal(key, None, series=(), breakdown=tuple(
+        (code, series[-1][1]) for code, series in current.items()))
+
+
 def _signal(key: str, value: float | None, *, series: tuple[tuple[date, float], ...],
             breakdown: tuple[tuple[str, float], ...] = (),
-            target: float | None = None) -> KpiValue:
-    """A business signal as the registry defines it."""
+            target: float | None = None, unit: str | None = None) -> KpiValue:
+    """A business signal as the registry defines it (``unit``: a currency's code for money
+    in one currency)."""
     spec = SIGNALS[key]
-    return KpiValue(key, spec.label, value, spec.unit, spec.direction,
+    return KpiValue(key, spec.label, value, unit or spec.unit, spec.direction,
                     target if target is not None else spec.target, spec.definition,
                     series=series, breakdown=breakdown)
 
@@ -364,11 +423,17 @@ def _tags(values: Iterable[Any]) -> tuple[tuple[str, ...], ...]:
     return tuple(found)
 
 
-def _merged(stored: list[tuple[date, float]], kpi: KpiValue) -> list[tuple[date, float]]:
-    """Stored snapshots, with the live board's series filling the days they lack."""
+def _merged(stored: list[tuple[date, float]], kpi: KpiValue,
+            today: date) -> list[tuple[date, float]]:
+    """Stored snapshots with today's value from the live board (same window); a level's
+    earlier days without a snapshot are filled from the board's series (a level's daily
+    series value is what its snapshot would have been; a window metric's is not)."""
     by_day = dict(stored)
-    for day, value in kpi.series:
-        by_day.setdefault(day, value)
+    if kpi.key in LEVELS:
+        for day, value in kpi.series:
+            by_day.setdefault(day, value)
+    if kpi.value is not None:
+        by_day[today] = kpi.value
     return sorted(by_day.items())
 
 

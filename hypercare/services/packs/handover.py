@@ -26,6 +26,7 @@ from hypercare.services.problems.decisions import DecisionRecordView
 from hypercare.services.problems.known_issues import KnownIssueView
 from hypercare.services.system.runbooks import RunbookView
 from hypercare.services.tickets.service import TicketView
+from hypercare.triage.sla_text import clock_text
 
 _SEVERITY_ORDER = {"S1": 1, "S2": 2, "S3": 3, "S4": 4}
 
@@ -83,7 +84,9 @@ def _open_tickets(given: HandoverInputs) -> Section:
         rows.append((AUDIENCE.ref(t.ref, confidential=t.confidential),
                      AUDIENCE.title(t.title, confidential=t.confidential), t.company, t.team,
                      (t.category or "unclassified").replace("_", " "), t.severity,
-                     (t.sla_state or "").replace("_", " "), t.assignee,
+                     (t.sla_state or "").replace("_", " "),
+                     clock_text(t.sla_clock(), now=now, zone=given.settings.timezone),
+                     t.assignee,
                      None if age is None else round(age, 1),
                      t.known_issue))
     hidden = len([t for t in given.tickets if t.confidential])
@@ -97,7 +100,8 @@ def _open_tickets(given: HandoverInputs) -> Section:
               [("ref", "Ref", "text"), ("title", "Title", "text"),
                ("company", "Company", "text"), ("team", "Team", "text"),
                ("category", "Category", "text"), ("severity", "Severity", "text"),
-               ("sla_state", "SLA state", "text"), ("assignee", "Assignee", "text"),
+               ("sla_state", "SLA state", "text"), ("sla_time", "SLA time", "text"),
+               ("assignee", "Assignee", "text"),
                ("age_days", "Age (days)", "float"), ("known_issue", "Known issue", "text")],
               rows, ps.confidential_note(hidden)),))
 

@@ -27,7 +27,7 @@ from zoneinfo import ZoneInfo
 from hypercare.errors import UsageError
 from hypercare.kpi.definitions import DEFINITIONS
 from hypercare.kpi.model import KpiBoard, KpiDefinition, KpiValue
-from hypercare.kpi.registry import parse_week
+from hypercare.kpi.registry import Window, format_value, parse_week, value_text
 from hypercare.services.access import AUDIENCE
 from hypercare.services.context import ServiceContext
 from hypercare.services.kpi.service import KpiService
@@ -267,14 +267,20 @@ class PackService:
             summary.append(f"Open backlog {_show(backlog.value)} at the week's end{change}; "
                            f"{_show(inflow.value)} tickets raised and {_show(outflow.value)} "
                            "closed during the week.")
-        sla = by_key.get("sla_attainment")
-        if sla is not None:
-            summary.append(f"SLA attainment {_show(sla.value)} % (target {_show(sla.target)} %)."
-                           if sla.value is not None else
-                           "SLA attainment: no ticket with an SLA was closed this week.")
+        today = self._context.clock().astimezone(period.zone).date()
+        window = Window.week(period.first, today)
+        for key in ("sla_attainment", "training_gap_share"):
+            line = by_key.get(key)
+            if line is None:
+                continue
+            target = f" (target {format_value(line.target, line.unit)})" if line.target else ""
+            summary.append(f"{line.label} {value_text(line.value, line.unit, window)}{target}."
+                           if line.value is not None else
+                           f"{line.label}: no value {window.label}.")
         met = sum(1 for c in readiness.criteria if c.status == "met")
         summary.append(f"Exit criteria: {met} of {len(readiness.criteria)} met"
-                       f"{' (ready to exit)' if readiness.ready else ''}.")
+                       f"{' (ready to exit)' if readiness.ready else ''}, judged on the daily "
+                       f"values to {period.as_of:%a %-d %b} (each row names its days).")
         summary.append(f"Forecast: {readiness.forecast.explanation}.")
         return Section("executive", "Executive summary", tuple(summary), (
             table("kpis", "KPIs against the week before",

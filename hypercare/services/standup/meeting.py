@@ -21,6 +21,7 @@ from hypercare.errors import HypercareError, TicketNotFoundError, UsageError
 from hypercare.services.access import AUDIENCE, Viewer
 from hypercare.services.context import ServiceContext
 from hypercare.services.outbox import notifications
+from hypercare.services.tickets.scopes import resolve_scope
 from hypercare.store import problems
 from hypercare.store.tables import Action, Standup, StandupEntry, Ticket, TriageDecision
 from hypercare.store.triage_records import classifications_for
@@ -53,9 +54,13 @@ class StandupService:
 
     def agenda(self, *, company: str | None = None, team: str | None = None,
                since: datetime | None = None) -> Agenda:
-        """The exceptions-first agenda since the last stand-up of this scope."""
+        """The exceptions-first agenda since the last stand-up of this scope (``company``,
+        ``team``: names of synced tickets' companies and teams in any case, else a
+        UsageError listing the known ones)."""
         now = self._context.clock()
         with self._context.store().session() as session:
+            scope = resolve_scope(company=company, team=team, session=session)
+            company, team = scope.company, scope.team
             start = since or self._since(session, _scope(company, team), now)
             return self._build(session, start, now, company, team)
 
@@ -63,8 +68,9 @@ class StandupService:
               attendees: tuple[str, ...] = ()) -> int:
         self._context.access.require(viewer, "standup")
         now = self._context.clock()
-        scope = _scope(company, team)
         with self._context.store().session() as session:
+            checked = resolve_scope(company=company, team=team, session=session)
+            scope = _scope(checked.company, checked.team)
             row = Standup(scope=scope, timezone=self._context.settings.timezone,
                           since=self._since(session, scope, now), started_at=now,
                           attendees=list(attendees))

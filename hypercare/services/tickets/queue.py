@@ -168,10 +168,13 @@ class QueueService:
     def load_rows(self, *, viewer: Viewer, open_only: bool = False) -> list[QueueRow]:
         """Every live ticket ``viewer`` may see (only the open ones with ``open_only``) as a
         queue row, oldest first, confidential titles masked for them."""
+        from hypercare.services.triage.sla import always_open_calendars
+
+        always_open = always_open_calendars(self._context.settings)
         with gc_paused():
             with self._context.store().session() as session:
                 raw = queries.queue_rows(session=session, open_only=open_only)
-            return _rows(raw, viewer=viewer)
+            return _rows(raw, viewer=viewer, always_open=always_open)
 
     def fingerprint(self) -> str:
         """A short string that changes whenever anything :meth:`load_rows` shows may have
@@ -212,9 +215,11 @@ class QueueService:
         return _filter_from(value) if value is not None else None
 
 
-def _rows(raw: Sequence[tuple[Any, ...]], *, viewer: Viewer) -> list[QueueRow]:
+def _rows(raw: Sequence[tuple[Any, ...]], *, viewer: Viewer,
+          always_open: frozenset[str] = frozenset({"24x7"})) -> list[QueueRow]:
     """Store rows (see ``queue_rows``) as QueueRows for ``viewer``: only their companies,
-    confidential tickets masked unless they may read them (:mod:`hypercare.services.access`)."""
+    confidential tickets masked unless they may read them (:mod:`hypercare.services.access`).
+    ``always_open``: the names of the calendars that run 24x7."""
     sample = next((row[_CREATED] for row in raw if row[_CREATED] is not None), None)
     when = datetime.fromisoformat if isinstance(sample, str) else _parse_time
     flag, build, row_class = _FLAGS, _RowBuilder, QueueRow
@@ -223,7 +228,7 @@ def _rows(raw: Sequence[tuple[Any, ...]], *, viewer: Viewer) -> list[QueueRow]:
     append = rows.append
     for (odoo_id, ref, title, company, team, app, category, severity, state, left, due,
          assignee, stage, closed, level, issue, confidential, created, updated,
-         partner, email) in raw:
+         partner, email, calendar) in raw:
         if companies is not None and company not in companies:
             continue
         if confidential and not viewer.sees_confidential(reporter_email=email):
@@ -234,7 +239,7 @@ def _rows(raw: Sequence[tuple[Any, ...]], *, viewer: Viewer) -> list[QueueRow]:
         row: Any = build(odoo_id, ref, title, company, team, app, category, severity, state,
                          left, due and when(due), assignee, stage, flag[closed], level,
                          issue, flag[confidential], created and when(created),
-                         updated and when(updated), words.lower())
+                         updated and when(updated), words.lower(), calendar in always_open)
         row.__class__ = row_class
         append(row)
     return rows

@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
+from hypercare.triage.sla_text import ClockTime
+
 
 @dataclass(frozen=True, slots=True)
 class QueueRow:
@@ -40,3 +42,11 @@ class QueueRow:
     search_text: str
     """Lowercase "ref title company team app assignee partner stage" (title and partner left
     out when masked)."""
+    sla_24x7: bool = False
+    """The clock runs 24x7 (its calendar is always open): ``sla_minutes_left`` is calendar
+    time, not business time (:mod:`hypercare.triage.sla_text`)."""
+
+    def sla_clock(self) -> ClockTime:
+        """The resolution clock, as :mod:`hypercare.triage.sla_text` writes it."""
+        return ClockTime(self.sla_state, self.sla_minutes_left, self.sla_due_at, None,
+                         self.sla_24x7)

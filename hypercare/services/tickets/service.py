@@ -10,10 +10,12 @@ from typing import TYPE_CHECKING, Any
 from hypercare.errors import ConfigError, TicketNotFoundError, UsageError
 from hypercare.services.access import MASKED_TEXT, MASKED_TITLE, Viewer
 from hypercare.services.context import ServiceContext
+from hypercare.services.tickets.scopes import Scope, resolve_scope
 from hypercare.store import tickets as queries
 from hypercare.store.tables import Ticket, TicketClassification, TicketEvent
 from hypercare.store.triage_records import classifications_for
 from hypercare.triage.odoo_sla import odoo_sla_failed
+from hypercare.triage.sla_text import ClockTime
 
 if TYPE_CHECKING:
     from hypercare.services.outbox.writeback import WritebackService
@@ -71,8 +73,16 @@ class TicketView:
     """The resolution clock at the last sweep: on_track, at_risk, breached, met, paused."""
     sla_due_at: datetime | None = None
     sla_business_minutes_left: float | None = None
-    """Business minutes to the resolution target (negative: overdue)."""
+    """Business minutes to the resolution target (negative: overdue; calendar minutes on a
+    24x7 clock)."""
+    sla_met_at: datetime | None = None
+    """When the resolution target was reached (None while its clock runs)."""
+    sla_24x7: bool = False
+    """The clocks run 24x7 (a confirmed S1, an always-open calendar): their time is calendar
+    time, not business time (:mod:`hypercare.triage.sla_text`)."""
     sla_clocks: tuple[dict[str, Any], ...] = ()
+    """Every target as the sweep stored it: target, state, due_at, business_minutes_left,
+    used_share, met_at (ISO) and always_open."""
     escalation_level: int = 0
     """0: not escalated; 1..4: the level of the matrix reached."""
     known_issue: str = ""
@@ -82,6 +92,16 @@ class TicketView:
     masked: bool = False
     """Confidential and not for this viewer: title, description and reasons are replaced
     (:mod:`hypercare.services.access`)."""
+
+    def sla_clock(self) -> ClockTime:
+        """The resolution clock, as :mod:`hypercare.triage.sla_text` writes it."""
+        return ClockTime(self.sla_state, self.sla_business_minutes_left, self.sla_due_at,
+                         self.sla_met_at, self.sla_24x7)
+
+    def sla_clock_times(self) -> list[tuple[str, ClockTime]]:
+        """(target, clock) for every stored clock, in the sweep's order."""
+        return [(str(c.get("target", "")), ClockTime.from_stored(c, always_open=self.sla_24x7))
+                for c in self.sla_clocks]
 
 
 @dataclass(frozen=True)
@@ -142,11 +162,13 @@ class TicketService:
         limit: int | None = None,
     ) -> list[TicketView]:
         """Synced tickets ``viewer`` may see, newest first (deleted ones left out; archived
-        ones unless asked), masked for them."""
+        ones unless asked), masked for them. ``company``: a name (any case) or Odoo id of a
+        company they may see, else a UsageError listing those they may see."""
         now = self._context.clock()
         with self._context.store().session() as session:
+            scope = resolve_scope(company=company, session=session, viewer=viewer)
             rows = queries.list_tickets(
-                session=session, open_only=open_only, company=company,
+                session=session, open_only=open_only, company=scope.company,
                 include_archived=include_archived, limit=limit,
             )
             rows = [row for row in rows if viewer.sees_company(row.company)]
@@ -155,6 +177,13 @@ class TicketService:
             extras = _sla_extras(ids, session)
             return [_view(row, now, verdicts.get(row.odoo_id), extras.get(row.odoo_id, {}),
                           viewer) for row in rows]
+
+    def check_scope(self, *, company: str | None = None, team: str | None = None,
+                    viewer: Viewer | None = None) -> Scope:
+        """``company`` and ``team`` as the synced tickets spell them, or a UsageError listing
+        the known names (those ``viewer`` may see): :mod:`hypercare.services.tickets.scopes`."""
+        with self._context.store().session() as session:
+            return resolve_scope(company=company, team=team, session=session, viewer=viewer)
 
     def show_ticket(self, *, ref: str, viewer: Viewer) -> TicketDetail:
         """One ticket by reference (``HT00042``, ``#42``, or its Odoo id) with its event log,
@@ -332,8 +361,12 @@ def _sla_extras(ids: list[int], session: Any) -> dict[int, dict[str, Any]]:
             found.update(known_issue=f"KI-{issue.id}", workaround=issue.workaround)
         clock = clocks.get(odoo_id)
         if clock is not None:
+            resolution = next((c for c in clock.clocks if c.get("target") == "resolution"), {})
+            met = resolution.get("met_at")
             found.update(sla_state=clock.state, sla_due_at=clock.due_at,
                          sla_business_minutes_left=clock.business_minutes_left,
+                         sla_met_at=datetime.fromisoformat(met) if met else None,
+                         sla_24x7=bool(resolution.get("always_open", clock.calendar == "24x7")),
                          sla_clocks=tuple(clock.clocks))
         extras[odoo_id] = found
     return extras

@@ -31,7 +31,8 @@ class ManualEscalation:
     _context: ServiceContext
 
     def _escalate(self, session: Any, ticket: Ticket, verdict: TicketClassification | None,
-                  new: NewEscalation, now: datetime) -> list[str]:
+                  new: NewEscalation, now: datetime, *,
+                  clock: dict[str, Any] | None = None) -> list[str]:
         raise NotImplementedError
 
     def escalate(self, *, ref: str, viewer: Viewer, reason: str = "") -> EscalationView:

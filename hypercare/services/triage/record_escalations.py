@@ -62,7 +62,13 @@ class RecordEscalations:
             payload = {"known_issue": {"id": issue.id, "ref": f"KI-{issue.id}",
                                        "title": issue.title, "status": issue.status},
                        "escalation_id": row.id, "level": 2, "trigger": "breach",
-                       "detail": row.detail}
+                       "detail": row.detail,
+                       "sla": {"target": "workaround", "state": state.state,
+                               "due_at": state.due_at.isoformat() if state.due_at else None,
+                               "business_minutes_left": round(state.business_minutes_left, 1),
+                               "met_at": None, "always_open": calendars["default"].always_open,
+                               "timezone": self._context.settings.timezone,
+                               "evaluated_at": now.isoformat()}}
             done.append(("known_issue_breach", self._send(
                 session, "escalation", f"escalation:{row.id}", level, payload, now,
                 urgent=False)))

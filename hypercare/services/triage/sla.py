@@ -14,9 +14,11 @@ from typing import Any
 
 from hypercare.config import CalendarSettings, Settings
 from hypercare.errors import UsageError
-from hypercare.services.access import AUDIENCE, Viewer
+from hypercare.services.access import AUDIENCE, SYSTEM, Viewer
 from hypercare.services.context import ServiceContext
 from hypercare.services.outbox import notifications
+from hypercare.services.triage import escalation_views
+from hypercare.services.triage.escalation_views import EscalationView
 from hypercare.services.triage.manual_escalation import ManualEscalation
 from hypercare.services.triage.record_escalations import RecordEscalations
 from hypercare.store import alerts
@@ -64,11 +66,37 @@ class SweepReport:
     """Outbox rows created by state (pending, suppressed)."""
 
 
+@dataclass(frozen=True)
+class SweepRehearsal:
+    """What a sweep at ``report.now`` would do, done in a transaction that was rolled back:
+    nothing of it is in the store."""
+
+    report: SweepReport
+    escalations: tuple[EscalationView, ...]
+    messages: tuple[notifications.OutboxView, ...]
+
+
 class SlaService(RecordEscalations, ManualEscalation):
     """Clocks, escalations (by the matrix or by hand) and their messages."""
 
     def __init__(self, context: ServiceContext) -> None:
         self._context = context
+
+    def rehearse(self, *, now: datetime) -> SweepRehearsal:
+        """A dry run of :meth:`sweep` at ``now`` (``triage sweep --now``): the escalations and
+        messages it would make, with no row written to any table."""
+        store = self._context.store()
+        with store.rehearsal():
+            with store.session() as session:
+                last_escalation, last_message = alerts.newest_ids(session=session)
+            report = self.sweep(now=now)
+            with store.session() as session:
+                rows, messages = alerts.written_after(last_escalation, last_message,
+                                                      session=session)
+                views = escalation_views.views(rows, settings=self._context.settings,
+                                               viewer=SYSTEM, session=session)
+                outbox = tuple(notifications.view(m) for m in messages)
+        return SweepRehearsal(report, tuple(views), outbox)
 
     def sweep(self, *, now: datetime | None = None) -> SweepReport:
         """Evaluate every open ticket's clocks, escalate by the matrix, queue messages."""
@@ -116,7 +144,8 @@ class SlaService(RecordEscalations, ManualEscalation):
                     ):
                         triggers[new.trigger] += 1
                         pending_approval += new.status == "pending_approval"
-                        for state in self._escalate(session, ticket, verdict, new, moment):
+                        for state in self._escalate(session, ticket, verdict, new, moment,
+                                                    clock=row):
                             messages[state] += 1
                 alerts.save_clocks(clock_rows, session=session)
         with store.session() as session:
@@ -157,7 +186,8 @@ class SlaService(RecordEscalations, ManualEscalation):
             if ticket is not None:
                 verdict = classifications_for([ticket.odoo_id], session=session).get(
                     ticket.odoo_id)
-                self._notify(session, ticket, verdict, row, now)
+                self._notify(session, ticket, verdict, row, now,
+                             clock=_stored_clock(session, ticket.odoo_id))
 
     def list_outbox(self, *, state: str | None = None,
                     limit: int = 200) -> list[notifications.OutboxView]:
@@ -216,7 +246,9 @@ class SlaService(RecordEscalations, ManualEscalation):
             "clocks": [{"target": c.target, "state": c.state,
                         "due_at": c.due_at.isoformat() if c.due_at else None,
                         "business_minutes_left": round(c.business_minutes_left, 1),
-                        "used_share": round(c.used_share, 3)} for c in evaluated],
+                        "used_share": round(c.used_share, 3),
+                        "met_at": _iso(done[c.target]),
+                        "always_open": calendar.always_open} for c in evaluated],
             "policy": targets.name if targets else "",
             "calendar": name,
             "evaluated_at": now,
@@ -226,7 +258,12 @@ class SlaService(RecordEscalations, ManualEscalation):
     # -- escalations and their messages ----------------------------------------------------
 
     def _escalate(self, session: Any, ticket: Ticket, verdict: TicketClassification | None,
-                  new: NewEscalation, now: datetime) -> list[str]:
+                  new: NewEscalation, now: datetime, *,
+                  clock: dict[str, Any] | None = None) -> list[str]:
+        """Record ``new`` and queue its messages; ``clock``: the ticket's clocks as the sweep
+        just evaluated them (None: as last stored)."""
+        if clock is None:
+            clock = _stored_clock(session, ticket.odoo_id)
         level = self._level(new.level)
         row = Escalation(subject=f"ticket:{ticket.odoo_id}", ticket_odoo_id=ticket.odoo_id,
                          level=new.level, trigger=new.trigger, trigger_key=new.trigger_key,
@@ -236,7 +273,7 @@ class SlaService(RecordEscalations, ManualEscalation):
         if new.status == "pending_approval":
             leads = self._level(2)
             return self._send(session, "approval_request", f"approval:{row.id}", leads,
-                              self._payload(ticket, verdict, row), now, urgent=False)
+                              self._payload(ticket, verdict, row, clock), now, urgent=False)
         if new.trigger == "at_risk":
             window = batch_window(now, self._context.settings.escalation.batch_minutes)
             created = []
@@ -245,23 +282,24 @@ class SlaService(RecordEscalations, ManualEscalation):
                     session, self._context.settings, kind="at_risk_batch",
                     key=f"at_risk:{recipient}:{window.isoformat()}", recipient=recipient,
                     items=[{"key": row.trigger_key + f":{ticket.odoo_id}",
-                            **self._payload(ticket, verdict, row)}],
+                            **self._payload(ticket, verdict, row, clock)}],
                     now=now, zone=level["timezone"])
                 if fresh and message is not None:
                     created.append(message.state)
             row.notified = list(level["contacts"])
             return created
-        return self._notify(session, ticket, verdict, row, now)
+        return self._notify(session, ticket, verdict, row, now, clock=clock)
 
     def _notify(self, session: Any, ticket: Ticket, verdict: TicketClassification | None,
-                row: Escalation, now: datetime) -> list[str]:
+                row: Escalation, now: datetime, *,
+                clock: dict[str, Any] | None) -> list[str]:
         level = self._level(row.level)
         kind = "confirmed_s1" if row.trigger == "confirmed_s1" else (
             "breach" if row.trigger == "breach" else "escalation")
         row.notified = list(level["contacts"])
         session.add(row)
         return self._send(session, kind, f"escalation:{row.id}", level,
-                          self._payload(ticket, verdict, row), now,
+                          self._payload(ticket, verdict, row, clock), now,
                           urgent=row.trigger == "confirmed_s1")
 
     def _send(self, session: Any, kind: str, key: str, level: dict[str, Any],
@@ -285,10 +323,28 @@ class SlaService(RecordEscalations, ManualEscalation):
         return {"name": f"L{number}", "contacts": [f"L{number}"],
                 "timezone": self._context.settings.timezone}
 
+    def _sla_payload(self, clock: dict[str, Any] | None,
+                     trigger_key: str) -> dict[str, Any] | None:
+        """The clock an alert is about, for its message: the breached or at-risk target's
+        (``breach:first_response``), else the resolution clock; with whether it runs 24x7,
+        the command center's timezone and when it was evaluated. None when there is none."""
+        clocks = list((clock or {}).get("clocks") or [])
+        kind, _, target = trigger_key.partition(":")
+        wanted = target if kind in ("breach", "at_risk") and target else "resolution"
+        chosen = (next((c for c in clocks if c.get("target") == wanted), None)
+                  or next((c for c in clocks if c.get("target") == "resolution"), None))
+        if clock is None or chosen is None:
+            return None
+        always = clock.get("calendar") in always_open_calendars(self._context.settings)
+        evaluated = clock.get("evaluated_at")
+        return {**chosen, "always_open": bool(chosen.get("always_open", always)),
+                "timezone": self._context.settings.timezone,
+                "evaluated_at": _iso(evaluated) if isinstance(evaluated, datetime) else None}
+
     def _payload(self, ticket: Ticket, verdict: TicketClassification | None,
-                 row: Escalation) -> dict[str, Any]:
+                 row: Escalation, clock: dict[str, Any] | None) -> dict[str, Any]:
         confidential = bool(verdict and verdict.confidential)
-        return {
+        payload: dict[str, Any] = {
             "escalation_id": row.id, "level": row.level,
             "level_name": self._level(row.level)["name"], "trigger": row.trigger,
             "detail": row.detail, "status": row.status,
@@ -300,6 +356,23 @@ class SlaService(RecordEscalations, ManualEscalation):
                        "category": verdict.category if verdict else "",
                        "confidential": confidential},
         }
+        sla = self._sla_payload(clock, row.trigger_key)
+        if sla is not None:  # the clock the alert is about, for its SLA time
+            payload["sla"] = sla
+        return payload
+
+
+def _stored_clock(session: Any, odoo_id: int) -> dict[str, Any] | None:
+    """A ticket's clocks as the last sweep stored them, in the shape ``_clocks`` gives."""
+    stored = alerts.clocks_for([odoo_id], session=session).get(odoo_id)
+    if stored is None:
+        return None
+    return {"clocks": list(stored.clocks), "calendar": stored.calendar,
+            "evaluated_at": stored.evaluated_at}
+
+
+def _iso(moment: datetime | None) -> str | None:
+    return moment.isoformat() if moment is not None else None
 
 
 def _earliest(*moments: datetime | None) -> datetime | None:
@@ -315,6 +388,13 @@ def build_calendars(settings: Settings) -> dict[str, BusinessCalendar]:
     calendars.setdefault("default", _calendar(CalendarSettings(), settings.timezone))
     calendars["24x7"] = BusinessCalendar.standard(settings.timezone, always_open=True)
     return calendars
+
+
+def always_open_calendars(settings: Settings) -> frozenset[str]:
+    """The names of the calendars that run 24x7 (``24x7``, and any configured always open):
+    a clock on one of them shows calendar time (:mod:`hypercare.triage.sla_text`)."""
+    return frozenset({"24x7", *(name for name, spec in settings.sla.calendars.items()
+                                if spec.always_open)})
 
 
 def _calendar(spec: CalendarSettings, zone: str) -> BusinessCalendar:

@@ -25,7 +25,8 @@ class SlaClock(SQLModel, table=True):
     """The most urgent state over every target (breached > at_risk > paused > ...)."""
     clocks: list[dict[str, Any]] = Field(default_factory=list,
                                          sa_column=Column(JSON, nullable=False))
-    """Every target: target, state, due_at (ISO), business_minutes_left, used_share."""
+    """Every target: target, state, due_at (ISO), business_minutes_left, used_share, met_at
+    (ISO, when the target was reached; None while it runs), always_open (a 24x7 calendar)."""
     policy: str = ""
     calendar: str = ""
     evaluated_at: datetime | None = utc_field()

@@ -14,6 +14,7 @@ from textual.widgets import Footer, Static
 
 from hypercare.services import Dashboard
 from hypercare.terminal import data, line
+from hypercare.triage.sla_text import short_text
 from hypercare.tui.context import TuiContext, tui_context
 from hypercare.tui.format import (
     age,
@@ -21,7 +22,6 @@ from hypercare.tui.format import (
     local,
     severity_label,
     sla_label,
-    time_left,
 )
 from hypercare.tui.messages import StoreRead
 from hypercare.tui.widgets.data import plain
@@ -89,11 +89,11 @@ class DashboardScreen(Screen[Any]):
     def _sla_watch(self, ctx: TuiContext, board: Dashboard) -> None:
         table = grid(("Ref", "left"), ("Sev", "left"), ("SLA", "left"), ("Left", "right"),
                      ("Company", "left"), ("Title", "left"))
-        for row in board.sla_watch:
+        for row in board.sla_watch:  # the SLA formatter's narrow form, as in the queue
             style = "bold red" if row.sla_state == "breached" else "dark_orange"
             table.add_row(row.ref, severity_label(row.severity),
                           Text(sla_label(row.sla_state), style=style),
-                          time_left(row.sla_minutes_left), row.company, row.title)
+                          short_text(row.sla_clock()), row.company, row.title)
         body: RenderableType = table if board.sla_watch else Text(
             "Nothing at risk or breached.", style="green")
         self.query_one("#sla-watch", Panel).show(
@@ -137,7 +137,8 @@ class DashboardScreen(Screen[Any]):
         table = grid(("", "left"), ("Criterion", "left"), ("Now", "left"))
         for criterion in board.readiness.criteria:
             mark, style = STATUS_MARKS.get(criterion.status, ("?", ""))
-            table.add_row(Text(mark, style=style), criterion.label, criterion.value)
+            table.add_row(Text(mark, style=style), criterion.label,
+                          criterion.value_short or criterion.value)
         forecast = board.readiness.forecast
         when = (f"forecast exit {forecast.exit_date:%d %b}" if forecast.exit_date
                 else "no exit forecast yet")

@@ -356,5 +356,6 @@ class StandupScreen(StandupLinks):
         progress.update(progress_text(self.items, self.position, self.scope_label(),
                                       self._section(item)))
         panel.update(item_text(item, self._section(item), self.ticket,
-                               self.decided.get(item.ref, []) if item else []))
+                               self.decided.get(item.ref, []) if item else [],
+                               now=self.context.now(), zone=self.context.zone))
         self.tick()  # the clocks show at once, not a second later

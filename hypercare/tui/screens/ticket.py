@@ -17,12 +17,14 @@ from textual.widgets import Footer, Static, TabbedContent, TabPane
 
 from hypercare.services import MASKED_TEXT, ChatterView, EscalationView, HeldReply, TicketDetail
 from hypercare.terminal import data, line
+from hypercare.triage.sla_text import time_text
 from hypercare.tui.format import (
     category_label,
+    due_with_company,
     local,
     local_with_company,
+    sla_head,
     sla_label,
-    time_left,
 )
 from hypercare.tui.messages import ActionDone, StoreRead
 from hypercare.tui.screens.pickers import ChoiceScreen
@@ -154,9 +156,9 @@ class TicketScreen(TicketActions):
         if ticket.is_closed:
             head.append("closed", style="green")
         else:
-            head.append(sla_label(ticket.sla_state),
+            time = time_text(ticket.sla_clock(), now=ctx.now(), zone=ctx.zone)
+            head.append(sla_head(ticket.sla_state, time),
                         style="bold red" if ticket.sla_state == "breached" else "")
-            head.append(f" {time_left(ticket.sla_business_minutes_left)}")
         if ticket.escalation_level:
             head.append(f"  L{ticket.escalation_level}", style="bold dark_orange")
         if ticket.known_issue:
@@ -243,18 +245,17 @@ class TicketScreen(TicketActions):
         if not clocks:
             return Text("\nSLA clocks: not evaluated yet (the sweep runs after each sync).",
                         style="dim")
-        table = grid(("Clock", "left"), ("State", "left"), ("Due", "left"), ("Left", "left"))
-        from datetime import datetime
-
-        for clock in clocks:
-            due = clock.get("due_at")
-            moment = datetime.fromisoformat(due) if due else None
-            state = str(clock.get("state", ""))
-            table.add_row(str(clock.get("target", "")).replace("_", " "),
-                          Text(sla_label(state), style="bold red" if state == "breached" else ""),
-                          local_with_company(moment, ctx.zone, company_zone),
-                          time_left(clock.get("business_minutes_left")))
-        return Group(Text("\nSLA clocks (business time)", style="bold"), table)
+        table = grid(("Clock", "left"), ("State", "left"), ("Due", "left"), ("Time", "left"))
+        now = ctx.now()
+        for target, clock in self.detail.ticket.sla_clock_times():
+            table.add_row(target.replace("_", " "),
+                          Text(sla_label(clock.state),
+                               style="bold red" if clock.state == "breached" else ""),
+                          due_with_company(clock.due_at, ctx.zone, company_zone, now),
+                          time_text(clock, now=now, zone=ctx.zone))
+        kind = ("24x7: calendar hours" if self.detail.ticket.sla_24x7
+                else "business hours: bh, bm")
+        return Group(Text(f"\nSLA clocks ({kind}; times in {ctx.zone})", style="bold"), table)
 
     def _escalation_text(self) -> RenderableType:
         if not self.escalations:

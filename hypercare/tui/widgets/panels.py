@@ -10,12 +10,10 @@ from rich.console import RenderableType
 from rich.text import Text
 from textual.widgets import Static
 
+from hypercare.kpi.registry import SHORT_UNITS, format_number
 from hypercare.services import KpiTile
 from hypercare.terminal import DataTable, data
-from hypercare.tui.format import delta, number, sparkline
-
-UNITS = {"tickets": "", "issues": "", "%": "", "percent": "", "tickets/day": "/day",
-         "hours": "h", "days": "d"}
+from hypercare.tui.format import delta, sparkline
 
 
 class Tile(Static):
@@ -29,14 +27,16 @@ class Tile(Static):
 
     def show(self, tile: KpiTile) -> None:
         self.border_title = data(tile.label)
-        self.tooltip = data(f"{tile.definition}\n▲▼: change over the last 7 days.",
+        self.border_subtitle = data(tile.window.removeprefix("in the last "))
+        self.tooltip = data(f"{tile.definition} Value {tile.window}.\n▲▼: change over the "
+                            "last 7 days.",
                             limit=1000, multiline=True)
         self.set_class(tile.on_target is False, "-off-target")
-        line = Text(number(tile.value, tile.unit), style="bold", no_wrap=True,
+        line = Text(format_number(tile.value, tile.unit), style="bold", no_wrap=True,
                     overflow="ellipsis")
-        unit = UNITS.get(tile.unit, tile.unit)
+        unit = SHORT_UNITS.get(tile.unit, tile.unit)
         if unit:
-            line.append(f" {unit}", style="dim")
+            line.append(unit if unit.startswith("/") else f" {unit}", style="dim")
         change = delta(tile.week_delta, tile.direction, tile.unit)
         if change.plain:
             line.append("  ")

@@ -7,6 +7,7 @@ Item labels (a ticket's title), reasons, names and what was typed in the room ar
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import datetime
 from typing import Any
 
 from rich.console import Group, RenderableType
@@ -14,7 +15,8 @@ from rich.text import Text
 
 from hypercare.services import Agenda, AgendaItem, TicketView
 from hypercare.terminal import DataTable, data, line
-from hypercare.tui.format import category_label, sla_label, time_left
+from hypercare.triage.sla_text import time_text
+from hypercare.tui.format import category_label, sla_head
 from hypercare.tui.widgets.data import detail, heading, plain
 
 KIND_LABELS = {"ticket": "Ticket", "known_issue": "Known issue", "decision": "Policy decision",
@@ -53,7 +55,7 @@ def progress_text(items: Sequence[AgendaItem], position: int, scope: str,
 
 
 def item_text(item: AgendaItem | None, section: Any, ticket: TicketView | None,
-              decided: Sequence[str]) -> RenderableType:
+              decided: Sequence[str], *, now: datetime, zone: str) -> RenderableType:
     """The current item, large and clear: what it is, why it is on the agenda, what was decided."""
     if item is None:
         return Text("The agenda is empty: nothing needs the room today. e ends the stand-up.",
@@ -65,7 +67,8 @@ def item_text(item: AgendaItem | None, section: Any, ticket: TicketView | None,
                           "\n", heading(item.label, "bold reverse"), "\n\n",
                           ("Why: ", "bold"), detail(item.why, limit=2000), "\n"))
     if ticket is not None:
-        text.append_text(line(("Now: ", "bold"), data(ticket_line(ticket), limit=500), "\n"))
+        now_line = ticket_line(ticket, now=now, zone=zone)
+        text.append_text(line(("Now: ", "bold"), data(now_line, limit=500), "\n"))
         if ticket.workaround:
             text.append_text(line(("Workaround: ", "bold"), detail(ticket.workaround), "\n"))
     if decided:
@@ -80,11 +83,12 @@ def item_text(item: AgendaItem | None, section: Any, ticket: TicketView | None,
     return text
 
 
-def ticket_line(ticket: TicketView) -> str:
+def ticket_line(ticket: TicketView, *, now: datetime, zone: str) -> str:
     """What the system thinks of the ticket now (severity, category, SLA, owner, known issue)."""
     parts = [ticket.severity or "S?", category_label(ticket.category)]
     if not ticket.is_closed:
-        parts.append(f"{sla_label(ticket.sla_state)} {time_left(ticket.sla_business_minutes_left)}")
+        parts.append(sla_head(ticket.sla_state,
+                              time_text(ticket.sla_clock(), now=now, zone=zone)))
     if ticket.assignee:
         parts.append(f"with {ticket.assignee}")
     if ticket.known_issue:

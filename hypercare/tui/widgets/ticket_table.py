@@ -25,7 +25,8 @@ from textual.strip import Strip
 
 from hypercare.services import QueueRow
 from hypercare.text import clean
-from hypercare.tui.format import age, category_label, duration, severity_label, sla_label
+from hypercare.triage.sla_text import short_text
+from hypercare.tui.format import age, category_label, severity_label, sla_label
 from hypercare.tui.widgets.data import UNSAFE_IN_LINE
 
 ROW_STYLES = {
@@ -59,10 +60,10 @@ class Column:
 
 
 def _left(row: QueueRow, now: datetime) -> str:
+    """The SLA formatter's narrow form: ``30 bh over``, ``4 bh left``, ``26 h over`` (24x7)."""
     if row.is_closed or row.sla_minutes_left is None:
         return ""
-    text = duration(row.sla_minutes_left)
-    return f"-{text}" if row.sla_minutes_left < 0 else text
+    return short_text(row.sla_clock())
 
 
 COLUMNS: tuple[Column, ...] = (
@@ -71,7 +72,7 @@ COLUMNS: tuple[Column, ...] = (
     Column("Sev", 3, lambda r, n: severity_label(r.severity), key="severity"),
     Column("SLA", 8, lambda r, n: "closed" if r.is_closed else sla_label(r.sla_state),
            key="sla"),
-    Column("Left", 8, _left),
+    Column("Left", 11, _left),
     Column("Category", 8, lambda r, n: category_label(r.category), key="category"),
     Column("Esc", 3, lambda r, n: f"L{r.escalation_level}" if r.escalation_level else "",
            min_width=100),
