@@ -110,3 +110,48 @@ def test_as_is_the_user_of_every_front_end_it_opens(capsys: pytest.CaptureFixtur
     assert json.loads(capsys.readouterr().out)["tui"]["user"] == ""
     assert main(["--as", "lea", "config", "show", "--format", "json"]) == 0
     assert json.loads(capsys.readouterr().out)["tui"]["user"] == "lea"
+
+
+ROUND_TRIP = '''
+timezone = "Europe/Brussels"
+go_live = 2026-11-23
+companies = { "Acme US" = { go_live = 2026-11-30 } }
+standups = [{ name = "be", company = "Acme BE", time = "09:15", channel = "C0STANDUP" }]
+
+[odoo]
+url = "http://127.0.0.1:9"
+db = "acme"
+login = "bot@acme.example"
+
+[roles]
+leads = ["anna", "S0LEADS"]
+super_users = ["U0SUPER"]
+raise = "everyone"
+companies = { "U0ABC" = ["Acme BE"] }
+
+[sla.calendars.be]
+timezone = "Europe/Brussels"
+holidays = [2026-12-25]
+'''
+
+
+def test_config_show_as_toml_loads_back_to_the_same_bytes(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+        capsys: pytest.CaptureFixture[str]) -> None:
+    """``config show --format toml`` is a settings file: secrets left out, lists as TOML
+    lists; loading it back prints the same bytes."""
+    source = tmp_path / "in.toml"
+    source.write_text(ROUND_TRIP, encoding="utf-8")
+    monkeypatch.setenv("HYPERCARE_ODOO__API_KEY", "k-secret-1")
+    monkeypatch.setenv("HYPERCARE_SLACK__BOT_TOKEN", "xoxb-secret-2")
+    assert main(["--config", str(source), "config", "show", "--format", "toml"]) == 0
+    first = capsys.readouterr().out
+    assert "k-secret-1" not in first and "xoxb-secret-2" not in first
+    assert "api_key" not in first and "bot_token =" not in first
+    assert 'leads = [\n    "anna",\n    "S0LEADS",\n]' in first and 'raise = "everyone"' in first
+    out = tmp_path / "out.toml"
+    out.write_text(first, encoding="utf-8")
+    monkeypatch.delenv("HYPERCARE_ODOO__API_KEY")
+    monkeypatch.delenv("HYPERCARE_SLACK__BOT_TOKEN")
+    assert main(["--config", str(out), "config", "show", "--format", "toml"]) == 0
+    assert capsys.readouterr().out == first

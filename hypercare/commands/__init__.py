@@ -14,6 +14,7 @@ from hypercare.commands import (
     config_cmd,
     db_cmd,
     demo_cmd,
+    escalations_cmd,
     export_cmd,
     jobs_cmd,
     kpi_cmd,
@@ -36,6 +37,7 @@ def register_all(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]
     tickets_cmd.register(subparsers)
     classify_cmd.register(subparsers)
     triage_cmd.register(subparsers)
+    escalations_cmd.register(subparsers)
     standup_cmd.register(subparsers)
     kpi_cmd.register(subparsers)
     records_cmd.register(subparsers)

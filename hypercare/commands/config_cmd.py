@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import json
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
@@ -57,22 +58,30 @@ def run_check(ctx: CliContext) -> int:
 
 
 def _as_toml(data: dict[str, Any]) -> str:
-    top = [_line(key, value) for key, value in data.items() if not isinstance(value, dict)]
-    sections = []
-    for key, value in data.items():
-        if isinstance(value, dict):
-            body = "\n".join(_line(k, v) for k, v in value.items())
-            sections.append(f"[{key}]\n{body}")
-    return "\n".join(top) + "\n\n" + "\n\n".join(sections)
+    """The settings as a TOML file that loads back to the same settings: secrets omitted
+    (they come from the environment or a ``*_file``), unset values left out, lists as TOML
+    lists and arrays of tables."""
+    import tomli_w
+
+    from hypercare.config import SECRET_FIELDS
+
+    kept = {key: dict(value) if isinstance(value, dict) else value
+            for key, value in data.items()}
+    for section, name in SECRET_FIELDS:
+        if isinstance(kept.get(section), dict):
+            kept[section].pop(name, None)
+    top = {k: v for k, v in kept.items() if not isinstance(v, dict)}
+    tables = {k: v for k, v in kept.items() if isinstance(v, dict)}
+    return tomli_w.dumps(_plain({**top, **tables}))
 
 
-def _line(key: str, value: Any) -> str:
-    return f"# {key} = (unset)" if value is None else f"{key} = {_value(value)}"
-
-
-def _value(value: Any) -> str:
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, int | float):
+def _plain(value: Any) -> Any:
+    """``value`` with None left out and paths, tuples and sets as TOML can write them."""
+    if isinstance(value, dict):
+        return {str(k): _plain(v) for k, v in value.items() if v is not None}
+    if isinstance(value, list | tuple | set | frozenset):
+        items = sorted(value) if isinstance(value, set | frozenset) else value
+        return [_plain(v) for v in items if v is not None]
+    if isinstance(value, Path):
         return str(value)
-    return json.dumps(str(value))
+    return value

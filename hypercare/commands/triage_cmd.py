@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import argparse
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from hypercare.commands.arguments import record_id
 
@@ -38,9 +38,14 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     decide.set_defaults(handler=run_decide)
     retrain = actions.add_parser("retrain", help="refit on seeds + decisions, reclassify")
     retrain.set_defaults(handler=run_retrain)
-    sweep = actions.add_parser("sweep", help="evaluate SLA clocks and escalations once")
-    sweep.add_argument("--now", metavar="ISO", help="evaluate as of this moment "
-                       "(ISO 8601 with offset; default: now)")
+    sweep = actions.add_parser(
+        "sweep", help="evaluate SLA clocks and escalations once",
+        description="Evaluate every open ticket's SLA clocks and escalate by the matrix. With "
+        "--now it is a dry run: it prints what a sweep at that moment would escalate and "
+        "send, and writes nothing.")
+    sweep.add_argument("--now", metavar="ISO", help="a dry run as of this moment (ISO 8601 "
+                       "with offset): nothing is written")
+    sweep.add_argument("--format", choices=("table", "json"), default="table")
     sweep.set_defaults(handler=run_sweep)
     ack = actions.add_parser("ack", help="acknowledge an escalation",
                              description="Acknowledge an escalation (its recipient or a lead).")
@@ -127,24 +132,50 @@ def run_retrain(ctx: CliContext) -> int:
 def run_sweep(ctx: CliContext) -> int:
     from datetime import datetime
 
+    from hypercare.commands.output import to_json
     from hypercare.errors import UsageError
 
-    now = None
-    if ctx.args.now:
-        try:
-            now = datetime.fromisoformat(ctx.args.now)
-        except ValueError:
-            raise UsageError(f"--now {ctx.args.now!r} is not an ISO 8601 time",
-                             hint="Example: --now 2026-11-23T09:30:00+01:00") from None
-    report = ctx.services().sla.sweep(now=now)
+    if ctx.args.now is None:
+        report = ctx.services().sla.sweep()
+        if ctx.args.format == "json":
+            print(to_json(report, ctx.zone))
+            return 0
+        _print_sweep(report, "swept")
+        return 0
+    try:
+        now = datetime.fromisoformat(ctx.args.now)
+    except ValueError:
+        raise UsageError(f"--now {ctx.args.now!r} is not an ISO 8601 time",
+                         hint="Example: --now 2026-11-23T09:30:00+01:00") from None
+    if now.tzinfo is None:
+        raise UsageError("--now needs a timezone, e.g. 2026-11-23T09:00:00+01:00")
+    dry = ctx.services().sla.rehearse(now=now)
+    if ctx.args.format == "json":
+        print(to_json({"now": dry.report.now, "escalations": dry.escalations,
+                       "messages": dry.messages}, ctx.zone))
+        return 0
+    _print_sweep(dry.report, "dry run: a sweep would evaluate")
+    from hypercare.terminal import console, data, line
+
+    out = console()
+    for e in dry.escalations:
+        out.print(line("  would escalate ", data(e.ref), f" to L{e.level} ({e.trigger}): ",
+                       data(e.title)))
+    for m in dry.messages:
+        out.print(line("  would send ", data(m.kind), " to ", data(", ".join(m.recipients)),
+                       f" ({m.state})"))
+    print("nothing was written")
+    return 0
+
+
+def _print_sweep(report: Any, verb: str) -> None:
     states = ", ".join(f"{k} {v}" for k, v in sorted(report.states.items())) or "none"
-    print(f"swept {report.tickets} tickets at {report.now.isoformat()}: resolution clocks "
+    print(f"{verb} {report.tickets} tickets at {report.now.isoformat()}: resolution clocks "
           f"{states}")
     new = ", ".join(f"{k} {v}" for k, v in sorted(report.new_escalations.items())) or "none"
     print(f"new escalations: {new}; waiting for approval: {report.pending_approval}")
     queued = ", ".join(f"{k} {v}" for k, v in sorted(report.messages.items())) or "none"
     print(f"messages queued: {queued}")
-    return 0
 
 
 def run_ack(ctx: CliContext) -> int:
