@@ -67,7 +67,9 @@ def window(now: dt.datetime, tz: ZoneInfo, days: int) -> tuple[DayGrid, FloatArr
     today = now.astimezone(tz).date()
     grid = DayGrid.span(today - dt.timedelta(days=max(days, 1) - 1), today, tz)
     ends = grid.bounds[1:].copy()
-    ends[-1] = now.timestamp()
+    # today is read at ``now`` itself, inclusive: a ticket created at that very instant is
+    # open then (as the queue counts it)
+    ends[-1] = np.nextafter(now.timestamp(), np.inf)
     return grid, ends
 
 

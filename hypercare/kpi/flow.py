@@ -46,10 +46,12 @@ def in_window(grid: DayGrid, moments: FloatArray) -> BoolArray:
 def open_count(
     cols: TicketColumns, grid: DayGrid, ends: FloatArray, close: FloatArray, rows: BoolArray
 ) -> Measure:
-    """Open tickets among ``rows`` now, with the count at each day's end."""
+    """Open tickets among ``rows`` at the board's moment (the last end: now, or the end of
+    the window), with the count at each day's end; the value is the last point, so a board
+    read as of a past moment (a pack's week end) counts what was open then."""
     at_ends = open_at(cols.created[rows], close[rows], ends)
-    now_open = int(np.count_nonzero(rows & ~cols.is_closed))
-    return Measure(float(now_open), daily(grid.dates(), at_ends.tolist()))
+    return Measure(float(at_ends[-1]) if at_ends.size else 0.0,
+                   daily(grid.dates(), at_ends.tolist()))
 
 
 def flows(cols: TicketColumns, grid: DayGrid) -> dict[str, Measure]:

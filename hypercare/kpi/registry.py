@@ -200,20 +200,18 @@ def _money(value: float) -> str:
 
 
 def point_label(key: str, day: dt.date, today: dt.date, *, short: bool = False) -> str:
-    """How a daily history value of ``key`` reads after it: ``today``, ``on Sun 6 Dec`` for
-    a level; ``in the 14 days to Sun 6 Dec`` (``in the last 14 days``) for a window metric.
-    ``short`` (narrow columns): ``now``, ``6 Dec``, ``14 d``, ``14 d to 6 Dec``."""
-    level = key in LEVELS or key not in METRICS
+    """How a daily history value of ``key`` reads after it, by its date (a pack is read days
+    after it was made: never "today"): ``on Sun 6 Dec`` for a level; ``in the 14 days to Sun
+    6 Dec`` for a window metric. ``short`` (narrow columns): ``6 Dec``, ``14 d to 6 Dec``.
+    ``today`` adds the year when the day is in another one."""
+    when = day_text(day) if day.year == today.year else f"{day_text(day)} {day.year}"
     if short:
-        when = "" if day == today else f"{day.day} {_MONTHS[day.month - 1]}"
-        if level:
-            return when or "now"
-        return f"{SNAPSHOT_DAYS} d to {when}" if when else f"{SNAPSHOT_DAYS} d"
-    if level:
-        return Window.day(day, today).label
-    if day == today:
-        return f"in the last {SNAPSHOT_DAYS} days"
-    return f"in the {SNAPSHOT_DAYS} days to {day_text(day)}"
+        when = when.split(" ", 1)[1]  # without the weekday
+    if key in LEVELS or key not in METRICS:
+        return when if short else f"on {when}"
+    if short:
+        return f"{SNAPSHOT_DAYS} d to {when}"
+    return f"in the {SNAPSHOT_DAYS} days to {when}"
 
 
 def value_text(value: float | None, unit: str, window: Window) -> str:

@@ -73,7 +73,7 @@ def s1(for_days: int = 5) -> CriterionInput:
 
 def test_metric_held_for_n_days() -> None:
     status, value, trend, _ = one(s1(), {"open_s1": days([1, 0, 0, 0, 0, 0])})
-    assert (status, value, trend) == ("met", "0 tickets today", "improving")
+    assert (status, value, trend) == ("met", "0 tickets on Tue 1 Jul", "improving")
     assert one(s1(), {"open_s1": days([0, 0, 0])})[0] == "pending"
     assert one(s1(), {"open_s1": days([0, 0, 1])})[0] == "not_met"
     assert one(s1(), {})[0] == "pending"
@@ -86,9 +86,9 @@ def test_metric_at_risk_when_streak_short_and_worsening() -> None:
     sla = CriterionInput(key="sla", kind="metric", label="SLA", metric="sla_attainment",
                          op=">=", target=90, for_days=3)
     status, value, trend, _ = one(sla, {"sla_attainment": days([99, 80, 95, 92])})
-    assert (status, value, trend) == ("at_risk", "92 % in the last 14 days", "worsening")
+    assert (status, value, trend) == ("at_risk", "92 % in the 14 days to Tue 1 Jul", "worsening")
     assert one(sla, {"sla_attainment": days([80, 85, 92])})[:3] == (
-        "pending", "92 % in the last 14 days", "improving")
+        "pending", "92 % in the 14 days to Tue 1 Jul", "improving")
     assert one(sla, {"sla_attainment": days([91, 92, 91.5])})[0] == "met"
 
 
@@ -103,7 +103,8 @@ def test_metric_falling_and_equals_and_no_target() -> None:
     assert one(falling, {"open_backlog": days([5, 4, 3])})[0] == "pending"
     decided = CriterionInput(key="d", kind="metric", label="Every decision taken",
                              metric="decisions_open", op="==", target=0)
-    assert one(decided, {"decisions_open": days([3, 1, 0])})[:3] == ("met", "0 today", "improving")
+    assert one(decided, {"decisions_open": days([3, 1, 0])})[:3] == (
+        "met", "0 on Tue 1 Jul", "improving")
     no_target = CriterionInput(key="x", kind="metric", label="x", metric="adoption")
     assert one(no_target, {"adoption": days([0.9])})[0] == "pending"
 
@@ -111,7 +112,8 @@ def test_metric_falling_and_equals_and_no_target() -> None:
 def test_metric_flat_trend() -> None:
     users = CriterionInput(key="u", kind="metric", label="Adoption", metric="adoption",
                            op=">=", target=85)
-    assert one(users, {"adoption": days([87.0, 87.2, 87.1])})[:3] == ("met", "87.1 today", "flat")
+    assert one(users, {"adoption": days([87.0, 87.2, 87.1])})[:3] == (
+        "met", "87.1 on Tue 1 Jul", "flat")
 
 
 # -- milestones and sign-offs -------------------------------------------------------------

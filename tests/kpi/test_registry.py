@@ -50,8 +50,11 @@ def test_rules_are_said_as_written() -> None:
 
 
 def test_a_history_point_names_its_days() -> None:
-    assert point_label("open_backlog", TODAY, TODAY) == "today"
+    # by date, never "today": a pack is read days after it was made
+    assert point_label("open_backlog", TODAY, TODAY) == "on Mon 7 Dec"
     assert point_label("open_backlog", dt.date(2026, 12, 6), TODAY) == "on Sun 6 Dec"
+    assert point_label("open_backlog", dt.date(2025, 12, 6), TODAY) == "on Sat 6 Dec 2025"
+    assert point_label("sla_attainment", TODAY, TODAY, short=True) == "14 d to 7 Dec"
     assert point_label("sla_attainment", dt.date(2026, 12, 6), TODAY) == \
         "in the 14 days to Sun 6 Dec"
     assert {"sla_attainment", "training_gap_share", "receivables_overdue_amount"} <= set(METRICS)

@@ -432,7 +432,11 @@ def _merged(stored: list[tuple[date, float]], kpi: KpiValue,
     if kpi.key in LEVELS:
         for day, value in kpi.series:
             by_day.setdefault(day, value)
-    if kpi.value is not None:
+        if kpi.series and kpi.series[-1][0] == today:
+            by_day[today] = kpi.series[-1][1]  # as of the board's moment (a pack's week end)
+        elif kpi.value is not None and not kpi.series:
+            by_day[today] = kpi.value
+    elif kpi.value is not None:
         by_day[today] = kpi.value
     return sorted(by_day.items())
 
