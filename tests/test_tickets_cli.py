@@ -8,6 +8,7 @@ import json
 import re
 from collections.abc import Iterator
 from datetime import datetime
+from zoneinfo import ZoneInfo
 
 import pytest
 
@@ -210,3 +211,35 @@ def test_demo_syncs_and_reports_live_arrivals() -> None:
     assert "open tickets:" in result.stdout
     # live arrivals printed (at night only ~15 % of draws arrive: hence the high --rate)
     assert " new " in result.stdout
+
+
+def test_tickets_list_csv_has_a_column_per_clock(synced: OdooSimulator,
+                                                 monkeypatch: pytest.MonkeyPatch,
+                                                 capsys: pytest.CaptureFixture[str]) -> None:
+    """Once SLA clocks exist, CSV flattens them (one column per target and fact, times in
+    the command center's zone) instead of a list of records in one cell."""
+    import hypercare.wiring as wiring
+
+    build = wiring.build_services
+    monkeypatch.setattr(wiring, "build_services",
+                        lambda settings, **kw: build(settings, **kw, clock=lambda: NOW))
+    assert main(["triage", "sweep"]) == 0
+    capsys.readouterr()
+    assert main(["tickets", "list", "--open", "--format", "json"]) == 0
+    tickets = {t["ref"]: t for t in json.loads(capsys.readouterr().out)}
+    assert main(["tickets", "list", "--open", "--format", "csv"]) == 0
+    rows = list(csv.DictReader(io.StringIO(capsys.readouterr().out)))
+    assert rows and "sla_clocks" not in rows[0]
+    assert {"sla_first_response_due", "sla_resolution_state",
+            "sla_resolution_business_minutes_left", "sla_resolution_met_at"} <= set(rows[0])
+    checked = 0
+    for row in rows:
+        for clock in tickets[row["ref"]]["sla_clocks"]:
+            target = clock["target"]
+            assert row[f"sla_{target}_state"] == clock["state"]
+            due = datetime.fromisoformat(row[f"sla_{target}_due"])
+            assert due == datetime.fromisoformat(clock["due_at"])
+            assert due.utcoffset() == datetime.fromisoformat(clock["due_at"]).astimezone(
+                ZoneInfo(ZONE)).utcoffset()
+            checked += 1
+    assert checked

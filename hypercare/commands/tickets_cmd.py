@@ -8,7 +8,7 @@ the person may not see.
 from __future__ import annotations
 
 import argparse
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from hypercare.commands.arguments import LIMIT, record_id
 
@@ -66,10 +66,40 @@ def run_list(ctx: CliContext) -> int:
     if ctx.args.format == "json":
         print(to_json(tickets, ctx.zone))
     elif ctx.args.format == "csv":
-        print(to_csv([plain(t, ctx.zone) for t in tickets]), end="")
+        print(to_csv(_flat_clocks([plain(t, ctx.zone) for t in tickets], ctx.zone)), end="")
     else:
         _table(ctx, tickets)
     return 0
+
+
+CLOCK_FIELDS = (("state", "state"), ("due", "due_at"), ("business_minutes_left",
+                                                        "business_minutes_left"),
+                ("met_at", "met_at"))
+
+
+def _flat_clocks(rows: list[dict[str, Any]], zone: ZoneInfo) -> list[dict[str, Any]]:
+    """Each SLA clock as its own columns (``sla_first_response_due``, ``sla_resolution_state``
+    ...) instead of a list of records in one cell; every row gets every target's columns;
+    times in the command center's ``zone`` like the other columns."""
+    from datetime import datetime
+
+    targets: list[str] = []
+    for row in rows:
+        for clock in row.get("sla_clocks") or ():
+            if clock.get("target") not in targets:
+                targets.append(str(clock.get("target")))
+    flat = []
+    for row in rows:
+        clocks = {str(c.get("target")): c for c in row.pop("sla_clocks", None) or ()}
+        for target in targets:
+            clock = clocks.get(target, {})
+            for column, key in CLOCK_FIELDS:
+                value = clock.get(key)
+                if key in ("due_at", "met_at") and isinstance(value, str) and value:
+                    value = datetime.fromisoformat(value).astimezone(zone).isoformat()
+                row[f"sla_{target}_{column}"] = value
+        flat.append(row)
+    return flat
 
 
 def _table(ctx: CliContext, tickets: list[TicketView]) -> None:
