@@ -67,7 +67,15 @@ async def test_a_full_standup(services: Services) -> None:
         await pilot.press("e")
         await pilot.pause()
         assert isinstance(app.screen, ChoiceScreen)
-        await pilot.press("enter")  # "Yes: end it"
+        await pilot.press("enter")  # the safe default: "No: carry on"
+        await settle(pilot)
+        assert screen.ended is None and screen.running
+        assert all(m.ended_at is None and not m.minutes for m in services.standup.minutes()
+                   if m.id == screen.standup_id)
+        await pilot.press("e")
+        await pilot.pause()
+        assert isinstance(app.screen, ChoiceScreen)
+        await pilot.press("down", "enter")  # "Yes: end it"
         await settle(pilot)
         assert screen.ended is not None
         minutes = screen.ended.minutes

@@ -311,9 +311,11 @@ class StandupScreen(StandupLinks):
     def action_end(self) -> None:
         if not self.running:
             return
+        # the safe answer first: Enter alone (typed for a dialog that was not there yet)
+        # never ends the meeting
         self.app.push_screen(ChoiceScreen("End the stand-up?", [
-            ("Yes: end it, store the minutes and queue them for posting", "yes"),
-            ("No: carry on", "no")]), self._end)
+            ("No: carry on", "no"),
+            ("Yes: end it, store the minutes and queue them for posting", "yes")]), self._end)
 
     def _end(self, answer: str | None) -> None:
         if answer != "yes":
