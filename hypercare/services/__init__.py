@@ -77,11 +77,11 @@ if TYPE_CHECKING:
     from hypercare.services.tickets.queue import facets as facets
     from hypercare.services.tickets.queue import filter_rows as filter_rows
     from hypercare.services.tickets.queue_row import QueueRow as QueueRow
-    from hypercare.services.tickets.service import ChatterView as ChatterView
-    from hypercare.services.tickets.service import EventView as EventView
-    from hypercare.services.tickets.service import TicketDetail as TicketDetail
     from hypercare.services.tickets.service import TicketService as TicketService
-    from hypercare.services.tickets.service import TicketView as TicketView
+    from hypercare.services.tickets.views import ChatterView as ChatterView
+    from hypercare.services.tickets.views import EventView as EventView
+    from hypercare.services.tickets.views import TicketDetail as TicketDetail
+    from hypercare.services.tickets.views import TicketView as TicketView
     from hypercare.services.triage.classification import DecisionView as DecisionView
     from hypercare.services.triage.classification import RetrainReport as RetrainReport
     from hypercare.services.triage.classification import TriageService as TriageService

@@ -7,23 +7,19 @@ trends survive later edits in Odoo and the weekly pack can compare weeks.
 
 from __future__ import annotations
 
-import json
-import math
-from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
-import numpy as np
-
 from hypercare.errors import HypercareError, UsageError
 from hypercare.kpi.exit import CriterionInput, Readiness, evaluate_exit
 from hypercare.kpi.model import KpiBoard, KpiValue
 from hypercare.kpi.registry import LEVELS, MONEY, SIGNALS, SNAPSHOT_DAYS, Window, parse_week
-from hypercare.kpi.tickets import RecordCounts, TicketColumns, ticket_board
+from hypercare.kpi.tickets import RecordCounts, ticket_board
 from hypercare.services.access import Viewer
 from hypercare.services.context import ServiceContext
+from hypercare.services.kpi.inputs import as_columns, standup_throughput
 from hypercare.services.outbox import notifications
 from hypercare.store import kpi_records, problems
 from hypercare.store.batches import gc_paused
@@ -70,7 +66,7 @@ class KpiService:
         if window is None and days < 1:
             raise UsageError("--days must be at least 1")
         from hypercare.services.tickets.scopes import resolve_scope
-        from hypercare.services.triage.sla import build_calendars
+        from hypercare.services.triage.calendars import build_calendars
 
         now = self._context.clock()
         settings = self._context.settings
@@ -80,7 +76,7 @@ class KpiService:
             if check:
                 scope = resolve_scope(company=company, team=team, session=session)
                 company, team = scope.company, scope.team
-            columns = _columns(kpi_records.ticket_columns(session=session))
+            columns = as_columns(kpi_records.ticket_columns(session=session))
             records = self._records(session, now)
         board = ticket_board(columns, now=now, timezone=settings.timezone, window=window,
                              calendar=build_calendars(settings)["default"], company=company,
@@ -109,9 +105,9 @@ class KpiService:
         today = now.astimezone(ZoneInfo(self._context.settings.timezone)).date()
         boards = [self.board(days=SNAPSHOT_DAYS)]
         with self._context.store().session() as session:
-            companies = sorted({str(c) for c in _columns(
+            companies = sorted({str(c) for c in as_columns(
                 kpi_records.ticket_columns(session=session)).company if c})
-        boards.extend(self.board(days=14, company=c, check=False) for c in companies)
+        boards.extend(self.board(days=SNAPSHOT_DAYS, company=c, check=False) for c in companies)
         rows = [{"day": today, "company": board.company or "", "key": kpi.key,
                  "value": kpi.value, "unit": kpi.unit, "taken_at": now}
                 for board in boards for kpi in board.kpis]
@@ -296,7 +292,7 @@ class KpiService:
             decisions_open=len(open_decisions),
             decisions_overdue=sum(1 for d in open_decisions
                                   if d.due_date is not None and d.due_date < today),
-            standup_items_decided=tuple(_standup_throughput(session)))
+            standup_items_decided=tuple(standup_throughput(session)))
 
     def _with_adoption(self, board: KpiBoard, days: int) -> KpiBoard:
         """Add the adoption KPIs from the stored Odoo signals (absent until first read)."""
@@ -376,53 +372,6 @@ def _signal(key: str, value: float | None, *, series: tuple[tuple[date, float], 
                     series=series, breakdown=breakdown)
 
 
-def _columns(raw: dict[str, Sequence[Any]]) -> TicketColumns:
-    """The store's rows as the numpy arrays the pure board works on (one conversion)."""
-    from hypercare.store.kpi_records import TICKET_COLUMNS
-
-    rows = raw["rows"]
-    if not rows:
-        return TicketColumns.empty()
-    table = np.array(rows, dtype=object)
-    column = {name: table[:, i] for i, name in enumerate(TICKET_COLUMNS)}
-
-    def epoch(name: str) -> np.ndarray[Any, Any]:
-        values = column[name].astype(np.float64)
-        values[values < 0] = math.nan
-        return values
-
-    return TicketColumns(
-        odoo_id=column["odoo_id"].astype(np.int64), company=column["company"],
-        team=column["team"], assignee=column["assignee"], app=column["app"],
-        category=column["category"], severity=column["severity"].astype(np.int64),
-        created=epoch("created"), assigned=epoch("assigned"),
-        first_response=epoch("first_response"), closed=epoch("closed"),
-        is_closed=column["is_closed"].astype(np.bool_),
-        reopen_count=column["reopen_count"].astype(np.int64),
-        sla_state=column["sla_state"], workaround=epoch("workaround"),
-        tags=_tags(column["tags"]))
-
-
-def _tags(values: Iterable[Any]) -> tuple[tuple[str, ...], ...]:
-    """Tags arrive as JSON text (SQLite) or decoded (psycopg): each distinct list of tags
-    is parsed once (tickets share a handful of combinations)."""
-    parsed: dict[Any, tuple[str, ...]] = {}
-    found = []
-    for value in values:
-        key = value if isinstance(value, str | bytes) or value is None else tuple(value)
-        tags = parsed.get(key)
-        if tags is None:
-            if not value:
-                tags = ()
-            elif isinstance(value, str | bytes):
-                tags = tuple(json.loads(value))
-            else:
-                tags = tuple(value)
-            parsed[key] = tags
-        found.append(tags)
-    return tuple(found)
-
-
 def _merged(stored: list[tuple[date, float]], kpi: KpiValue,
             today: date) -> list[tuple[date, float]]:
     """Stored snapshots with today's value from the live board (same window); a level's
@@ -439,17 +388,3 @@ def _merged(stored: list[tuple[date, float]], kpi: KpiValue,
     elif kpi.value is not None:
         by_day[today] = kpi.value
     return sorted(by_day.items())
-
-
-def _standup_throughput(session: Any) -> list[tuple[date, int]]:
-    from sqlmodel import col, select
-
-    from hypercare.store.tables import Standup, StandupEntry
-
-    counts: dict[date, int] = {}
-    for started, undone in session.exec(
-            select(Standup.started_at, StandupEntry.undone)
-            .join(StandupEntry, col(StandupEntry.standup_id) == col(Standup.id))):
-        if started is not None and not undone:
-            counts[started.date()] = counts.get(started.date(), 0) + 1
-    return sorted(counts.items())

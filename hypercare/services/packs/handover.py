@@ -25,7 +25,7 @@ from hypercare.services.problems.backlog import GuardView, ScoredItem
 from hypercare.services.problems.decisions import DecisionRecordView
 from hypercare.services.problems.known_issues import KnownIssueView
 from hypercare.services.system.runbooks import RunbookView
-from hypercare.services.tickets.service import TicketView
+from hypercare.services.tickets.views import TicketView
 from hypercare.triage.sla_text import clock_text
 
 _SEVERITY_ORDER = {"S1": 1, "S2": 2, "S3": 3, "S4": 4}

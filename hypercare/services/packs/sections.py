@@ -20,7 +20,7 @@ from hypercare.services.packs.model import Cell, Column, ColumnKind, Section, Se
 from hypercare.services.problems.backlog import ScoredItem
 from hypercare.services.problems.decisions import BacklogView, DecisionRecordView
 from hypercare.services.problems.known_issues import KnownIssueView
-from hypercare.services.tickets.service import TicketView
+from hypercare.services.tickets.views import TicketView
 from hypercare.services.triage.escalation_views import EscalationView
 from hypercare.triage.scoring import CLOSED, ItemFacts, guard
 from hypercare.triage.themes import ThemeInput, training_themes

@@ -168,7 +168,7 @@ class QueueService:
     def load_rows(self, *, viewer: Viewer, open_only: bool = False) -> list[QueueRow]:
         """Every live ticket ``viewer`` may see (only the open ones with ``open_only``) as a
         queue row, oldest first, confidential titles masked for them."""
-        from hypercare.services.triage.sla import always_open_calendars
+        from hypercare.services.triage.calendars import always_open_calendars
 
         always_open = always_open_calendars(self._context.settings)
         with gc_paused():

@@ -12,12 +12,16 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
-from hypercare.config import CalendarSettings, Settings
 from hypercare.errors import UsageError
 from hypercare.services.access import AUDIENCE, SYSTEM, Viewer
 from hypercare.services.context import ServiceContext
 from hypercare.services.outbox import notifications
 from hypercare.services.triage import escalation_views
+from hypercare.services.triage.calendars import (
+    always_open_calendars,
+    build_calendars,
+    calendar_name,
+)
 from hypercare.services.triage.escalation_views import EscalationView
 from hypercare.services.triage.manual_escalation import ManualEscalation
 from hypercare.services.triage.record_escalations import RecordEscalations
@@ -379,34 +383,6 @@ def _earliest(*moments: datetime | None) -> datetime | None:
     """The earliest known moment (a known issue's workaround or the ticket's closing)."""
     known = [m for m in moments if m is not None]
     return min(known) if known else None
-
-
-def build_calendars(settings: Settings) -> dict[str, BusinessCalendar]:
-    """The configured calendars by name, plus ``24x7``."""
-    calendars = {name: _calendar(spec, settings.timezone)
-                 for name, spec in settings.sla.calendars.items()}
-    calendars.setdefault("default", _calendar(CalendarSettings(), settings.timezone))
-    calendars["24x7"] = BusinessCalendar.standard(settings.timezone, always_open=True)
-    return calendars
-
-
-def always_open_calendars(settings: Settings) -> frozenset[str]:
-    """The names of the calendars that run 24x7 (``24x7``, and any configured always open):
-    a clock on one of them shows calendar time (:mod:`hypercare.triage.sla_text`)."""
-    return frozenset({"24x7", *(name for name, spec in settings.sla.calendars.items()
-                                if spec.always_open)})
-
-
-def _calendar(spec: CalendarSettings, zone: str) -> BusinessCalendar:
-    return BusinessCalendar.standard(spec.timezone or zone, days=spec.days, hours=spec.hours,
-                                     holidays=spec.holidays, always_open=spec.always_open)
-
-
-def calendar_name(teams: dict[str, str], companies: dict[str, str], ticket: Ticket, *,
-                  always: bool) -> str:
-    if always:
-        return "24x7"
-    return teams.get(ticket.team) or companies.get(ticket.company) or "default"
 
 
 def records_ticket(odoo_id: int, session: Any) -> Ticket | None:
