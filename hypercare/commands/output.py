@@ -14,13 +14,15 @@ import io
 import json
 import re
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from datetime import date, datetime, timedelta
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Literal
 from zoneinfo import ZoneInfo
 
 from hypercare.text import clean, neutralize_formula
 
 if TYPE_CHECKING:
+    from rich.style import StyleType
     from rich.text import Text
 
 _JSON_UNSAFE = re.compile("[\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
@@ -108,3 +110,60 @@ def print_table(title: str, columns: Sequence[str], rows: Sequence[Sequence[str 
     for row in rows:
         table.add_row(*row)
     console().print(table)
+
+
+FLEX_MIN = 20
+"""Cells :func:`print_fitted`'s flexible column gets before a droppable column is dropped."""
+GAP = 2
+"""Cells between two columns of :func:`print_fitted`."""
+
+
+@dataclass(frozen=True)
+class Column:
+    """One column of :func:`print_fitted`."""
+
+    header: str
+    max_width: int = NARROW_MAX
+    drop: int = 0
+    """0: always shown; else shown while the width allows, the lowest number dropped first."""
+    flexible: bool = False
+    """Takes the width the others leave, its cells cut with an ellipsis."""
+    justify: Literal["left", "right"] = "left"
+
+
+def print_fitted(title: str, columns: Sequence[Column], rows: Sequence[Sequence[str | Text]],
+                 *, styles: Sequence[StyleType] = ()) -> None:
+    """A one-line-per-row table as wide as the terminal (``COLUMNS``): the droppable
+    columns, lowest ``drop`` first, give way while the flexible one would get fewer than
+    :data:`FLEX_MIN` cells; ``styles``: one per row. Every cell is data
+    (:class:`~hypercare.terminal.DataTable`)."""
+    from rich import box
+
+    from hypercare.terminal import DataTable, console, data
+
+    out = console()
+    cells = [[cell if not isinstance(cell, str) else data(cell) for cell in row] for row in rows]
+    kept = fitted_columns(columns, cells, out.width)
+    table = DataTable(title=title, title_justify="left", box=box.SIMPLE_HEAD, expand=True,
+                      show_edge=False, pad_edge=False, collapse_padding=True)
+    for i in kept:
+        column = columns[i]
+        table.add_column(column.header, no_wrap=True, overflow="ellipsis",
+                         justify=column.justify, ratio=1 if column.flexible else None,
+                         max_width=None if column.flexible else column.max_width)
+    for n, row in enumerate(cells):
+        table.add_row(*(row[i] for i in kept), style=styles[n] if n < len(styles) else None)
+    out.print(table)
+
+
+def fitted_columns(columns: Sequence[Column], rows: Sequence[Sequence[Text]],
+                   width: int) -> list[int]:
+    """The indexes of the columns :func:`print_fitted` shows in ``width`` cells."""
+    sizes = [FLEX_MIN if c.flexible else min(c.max_width, max(
+        [len(c.header), *(row[i].cell_len for row in rows)])) for i, c in enumerate(columns)]
+    kept = list(range(len(columns)))
+    for i in sorted((i for i, c in enumerate(columns) if c.drop), key=lambda i: columns[i].drop):
+        if sum(sizes[k] for k in kept) + GAP * (len(kept) - 1) <= width:
+            break
+        kept.remove(i)
+    return kept

@@ -1,5 +1,5 @@
-"""``hypercare standup agenda|start|record|undo|end|minutes``: run by a lead (the person
-acting, ``--as NAME``)."""
+"""``hypercare standup agenda|start|record|question|backlog|undo|end|minutes``: run by a
+lead (the person acting, ``--as NAME``)."""
 
 from __future__ import annotations
 
@@ -38,7 +38,20 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     record.add_argument("--known-issue", dest="known_issue", type=record_id, metavar="N")
     record.add_argument("--workaround")
     record.set_defaults(handler=run_record)
-    undo = actions.add_parser("undo", help="undo the last decision (within 5 minutes)")
+    question = actions.add_parser("question", help="raise a policy question from an item")
+    question.add_argument("standup_id", type=record_id, metavar="STANDUP")
+    question.add_argument("ref", metavar="REF", help="the ticket it comes from")
+    question.add_argument("question", metavar="QUESTION")
+    question.add_argument("--owner", required=True, help="the process owner who answers")
+    question.add_argument("--due", type=date.fromisoformat, metavar="YYYY-MM-DD")
+    question.set_defaults(handler=run_question)
+    backlog = actions.add_parser("backlog", help="raise a backlog item (a fix) from an item")
+    backlog.add_argument("standup_id", type=record_id, metavar="STANDUP")
+    backlog.add_argument("ref", metavar="REF", help="the ticket it comes from")
+    backlog.add_argument("title", metavar="TITLE")
+    backlog.set_defaults(handler=run_backlog)
+    undo = actions.add_parser("undo", help="take back your own newest decision in the "
+                              "stand-up (within 5 minutes)")
     undo.add_argument("standup_id", type=record_id, metavar="STANDUP")
     undo.set_defaults(handler=run_undo)
     end = actions.add_parser("end", help="close the stand-up and print the minutes")
@@ -76,9 +89,12 @@ def agenda_markdown(agenda: Agenda) -> str:
         return escape(one_line(text, limit))
 
     zone = ZoneInfo(agenda.timezone)
+    carried = (f" in their time boxes, {agenda.carried_count} carried over"
+               if agenda.carried_count else "")
     lines = [f"# Triage stand-up agenda - {agenda.now.astimezone(zone):%a %d %b %Y %H:%M} "
              f"({md(agenda.scope)})", "",
-             f"Since {agenda.since.astimezone(zone):%a %d %b %H:%M}: {agenda.item_count} items.",
+             f"Since {agenda.since.astimezone(zone):%a %d %b %H:%M}: {agenda.item_count} items"
+             f"{carried}.",
              ""]
     for section in agenda.sections:
         lines.append(f"## {section.title} ({section.timebox_minutes} min)")
@@ -86,6 +102,10 @@ def agenda_markdown(agenda: Agenda) -> str:
             lines.append("- none")
         for item in section.items:
             lines.append(f"- **{md(item.ref)}** {md(item.label)} - {md(item.why, 1000)}")
+        if section.carried:
+            lines.append(f"- not reached, carried over to the next stand-up: "
+                         f"{len(section.carried)} more ("
+                         f"{md(', '.join(i.ref for i in section.carried), 1000)})")
         lines.append("")
     lines.append("## Counts")
     for key, values in agenda.counts.items():
@@ -119,9 +139,26 @@ def run_record(ctx: CliContext) -> int:
     return 0
 
 
+def run_question(ctx: CliContext) -> int:
+    args = ctx.args
+    ref = ctx.services().standup.raise_question(
+        standup_id=args.standup_id, item_ref=args.ref, viewer=ctx.viewer(),
+        question=args.question, owner=args.owner, due=args.due)
+    print(f"{ref} raised from {args.ref}")
+    return 0
+
+
+def run_backlog(ctx: CliContext) -> int:
+    args = ctx.args
+    ref = ctx.services().standup.raise_backlog_item(
+        standup_id=args.standup_id, item_ref=args.ref, viewer=ctx.viewer(), title=args.title)
+    print(f"{ref} raised from {args.ref}")
+    return 0
+
+
 def run_undo(ctx: CliContext) -> int:
     ref = ctx.services().standup.undo_last(standup_id=ctx.args.standup_id, viewer=ctx.viewer())
-    print(f"undid the last decision on {ref}")
+    print(f"took back your newest decision, on {ref}")
     return 0
 
 

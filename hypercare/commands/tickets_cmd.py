@@ -29,15 +29,20 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         description="Tickets from the store (run `hypercare sync`), as the person acting "
         "(--as NAME) may see them, and the Slack replies held for a lead (`tickets held`).")
     actions = parser.add_subparsers(dest="action", metavar="ACTION", required=True)
-    listing = actions.add_parser("list", help="list tickets, newest first")
+    listing = actions.add_parser(
+        "list", help="list tickets, most urgent first (the TUI queue's order)",
+        description="Tickets most urgent first, as the TUI queue orders them: breached, then "
+        "at risk, then the rest; fewest minutes left, severity, age. The table fits the "
+        "terminal: at a narrow one reopens, first response, team and company give way.")
     listing.add_argument("--open", action="store_true", help="only open tickets")
     listing.add_argument("--company", metavar="NAME_OR_ID", help="only this company's tickets")
     listing.add_argument("--archived", action="store_true",
                          help="include tickets archived in Odoo")
-    listing.add_argument("--limit", type=LIMIT, metavar="N", help="at most N tickets")
+    listing.add_argument("--limit", type=LIMIT, metavar="N", help="the N most urgent tickets")
     listing.add_argument("--format", choices=("table", "json", "csv"), default="table")
     listing.set_defaults(handler=run_list, reads_only=True)
-    show = actions.add_parser("show", help="one ticket with its event log")
+    show = actions.add_parser(
+        "show", help="one ticket: SLA clocks, escalations, known issue, event log")
     show.add_argument("ref", metavar="REF", help="reference (e.g. HT00042), #ID or Odoo id")
     show.add_argument("--format", choices=("text", "json"), default="text")
     show.set_defaults(handler=run_show, reads_only=True)
@@ -61,7 +66,7 @@ def run_list(ctx: CliContext) -> int:
 
     tickets = ctx.services().tickets.list_tickets(
         viewer=ctx.viewer(), open_only=ctx.args.open, company=ctx.args.company,
-        include_archived=ctx.args.archived, limit=ctx.args.limit,
+        include_archived=ctx.args.archived, limit=ctx.args.limit, order="urgency",
     )
     if ctx.args.format == "json":
         print(to_json(tickets, ctx.zone))
@@ -102,55 +107,76 @@ def _flat_clocks(rows: list[dict[str, Any]], zone: ZoneInfo) -> list[dict[str, A
     return flat
 
 
+ROW_STYLES = {"breached": "bold red", "at_risk": "dark_orange"}
+"""As the TUI queue colours a row by its SLA state (closed rows dim)."""
+
+
 def _table(ctx: CliContext, tickets: list[TicketView]) -> None:
-    from rich import box
+    """The TUI queue's words: severity, the category label, the clock as the SLA formatter
+    writes it in a narrow column (``breached 30 bh over``), its due time, ``closed``."""
+    from hypercare.commands.output import Column, print_fitted
+    from hypercare.triage.labels import category_label
+    from hypercare.triage.sla_text import when_text, zone_name
 
-    from hypercare.terminal import DataTable, console
-    from hypercare.triage.sla_text import short_text, time_text, when_text, zone_name
-
-    now = ctx.services().context.clock()
-    table = DataTable(title=f"{len(tickets)} tickets · times in {zone_name(ctx.zone)}",
-                      title_justify="left", box=box.SIMPLE_HEAD, expand=True, pad_edge=False)
-    table.add_column("ref", no_wrap=True)
-    table.add_column("title", ratio=4, overflow="ellipsis", no_wrap=True)
-    table.add_column("company", ratio=1, max_width=22, overflow="ellipsis", no_wrap=True)
-    table.add_column("stage", ratio=1, max_width=16, overflow="ellipsis", no_wrap=True)
-    table.add_column("prio", max_width=9, overflow="ellipsis", no_wrap=True)
-    table.add_column("assignee", ratio=1, max_width=20, overflow="ellipsis", no_wrap=True)
-    table.add_column("created", no_wrap=True)
-    table.add_column("sla", no_wrap=True)
-    table.add_column("due", no_wrap=True)
+    columns = (  # at a narrow terminal reopens give way first, then first response, team
+        # and company; ref, severity, category, SLA and title always stay
+        Column("Ref", 12), Column("Sev", 3), Column("Category", 9), Column("SLA", 24),
+        Column("Due", 20), Column("Title", flexible=True), Column("Company", 20, drop=4),
+        Column("Team", 22, drop=3), Column("First response", 20, drop=2),
+        Column("Reopens", 7, drop=1, justify="right"))
+    now, zone = ctx.services().context.clock(), ctx.zone
+    rows, styles = [], []
     for t in tickets:
-        style = "dim" if t.is_closed else ("red" if t.odoo_sla_failed else "")
-        clock = t.sla_clock()  # the narrow form; a met clock by when (`tickets show`: all)
-        running = clock.state not in ("", "met") and clock.met_at is None
-        due = when_text(clock.due_at, now=now, zone=ctx.zone) if running and clock.due_at else ""
-        sla = (time_text(clock, now=now, zone=ctx.zone) if clock.state == "met"
-               else short_text(clock, state=True))
-        table.add_row(t.ref, t.title, t.company, t.stage, t.priority_label, t.assignee,
-                      _short(t.created_at, ctx.zone), sla, due, style=style)
-    console().print(table)
+        first = when_text(t.first_response_at, now=now, zone=zone) if t.first_response_at else "-"
+        rows.append((t.ref, t.severity or "--", category_label(t.category), *_sla(t, now, zone),
+                     t.title, t.company, t.team, first, str(t.reopen_count)))
+        styles.append("dim" if t.is_closed else ROW_STYLES.get(t.sla_state, ""))
+    print_fitted(f"{len(tickets)} tickets, most urgent first · times in {zone_name(zone)}",
+                 columns, rows, styles=styles)
 
 
-def _short(moment: datetime | None, zone: ZoneInfo) -> str:
-    return moment.astimezone(zone).strftime("%m-%d %H:%M") if moment else ""
+def _sla(t: TicketView, now: datetime, zone: ZoneInfo) -> tuple[str, str]:
+    """(the resolution clock in the narrow form with its state, its due time while it runs);
+    ``closed`` for a closed ticket, as in the TUI queue (`tickets show`: every clock)."""
+    from hypercare.triage.sla_text import short_text, when_text
+
+    if t.is_closed:
+        return "closed", ""
+    clock = t.sla_clock()
+    running = clock.state not in ("", "met") and clock.met_at is None
+    due = when_text(clock.due_at, now=now, zone=zone) if running and clock.due_at else ""
+    return short_text(clock, state=True), due
 
 
 def run_show(ctx: CliContext) -> int:
-    from hypercare.commands.output import to_json
-
     detail = ctx.services().tickets.show_ticket(ref=ctx.args.ref, viewer=ctx.viewer())
     if ctx.args.format == "json":
-        print(to_json(detail, ctx.zone))
+        print(_detail_json(ctx, detail))
     else:
         _detail(ctx, detail)
     return 0
+
+
+def _detail_json(ctx: CliContext, detail: TicketDetail) -> str:
+    """The detail's keys (``ticket``, ``events``, ``also_affected``, ``sla``, ``escalations``,
+    ``known_issue`` ...), times with the command center's offset; each clock also ``text``,
+    as the SLA formatter writes it."""
+    import json
+
+    from hypercare.commands.output import plain, safe_json
+    from hypercare.triage.sla_text import clock_text
+
+    now, shown = ctx.services().context.clock(), plain(detail, ctx.zone)
+    for clock, view in zip(shown["sla"], detail.sla, strict=True):
+        clock["text"] = clock_text(view.clock(), now=now, zone=ctx.zone, state=True)
+    return safe_json(json.dumps(shown, indent=2, ensure_ascii=False))
 
 
 def _detail(ctx: CliContext, detail: TicketDetail) -> None:
     from hypercare.commands.output import local
     from hypercare.terminal import console, data, line, link
     from hypercare.text import one_line
+    from hypercare.triage.sla_text import zone_name
 
     t, zone, out = detail.ticket, ctx.zone, console()
     state = "closed" if t.is_closed else "open"
@@ -170,11 +196,14 @@ def _detail(ctx: CliContext, detail: TicketDetail) -> None:
         for reason in (*t.category_explanation, *t.severity_reasons):
             out.print(line("  ", data(reason, "dim", limit=None)))
     sla = "FAILED" if t.odoo_sla_failed else "ok"
-    out.print(f"created {local(t.created_at, zone)} - first response "
-              f"{local(t.first_response_at, zone) or '(none yet)'} - closed "
-              f"{local(t.closed_at, zone) or '-'} - reopened {t.reopen_count}x - Odoo SLA "
-              f"{local(t.odoo_sla_deadline, zone) or '-'} ({sla})", markup=False)
-    _clocks(ctx, t)
+    out.print(f"created {_named(t.created_at, zone)} - first response "
+              f"{_named(t.first_response_at, zone) or '(none yet)'}", markup=False)
+    out.print(f"closed {_named(t.closed_at, zone) or '(still open)'} - reopened "
+              f"{t.reopen_count}x - Odoo SLA {_named(t.odoo_sla_deadline, zone) or '-'} ({sla})",
+              markup=False)
+    _clocks(ctx, detail)
+    _escalations(ctx, detail)
+    _known_issue(detail)
     out.print(link(t.url))
     affected = line(f"also affected: {detail.also_affected}")
     if detail.also_affected_names:
@@ -183,7 +212,7 @@ def _detail(ctx: CliContext, detail: TicketDetail) -> None:
     out.print()
     out.print(data(t.description, limit=None, multiline=True))
     out.print()
-    out.print(line(("event log", "bold")))
+    out.print(line(("event log", "bold"), f" (times in {zone_name(zone)})"))
     for e in detail.events:
         change = f"{e.from_value} -> {e.to_value}" if e.from_value or e.to_value else ""
         text = " ".join(part for part in (one_line(change, 200), one_line(e.body, 100)) if part)
@@ -192,22 +221,70 @@ def _detail(ctx: CliContext, detail: TicketDetail) -> None:
                        data(text, limit=None)))
 
 
-def _clocks(ctx: CliContext, t: TicketView) -> None:
-    """One line per SLA clock, as the SLA formatter writes it, in the command center's zone."""
+def _named(moment: datetime | None, zone: ZoneInfo) -> str:
+    """``2026-12-07 14:30 Europe/Brussels``: a time in the command center's zone, named;
+    "" when unknown."""
+    from hypercare.commands.output import local
+    from hypercare.triage.sla_text import zone_name
+
+    return f"{local(moment, zone)} {zone_name(zone)}" if moment else ""
+
+
+def _clocks(ctx: CliContext, detail: TicketDetail) -> None:
+    """One line per SLA clock (target, state, time left or over, due, met), as the SLA
+    formatter writes it, in the command center's zone."""
     from hypercare.terminal import console
     from hypercare.triage.sla_text import clock_text, zone_name
 
     out = console()
-    clocks = t.sla_clock_times()
-    if not clocks:
+    if not detail.sla:
         out.print("SLA clocks: not evaluated yet (`hypercare triage sweep`)", markup=False)
         return
     now = ctx.services().context.clock()
-    kind = "24x7: calendar hours" if t.sla_24x7 else "business hours: bh, bm"
+    kind = "24x7: calendar hours" if detail.ticket.sla_24x7 else "business hours: bh, bm"
     out.print(f"SLA clocks ({kind}; times in {zone_name(ctx.zone)})", markup=False)
-    for target, clock in clocks:
-        shown = clock_text(clock, now=now, zone=ctx.zone, state=True)
-        out.print(f"  {target.replace('_', ' '):<15} {shown}", markup=False)
+    for clock in detail.sla:
+        shown = clock_text(clock.clock(), now=now, zone=ctx.zone, state=True)
+        out.print(f"  {clock.target.replace('_', ' '):<15} {shown}", markup=False)
+
+
+def _escalations(ctx: CliContext, detail: TicketDetail) -> None:
+    """Each escalation: level, trigger, when, and who acknowledged it when."""
+    from hypercare.terminal import console, data, line
+
+    out = console()
+    if not detail.escalations:
+        out.print("escalations: none", markup=False)
+        return
+    out.print(f"escalations ({len(detail.escalations)}, oldest first)", markup=False)
+    for e in detail.escalations:
+        trigger = e.trigger.replace("_", " ") + (f": {e.detail}" if e.detail else "")
+        if e.status == "acknowledged":
+            status = line("acknowledged by ", data(e.acknowledged_by or "?"),
+                          f" {_named(e.acknowledged_at, ctx.zone)}".rstrip())
+        else:
+            status = line(STATUS_WORDS.get(e.status, e.status.replace("_", " ")))
+        if e.approved_by:
+            status = line(status, " (approved by ", data(e.approved_by), ")")
+        out.print(line(f"  L{e.level} ", data(e.level_name), " - ", data(trigger), " - ",
+                       _named(e.created_at, ctx.zone) or "-", " - ", status))
+
+
+STATUS_WORDS = {"open": "open, not acknowledged", "pending_approval": "waiting for approval",
+                "superseded": "superseded"}
+"""An escalation's status as ``tickets show`` words it (acknowledged: by whom, when)."""
+
+
+def _known_issue(detail: TicketDetail) -> None:
+    from hypercare.terminal import console, data, line
+
+    out, issue = console(), detail.known_issue
+    if issue is None:
+        out.print("known issue: none", markup=False)
+        return
+    out.print(line("known issue ", data(issue.ref, "bold"), " (",
+                   data(issue.status.replace("_", " ")), "): ", data(issue.title)))
+    out.print(line("  workaround: ", data(issue.workaround or "(none yet)", limit=None)))
 
 
 def run_held(ctx: CliContext) -> int:

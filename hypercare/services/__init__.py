@@ -57,6 +57,9 @@ if TYPE_CHECKING:
     from hypercare.services.problems.known_issues import BroadcastView as BroadcastView
     from hypercare.services.problems.known_issues import KnownIssueView as KnownIssueView
     from hypercare.services.problems.known_issues import Suggestion as Suggestion
+    from hypercare.services.standup.card import CardAction as CardAction
+    from hypercare.services.standup.card import CardReply as CardReply
+    from hypercare.services.standup.card import StandupCard as StandupCard
     from hypercare.services.standup.meeting import StandupView as StandupView
     from hypercare.services.system.runbooks import RunbookNotFoundError as RunbookNotFoundError
     from hypercare.services.system.runbooks import RunbookService as RunbookService

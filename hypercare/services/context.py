@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable
+from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING
@@ -84,6 +85,11 @@ class ServiceContext:
                         raise
                 self._store = store
             return self._store
+
+    def transaction(self) -> AbstractContextManager[None]:
+        """One unit of work: the services called inside share one transaction and it
+        commits once, or not at all (:meth:`hypercare.store.engine.Store.transaction`)."""
+        return self.store().transaction()
 
     def close(self) -> None:
         """Release pooled connections."""

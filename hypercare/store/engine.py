@@ -152,14 +152,15 @@ class Store:
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
         self._sessions = sessionmaker(engine, class_=Session, expire_on_commit=False)
-        self._rehearsal: ContextVar[sessionmaker[Session] | None] = ContextVar(
-            f"rehearsal-{id(self)}", default=None)
+        self._joined: ContextVar[sessionmaker[Session] | None] = ContextVar(
+            f"unit-of-work-{id(self)}", default=None)
 
     @contextmanager
     def session(self) -> Iterator[Session]:
-        """A session for one unit of work: commits on success, rolls back on error (inside
-        :meth:`rehearsal`, "commits" only as far as the rehearsal)."""
-        session = (self._rehearsal.get() or self._sessions)()
+        """A session for one unit of work: commits on success, rolls back on error. Inside
+        :meth:`transaction` or :meth:`rehearsal` it joins that one transaction (with a
+        savepoint) and "commits" only as far as it."""
+        session = (self._joined.get() or self._sessions)()
         try:
             yield session
             session.commit()
@@ -170,20 +171,42 @@ class Store:
             session.close()
 
     @contextmanager
+    def transaction(self) -> Iterator[None]:
+        """One unit of work across services: every :meth:`session` opened inside (in this
+        thread or task) shares one transaction, committed once at the end, or rolled back
+        as a whole when anything inside raises. Nested inside another transaction (or a
+        rehearsal) it simply joins the outer one."""
+        with self._outer(commit=True):
+            yield
+
+    @contextmanager
     def rehearsal(self) -> Iterator[None]:
-        """A dry run: every :meth:`session` opened inside (in this thread or task) joins one
-        outer transaction with a savepoint, and all of it is rolled back at the end, so the
+        """A dry run: like :meth:`transaction`, but always rolled back at the end, so the
         work sees its own writes and leaves no row behind."""
+        with self._outer(commit=False):
+            yield
+
+    @contextmanager
+    def _outer(self, *, commit: bool) -> Iterator[None]:
+        if self._joined.get() is not None:
+            if not commit:
+                raise RuntimeError("a rehearsal cannot run inside a transaction")
+            yield
+            return
         with self.engine.connect() as connection:
             outer = connection.begin()
-            token = self._rehearsal.set(sessionmaker(
+            token = self._joined.set(sessionmaker(
                 bind=connection, class_=Session, expire_on_commit=False,
                 join_transaction_mode="create_savepoint"))
             try:
                 yield
-            finally:
-                self._rehearsal.reset(token)
+            except BaseException:
                 outer.rollback()
+                raise
+            else:
+                (outer.commit if commit else outer.rollback)()
+            finally:
+                self._joined.reset(token)
 
     def dispose(self) -> None:
         """Close every pooled connection."""

@@ -16,7 +16,6 @@ from hypercare.store.tables import (
     PolicyDecision,
     RecordLink,
     Standup,
-    StandupEntry,
     Ticket,
 )
 
@@ -100,10 +99,8 @@ def standup_on(day_start: datetime, day_end: datetime, *, session: Session) -> l
     return list(session.exec(statement))
 
 
-def entries(standup_id: int, *, session: Session) -> list[StandupEntry]:
-    statement = (select(StandupEntry).where(StandupEntry.standup_id == standup_id)
-                 .order_by(col(StandupEntry.id)))
-    return list(session.exec(statement))
+def ticket_title(odoo_id: int, *, session: Session) -> str:
+    return session.exec(select(Ticket.title).where(Ticket.odoo_id == odoo_id)).first() or ""
 
 
 def open_actions(*, session: Session) -> list[Action]:

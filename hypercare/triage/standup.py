@@ -2,6 +2,8 @@
 
 Pure: plain values in, a frozen ``Agenda`` out; ``now`` and ``since`` are parameters (aware).
 Each open ticket appears once, in its first matching section, with every reason that applies.
+A section holds what fits in its time box at :data:`ITEM_SECONDS` an item, most urgent first;
+the rest is "not reached, carried over" to the next stand-up (``AgendaSection.carried``).
 Confidential tickets keep their ref; their titles come masked already (the caller masks them
 with ``hypercare.services.access``, the one place that rule lives).
 """
@@ -31,6 +33,8 @@ SECTIONS = (
 DEFAULT_TIMEBOXES: Mapping[str, int] = MappingProxyType(
     {"actions": 3, "severe": 5, "sla": 5, "escalations": 3, "known_issues": 3, "decisions": 3,
      "unclassified": 3})
+ITEM_SECONDS = 20
+"""About how long the room gives one agenda item."""
 
 
 @dataclass(frozen=True)
@@ -105,6 +109,14 @@ class AgendaSection:
     title: str
     timebox_minutes: int
     items: tuple[AgendaItem, ...]
+    """What fits in the time box, most urgent first: the items the room walks."""
+    carried: tuple[AgendaItem, ...] = ()
+    """Not reached: the rest, carried over to the next stand-up (same order)."""
+
+    @property
+    def total(self) -> int:
+        """Every item the section found, fitted and carried over."""
+        return len(self.items) + len(self.carried)
 
 
 @dataclass(frozen=True)
@@ -120,24 +132,42 @@ class Agenda:
 
     @property
     def item_count(self) -> int:
+        """The items the room walks (those that fit in their time boxes)."""
         return sum(len(section.items) for section in self.sections)
 
+    @property
+    def carried_count(self) -> int:
+        """The items carried over to the next stand-up (not reached)."""
+        return sum(len(section.carried) for section in self.sections)
+
     def items(self) -> tuple[AgendaItem, ...]:
+        """The items the room walks, in section order."""
         return tuple(item for section in self.sections for item in section.items)
+
+    def carried(self) -> tuple[AgendaItem, ...]:
+        """The items carried over to the next stand-up, in section order."""
+        return tuple(item for section in self.sections for item in section.carried)
+
+
+def fitting(timebox_minutes: int, item_seconds: int = ITEM_SECONDS) -> int:
+    """How many items a time box holds at ``item_seconds`` an item (at least one)."""
+    if item_seconds <= 0:
+        raise ValueError("item_seconds must be positive")
+    return max(1, timebox_minutes * 60 // item_seconds)
 
 
 def build_agenda(*, tickets: Iterable[AgendaTicket], known_issues: Iterable[AgendaKnownIssue] = (),
                  decisions: Iterable[AgendaDecision] = (), actions: Iterable[OpenAction] = (),
                  since: datetime, now: datetime, timezone: str = "UTC", company: str | None = None,
                  team: str | None = None, confidence_floor: float = 0.6,
-                 timeboxes: Mapping[str, int] | None = None) -> Agenda:
-    """The agenda for the stand-up at ``now`` covering everything since ``since``."""
+                 timeboxes: Mapping[str, int] | None = None,
+                 item_seconds: int = ITEM_SECONDS) -> Agenda:
+    """The agenda for the stand-up at ``now`` covering everything since ``since``; each
+    section keeps what fits in its time box at ``item_seconds`` an item and carries the rest
+    over."""
     if since.tzinfo is None or now.tzinfo is None:
         raise ValueError("since and now must be timezone-aware")
-    unknown = set(timeboxes or ()) - set(DEFAULT_TIMEBOXES)
-    if unknown:
-        raise ValueError(f"unknown agenda sections in timeboxes: {sorted(unknown)}")
-    boxes = {**DEFAULT_TIMEBOXES, **(timeboxes or {})}
+    boxes = _timeboxes(timeboxes, item_seconds)
     zone = ZoneInfo(timezone)
     today = now.astimezone(zone).date()
     company_key, team_key = (company or "").casefold(), (team or "").casefold()
@@ -194,7 +224,8 @@ def build_agenda(*, tickets: Iterable[AgendaTicket], known_issues: Iterable[Agen
         for d in sorted(decisions, key=lambda d: (d.due_date or date.max, d.id))
         if d.status == "open" and d.due_date is not None and d.due_date <= today
     ]
-    sections = tuple(AgendaSection(k, title, boxes[k], tuple(items[k])) for k, title in SECTIONS)
+    sections = tuple(_section(k, title, boxes[k], items[k], item_seconds)
+                     for k, title in SECTIONS)
     frozen = MappingProxyType({
         key: MappingProxyType({"total": sum(c.values()), **dict(sorted(c.items()))}
                               if "app" not in key else dict(sorted(c.items())))
@@ -224,6 +255,23 @@ def _ticket_reasons(
     elif t.category_confidence is not None and t.category_confidence < floor:
         reasons.append(("unclassified", f"confidence {t.category_confidence:.2f} < {floor:.2f}"))
     return reasons
+
+
+def _timeboxes(timeboxes: Mapping[str, int] | None, item_seconds: int) -> dict[str, int]:
+    """Every section's time box in minutes (the defaults, overridden), checked."""
+    if item_seconds <= 0:
+        raise ValueError("item_seconds must be positive")
+    unknown = set(timeboxes or ()) - set(DEFAULT_TIMEBOXES)
+    if unknown:
+        raise ValueError(f"unknown agenda sections in timeboxes: {sorted(unknown)}")
+    return {**DEFAULT_TIMEBOXES, **(timeboxes or {})}
+
+
+def _section(key: str, title: str, minutes: int, items: list[AgendaItem],
+             item_seconds: int) -> AgendaSection:
+    """The section with what fits in ``minutes`` walked and the rest carried over."""
+    fit = fitting(minutes, item_seconds)
+    return AgendaSection(key, title, minutes, tuple(items[:fit]), tuple(items[fit:]))
 
 
 def _urgency(row: tuple[AgendaTicket, str]) -> tuple[int, float, tuple[str | int, ...]]:

@@ -13,6 +13,7 @@ from textual.binding import Binding
 from textual.screen import Screen
 
 from hypercare.tui.context import TuiContext
+from hypercare.tui.guard import KeyGuard
 from hypercare.tui.messages import ActionDone, StoreRead
 from hypercare.tui.screens.dashboard import DashboardScreen
 from hypercare.tui.screens.help import HelpScreen
@@ -71,6 +72,16 @@ class HypercareApp(App[None]):
         """Asked for while one was on its way: None no, False a check, True a forced read."""
         self._every_row_due = False
         self.theme = THEMES.get(theme, "textual-dark")
+        self.key_guard = KeyGuard(lambda: self.context.monotonic())
+
+    async def run_action(self, action: Any, default_namespace: Any = None,
+                         namespaces: Any = None) -> bool:
+        """Every key binding runs through here: while a dialog is on its way (or just could
+        not open), the key is taken and does nothing (:mod:`hypercare.tui.guard`)."""
+        name = action if isinstance(action, str) else action[1]
+        if not self.key_guard.allows(name):
+            return True
+        return await super().run_action(action, default_namespace, namespaces)
 
     def on_mount(self) -> None:
         self.action_refresh_store(True)

@@ -7,15 +7,10 @@ from zoneinfo import ZoneInfo
 
 from rich.text import Text
 
+from hypercare.triage.labels import CATEGORY_LABELS as CATEGORY_LABELS
+from hypercare.triage.labels import category_label as category_label
 from hypercare.triage.sla_text import when_text
 
-CATEGORY_LABELS = {
-    "defect": "defect",
-    "training_gap": "training",
-    "policy_ambiguity": "policy",
-    "unclassified": "unclass.",
-    "": "unclass.",
-}
 CATEGORY_STYLES = {
     "defect": "bold red",
     "training_gap": "cyan",
@@ -38,10 +33,6 @@ SLA_LABELS = {
     "": "-",
 }
 SPARK_BLOCKS = "▁▂▃▄▅▆▇█"
-
-
-def category_label(category: str) -> str:
-    return CATEGORY_LABELS.get(category, category.replace("_", " "))
 
 
 def severity_label(severity: int) -> str:

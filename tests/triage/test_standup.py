@@ -9,8 +9,9 @@ from typing import Any
 import pytest
 
 from hypercare.services.access import MASKED_TITLE
-from hypercare.triage.minutes import MinuteDecision, render_minutes
+from hypercare.triage.minutes import HandledItem, MinutesInput, render_minutes
 from hypercare.triage.standup import (
+    Agenda,
     AgendaDecision,
     AgendaKnownIssue,
     AgendaTicket,
@@ -111,10 +112,10 @@ def test_confidential_tickets_keep_the_title_the_caller_masked() -> None:
     assert (item.ref, item.title, item.confidential, item.label) == (
         "HD-001", MASKED_TITLE, True, MASKED_TITLE)
     assert item.subject_id == 1
-    decision = MinuteDecision(ref="HD-001", title=MASKED_TITLE, confidential=True,
-                              what="owner -> Lea", by="Lea", at=NOW)
-    text = render_minutes(agenda=agenda, decisions=[decision], attendees=["Lea"], open_actions=[],
-                          started_at=NOW, ended_at=NOW + dt.timedelta(minutes=15))
+    handled = HandledItem(ref="HD-001", title=MASKED_TITLE, confidential=True,
+                          what="owner -> Lea", by=("Lea",), at=NOW)
+    text = render_minutes(minutes_of(agenda, handled=[handled], attendees=["Lea"],
+                                     ended_at=NOW + dt.timedelta(minutes=15)))
     assert f"| HD-001 {MASKED_TITLE} | owner -> Lea | Lea | 07:00 |" in text
     assert "HD-002 Invoice stuck" in text  # not reached, and not confidential
 
@@ -201,30 +202,48 @@ def test_training_theme_refs_are_capped_at_five() -> None:
     assert theme.refs == ("HD-1", "HD-2", "HD-3", "HD-4", "HD-5")  # natural order
 
 
+def minutes_of(agenda: Agenda, *, handled: list[HandledItem] | None = None,
+               new_actions: list[OpenAction] | None = None,
+               carried_actions: list[OpenAction] | None = None,
+               attendees: list[str] | None = None,
+               ended_at: dt.datetime = NOW) -> MinutesInput:
+    """What a stand-up on ``agenda`` recorded: nothing but what is given; every item of the
+    agenda not handled is not reached."""
+    done = {h.ref for h in handled or []}
+    return MinutesInput(
+        agenda=agenda, handled=handled or [], new_actions=new_actions or [], questions=[],
+        known_issues=[], backlog=[], carried_actions=carried_actions or [],
+        not_reached=[i for i in agenda.items() if i.ref not in done],
+        attendees=attendees or [], started_at=NOW, ended_at=ended_at)
+
+
 def test_minutes_markdown() -> None:
     tickets = [ticket(1, severity=1, title="Invoices | credit notes blocked"),
                ticket(2, severity=2)]
     agenda = build_agenda(tickets=tickets, since=SINCE, now=NOW, timezone="Europe/Brussels",
                           company="Acme BE")
-    decisions = [MinuteDecision("HD-001", "Invoices | credit notes blocked", False,
-                                "category -> defect; owner -> Lea | Bo", "Ana", NOW)]
-    actions = [OpenAction(7, "ticket:1", "Patch | deploy", "Lea", dt.date(2025, 6, 4))]
-    text = render_minutes(agenda=agenda, decisions=decisions, attendees=["Ana", "Lea"],
-                          open_actions=actions, started_at=NOW,
-                          ended_at=NOW + dt.timedelta(minutes=18))
+    handled = [HandledItem("HD-001", "Invoices | credit notes blocked", False,
+                           "category -> defect; owner -> Lea | Bo", ("Ana",), NOW)]
+    new = [OpenAction(8, "HD-001", "Patch | deploy", "Lea", dt.date(2025, 6, 4))]
+    older = [OpenAction(7, "HD-009", "Call the bank", "", None)]
+    record = minutes_of(agenda, handled=handled, new_actions=new, carried_actions=older,
+                        attendees=["Ana", "Lea"], ended_at=NOW + dt.timedelta(minutes=18))
+    text = render_minutes(record)
     assert text.startswith("# Stand-up minutes: 2025-06-03 (company: Acme BE)\n")
     assert "09:00-09:18 Europe/Brussels (18 min)" in text
     assert "Attendees: Ana, Lea" in text
-    assert "| Item | Decision | By | Time |" in text
+    assert "| Item | Decisions | By | Time |" in text
     assert ("| HD-001 Invoices \\| credit notes blocked | category -> defect; owner -> Lea \\| Bo "
             "| Ana | 09:00 |") in text
-    assert "| A-7 Patch \\| deploy | ticket:1 | Lea | 2025-06-04 |" in text
+    new_actions = text.split("## New actions")[1].split("## ")[0]
+    carried = text.split("## Carried-over actions")[1].split("## ")[0]
+    assert "| A-8 Patch \\| deploy | HD-001 | Lea | 2025-06-04 |" in new_actions
+    assert "| A-7 Call the bank | HD-009 | unassigned | no due date |" in carried
+    assert "A-8" not in carried
     assert "| New | 0 |" in text and "| Open | 2 | 2 |" in text
-    not_reached = text.split("## Not reached")[1]
+    not_reached = text.split("## Not reached, carried over")[1]
     assert "HD-002" in not_reached and "HD-001" not in not_reached
-    assert text == render_minutes(agenda=agenda, decisions=decisions, attendees=["Ana", "Lea"],
-                                  open_actions=actions, started_at=NOW,
-                                  ended_at=NOW + dt.timedelta(minutes=18))
+    assert text == render_minutes(record)
 
 
 def test_empty_agenda_keeps_every_section_and_renders() -> None:
@@ -234,12 +253,13 @@ def test_empty_agenda_keeps_every_section_and_renders() -> None:
     assert all(s.items == () for s in agenda.sections) and agenda.item_count == 0
     assert agenda.sections[1].timebox_minutes == 10
     assert agenda.counts["new"]["total"] == 0 and agenda.training_themes == ()
-    text = render_minutes(agenda=agenda, decisions=[], attendees=[], open_actions=[],
-                          started_at=NOW, ended_at=NOW)
-    for heading in ("## Decisions", "## Open actions", "## Counts", "## Training themes",
-                    "## Not reached"):
+    text = render_minutes(minutes_of(agenda))
+    for heading in ("## Handled items", "## New actions", "## New policy questions",
+                    "## New known issues", "## Carried-over actions", "## Counts",
+                    "## Training themes", "## Not reached, carried over"):
         assert heading in text
     assert "No decisions recorded." in text and "Attendees: none recorded" in text
+    assert "None: every item was covered." in text
 
 
 def test_rejects_naive_times_and_unknown_timeboxes() -> None:

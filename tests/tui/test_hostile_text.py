@@ -286,6 +286,10 @@ async def test_every_screen_shows_hostile_text_as_data(hostile_services: Service
             seen.add(plain(screen.query_one("#su-item"), width=400))
             await press(pilot, "right")
         assert any(SHOWN in text for text in seen), "the markup ticket is on the agenda"
+        standup: Any = screen  # link from a ticket item: other items are for discussion
+        standup.position = next(n for n, i in enumerate(standup.items) if i.kind == "ticket")
+        standup.show_item()
+        await settle(pilot)
         await dialog(pilot, "l", "stand-up known-issue picker", shows=(SHOWN,))
         await press(pilot, "e")
         assert isinstance(app.screen, ChoiceScreen)

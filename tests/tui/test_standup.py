@@ -57,7 +57,15 @@ async def test_a_full_standup(services: Services) -> None:
         await pilot.press("2")
         await settle(pilot)
         assert ticket(services, second.ref).severity == "S2"
-        await pilot.press("u")  # takes back S2, keeps the category
+        await pilot.press("u")
+        await pilot.pause()
+        assert isinstance(app.screen, ChoiceScreen)
+        await pilot.press("enter")  # the safe default: "No: keep it"
+        await settle(pilot)
+        assert ticket(services, second.ref).severity == "S2"
+        await pilot.press("u")
+        await pilot.pause()
+        await pilot.press("down", "enter")  # "Yes": takes back S2, keeps the category
         await settle(pilot)
         after = ticket(services, second.ref)
         assert after.category == "training_gap"
@@ -143,3 +151,100 @@ def test_standup_snapshot(snap_compare: Any, services: Services, size: tuple[int
     app = make_app(services)
     app.context.monotonic = lambda: 100.0  # a frozen meeting clock
     assert snap_compare(app, terminal_size=size, run_before=run)
+
+
+async def started_on_a_ticket(pilot: Any) -> tuple[StandupScreen, Any]:
+    screen = await open_standup(pilot)
+    await pilot.press("enter")
+    await settle(pilot)
+    item = next(i for i in screen.items if i.kind == "ticket")
+    screen.position = screen.items.index(item)
+    screen.show_item()
+    await settle(pilot)
+    return screen, item
+
+
+async def test_keys_typed_for_a_dialog_that_is_not_open_run_nothing(
+        services: Services) -> None:
+    ticks = [100.0]
+    app = make_app(services, monotonic=lambda: ticks[0])
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen, item = await started_on_a_ticket(pilot)
+        before = ticket(services, item.ref)
+        # the link dialog reads the known issues first: "t2e" typed meanwhile would
+        # reclassify, change the severity and ask to end the meeting
+        await pilot.press("l", "t", "2", "e")
+        await settle(pilot)
+        after = ticket(services, item.ref)
+        assert (after.category, after.severity) == (before.category, before.severity)
+        assert isinstance(app.screen, ChoiceScreen)
+        assert "known issue" in plain(app.screen.query_one(".dialog-title"))
+        await pilot.press("escape")
+        await settle(pilot)
+        assert app.screen is screen and screen.running and item.ref not in screen.decided
+        # a dialog key that cannot open anything (an owner for an item that is no ticket)
+        # refuses, and the rest of what was typed ("Marc": "a" would be nothing, but "e" in
+        # "Lea" would end the meeting) is ignored for a moment
+        discussion = next(i for i in screen.items if i.kind != "ticket")
+        screen.position = screen.items.index(discussion)
+        screen.show_item()
+        await settle(pilot)
+        await pilot.press("o", "l", "e", "a")
+        await settle(pilot)
+        assert app.screen is screen and screen.running
+        ticks[0] += 5  # a moment later, keys are commands again
+        await pilot.press("e")
+        await pilot.pause()
+        assert isinstance(app.screen, ChoiceScreen)
+        await pilot.press("escape")
+        await settle(pilot)
+        assert screen.running
+
+
+async def test_a_policy_question_asks_question_owner_and_due_date(services: Services) -> None:
+    app = make_app(services)
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen, item = await started_on_a_ticket(pilot)
+        answers = ["Who approves refunds above 500 EUR?", "Finance (Marie)", "2026-12-01"]
+        await pilot.press("q")
+        for answer in answers:
+            await pilot.pause()
+            assert isinstance(app.screen, TextScreen)
+            app.screen.query_one("#text").value = answer
+            await pilot.press("enter")
+        await settle(pilot)
+        asked = next(d for d in services.decisions.list_decisions()
+                     if d.question == answers[0])
+        assert (asked.process_owner, str(asked.due_date)) == (answers[1], answers[2])
+        assert screen.decided[item.ref] == [f"raised {asked.ref}"]
+        await pilot.press("e")
+        await pilot.pause()
+        await pilot.press("down", "enter")
+        await settle(pilot)
+        assert screen.ended is not None
+        questions = screen.ended.minutes.split("## New policy questions")[1].split("## ")[0]
+        assert asked.ref in questions and "Finance (Marie)" in questions
+
+
+async def test_a_known_issue_made_from_the_link_dialog(services: Services) -> None:
+    app = make_app(services)
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen, item = await started_on_a_ticket(pilot)
+        await pilot.press("l")
+        await settle(pilot)
+        assert isinstance(app.screen, ChoiceScreen)
+        await pilot.press("enter")  # the first choice: a new known issue from this ticket
+        await pilot.pause()
+        assert isinstance(app.screen, TextScreen)
+        app.screen.query_one("#text").value = "Tax summary wrong on printed invoices"
+        await pilot.press("enter")
+        await settle(pilot)
+        made = next(k for k in services.known_issues.list_issues()
+                    if k.title == "Tax summary wrong on printed invoices")
+        assert services.known_issues.show(known_issue_id=made.id).ticket_refs == (item.ref,)
+        assert screen.decided[item.ref] == [f"raised {made.ref}"]
+        await pilot.press("u")
+        await pilot.pause()
+        await pilot.press("down", "enter")  # undo takes the new known issue back
+        await settle(pilot)
+        assert all(k.id != made.id for k in services.known_issues.list_issues())

@@ -67,9 +67,10 @@ def standup_throughput(session: Any) -> list[tuple[date, int]]:
     from hypercare.store.tables import Standup, StandupEntry
 
     counts: dict[date, int] = {}
-    for started, undone in session.exec(
-            select(Standup.started_at, StandupEntry.undone)
-            .join(StandupEntry, col(StandupEntry.standup_id) == col(Standup.id))):
-        if started is not None and not undone:
+    # items decided: one per (stand-up, item), however many fields were decided on it
+    for started, _standup, _item in session.exec(
+            select(Standup.started_at, StandupEntry.standup_id, StandupEntry.item_ref)
+            .join(StandupEntry, col(StandupEntry.standup_id) == col(Standup.id)).distinct()):
+        if started is not None:
             counts[started.date()] = counts.get(started.date(), 0) + 1
     return sorted(counts.items())

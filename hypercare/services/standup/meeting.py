@@ -1,11 +1,12 @@
 """The daily triage stand-up: the exceptions-first agenda, decisions per item, minutes.
 
 ``agenda`` reads what changed since the last stand-up of the same scope (or the last
-24 hours). ``record`` applies a decision to one item (category, severity, owner and next
-step, links, workaround) and remembers what it replaced so ``undo_last`` can put it back
-within a short window. ``end`` renders the minutes, stores them and queues them for
-posting; decisions on tickets become internal notes in Odoo (through the write-back
-queue, as ``odoo.write_mode`` allows).
+24 hours); ``start`` keeps the agenda as it stood. ``record`` applies a decision to one item
+(category, severity, owner and next step, links, workaround) in one unit of work, and
+``undo_last`` takes back the viewer's own newest one (:mod:`.recording`). ``end`` renders
+the minutes from what was recorded, stores them and queues them for posting; decisions on
+tickets become internal notes in Odoo (through the write-back queue, as
+``odoo.write_mode`` allows).
 """
 
 from __future__ import annotations
@@ -15,17 +16,19 @@ from datetime import date, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlmodel import Session, col, select
+from sqlmodel import Session
 
-from hypercare.errors import HypercareError, TicketNotFoundError, UsageError
+from hypercare.errors import UsageError
 from hypercare.services.access import AUDIENCE, Viewer
 from hypercare.services.context import ServiceContext
 from hypercare.services.outbox import notifications
+from hypercare.services.standup.card import StandupCard, build_card
+from hypercare.services.standup.minutes_input import minutes_input, snapshot
+from hypercare.services.standup.recording import UNDO_MINUTES, StandupRecorder, open_standup
 from hypercare.services.tickets.scopes import resolve_scope
 from hypercare.store import problems
-from hypercare.store.tables import Action, Standup, StandupEntry, Ticket, TriageDecision
-from hypercare.store.triage_records import classifications_for
-from hypercare.triage.minutes import MinuteDecision, render_minutes
+from hypercare.store.tables import Standup
+from hypercare.triage.minutes import render_minutes
 from hypercare.triage.standup import (
     Agenda,
     AgendaDecision,
@@ -35,7 +38,7 @@ from hypercare.triage.standup import (
     build_agenda,
 )
 
-UNDO_MINUTES = 5
+__all__ = ["UNDO_MINUTES", "StandupService", "StandupView"]
 
 
 @dataclass(frozen=True)
@@ -66,14 +69,19 @@ class StandupService:
 
     def start(self, *, viewer: Viewer, company: str | None = None, team: str | None = None,
               attendees: tuple[str, ...] = ()) -> int:
+        """Open a stand-up (leads): the agenda as it stands now is kept with it."""
         self._context.access.require(viewer, "standup")
         now = self._context.clock()
         with self._context.store().session() as session:
             checked = resolve_scope(company=company, team=team, session=session)
             scope = _scope(checked.company, checked.team)
+            since = self._since(session, scope, now)
+            agenda = self._build(session, since, now, checked.company, checked.team)
+            kept = [snapshot(i, carried=False) for i in agenda.items()]
+            kept += [snapshot(i, carried=True) for i in agenda.carried()]
             row = Standup(scope=scope, timezone=self._context.settings.timezone,
-                          since=self._since(session, scope, now), started_at=now,
-                          attendees=list(attendees))
+                          since=since, started_at=now, attendees=list(attendees),
+                          agenda=kept)
             session.add(row)
             session.flush()
             assert row.id is not None
@@ -83,122 +91,90 @@ class StandupService:
                category: str | None = None, severity: int | None = None,
                owner: str | None = None, next_step: str | None = None, due: date | None = None,
                known_issue_id: int | None = None, workaround: str | None = None) -> int:
-        """Apply one decision to an agenda item (a ticket ref; leads); returns the entry id."""
-        self._context.access.require(viewer, "standup")
-        by = viewer.name
-        from hypercare.services.problems.known_issues import KnownIssueService
-        from hypercare.services.triage.classification import TriageService
-
-        now = self._context.clock()
+        """Apply one decision to an agenda item (a ticket ref; leads); returns its change
+        id. Everything it writes commits together, or nothing does."""
         changes: dict[str, Any] = {k: v for k, v in {
             "category": category, "severity": severity, "owner": owner, "next_step": next_step,
             "due": due.isoformat() if due else None, "known_issue": known_issue_id,
             "workaround": workaround}.items() if v is not None}
-        if not changes:
-            raise UsageError("a stand-up decision needs at least one change")
-        with self._context.store().session() as session:
-            self._standup(session, standup_id, open_only=True)
-            ticket = _ticket(session, item_ref)
-            undo: dict[str, Any] = {"decision_ids": [], "action_id": None,
-                                    "known_issue_before": None}
-            link = problems.known_issue_links([ticket.odoo_id], session=session).get(
-                ticket.odoo_id)
-            undo["known_issue_before"] = link.id if link else None
-            odoo_id, ref, title = ticket.odoo_id, ticket.ref, ticket.title
-        if category is not None or severity is not None:
-            TriageService(self._context).decide(ref=item_ref, viewer=viewer, category=category,
-                                                severity=severity, note=f"stand-up #{standup_id}")
-            with self._context.store().session() as session:
-                latest = session.exec(select(TriageDecision).where(
-                    TriageDecision.ticket_odoo_id == odoo_id).order_by(
-                    col(TriageDecision.id).desc())).first()
-                undo["decision_ids"] = [latest.id] if latest else []
-        known = KnownIssueService(self._context)
-        if known_issue_id is not None:
-            known.link(known_issue_id=known_issue_id, ref=item_ref, viewer=viewer)
-        if workaround is not None:
-            target = known_issue_id or undo["known_issue_before"]
-            if target is None:
-                raise UsageError(f"{item_ref} is not linked to a known issue to hold a workaround",
-                                 hint="Link it first (known issue) and give the workaround.")
-            known.set_workaround(known_issue_id=target, text=workaround, viewer=viewer)
-        with self._context.store().session() as session:
-            if owner is not None or next_step is not None:
-                action = Action(standup_id=standup_id, subject=ref, text=next_step or "follow up",
-                                owner=owner or "", due_date=due, created_at=now)
-                session.add(action)
-                session.flush()
-                undo["action_id"] = action.id
-            entry = StandupEntry(standup_id=standup_id, item_ref=ref, subject=f"ticket:{odoo_id}",
-                                 changes=changes, undo=undo, decided_by=by, decided_at=now)
-            session.add(entry)
-            session.flush()
-            assert entry.id is not None
-            entry_id = entry.id
-        self._note(odoo_id, entry_id, title, changes, by)
-        return entry_id
+        return StandupRecorder(self._context).record(
+            standup_id=standup_id, item_ref=item_ref, viewer=viewer, changes=changes).change_id
+
+    def raise_question(self, *, standup_id: int, item_ref: str, viewer: Viewer,
+                       question: str, owner: str, due: date | None = None) -> str:
+        """A policy question raised from an item (leads): its process owner and due date;
+        returns its reference (``D-5``)."""
+        from hypercare.services.problems.decisions import DecisionService
+
+        if not question.strip() or not owner.strip():
+            raise UsageError("a policy question needs the question and its process owner")
+
+        def make(subject: str) -> int:
+            return DecisionService(self._context).create(
+                question=question.strip(), owner=owner.strip(), viewer=viewer, due_date=due,
+                links=(subject,)).id
+
+        decided = StandupRecorder(self._context).raised(
+            standup_id=standup_id, item_ref=item_ref, viewer=viewer, field="question",
+            record="decision", make=make)
+        return str(decided.changes["question"])
+
+    def raise_backlog_item(self, *, standup_id: int, item_ref: str, viewer: Viewer,
+                           title: str, type: str = "fix") -> str:
+        """A backlog item raised from an item (leads, through the backlog's own checks);
+        returns its reference (``B-7``)."""
+        from hypercare.services.problems.backlog import BacklogService
+        from hypercare.services.problems.decisions import DecisionService
+
+        def make(subject: str) -> int:
+            backlog = BacklogService(self._context, DecisionService(self._context))
+            return backlog.add(type=type, title=title, viewer=viewer,
+                               links=(subject,)).item.id
+
+        decided = StandupRecorder(self._context).raised(
+            standup_id=standup_id, item_ref=item_ref, viewer=viewer, field="backlog",
+            record="backlog", make=make)
+        return str(decided.changes["backlog"])
+
+    def raise_known_issue(self, *, standup_id: int, item_ref: str, viewer: Viewer,
+                          title: str) -> str:
+        """A new known issue made from an item, the ticket linked to it (leads); returns its
+        reference (``KI-3``)."""
+        from hypercare.services.problems.known_issues import KnownIssueService
+
+        if not title.strip():
+            raise UsageError("a known issue needs a title: what is the problem?")
+
+        def make(subject: str) -> int:
+            return KnownIssueService(self._context).create(
+                title=title.strip(), viewer=viewer, ticket_refs=(item_ref,)).id
+
+        decided = StandupRecorder(self._context).raised(
+            standup_id=standup_id, item_ref=item_ref, viewer=viewer, field="new_known_issue",
+            record="known_issue", make=make)
+        return str(decided.changes["new_known_issue"])
 
     def undo_last(self, *, standup_id: int, viewer: Viewer) -> str:
-        """Revert the stand-up's last decision if it is recent enough; returns its item."""
-        self._context.access.require(viewer, "standup")
-        now = self._context.clock()
-        with self._context.store().session() as session:
-            live = [e for e in problems.entries(standup_id, session=session) if not e.undone]
-            if not live:
-                raise HypercareError("nothing to undo in this stand-up")
-            entry = live[-1]
-            assert entry.decided_at is not None
-            if now - entry.decided_at > timedelta(minutes=UNDO_MINUTES):
-                raise HypercareError(f"the last decision ({entry.item_ref}) is older than "
-                                     f"{UNDO_MINUTES} minutes and can no longer be undone",
-                                     hint="Record a new decision instead.")
-            for decision_id in entry.undo.get("decision_ids", []):
-                row = session.get(TriageDecision, decision_id)
-                if row is not None:
-                    session.delete(row)
-            if entry.undo.get("action_id"):
-                action = session.get(Action, entry.undo["action_id"])
-                if action is not None:
-                    session.delete(action)
-            entry.undone = True
-            session.add(entry)
-            odoo_id = int(entry.subject.split(":")[1])
-            ref, before = entry.item_ref, entry.undo.get("known_issue_before")
-            linked_now = "known_issue" in entry.changes
-        from hypercare.services.problems.known_issues import KnownIssueService
-        from hypercare.services.triage.classification import TriageService
+        """Take back the viewer's own newest decision in this stand-up, within
+        :data:`UNDO_MINUTES`; returns its item."""
+        return StandupRecorder(self._context).undo_last(standup_id=standup_id, viewer=viewer)
 
-        if linked_now:
-            known = KnownIssueService(self._context)
-            if before is None:
-                known.unlink(ref=ref, viewer=viewer)
-            else:
-                known.link(known_issue_id=before, ref=ref, viewer=viewer)
-        TriageService(self._context).classify_stored([odoo_id])
-        return ref
+    def card(self, *, ref: str, viewer: Viewer, standup_id: int | None = None) -> StandupCard:
+        """What the room needs to decide on one ticket item (:mod:`.card`)."""
+        return build_card(self._context, ref=ref, viewer=viewer, standup_id=standup_id)
 
     def end(self, *, standup_id: int, viewer: Viewer) -> StandupView:
-        """Close the stand-up: minutes rendered, stored and queued for posting."""
+        """Close the stand-up (leads): minutes built from what was recorded, stored and
+        queued for posting."""
         self._context.access.require(viewer, "standup")
         now = self._context.clock()
-        with self._context.store().session() as session:
-            row = self._standup(session, standup_id, open_only=True)
+        with self._context.transaction(), self._context.store().session() as session:
+            row = open_standup(session, standup_id)
             assert row.since is not None and row.started_at is not None
             company, team = _unscope(row.scope)
             agenda = self._build(session, row.since, row.started_at, company, team)
-            tickets = {e.item_ref: e for e in problems.entries(standup_id, session=session)
-                       if not e.undone}
-            confidential = _confidential_refs(session, tickets)
-            decisions = [MinuteDecision(ref, AUDIENCE.title(_title(session, e.subject),
-                                                            confidential=ref in confidential),
-                                        ref in confidential,
-                                        _describe(e.changes), e.decided_by, e.decided_at or now)
-                         for ref, e in tickets.items()]
-            actions = [OpenAction(a.id or 0, a.subject, a.text, a.owner, a.due_date)
-                       for a in problems.open_actions(session=session)]
-            row.minutes = render_minutes(agenda=agenda, decisions=decisions,
-                                         attendees=row.attendees, open_actions=actions,
-                                         started_at=row.started_at, ended_at=now)
+            row.minutes = render_minutes(minutes_input(
+                session, row, agenda, ended_at=now))
             row.ended_at = now
             session.add(row)
             notifications.enqueue(session, self._context.settings, kind="standup_minutes",
@@ -250,31 +226,6 @@ class StandupService:
                             timezone=self._context.settings.timezone, company=company,
                             team=team, confidence_floor=self._context.settings.triage.threshold)
 
-    def _standup(self, session: Session, standup_id: int, *, open_only: bool) -> Standup:
-        row = session.get(Standup, standup_id)
-        if row is None:
-            raise HypercareError(f"no stand-up #{standup_id}")
-        if open_only and row.ended_at is not None:
-            raise HypercareError(f"stand-up #{standup_id} has ended")
-        return row
-
-    def _note(self, odoo_id: int, entry_id: int, title: str, changes: dict[str, Any],
-              by: str) -> None:
-        if self._context.settings.odoo.write_mode == "off":
-            return
-        from hypercare.services.outbox.writeback import WritebackService
-
-        writeback = WritebackService(self._context)
-        writeback.queue(
-            ticket_odoo_id=odoo_id, operation="post_note",
-            payload={"text": f"Hypercare stand-up decision by {by}: {_describe(changes)}"},
-            key=f"standup-entry:{entry_id}")
-        category = changes.get("category")
-        if category and self._context.settings.triage.tag_writeback:
-            writeback.queue(ticket_odoo_id=odoo_id, operation="add_tag",
-                            payload={"tag": str(category).replace("_", " ")},
-                            key=f"standup-tag:{entry_id}")
-
 
 def _scope(company: str | None, team: str | None) -> str:
     if company:
@@ -288,40 +239,6 @@ def _unscope(scope: str) -> tuple[str | None, str | None]:
     kind, _, value = scope.partition(": ")
     return (value, None) if kind == "company" else ((None, value) if kind == "team" else
                                                      (None, None))
-
-
-def _ticket(session: Session, ref: str) -> Ticket:
-    from hypercare.store.tickets import find_ticket
-
-    ticket = find_ticket(ref, session=session)
-    if ticket is None:
-
-        raise TicketNotFoundError(f"no synced ticket has the reference {ref!r}")
-    return ticket
-
-
-def _title(session: Session, subject: str) -> str:
-    odoo_id = int(subject.split(":")[1])
-    row = session.exec(select(Ticket.title).where(Ticket.odoo_id == odoo_id)).first()
-    return row or ""
-
-
-def _confidential_refs(session: Session, entries: dict[str, StandupEntry]) -> set[str]:
-    ids = {int(e.subject.split(":")[1]): ref for ref, e in entries.items()}
-    verdicts = classifications_for(ids, session=session)
-    return {ids[i] for i, v in verdicts.items() if v.confidential}
-
-
-def _describe(changes: dict[str, Any]) -> str:
-    labels = {"category": "category", "severity": "severity", "owner": "owner",
-              "next_step": "next step", "due": "due", "known_issue": "known issue",
-              "workaround": "workaround"}
-    parts = []
-    for key, value in changes.items():
-        shown = f"S{value}" if key == "severity" else (
-            f"KI-{value}" if key == "known_issue" else str(value))
-        parts.append(f"{labels.get(key, key)} -> {shown}")
-    return "; ".join(parts)
 
 
 def _view(row: Standup) -> StandupView:

@@ -5,26 +5,32 @@ C (``attrgetter`` with ``map``) and an order with several keys is one stable
 ``numpy.lexsort`` over numeric columns. Rows come from ``QueueService.load_rows`` in
 creation order, and any filtered subset keeps it: checking that (one C-level pass) spares
 sorting by time, the dearest key (datetime comparisons).
+
+:func:`by_urgency` is the one urgency order: the queue's default (``ORDERS["urgency"]``) and
+``hypercare tickets list``'s (``TicketService.list_tickets(order="urgency")``).
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from itertools import compress, islice
-from operator import attrgetter, le, not_
-from typing import TYPE_CHECKING, Any
+from operator import attrgetter, eq, le, lt, ne, not_
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import numpy as np
 
 if TYPE_CHECKING:
     from hypercare.services.tickets.queue_row import QueueRow
 
-_STATE, _MINUTES, _SEVERITY = (attrgetter("sla_state"), attrgetter("sla_minutes_left"),
-                               attrgetter("severity"))
+R = TypeVar("R")
+"""A row an order sorts: a :class:`QueueRow`, or another read model of a ticket."""
+
+_STATE, _CREATED, _ID = (attrgetter("sla_state"), attrgetter("created_at"),
+                         attrgetter("odoo_id"))
 _RANK = {"breached": 0.0, "at_risk": 1.0}
 
 
-def _in_time_order(rows: list[QueueRow], name: str) -> list[QueueRow]:
+def _in_time_order(rows: list[R], name: str) -> list[R]:
     """``rows`` stably sorted by the time ``name``, rows without one last; returned as
     they are when already in that order."""
     get = attrgetter(name)
@@ -37,24 +43,49 @@ def _in_time_order(rows: list[QueueRow], name: str) -> list[QueueRow]:
     return sorted(rows, key=get)
 
 
-def _severity_key(rows: Sequence[QueueRow]) -> np.ndarray[Any, Any]:
-    """Severity with 0 (unknown) after 4."""
-    severity = np.fromiter(map(_SEVERITY, rows), dtype=np.int64, count=len(rows))
+def _severity_key(rows: Sequence[R], name: str = "severity") -> np.ndarray[Any, Any]:
+    """Severity (1..4, the int attribute ``name``) with 0 (unknown) after 4."""
+    severity = np.fromiter(map(attrgetter(name), rows), dtype=np.int64, count=len(rows))
     severity[severity == 0] = 9
     return severity
 
 
-def _by_urgency(rows: list[QueueRow]) -> list[QueueRow]:
+def by_urgency(rows: list[R], *, severity: str = "severity",
+               minutes: str = "sla_minutes_left") -> list[R]:
     """Breached, then at risk, then the rest; within each, fewest minutes left first (None
-    last), then severity (0 last), then the oldest ticket first (None last)."""
+    last), then severity (0 last), then the oldest ticket first (None last), then the lowest
+    Odoo id: one order whatever order ``rows`` come in.
+
+    ``rows`` (a fresh list it may reorder) have ``sla_state``, ``created_at``, ``odoo_id``
+    and, under the names given, the resolution clock's minutes left (None: no clock) and
+    the severity as an int (0: unknown); :class:`QueueRow`'s names are the defaults."""
     if len(rows) < 2:
         return rows
-    rows = _in_time_order(rows, "created_at")
+    times = list(map(_CREATED, rows))
+    tied = None
+    if None in times or not all(map(lt, times, islice(times, 1, None))):
+        rows = _in_time_order(rows, "created_at")  # else in creation order, no two alike
+        tied = _tied_times(rows)
     state = np.array(list(map(_RANK.get, map(_STATE, rows))), dtype=np.float64)
     state = np.nan_to_num(state, nan=2.0)  # every other state ranks after these two
-    minutes = np.array(list(map(_MINUTES, rows)), dtype=np.float64)  # None: NaN, sorts last
-    order = np.lexsort((_severity_key(rows), minutes, state))
+    left = np.array(list(map(attrgetter(minutes), rows)), dtype=np.float64)  # None: NaN, last
+    keys = [_severity_key(rows, severity), left, state]
+    if tied is not None:  # rows created at the same moment: the lower Odoo id first
+        keys[:0] = [np.fromiter(map(_ID, rows), dtype=np.int64, count=len(rows)), tied]
+    order = np.lexsort(keys)
     return [rows[i] for i in order.tolist()]
+
+
+def _tied_times(rows: Sequence[R]) -> np.ndarray[Any, Any] | None:
+    """For rows in creation order: each row's rank by creation time, equal for rows created
+    at the same moment (or without a time); None when no two rows share one (the usual
+    case, checked in one C-level pass)."""
+    times = list(map(_CREATED, rows))
+    if not any(map(eq, times, islice(times, 1, None))):
+        return None
+    steps = np.fromiter(map(ne, islice(times, 1, None), times), dtype=np.int64,
+                        count=len(times) - 1)
+    return np.concatenate((np.zeros(1, dtype=np.int64), np.cumsum(steps)))
 
 
 def _by_severity(rows: list[QueueRow]) -> list[QueueRow]:
@@ -81,7 +112,7 @@ def _then(first: str, name: str, *, blank_last: bool = False
 
 ORDERS: dict[str, Callable[[list[QueueRow]], list[QueueRow]]] = {
     # each takes the filtered rows (a fresh list it may reorder) and returns them in order
-    "urgency": _by_urgency,
+    "urgency": by_urgency,
     "created": lambda rows: _in_time_order(rows, "created_at"),
     "updated": lambda rows: _in_time_order(rows, "updated_at"),
     "severity": _by_severity,

@@ -4,18 +4,21 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import replace
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Literal
 
 from hypercare.errors import ConfigError, TicketNotFoundError, UsageError
 from hypercare.services.access import MASKED_TEXT, Viewer
 from hypercare.services.context import ServiceContext
+from hypercare.services.tickets.queue_order import by_urgency
 from hypercare.services.tickets.scopes import Scope, resolve_scope
 from hypercare.services.tickets.views import (
     ChatterView,
     TicketDetail,
     TicketView,
     event_view,
+    known_issue_link,
     sla_extras,
+    sla_views,
     ticket_view,
 )
 from hypercare.store import tickets as queries
@@ -27,6 +30,10 @@ if TYPE_CHECKING:
 
 NOTE_LIMIT = 20_000
 """Longest internal note (characters) hypercare posts to a ticket's chatter."""
+
+TicketOrder = Literal["newest", "urgency"]
+"""``newest``: by creation, newest first; ``urgency``: the queue's urgency order
+(:func:`~hypercare.services.tickets.queue_order.by_urgency`)."""
 
 
 class TicketService:
@@ -46,23 +53,29 @@ class TicketService:
         company: str | None = None,
         include_archived: bool = False,
         limit: int | None = None,
+        order: TicketOrder = "newest",
     ) -> list[TicketView]:
-        """Synced tickets ``viewer`` may see, newest first (deleted ones left out; archived
-        ones unless asked), masked for them. ``company``: a name (any case) or Odoo id of a
-        company they may see, else a UsageError listing those they may see."""
+        """Synced tickets ``viewer`` may see (deleted ones left out; archived ones unless
+        asked), masked for them, newest first or in the queue's urgency ``order``; with
+        ``limit``, the first that many in that order. ``company``: a name (any case) or Odoo
+        id of a company they may see, else a UsageError listing those they may see."""
         now = self._context.clock()
         with self._context.store().session() as session:
             scope = resolve_scope(company=company, session=session, viewer=viewer)
             rows = queries.list_tickets(
                 session=session, open_only=open_only, company=scope.company,
-                include_archived=include_archived, limit=limit,
+                include_archived=include_archived, limit=limit if order == "newest" else None,
             )
             rows = [row for row in rows if viewer.sees_company(row.company)]
             ids = [row.odoo_id for row in rows]
             verdicts = classifications_for(ids, session=session)
             extras = sla_extras(ids, session)
-            return [ticket_view(row, now, verdicts.get(row.odoo_id), extras.get(row.odoo_id, {}),
-                          viewer) for row in rows]
+            views = [ticket_view(row, now, verdicts.get(row.odoo_id),
+                                 extras.get(row.odoo_id, {}), viewer) for row in rows]
+        if order == "urgency":
+            views = by_urgency(views, severity="severity_level",
+                               minutes="sla_business_minutes_left")[:limit or None]
+        return views
 
     def check_scope(self, *, company: str | None = None, team: str | None = None,
                     viewer: Viewer | None = None) -> Scope:
@@ -73,8 +86,12 @@ class TicketService:
 
     def show_ticket(self, *, ref: str, viewer: Viewer) -> TicketDetail:
         """One ticket by reference (``HT00042``, ``#42``, or its Odoo id) with its event log,
-        as ``viewer`` may see it."""
+        SLA clocks, escalations (oldest first) and known issue, as ``viewer`` may see it."""
+        from hypercare.services.triage.escalation_views import views as escalation_views
+        from hypercare.services.triage.manual_escalation import now_floor
         from hypercare.store.affected import signal_summary
+        from hypercare.store.alerts import escalations_for
+        from hypercare.store.problems import known_issue_links
 
         now = self._context.clock()
         with self._context.store().session() as session:
@@ -89,8 +106,16 @@ class TicketService:
             events = tuple(replace(event, body=viewer.text(
                 event.body, confidential=ticket.confidential, **reporter)) if event.body
                 else event for event in map(event_view, log))
+            subject = f"ticket:{row.odoo_id}"
+            escalated = sorted(escalations_for([subject], session=session)[subject],
+                               key=lambda e: (e.created_at or now_floor(), e.id or 0))
+            escalations = escalation_views(escalated, settings=self._context.settings,
+                                           viewer=viewer, session=session)
+            issue = known_issue_links([row.odoo_id], session=session).get(row.odoo_id)
             return TicketDetail(ticket, events, also_affected=count,
-                                also_affected_names=names if viewer.lead else ())
+                                also_affected_names=names if viewer.lead else (),
+                                sla=sla_views(ticket), escalations=tuple(escalations),
+                                known_issue=known_issue_link(issue))
 
     def list_reported_by(self, *, viewer: Viewer, limit: int = 10) -> list[TicketView]:
         """The tickets ``viewer`` reported (their Odoo partner has the viewer's e-mail,

@@ -8,7 +8,8 @@ from datetime import datetime
 from typing import Any
 
 from hypercare.services.access import MASKED_TEXT, MASKED_TITLE, Viewer
-from hypercare.store.tables import Ticket, TicketClassification, TicketEvent
+from hypercare.services.triage.escalation_views import EscalationView
+from hypercare.store.tables import KnownIssue, Ticket, TicketClassification, TicketEvent
 from hypercare.triage.odoo_sla import odoo_sla_failed
 from hypercare.triage.sla_text import ClockTime
 
@@ -92,6 +93,46 @@ class TicketView:
         return [(str(c.get("target", "")), ClockTime.from_stored(c, always_open=self.sla_24x7))
                 for c in self.sla_clocks]
 
+    @property
+    def severity_level(self) -> int:
+        """The severity as a number, 1 (S1) .. 4; 0 when unknown (the queue's ``severity``)."""
+        digits = self.severity[1:]
+        return int(digits) if self.severity[:1] == "S" and digits.isdigit() else 0
+
+
+@dataclass(frozen=True)
+class SlaClockView:
+    """One of a ticket's SLA clocks (first response, workaround, resolution) as the last
+    sweep left it. Front ends word it with :mod:`hypercare.triage.sla_text` (:meth:`clock`)."""
+
+    target: str
+    state: str
+    """on_track, at_risk, breached, met, paused."""
+    due_at: datetime | None
+    minutes_left: float | None
+    """Business minutes to the target (calendar minutes on a 24x7 clock); negative:
+    overdue; for a target reached, the margin it was reached with."""
+    met_at: datetime | None
+    """When the target was reached (None while the clock runs)."""
+    always_open: bool
+    """The clock runs 24x7: its minutes are calendar time."""
+
+    def clock(self) -> ClockTime:
+        return ClockTime(self.state, self.minutes_left, self.due_at, self.met_at,
+                         self.always_open)
+
+
+@dataclass(frozen=True)
+class KnownIssueLink:
+    """The known issue a ticket is one instance of."""
+
+    ref: str
+    """``KI-3``."""
+    title: str
+    status: str
+    """investigating, workaround_available, fix_in_test, fix_released, closed."""
+    workaround: str
+
 
 @dataclass(frozen=True)
 class EventView:
@@ -130,6 +171,24 @@ class TicketDetail:
     """People who said in Slack that it affects them too."""
     also_affected_names: tuple[str, ...] = ()
     """Who they are (for a lead only)."""
+    sla: tuple[SlaClockView, ...] = ()
+    """Every SLA clock, in the sweep's order (none before the first sweep)."""
+    escalations: tuple[EscalationView, ...] = ()
+    """The ticket's escalations, oldest first (titles masked as ``ticket.title`` is)."""
+    known_issue: KnownIssueLink | None = None
+
+
+def sla_views(ticket: TicketView) -> tuple[SlaClockView, ...]:
+    """The ticket's stored clocks as read models."""
+    return tuple(SlaClockView(target, c.state, c.due_at, c.minutes_left, c.met_at,
+                              c.always_open) for target, c in ticket.sla_clock_times())
+
+
+def known_issue_link(issue: KnownIssue | None) -> KnownIssueLink | None:
+    if issue is None:
+        return None
+    return KnownIssueLink(ref=f"KI-{issue.id}", title=issue.title, status=issue.status,
+                          workaround=issue.workaround)
 
 
 def sla_extras(ids: list[int], session: Any) -> dict[int, dict[str, Any]]:

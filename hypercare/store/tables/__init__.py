@@ -37,6 +37,7 @@ from hypercare.store.tables.record_tables import (
     PolicyDecision,
     RecordLink,
     Standup,
+    StandupChange,
     StandupEntry,
 )
 from hypercare.store.tables.triage_tables import (
@@ -69,6 +70,7 @@ __all__ = [
     "SlackPost",
     "Stage",
     "Standup",
+    "StandupChange",
     "StandupEntry",
     "SyncCursor",
     "SyncRun",

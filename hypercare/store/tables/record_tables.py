@@ -117,19 +117,45 @@ class Standup(SQLModel, table=True):
     started_at: datetime | None = utc_field(nullable=False)
     ended_at: datetime | None = utc_field()
     attendees: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+    agenda: list[dict[str, Any]] = Field(default_factory=list,
+                                         sa_column=Column(JSON, nullable=False))
+    """The agenda as it stood when the stand-up started: each item's ref, kind, section,
+    (masked) title, why, and whether it was carried over (did not fit its time box)."""
     minutes: str = ""
 
 
 class StandupEntry(SQLModel, table=True):
-    """A decision taken on one agenda item, with what it replaced (so it can be undone)."""
+    """What a stand-up decided on one item, one field at a time: the last value wins.
+
+    Every change that led here (earlier values, undone ones) stays in
+    :class:`StandupChange`, the item's history."""
 
     __tablename__ = "standup_entry"
+    __table_args__ = (UniqueConstraint("standup_id", "item_ref", "field"),)
 
     id: int | None = Field(default=None, primary_key=True)
     standup_id: int = Field(index=True, foreign_key="standup.id")
     item_ref: str
     subject: str
     """``ticket:42``, ``known_issue:3``, ``decision:5``, ``action:7``."""
+    field: str
+    """``category``, ``severity``, ``owner``, ``next_step``, ``due``, ``known_issue``,
+    ``workaround``, ``question``, ``backlog``."""
+    value: Any = Field(default=None, sa_column=Column(JSON, nullable=True))
+    decided_by: str = ""
+    decided_at: datetime | None = utc_field(nullable=False)
+
+
+class StandupChange(SQLModel, table=True):
+    """One decision recorded in a stand-up (one or more fields at once), with what it
+    replaced so it can be undone: the history behind :class:`StandupEntry`."""
+
+    __tablename__ = "standup_change"
+
+    id: int | None = Field(default=None, primary_key=True)
+    standup_id: int = Field(index=True, foreign_key="standup.id")
+    item_ref: str
+    subject: str
     changes: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
     undo: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
     decided_by: str = ""

@@ -16,12 +16,12 @@ from hypercare.terminal import data, line
 from hypercare.tui.context import TuiContext
 from hypercare.tui.format import local
 from hypercare.tui.screens.pickers import ChoiceScreen, TextScreen
+from hypercare.tui.screens.question_form import ask_question
 from hypercare.tui.screens.records import (
     Cell,
     RecordScreen,
     day,
     link_label,
-    parse_day,
     today,
 )
 from hypercare.tui.widgets.data import DataTable, detail, heading, toast
@@ -29,7 +29,6 @@ from hypercare.tui.widgets.header import TopBar
 
 COLUMNS = (("Ref", 5), ("Status", 8), ("Due", 6), ("Owner", 14), ("Question", None))
 OTHER = "\x00other"
-QUESTION_LIMIT = 500
 OUTCOME_LIMIT = 2000
 
 
@@ -130,36 +129,9 @@ class DecisionsScreen(RecordScreen):
     # -- new question --------------------------------------------------------------------
 
     def action_new(self) -> None:
-        self.app.push_screen(
-            TextScreen("New policy question for a process owner", max_length=QUESTION_LIMIT,
-                       placeholder="e.g. who approves credit notes above 5,000 EUR?"),
-            self._ask_owner)
+        ask_question(self, self._create)
 
-    def _ask_owner(self, question: str | None) -> None:
-        if not question:
-            return
-        self.app.push_screen(
-            TextScreen(f"Who owns the answer to: {question}", max_length=100,
-                       placeholder="process owner, e.g. Finance (Marie)"),
-            lambda owner: self._ask_due(question, owner))
-
-    def _ask_due(self, question: str, owner: str | None) -> None:
-        if owner is None:
-            return
-        self.app.push_screen(
-            TextScreen("Answer due by", max_length=10,
-                       placeholder="YYYY-MM-DD (empty: no due date)"),
-            lambda due: self._create(question, owner, due))
-
-    def _create(self, question: str, owner: str, due: str | None) -> None:
-        if due is None:
-            return
-        try:
-            due_date = parse_day(due)
-        except ValueError:
-            toast(self, f"{due!r} is not a date like 2026-12-01.", severity="error")
-            self._ask_due(question, owner)
-            return
+    def _create(self, question: str, owner: str, due_date: date | None) -> None:
         ctx = self.context
         decisions = ctx.services.decisions
 

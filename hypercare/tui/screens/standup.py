@@ -1,8 +1,10 @@
 """Stand-up mode: the exceptions-first agenda one item at a time, for a shared screen.
 
 A lead drives with single keys while the room watches: a meeting timer, per-section time
-boxes, progress ("7 of 23"), decisions recorded on the spot (undo takes the last one back),
-and the minutes shown, stored and queued for posting at the end.
+boxes, progress ("7 of 23"), the item's card, decisions recorded on the spot (undo takes
+the lead's own newest one back, after asking), and the minutes shown, stored and queued for
+posting at the end. Ending and undoing ask first, with "No" as the answer Enter gives;
+keys typed for a dialog that is not open (yet) run nothing (:mod:`hypercare.tui.guard`).
 """
 
 from __future__ import annotations
@@ -15,10 +17,11 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.widgets import Digits, Footer, Markdown, ProgressBar, Static
 
-from hypercare.services import Agenda, AgendaItem, StandupView, TicketView
+from hypercare.services import Agenda, AgendaItem, StandupCard, StandupView
 from hypercare.terminal import data, line
 from hypercare.tui.context import TuiContext, tui_context
 from hypercare.tui.format import category_label
+from hypercare.tui.guard import refuse_dialog
 from hypercare.tui.messages import ActionDone, StoreRead
 from hypercare.tui.screens.pickers import ChoiceScreen, TextScreen
 from hypercare.tui.screens.standup_links import StandupLinks
@@ -78,7 +81,7 @@ class StandupScreen(StandupLinks):
         self.started = 0.0
         self.section_started = 0.0
         self.decided: dict[str, list[str]] = {}
-        self.ticket: TicketView | None = None
+        self.card: StandupCard | None = None
         self.ended: StandupView | None = None
 
     def compose(self) -> ComposeResult:
@@ -198,21 +201,24 @@ class StandupScreen(StandupLinks):
         self.show_item()
 
     def show_item(self) -> None:
-        self.ticket = None
-        self.paint()
         item = self.current
+        if self.card is not None and (item is None or item.ref != self.card.ref):
+            self.card = None  # another item: never show the previous one's card
+        self.paint()
         if item is None or item.kind != "ticket":
             return
         ctx = self.context
-        ref = item.ref
-        call_service(self, lambda: ctx.services.tickets.show_ticket(ref=ref,
-                                                                    viewer=ctx.viewer).ticket,
-                     done=self._ticket_read, what=f"Reading {ref}", group="item",
+        ref, standup_id = item.ref, self.standup_id
+
+        def read() -> StandupCard:
+            return ctx.services.standup.card(ref=ref, viewer=ctx.viewer, standup_id=standup_id)
+
+        call_service(self, read, done=self._card_read, what=f"Reading {ref}", group="item",
                      exclusive=True)
 
-    def _ticket_read(self, ticket: TicketView) -> None:
-        if self.current is not None and self.current.ref == ticket.ref:
-            self.ticket = ticket
+    def _card_read(self, card: StandupCard) -> None:
+        if self.current is not None and self.current.ref == card.ref:
+            self.card = card
             self.paint()
 
     def tick(self) -> None:
@@ -239,14 +245,23 @@ class StandupScreen(StandupLinks):
 
     # -- decisions ------------------------------------------------------------------------
 
-    def _record(self, label: str, **changes: Any) -> None:
+    def _ticket_item(self, *, dialog: bool = True) -> AgendaItem | None:
+        """The current item when it is a ticket the room can decide on; else None, said (and,
+        for a key that opens a dialog, the keys typed right after it ignored)."""
         item = self.current
+        warn = refuse_dialog if dialog else (
+            lambda node, text: toast(node, text, severity="warning"))
         if item is None or self.standup_id is None:
-            toast(self, "Start the stand-up first (enter).", severity="warning")
-            return
+            warn(self, "Start the stand-up first (enter).")
+            return None
         if item.kind != "ticket":
-            toast(self, "Decisions are recorded on ticket items; this one is for discussion.",
-                        severity="warning")
+            warn(self, "Decisions are recorded on ticket items; this one is for discussion.")
+            return None
+        return item
+
+    def _record(self, label: str, **changes: Any) -> None:
+        item = self._ticket_item(dialog=False)
+        if item is None or self.standup_id is None:
             return
         ctx = self.context
         standup_id, ref = self.standup_id, item.ref
@@ -271,8 +286,7 @@ class StandupScreen(StandupLinks):
         self._record(f"severity S{severity}", severity=severity)
 
     def _ask(self, title: str, then: Any, *, multiline: bool = False) -> None:
-        if self.current is None:
-            toast(self, "Start the stand-up first (enter).", severity="warning")
+        if self._ticket_item() is None:
             return
         self.app.push_screen(TextScreen(title, multiline=multiline, max_length=2000),
                              lambda text: then(text) if text else None)
@@ -291,6 +305,14 @@ class StandupScreen(StandupLinks):
     def action_undo(self) -> None:
         if self.standup_id is None or not self.running:
             return
+        self.app.push_screen(ChoiceScreen("Undo your own newest decision in this stand-up?", [
+            ("No: keep it", "no"),
+            ("Yes: take it back (the ticket returns to what it was)", "yes")]),
+            lambda answer: self._undo() if answer == "yes" else None)
+
+    def _undo(self) -> None:
+        if self.standup_id is None or not self.running:
+            return
         ctx = self.context
         standup_id = self.standup_id
 
@@ -300,7 +322,7 @@ class StandupScreen(StandupLinks):
         def done(ref: str) -> None:
             if self.decided.get(ref):
                 self.decided[ref].pop()
-            toast(self, f"{ref}: last decision undone")
+            toast(self, f"{ref}: your newest decision was taken back")
             self.post_message(ActionDone("undo"))
             self.show_item()
 
@@ -357,7 +379,7 @@ class StandupScreen(StandupLinks):
         item = self.current
         progress.update(progress_text(self.items, self.position, self.scope_label(),
                                       self._section(item)))
-        panel.update(item_text(item, self._section(item), self.ticket,
+        panel.update(item_text(item, self._section(item), self.card,
                                self.decided.get(item.ref, []) if item else [],
                                now=self.context.now(), zone=self.context.zone))
         self.tick()  # the clocks show at once, not a second later

@@ -26,10 +26,11 @@ from hypercare.tui.format import (
     sla_head,
     sla_label,
 )
+from hypercare.tui.guard import open_dialog, refuse_dialog
 from hypercare.tui.messages import ActionDone, StoreRead
 from hypercare.tui.screens.pickers import ChoiceScreen
 from hypercare.tui.screens.ticket_actions import TICKET_BINDINGS, TicketActions
-from hypercare.tui.widgets.data import TITLE_LIMIT, detail, plain, toast
+from hypercare.tui.widgets.data import TITLE_LIMIT, detail, plain
 from hypercare.tui.widgets.header import TopBar
 from hypercare.tui.widgets.panels import grid
 from hypercare.tui.work import call_service, describe
@@ -313,17 +314,18 @@ class TicketScreen(TicketActions):
         services, viewer = ctx.services, ctx.viewer
         verb, where = HELD_VERBS[how]
 
-        def chosen(replies: list[HeldReply]) -> None:
+        def chosen(replies: list[HeldReply]) -> bool:
             if not replies:
-                toast(self, f"No reply of {ref} is waiting for a lead.")
-                return
+                refuse_dialog(self, f"No reply of {ref} is waiting for a lead.")
+                return False
             choices = [(f"{r.who_name or r.who}: {r.text}", str(r.id)) for r in replies]
             self.app.push_screen(ChoiceScreen(f"{verb} which held reply of {ref} {where}?",
                                               choices),
                                  lambda value: self._decide_held(how, value))
+            return True
 
-        call_service(self, lambda: services.affected.held(viewer=viewer, ref=ref),
-                     done=chosen, what="Reading held replies")
+        open_dialog(self, lambda: services.affected.held(viewer=viewer, ref=ref),
+                    show=chosen, what="Reading held replies")
 
     def _decide_held(self, how: str, value: str | None) -> None:
         if not value:

@@ -14,6 +14,7 @@ from textual.screen import Screen
 
 from hypercare.tui.context import TuiContext, tui_context
 from hypercare.tui.format import category_label
+from hypercare.tui.guard import open_dialog, refuse_dialog
 from hypercare.tui.messages import ActionDone
 from hypercare.tui.screens.pickers import ChoiceScreen, TextScreen
 from hypercare.tui.widgets.data import toast
@@ -109,14 +110,15 @@ class TicketActions(Screen[Any]):
                 choices.insert(0, (f"Unlink from {ticket.known_issue}", "unlink"))
             return choices
 
-        def chosen(choices: list[tuple[str, str]]) -> None:
+        def chosen(choices: list[tuple[str, str]]) -> bool:
             if not choices:
-                toast(self, "There are no known issues yet.", severity="warning")
-                return
+                refuse_dialog(self, "There are no known issues yet.")
+                return False
             self.app.push_screen(ChoiceScreen(f"Link {ref} to a known issue", choices),
                                  lambda value: self._link(ref, value))
+            return True
 
-        call_service(self, options, done=chosen, what="Reading known issues")
+        open_dialog(self, options, show=chosen, what="Reading known issues")
 
     def _link(self, ref: str, value: str | None) -> None:
         if not value:
@@ -193,17 +195,19 @@ class TicketActions(Screen[Any]):
             return [(f"L{e.level} {e.level_name}: {e.trigger} ({e.status})", str(e.id))
                     for e in rows if e.status in ("open", "pending_approval")]
 
-        def chosen(choices: list[tuple[str, str]]) -> None:
+        def chosen(choices: list[tuple[str, str]]) -> bool:
             if not choices:
-                toast(self, f"{ref} has no escalation waiting for acknowledgement.")
-            elif len(choices) == 1:
+                refuse_dialog(self, f"{ref} has no escalation waiting for acknowledgement.")
+                return False
+            if len(choices) == 1:
                 self._acknowledge(ref, choices[0][1])
-            else:
-                self.app.push_screen(ChoiceScreen(f"Acknowledge which escalation of {ref}?",
-                                                  choices),
-                                     lambda value: self._acknowledge(ref, value))
+                return False  # nothing to choose: what is typed next is no answer either
+            self.app.push_screen(ChoiceScreen(f"Acknowledge which escalation of {ref}?",
+                                              choices),
+                                 lambda value: self._acknowledge(ref, value))
+            return True
 
-        call_service(self, open_ones, done=chosen, what="Reading escalations")
+        open_dialog(self, open_ones, show=chosen, what="Reading escalations")
 
     def _acknowledge(self, ref: str, value: str | None) -> None:
         if not value:
@@ -250,15 +254,15 @@ class TicketActions(Screen[Any]):
         def people() -> list[tuple[str, str]]:
             return [(name, str(user_id)) for user_id, name in ctx.services.tickets.assignees()]
 
-        def chosen(choices: list[tuple[str, str]]) -> None:
+        def chosen(choices: list[tuple[str, str]]) -> bool:
             if not choices:
-                toast(self, "No Odoo users are known yet (none assigned a ticket).",
-                            severity="warning")
-                return
+                refuse_dialog(self, "No Odoo users are known yet (none assigned a ticket).")
+                return False
             self.app.push_screen(ChoiceScreen(f"Assign {ref} to", choices),
                                  lambda value: self._assign(ref, value))
+            return True
 
-        call_service(self, people, done=chosen, what="Reading assignees")
+        open_dialog(self, people, show=chosen, what="Reading assignees")
 
     def _assign(self, ref: str, value: str | None) -> None:
         if not value:
