@@ -226,6 +226,21 @@ def test_the_urgency_order_does_not_depend_on_the_rows_order() -> None:
         assert [r.odoo_id for r in filter_rows(shuffled, QueueFilter())] == expected
 
 
+def test_a_closed_ticket_comes_after_every_open_one() -> None:
+    """A ticket closed late keeps its breached clock, but needs nobody now: it sorts after the
+    open tickets, however urgent its clock once was."""
+    import dataclasses
+
+    now = datetime(2026, 11, 20, 15, 0, tzinfo=ZoneInfo("UTC"))
+    base = QueueRow(1, "HT00001", "t", "", "", "", "defect", 1, "breached", -500.0, None, "",
+                    "", False, 0, "", False, now - timedelta(hours=9), None, "")
+    rows = [dataclasses.replace(base, is_closed=True),
+            dataclasses.replace(base, odoo_id=2, ref="HT00002", severity=4,
+                                sla_state="on_track", sla_minutes_left=600.0),
+            dataclasses.replace(base, odoo_id=3, ref="HT00003", sla_minutes_left=-5.0)]
+    assert [r.odoo_id for r in by_urgency(list(rows))] == [3, 2, 1]
+
+
 # -- tickets show ------------------------------------------------------------------------------
 
 def test_show_has_clocks_escalations_and_known_issue_in_the_named_zone(cli: Cli,

@@ -198,7 +198,8 @@ def _detail(ctx: CliContext, detail: TicketDetail) -> None:
     sla = "FAILED" if t.odoo_sla_failed else "ok"
     out.print(f"created {_named(t.created_at, zone)} - first response "
               f"{_named(t.first_response_at, zone) or '(none yet)'}", markup=False)
-    out.print(f"closed {_named(t.closed_at, zone) or '(still open)'} - reopened "
+    out.print(f"{'closed ' + _named(t.closed_at, zone) if t.closed_at else 'still open'}"
+              f" - reopened "
               f"{t.reopen_count}x - Odoo SLA {_named(t.odoo_sla_deadline, zone) or '-'} ({sla})",
               markup=False)
     _clocks(ctx, detail)

@@ -153,3 +153,15 @@ def test_minutes_report_what_the_meeting_recorded(services: Services) -> None:
         section("New policy questions")
     not_reached = section("Not reached, carried over")
     assert "T1" not in not_reached and "T2" in not_reached
+
+
+def test_the_tickets_event_log_keeps_every_stand_up_value(services: Services) -> None:
+    lea = who(services, "lea")
+    standup = services.standup.start(viewer=lea)
+    services.standup.record(standup_id=standup, item_ref="T1", viewer=lea, owner="Marc")
+    services.standup.record(standup_id=standup, item_ref="T1", viewer=lea, owner="Ana")
+    services.standup.undo_last(standup_id=standup, viewer=lea)
+    log = services.tickets.show_ticket(ref="T1", viewer=lea).events
+    decided = [(e.body, e.actor, e.to_value) for e in log if e.kind == "standup_decision"]
+    assert decided == [("owner -> Marc", "lea", f"stand-up #{standup}"),
+                       ("owner -> Ana (undone)", "lea", f"stand-up #{standup}")]

@@ -3,9 +3,7 @@ over to the next stand-up."""
 
 from __future__ import annotations
 
-import dataclasses
 import datetime as dt
-from typing import Any
 
 import pytest
 
@@ -17,21 +15,7 @@ from hypercare.triage.standup import (
     build_agenda,
     fitting,
 )
-
-UTC = dt.UTC
-NOW = dt.datetime(2025, 6, 3, 7, 0, tzinfo=UTC)
-SINCE = NOW - dt.timedelta(days=1)
-
-
-def ticket(odoo_id: int, **changes: Any) -> AgendaTicket:
-    base = AgendaTicket(
-        odoo_id=odoo_id, ref=f"HD-{odoo_id:03d}", title=f"Ticket {odoo_id}", company="Acme BE",
-        team="Finance", app="Accounting", category="defect", category_confidence=0.9, severity=3,
-        severity_confirmed=False, is_closed=False, created_at=SINCE - dt.timedelta(days=3),
-        closed_at=None, sla_state="on_track", sla_due_at=None, escalation_level=0,
-        awaiting_ack=False, known_issue_id=None, confidential=False,
-    )
-    return dataclasses.replace(base, **changes)
+from tests.triage.test_standup import NOW, SINCE, ticket
 
 
 def severe_41() -> list[AgendaTicket]:

@@ -25,8 +25,8 @@ if TYPE_CHECKING:
 R = TypeVar("R")
 """A row an order sorts: a :class:`QueueRow`, or another read model of a ticket."""
 
-_STATE, _CREATED, _ID = (attrgetter("sla_state"), attrgetter("created_at"),
-                         attrgetter("odoo_id"))
+_STATE, _CREATED, _ID, _CLOSED = (attrgetter("sla_state"), attrgetter("created_at"),
+                                  attrgetter("odoo_id"), attrgetter("is_closed"))
 _RANK = {"breached": 0.0, "at_risk": 1.0}
 
 
@@ -52,13 +52,14 @@ def _severity_key(rows: Sequence[R], name: str = "severity") -> np.ndarray[Any, 
 
 def by_urgency(rows: list[R], *, severity: str = "severity",
                minutes: str = "sla_minutes_left") -> list[R]:
-    """Breached, then at risk, then the rest; within each, fewest minutes left first (None
-    last), then severity (0 last), then the oldest ticket first (None last), then the lowest
-    Odoo id: one order whatever order ``rows`` come in.
+    """Open tickets breached, then at risk, then the rest, then closed ones; within each,
+    fewest minutes left first (None last), then severity (0 last), then the oldest ticket
+    first (None last), then the lowest Odoo id: one order whatever order ``rows`` come in.
 
-    ``rows`` (a fresh list it may reorder) have ``sla_state``, ``created_at``, ``odoo_id``
-    and, under the names given, the resolution clock's minutes left (None: no clock) and
-    the severity as an int (0: unknown); :class:`QueueRow`'s names are the defaults."""
+    ``rows`` (a fresh list it may reorder) have ``sla_state``, ``created_at``, ``odoo_id``,
+    ``is_closed`` and, under the names given, the resolution clock's minutes left (None: no
+    clock) and the severity as an int (0: unknown); :class:`QueueRow`'s names are the
+    defaults."""
     if len(rows) < 2:
         return rows
     times = list(map(_CREATED, rows))
@@ -68,6 +69,8 @@ def by_urgency(rows: list[R], *, severity: str = "severity",
         tied = _tied_times(rows)
     state = np.array(list(map(_RANK.get, map(_STATE, rows))), dtype=np.float64)
     state = np.nan_to_num(state, nan=2.0)  # every other state ranks after these two
+    closed = np.fromiter(map(_CLOSED, rows), dtype=bool, count=len(rows))
+    state[closed] = 3.0  # a closed ticket needs nobody now, however its clock ended
     left = np.array(list(map(attrgetter(minutes), rows)), dtype=np.float64)  # None: NaN, last
     keys = [_severity_key(rows, severity), left, state]
     if tied is not None:  # rows created at the same moment: the lower Odoo id first

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import replace
+from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any, Literal
 
 from hypercare.errors import ConfigError, TicketNotFoundError, UsageError
@@ -13,6 +14,7 @@ from hypercare.services.tickets.queue_order import by_urgency
 from hypercare.services.tickets.scopes import Scope, resolve_scope
 from hypercare.services.tickets.views import (
     ChatterView,
+    EventView,
     TicketDetail,
     TicketView,
     event_view,
@@ -106,6 +108,7 @@ class TicketService:
             events = tuple(replace(event, body=viewer.text(
                 event.body, confidential=ticket.confidential, **reporter)) if event.body
                 else event for event in map(event_view, log))
+            events = _with_standup_history(events, row.ref, session)
             subject = f"ticket:{row.odoo_id}"
             escalated = sorted(escalations_for([subject], session=session)[subject],
                                key=lambda e: (e.created_at or now_floor(), e.id or 0))
@@ -253,3 +256,21 @@ class TicketService:
 
             self._writeback = WritebackService(self._context)
         return self._writeback
+
+
+def _with_standup_history(events: tuple[EventView, ...], ref: str,
+                          session: Any) -> tuple[EventView, ...]:
+    """The event log with the ticket's stand-up decisions in it (undone ones marked): where
+    the earlier values of a field decided in a stand-up stay."""
+    from hypercare.services.standup.recording import describe
+    from hypercare.store.standups import item_history
+
+    decided = [EventView(at=c.decided_at, kind="standup_decision", actor=c.decided_by,
+                         actor_is_internal=True, from_value="",
+                         to_value=f"stand-up #{c.standup_id}",
+                         body=describe(c.changes) + (" (undone)" if c.undone else ""))
+               for c in item_history(ref, session=session)]
+    if not decided:
+        return events
+    floor = datetime.min.replace(tzinfo=UTC)
+    return tuple(sorted(events + tuple(decided), key=lambda e: e.at or floor))

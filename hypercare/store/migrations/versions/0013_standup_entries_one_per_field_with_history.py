@@ -28,8 +28,9 @@ CHANGE_COLUMNS = ("id", "standup_id", "item_ref", "subject", "changes", "undo", 
                   "decided_at", "undone")
 
 
-def _change_table() -> None:
-    op.create_table('standup_change',
+def _change_table(name: str = 'standup_change') -> None:
+    """The per-decision table: ``standup_change`` now, ``standup_entry`` before 0013."""
+    op.create_table(name,
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('standup_id', sa.Integer(), nullable=False),
     sa.Column('item_ref', sa.String(), nullable=False),
@@ -42,8 +43,8 @@ def _change_table() -> None:
     sa.ForeignKeyConstraint(['standup_id'], ['standup.id'], ),
     sa.PrimaryKeyConstraint('id')
     )
-    with op.batch_alter_table('standup_change', schema=None) as batch_op:
-        batch_op.create_index(batch_op.f('ix_standup_change_standup_id'), ['standup_id'],
+    with op.batch_alter_table(name, schema=None) as batch_op:
+        batch_op.create_index(batch_op.f(f'ix_{name}_standup_id'), ['standup_id'],
                               unique=False)
 
 
@@ -116,22 +117,7 @@ def downgrade() -> None:
     with op.batch_alter_table('standup_entry', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_standup_entry_standup_id'))
     op.drop_table('standup_entry')
-    op.create_table('standup_entry',
-    sa.Column('id', sa.Integer(), nullable=False),
-    sa.Column('standup_id', sa.Integer(), nullable=False),
-    sa.Column('item_ref', sa.String(), nullable=False),
-    sa.Column('subject', sa.String(), nullable=False),
-    sa.Column('changes', sa.JSON(), nullable=False),
-    sa.Column('undo', sa.JSON(), nullable=False),
-    sa.Column('decided_by', sa.String(), nullable=False),
-    sa.Column('decided_at', hypercare.store.types.UTCDateTime(), nullable=False),
-    sa.Column('undone', sa.Boolean(), nullable=False),
-    sa.ForeignKeyConstraint(['standup_id'], ['standup.id'], ),
-    sa.PrimaryKeyConstraint('id')
-    )
-    with op.batch_alter_table('standup_entry', schema=None) as batch_op:
-        batch_op.create_index(batch_op.f('ix_standup_entry_standup_id'), ['standup_id'],
-                              unique=False)
+    _change_table('standup_entry')
     op.execute("INSERT INTO standup_entry SELECT id, standup_id, item_ref, subject, changes, "
                "undo, decided_by, decided_at, undone FROM standup_change")
     with op.batch_alter_table('standup_change', schema=None) as batch_op:
