@@ -449,6 +449,11 @@ def test_the_standup_is_run_by_a_lead(cli: Cli) -> None:
     refused(cli.run("--as", OTHER, "standup", "record", standup, ref, "--category", "defect",
                     "--next-step", "reproduce it"), f"{LEAD_ONLY} run the stand-up.")
     refused(cli.run("--as", OTHER, "standup", "end", standup), f"{LEAD_ONLY} run the stand-up.")
+    refused(cli.run("--as", OTHER, "standup", "question", standup, ref, "Who approves?",
+                    "--owner", "Finance"), f"{LEAD_ONLY} run the stand-up.")
+    refused(cli.run("--as", OTHER, "standup", "backlog", standup, ref, "Fix it"),
+            f"{LEAD_ONLY} run the stand-up.")
+    refused(cli.run("--as", OTHER, "standup", "undo", standup), f"{LEAD_ONLY} run the stand-up.")
     assert state(cli.services) == before
     assert [v.ended_at for v in cli.services.standup.minutes()] == [None]
 
