@@ -286,7 +286,9 @@ def classify_hook(store: Store, workdir: Path) -> Callable[[Sequence[int]], obje
 
     settings = Settings(database_url=str(store.engine.url),
                         triage=TriageSettings(model_dir=workdir / "models"))
-    triage = TriageService(ServiceContext(settings=settings, check_schema=False))
+    context = ServiceContext(settings=settings, check_schema=False)
+    context.use_store(store)  # the sync's own store: classification joins its transaction
+    triage = TriageService(context)
     triage.classifier()  # fitted (or loaded) outside the timings
     return triage.classify_stored
 

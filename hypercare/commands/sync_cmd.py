@@ -88,7 +88,8 @@ def print_status(console: Console, status: SyncStatus, ctx: CliContext) -> None:
     table.caption = "rows: t tickets changed, m messages, e events"
     for run in status.runs:
         took = f"{run.duration.total_seconds():.1f}s" if run.duration is not None else "running"
-        state = data(run.status, {"ok": "green", "failed": "red"}.get(run.status, ""))
+        state = data(run.status, {"ok": "green", "failed": "red",
+                                  "abandoned": "yellow"}.get(run.status, ""))
         rows = " ".join(f"{k[0]}{run.rows[k]}" for k in ("ticket", "message", "event")
                         if run.rows.get(k))
         table.add_row(str(run.run_id), local(run.started_at, zone), took,
@@ -101,7 +102,11 @@ def print_status(console: Console, status: SyncStatus, ctx: CliContext) -> None:
         if run.error:
             console.print(line((f"run {run.run_id} failed:", "red"), " ",
                                data(run.error, limit=None)))
-    notes = {note for run in status.runs[:1] for note in run.notes.splitlines() if note}
+        if run.status == "abandoned":
+            console.print(line((f"run {run.run_id} abandoned:", "yellow"), " ",
+                               data(run.notes.removeprefix("abandoned: "), limit=None)))
+    notes = {note for run in status.runs[:1] if run.status != "abandoned"
+             for note in run.notes.splitlines() if note}
     for note in sorted(notes):
         console.print(line(("note:", "yellow"), " ", data(note, limit=None)))
     cursors = DataTable(title="cursors", title_justify="left", box=box.SIMPLE_HEAD)

@@ -86,6 +86,12 @@ class ServiceContext:
                 self._store = store
             return self._store
 
+    def use_store(self, store: Store) -> None:
+        """Work on ``store``, already open (a tool that built it, such as a benchmark): the
+        services then share its sessions and its transactions."""
+        with self._lock:
+            self._store = store
+
     def transaction(self) -> AbstractContextManager[None]:
         """One unit of work: the services called inside share one transaction and it
         commits once, or not at all (:meth:`hypercare.store.engine.Store.transaction`)."""

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from datetime import datetime
 
+from sqlalchemy import update
 from sqlmodel import Session, col, func, select
 
 from hypercare.store.tables import SyncCursor, SyncRun
@@ -28,13 +29,43 @@ def save_cursor(
     session.add(cursor)
 
 
-def start_run(*, started_at: datetime, reconcile: bool, session: Session) -> int:
-    """Record a run as started; returns its id."""
-    run = SyncRun(started_at=started_at, status="running", reconcile=reconcile)
+def start_run(*, started_at: datetime, reconcile: bool, session: Session,
+              pid: int | None = None, host: str = "") -> int:
+    """Record a run as started by process ``pid`` on ``host``; returns its id."""
+    run = SyncRun(started_at=started_at, status="running", reconcile=reconcile,
+                  heartbeat_at=started_at, pid=pid, host=host)
     session.add(run)
     session.flush()
     assert run.id is not None
     return run.id
+
+
+def beat(run_id: int, *, now: datetime, pages: int, rows: Mapping[str, int],
+         session: Session) -> None:
+    """The run is alive at ``now`` (written in the transaction of the page it just stored),
+    with what it has saved so far."""
+    session.execute(update(SyncRun).where(col(SyncRun.id) == run_id)
+                    .values(heartbeat_at=now, pages=pages, rows=dict(rows)))
+
+
+def running_runs(*, session: Session) -> list[SyncRun]:
+    """Runs recorded as ``running`` (alive, or their process died), oldest first."""
+    statement = select(SyncRun).where(col(SyncRun.status) == "running").order_by(
+        col(SyncRun.id))
+    return list(session.exec(statement))
+
+
+def mark_abandoned(run_id: int, *, finished_at: datetime | None, note: str,
+                   session: Session) -> bool:
+    """Record that a ``running`` run's process is gone: ``abandoned``, ended at its last sign
+    of life, ``note`` saying why. A run that ended meanwhile is left as it ended (the update
+    is conditional, so it never overwrites a concurrent :func:`finish_run`). True when
+    recorded."""
+    result = session.execute(
+        update(SyncRun)
+        .where(col(SyncRun.id) == run_id, col(SyncRun.status) == "running")
+        .values(status="abandoned", finished_at=finished_at, notes=note))
+    return bool(getattr(result, "rowcount", 0))
 
 
 def finish_run(

@@ -94,3 +94,24 @@ def pages(
             domain, offset, position = after(base, new_position), 0, new_position
         else:
             offset += len(rows)
+
+
+def stored_position(cursor: Any) -> Position | None:
+    """A stored cursor row (``write_date``, ``last_id``) as a position (None before the
+    first page)."""
+    if cursor is None or cursor.write_date is None:
+        return None
+    return Position(cursor.write_date, cursor.last_id)
+
+
+def newer_than(cursor: Position | None, rows: list[dict[str, Any]]) -> int:
+    """Rows past the stored cursor (the rest were re-read by the overlap)."""
+    if cursor is None:
+        return len(rows)
+    mark = (cursor.write_date, cursor.last_id)
+    count = 0
+    for row in rows:
+        stamp = from_odoo(row.get("write_date"))
+        if stamp is None or (stamp, int(row["id"])) > mark:
+            count += 1
+    return count

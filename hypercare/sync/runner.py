@@ -9,22 +9,25 @@ Order of work in a run:
    page, its snapshot-derived events and the cursor commit together,
 4. chatter (``mail.message`` of helpdesk tickets, same keyset paging) into the event log,
 5. derived state (first response, reopen count) for the changed tickets only, timed apart,
+   and their classification: one transaction per chunk, so a ticket is never left derived
+   but unclassified,
 6. every N runs (or ``--reconcile``), deletions and archives found and marked.
 
 A failure at any step leaves every committed page in place and the cursor at the last
 committed page; the run is recorded as failed with its error, and the next run continues.
+A run whose process dies (``kill -9``) is found at the next start by its pid and heartbeat
+(written with each page) and recorded as abandoned (:mod:`hypercare.sync.liveness`).
 """
 
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Callable, Sequence
 from datetime import datetime, timedelta
 from typing import Any
 
 from hypercare.config import SyncSettings
-from hypercare.errors import HypercareError, SyncError
+from hypercare.errors import HypercareError
 from hypercare.odoo import ChatterReader, HelpdeskReader, OdooClient, OdooTicket
 from hypercare.odoo.helpdesk import USER_FIELDS, map_user
 from hypercare.odoo.messages import MESSAGE_FIELDS
@@ -32,7 +35,7 @@ from hypercare.odoo.schema import TICKET
 from hypercare.store import sync_state
 from hypercare.store import tickets as ticket_queries
 from hypercare.store.engine import Store
-from hypercare.sync import keyset, mapping
+from hypercare.sync import keyset, liveness, mapping
 from hypercare.sync.events import (
     Snapshot,
     created_event,
@@ -41,54 +44,23 @@ from hypercare.sync.events import (
     snapshot_events,
 )
 from hypercare.sync.prefetch import prefetch
+from hypercare.sync.report import SyncReport as SyncReport
+from hypercare.sync.report import Tally, as_sync_error
 
 Progress = Callable[[str, int, int | None], None]
 """``progress(phase, done, total)``: called as pages land (total None when unknown)."""
+
+DERIVE_CHUNK = 2000
+"""Tickets derived and classified per transaction."""
+
+after_derive: Callable[[Sequence[int]], object] | None = None
+"""A seam for crash tests: called with each chunk once its derived state is written, before
+it is classified (inside the chunk's transaction). None in the product."""
 
 TRACKING_NOTE = (
     "mail.tracking.value is not readable by the technical user: stage and assignment "
     "events are derived from successive snapshots (times are approximate)"
 )
-
-
-@dataclass(frozen=True)
-class SyncReport:
-    """What one run did."""
-
-    run_id: int
-    status: str
-    pages: int
-    rows: Mapping[str, int]
-    rpc_calls: Mapping[str, int]
-    pull_seconds: float
-    derive_seconds: float
-    reconciled: bool
-    deleted: tuple[int, ...] = ()
-    archived: tuple[int, ...] = ()
-    new_tickets: tuple[tuple[str, str], ...] = ()
-    """(ref, title) of tickets seen for the first time."""
-    changed_tickets: int = 0
-    notes: tuple[str, ...] = ()
-    phase_seconds: Mapping[str, float] = field(default_factory=dict)
-    """Wall time per phase: reference, tickets, chatter, derive, reconcile."""
-
-
-@dataclass
-class _Tally:
-    pages: int = 0
-    rows: dict[str, int] = field(default_factory=dict)
-    new_tickets: list[tuple[str, str]] = field(default_factory=list)
-    changed: int = 0
-    notes: list[str] = field(default_factory=list)
-    pull: float = 0.0
-    derive: float = 0.0
-    phases: dict[str, float] = field(default_factory=dict)
-
-    def phase(self, name: str, seconds: float) -> None:
-        self.phases[name] = self.phases.get(name, 0.0) + seconds
-
-    def add(self, model: str, count: int) -> None:
-        self.rows[model] = self.rows.get(model, 0) + count
 
 
 class SyncEngine:
@@ -113,24 +85,30 @@ class SyncEngine:
         self.overlap = timedelta(minutes=settings.overlap_minutes)
 
     def run(self, *, reconcile: bool = False, progress: Progress | None = None) -> SyncReport:
-        """Run one sync; raises :class:`SyncError` (after recording it) on failure."""
+        """Run one sync; raises :class:`SyncError` (after recording it) on failure.
+
+        Runs left ``running`` by a process that is gone are recorded as abandoned first."""
+        here = liveness.this_process()
         with self.store.session() as session:
+            now = self.clock()
+            abandoned = liveness.abandon_dead_runs(now=now, session=session, here=here)
             runs_before = sync_state.count_runs(session=session)
-            run_id = sync_state.start_run(
-                started_at=self.clock(), reconcile=reconcile, session=session
-            )
+            run_id = sync_state.start_run(started_at=now, reconcile=reconcile, pid=here.pid,
+                                          host=here.host, session=session)
         reconcile = reconcile or (runs_before + 1) % self.settings.reconcile_every == 0
-        tally = _Tally()
+        tally = Tally(run_id=run_id)
+        tally.notes.extend(f"sync run {number} was abandoned (its process is gone); this run "
+                           "resumed where it stopped" for number in sorted(abandoned))
         self.client.reset_stats()
         try:
             report = self._run(run_id, reconcile, tally, progress)
         except Exception as exc:
             self._record_failure(run_id, tally, exc)
-            raise _as_sync_error(exc, tally) from exc
+            raise as_sync_error(exc, tally) from exc
         return report
 
     def _run(
-        self, run_id: int, reconcile: bool, tally: _Tally, progress: Progress | None
+        self, run_id: int, reconcile: bool, tally: Tally, progress: Progress | None
     ) -> SyncReport:
         started = time.perf_counter()
         self._derive(tally)  # leftovers of a killed run
@@ -145,7 +123,7 @@ class SyncEngine:
         archived: list[int] = []
         if reconcile:
             reconcile_started = time.perf_counter()
-            deleted, archived = self._reconcile()
+            deleted, archived = self._reconcile(tally)
             tally.phase("reconcile", time.perf_counter() - reconcile_started)
         if not self.chatter.tracking_readable:
             tally.notes.append(TRACKING_NOTE)
@@ -169,7 +147,7 @@ class SyncEngine:
 
     # -- reference ------------------------------------------------------------------------
 
-    def _pull_reference(self, tally: _Tally) -> None:
+    def _pull_reference(self, tally: Tally) -> None:
         now = self.clock()
         reference = self.helpdesk.reference(refresh=True)
         batches: dict[str, list[dict[str, Any]]] = {
@@ -181,13 +159,15 @@ class SyncEngine:
         with self.store.session() as session:
             for kind, rows in batches.items():
                 ticket_queries.upsert_reference(kind, rows, session=session)
-                tally.add(kind, len(rows))
+            self._beat(session, tally, **{kind: len(rows) for kind, rows in batches.items()})
+        for kind, rows in batches.items():
+            tally.add(kind, len(rows))
         self._closed_stages = {s.id: s.is_closed for s in reference.stages.values()}
         self._pull_users(tally)
 
-    def _pull_users(self, tally: _Tally) -> None:
+    def _pull_users(self, tally: Tally) -> None:
         with self.store.session() as session:
-            cursor = _position(sync_state.get_cursor("res.users", session=session))
+            cursor = keyset.stored_position(sync_state.get_cursor("res.users", session=session))
 
         def fetch(domain: list[Any], limit: int, offset: int) -> list[dict[str, Any]]:
             return self.client.search_read(
@@ -202,16 +182,18 @@ class SyncEngine:
             users = [mapping.user_row(map_user(row), now=now) for row in rows]
             for user, row in zip(users, rows, strict=True):
                 user["active"] = bool(row.get("active", True))
+            added = keyset.newer_than(cursor, rows)
             with self.store.session() as session:
                 ticket_queries.upsert_reference("user", users, session=session)
                 _save(session, "res.users", position, now)
-            tally.add("user", _newer_than(cursor, rows))
+                self._beat(session, tally, user=added)
+            tally.add("user", added)
 
     # -- tickets --------------------------------------------------------------------------
 
-    def _pull_tickets(self, tally: _Tally, progress: Progress | None) -> None:
+    def _pull_tickets(self, tally: Tally, progress: Progress | None) -> None:
         with self.store.session() as session:
-            cursor = _position(sync_state.get_cursor(TICKET, session=session))
+            cursor = keyset.stored_position(sync_state.get_cursor(TICKET, session=session))
         total = None
         if progress is not None:
             domain = keyset.start_domain([], cursor, self.overlap)
@@ -239,7 +221,7 @@ class SyncEngine:
         tally.phase("tickets", time.perf_counter() - started)
 
     def _store_ticket_page(
-        self, page: list[OdooTicket], position: keyset.Position | None, tally: _Tally
+        self, page: list[OdooTicket], position: keyset.Position | None, tally: Tally
     ) -> None:
         now = self.clock()
         tracking = self.chatter.tracking_readable
@@ -262,6 +244,7 @@ class SyncEngine:
             ticket_queries.upsert_tickets(rows, session=session)
             ticket_queries.insert_events(events, session=session)
             _save(session, TICKET, position, now)
+            self._beat(session, tally, pages=1, ticket=len(rows), event=len(events))
         tally.pages += 1
         tally.changed += len(rows)
         tally.add("ticket", len(rows))
@@ -269,9 +252,9 @@ class SyncEngine:
 
     # -- chatter --------------------------------------------------------------------------
 
-    def _pull_chatter(self, tally: _Tally, progress: Progress | None) -> None:
+    def _pull_chatter(self, tally: Tally, progress: Progress | None) -> None:
         with self.store.session() as session:
-            cursor = _position(sync_state.get_cursor("mail.message", session=session))
+            cursor = keyset.stored_position(sync_state.get_cursor("mail.message", session=session))
         base = [("model", "=", TICKET)]
 
         def fetch(domain: list[Any], limit: int, offset: int) -> list[dict[str, Any]]:
@@ -288,14 +271,16 @@ class SyncEngine:
         for rows, position in prefetch(pages):
             messages = self.chatter.map_rows(rows)
             events = message_events(messages, self._closed_stages)
+            added = keyset.newer_than(cursor, rows)
             with self.store.session() as session:
                 ticket_queries.insert_events(events, session=session)
                 ticket_queries.flag_for_derive(
                     {e["ticket_odoo_id"] for e in events}, session=session
                 )
                 _save(session, "mail.message", position, self.clock())
+                self._beat(session, tally, pages=1, message=added, event=len(events))
             tally.pages += 1
-            tally.add("message", _newer_than(cursor, rows))
+            tally.add("message", added)
             tally.add("event", len(events))
             done += len(rows)
             if progress is not None:
@@ -304,26 +289,35 @@ class SyncEngine:
 
     # -- derived state and reconciliation ---------------------------------------------------
 
-    def _derive(self, tally: _Tally) -> None:
+    def _derive(self, tally: Tally) -> None:
         started = time.perf_counter()
         with self.store.session() as session:
             pending = ticket_queries.tickets_to_derive(session=session)
-        for start in range(0, len(pending), 2000):
-            chunk = pending[start : start + 2000]
-            with self.store.session() as session:
-                logs = ticket_queries.event_summaries(chunk, session=session)
-                rows = []
-                for odoo_id in chunk:
-                    derived = derive(logs.get(odoo_id, []))
-                    rows.append({"odoo_id": odoo_id,
-                                 "first_response_at": derived.first_response_at,
-                                 "reopen_count": derived.reopen_count})
-                ticket_queries.set_derived(rows, session=session)
-            if self.classify is not None:
-                self.classify(chunk)
+        for start in range(0, len(pending), DERIVE_CHUNK):
+            chunk = pending[start : start + DERIVE_CHUNK]
+            # derived state (which clears needs_derive) and classification commit together:
+            # a crash between them leaves the chunk flagged, and the next run does it again
+            with self.store.transaction():
+                self._derive_chunk(chunk, tally)
+                if after_derive is not None:
+                    after_derive(chunk)
+                if self.classify is not None:
+                    self.classify(chunk)
         tally.derive += time.perf_counter() - started
 
-    def _reconcile(self) -> tuple[list[int], list[int]]:
+    def _derive_chunk(self, chunk: Sequence[int], tally: Tally) -> None:
+        with self.store.session() as session:
+            logs = ticket_queries.event_summaries(chunk, session=session)
+            rows = []
+            for odoo_id in chunk:
+                derived = derive(logs.get(odoo_id, []))
+                rows.append({"odoo_id": odoo_id,
+                             "first_response_at": derived.first_response_at,
+                             "reopen_count": derived.reopen_count})
+            ticket_queries.set_derived(rows, session=session)
+            self._beat(session, tally)
+
+    def _reconcile(self, tally: Tally) -> tuple[list[int], list[int]]:
         present = set(self.helpdesk.ticket_ids())
         archived = set(
             self.client.search(TICKET, [("active", "=", False)], context={"active_test": False})
@@ -331,9 +325,18 @@ class SyncEngine:
         with self.store.session() as session:
             gone = ticket_queries.mark_missing(present, session=session)
             ticket_queries.mark_archived(archived, session=session)
+            self._beat(session, tally)
         return gone, sorted(archived)
 
-    def _finish(self, run_id: int, tally: _Tally, status: str, error: str = "") -> None:
+    def _beat(self, session: Any, tally: Tally, *, pages: int = 0, **added: int) -> None:
+        """The run is alive: heartbeat, with what is saved once this session commits."""
+        rows = dict(tally.rows)
+        for model, count in added.items():
+            rows[model] = rows.get(model, 0) + count
+        sync_state.beat(tally.run_id, now=self.clock(), pages=tally.pages + pages, rows=rows,
+                        session=session)
+
+    def _finish(self, run_id: int, tally: Tally, status: str, error: str = "") -> None:
         with self.store.session() as session:
             sync_state.finish_run(
                 run_id,
@@ -349,7 +352,7 @@ class SyncEngine:
                 session=session,
             )
 
-    def _record_failure(self, run_id: int, tally: _Tally, exc: BaseException) -> None:
+    def _record_failure(self, run_id: int, tally: Tally, exc: BaseException) -> None:
         message = exc.message if isinstance(exc, HypercareError) else f"{type(exc).__name__}: {exc}"
         try:
             self._finish(run_id, tally, "failed", message)
@@ -357,38 +360,8 @@ class SyncEngine:
             return
 
 
-def _position(cursor: Any) -> keyset.Position | None:
-    if cursor is None or cursor.write_date is None:
-        return None
-    return keyset.Position(cursor.write_date, cursor.last_id)
-
-
-def _newer_than(cursor: keyset.Position | None, rows: list[dict[str, Any]]) -> int:
-    """Rows past the stored cursor (the rest were re-read by the overlap)."""
-    if cursor is None:
-        return len(rows)
-    mark = (cursor.write_date, cursor.last_id)
-    count = 0
-    for row in rows:
-        stamp = keyset.from_odoo(row.get("write_date"))
-        if stamp is None or (stamp, int(row["id"])) > mark:
-            count += 1
-    return count
-
-
 def _save(session: Any, model: str, position: keyset.Position | None, now: datetime) -> None:
     if position is not None:
         sync_state.save_cursor(
             model, position.write_date, position.last_id, now=now, session=session
         )
-
-
-def _as_sync_error(exc: Exception, tally: _Tally) -> SyncError:
-    kept = f"{tally.pages} page{'s' if tally.pages != 1 else ''} saved before it stopped"
-    if isinstance(exc, HypercareError):
-        hint = (exc.hint + " " if exc.hint else "") + "The next sync continues where this stopped."
-        return SyncError(f"sync stopped: {exc.message} ({kept})", hint=hint)
-    return SyncError(
-        f"sync stopped: {type(exc).__name__}: {exc} ({kept})",
-        hint="Rerun with --debug for the traceback; the next sync continues where this stopped.",
-    )

@@ -153,8 +153,9 @@ class SyncRun(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     started_at: datetime | None = utc_field(nullable=False, index=True)
     finished_at: datetime | None = utc_field()
-    status: str = "running"
-    """``running``, ``ok`` or ``failed``."""
+    status: str = Field(default="running", index=True)
+    """``running``, ``ok``, ``failed`` or ``abandoned`` (its process died mid-run: found so
+    at a later start, see :mod:`hypercare.sync.liveness`)."""
     reconcile: bool = False
     pages: int = 0
     rows: dict[str, int] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
@@ -163,3 +164,8 @@ class SyncRun(SQLModel, table=True):
     derive_seconds: float = 0.0
     error: str = ""
     notes: str = ""
+    heartbeat_at: datetime | None = utc_field()
+    """Last sign of life: set at the start and as each page commits."""
+    pid: int | None = None
+    """The process running it, on :attr:`host`."""
+    host: str = ""
