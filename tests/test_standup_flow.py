@@ -95,7 +95,7 @@ def test_overdue_decision_escalates_to_owner_then_sponsor(world: tuple[OdooSimul
     decided = services.decisions.decide(decision_id=decision.id, outcome="Finance only",
                                         viewer=viewer(services, "cfo"), spawn_backlog=True)
     assert decided.status == "decided"
-    backlog = services.decisions.list_backlog()
+    backlog = services.backlog.items()
     assert backlog and backlog[0].links == (f"decision:{decision.id}",)
 
 
@@ -104,10 +104,9 @@ def test_released_backlog_item_broadcasts_its_known_issue(world: tuple[OdooSimul
     _, services, _ = world
     issue = services.known_issues.create(title="VAT rounding on invoices", viewer=lea(services),
                                          ticket_refs=tuple(open_refs(services, 1)))
-    item = services.decisions.add_backlog(type="fix", title="Fix VAT rounding",
-                                          viewer=lea(services),
-                                          links=(f"known_issue:{issue.id}",))
-    services.decisions.set_backlog_status(item_id=item.id, status="released", viewer=lea(services))
+    item = services.backlog.add(type="fix", title="Fix VAT rounding", viewer=lea(services),
+                                links=(f"known_issue:{issue.id}",)).item
+    services.backlog.set_status(item_id=item.id, status="released", viewer=lea(services))
     assert services.known_issues.show(known_issue_id=issue.id).status == "fix_released"
     assert any(m.kind == "known_issue_broadcast" and "fix_released" in m.idempotency_key
                for m in services.sla.list_outbox())

@@ -47,9 +47,9 @@ if TYPE_CHECKING:
     from hypercare.services.kpi.service import AdoptionReport as AdoptionReport
     from hypercare.services.kpi.service import WatchView as WatchView
     from hypercare.services.outbox.notifications import OutboxView as OutboxView
-    from hypercare.services.problems.decisions import BACKLOG_STATUSES as BACKLOG_STATUSES
-    from hypercare.services.problems.decisions import BACKLOG_TYPES as BACKLOG_TYPES
-    from hypercare.services.problems.decisions import BacklogView as BacklogView
+    from hypercare.services.problems.backlog import BACKLOG_STATUSES as BACKLOG_STATUSES
+    from hypercare.services.problems.backlog import BACKLOG_TYPES as BACKLOG_TYPES
+    from hypercare.services.problems.backlog import BacklogView as BacklogView
     from hypercare.services.problems.decisions import DecisionRecordView as DecisionRecordView
     from hypercare.services.problems.known_issues import (
         KNOWN_ISSUE_STATUSES as KNOWN_ISSUE_STATUSES,

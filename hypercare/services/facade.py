@@ -154,7 +154,7 @@ class Services:
     def backlog(self) -> BacklogService:
         from hypercare.services.problems.backlog import BacklogService
 
-        return BacklogService(self.context, self.decisions)
+        return BacklogService(self.context)
 
     @cached_property
     def packs(self) -> PackService:

@@ -265,8 +265,8 @@ async def test_known_issue_status_workaround_link_and_create(make_services: Make
 
 async def test_backlog_add_and_status(make_services: Make, who: str) -> None:
     services = services_as(make_services, who)
-    item = services.decisions.add_backlog(type="fix", title="Keep the analytic account",
-                                          viewer=lead(services))
+    item = services.backlog.add(type="fix", title="Keep the analytic account",
+                                viewer=lead(services)).item
     app = make_app(services)
     async with app.run_test(size=(120, 40)) as pilot:
         await show(pilot, "B")
@@ -275,8 +275,8 @@ async def test_backlog_add_and_status(make_services: Make, who: str) -> None:
         await dialog(pilot, "n")
         await answer(pilot, "job aid")
         await answer(pilot, "Job aid: splitting a picking")
-        titles = sorted(i.title for i in services.decisions.list_backlog())
-        status = services.decisions.show_backlog(item_id=item.id).status
+        titles = sorted(i.title for i in services.backlog.items())
+        status = services.backlog.item(item_id=item.id).status
         if who == BOB:
             refused(app, "Only command-center leads can change the improvement backlog.")
             assert (status, titles) == ("proposed", ["Keep the analytic account"])

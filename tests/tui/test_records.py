@@ -200,7 +200,7 @@ async def test_new_question_then_its_outcome(services: Services) -> None:
         decided = services.decisions.show(decision_id=created.id)
         assert (decided.status, decided.outcome, decided.decided_by) == \
             ("decided", "The finance controller", LEAD)
-        assert services.decisions.list_backlog() == []
+        assert services.backlog.items() == []
         detail = text_of(screen, "#dec-detail-text")
         assert "The finance controller" in detail and f"by {LEAD}" in detail
 
@@ -225,7 +225,7 @@ async def test_outcome_from_the_options_can_add_a_backlog_task(services: Service
         await answer(pilot, "backlog")
         decided = decisions.show(decision_id=late.id)
         assert (decided.status, decided.outcome) == ("decided", "List price")
-        [task] = decisions.list_backlog()
+        [task] = services.backlog.items()
         assert task.title == "Configure: List price"
         assert screen.current().status == "decided"  # type: ignore[union-attr]
 
@@ -242,13 +242,13 @@ async def test_new_backlog_item_then_approved(services: Services) -> None:
         await dialog(pilot, "n")
         await answer(pilot, "job aid")
         await answer(pilot, "Job aid: splitting a picking")
-        [item] = services.decisions.list_backlog()
+        [item] = services.backlog.items()
         assert (item.type, item.title, item.status) == ("job_aid", "Job aid: splitting a picking",
                                                         "proposed")
         assert screen.query_one(DataTable).row_count == 1
         await dialog(pilot, "s")
         await answer(pilot, "approved")
-        assert services.decisions.show_backlog(item_id=item.id).status == "approved"
+        assert services.backlog.item(item_id=item.id).status == "approved"
         assert "approved" in text_of(screen, "#bl-detail")
 
 
@@ -290,7 +290,7 @@ async def test_each_screen_fits_80x24(services: Services, key: str,
                                       kind: type[RecordScreen]) -> None:
     lea = lead(services)
     services.decisions.create(question="Who approves returns?", owner="Finance", viewer=lea)
-    services.decisions.add_backlog(type="fix", title="Keep the analytic account", viewer=lea)
+    services.backlog.add(type="fix", title="Keep the analytic account", viewer=lea)
     app = make_app(services)
     async with app.run_test(size=(80, 24)) as pilot:
         screen = await show(pilot, key)

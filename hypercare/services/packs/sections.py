@@ -17,8 +17,8 @@ from zoneinfo import ZoneInfo
 
 from hypercare.services.access import AUDIENCE
 from hypercare.services.packs.model import Cell, Column, ColumnKind, Section, Series, Table
-from hypercare.services.problems.backlog import ScoredItem
-from hypercare.services.problems.decisions import BacklogView, DecisionRecordView
+from hypercare.services.problems.backlog import BacklogView, ScoredItem
+from hypercare.services.problems.decisions import DecisionRecordView
 from hypercare.services.problems.known_issues import KnownIssueView
 from hypercare.services.tickets.views import TicketView
 from hypercare.services.triage.escalation_views import EscalationView

@@ -1,9 +1,9 @@
-"""The continuous-improvement backlog, prioritized, and the fit-to-standard guard.
+"""The continuous-improvement backlog: the one service every front end uses for it.
 
-Items are created and moved by :class:`hypercare.services.problems.decisions.DecisionService` (which
-also spawns them from decisions); this service sizes them (business value, risk, effort),
-scores them with :mod:`hypercare.triage.scoring` from the volume of tickets behind them, and
-runs the guard against over-customization.
+It creates items (from the TUI, the CLI, the stand-up, or a decided policy question), moves
+them (a release broadcasts through the linked known issues), sizes them (business value,
+risk, effort), scores them with :mod:`hypercare.triage.scoring` from the volume of tickets
+behind them, and runs the guard against over-customization.
 """
 
 from __future__ import annotations
@@ -18,11 +18,34 @@ from hypercare.errors import HypercareError, UsageError
 from hypercare.numbers import parse_id
 from hypercare.services.access import Viewer
 from hypercare.services.context import ServiceContext
-from hypercare.services.problems.decisions import BacklogView, DecisionService
 from hypercare.store import problems
 from hypercare.store.tables import BacklogItem
 from hypercare.store.triage_records import classifications_for
 from hypercare.triage.scoring import CLOSED, EFFORTS, GuardReport, ItemFacts, guard, score
+
+BACKLOG_TYPES = ("fix", "decision", "job_aid", "enhancement")
+BACKLOG_STATUSES = ("proposed", "approved", "scheduled", "in_test", "released", "done",
+                    "rejected")
+
+
+@dataclass(frozen=True)
+class BacklogView:
+    id: int
+    ref: str
+    type: str
+    title: str
+    description: str
+    owner: str
+    status: str
+    release_target: str
+    stabilization: bool
+    links: tuple[str, ...]
+    created_at: datetime | None = None
+    value: int | None = None
+    risk: int | None = None
+    effort: str = ""
+    updated_at: datetime | None = None
+    closed_at: datetime | None = None
 
 
 @dataclass(frozen=True)
@@ -48,9 +71,8 @@ class GuardView:
 
 
 class BacklogService:
-    def __init__(self, context: ServiceContext, decisions: DecisionService) -> None:
+    def __init__(self, context: ServiceContext) -> None:
         self._context = context
-        self._decisions = decisions
 
     def scored(self, *, include_closed: bool = False) -> list[ScoredItem]:
         """Items by score, highest first (open ones; closed ones after, with ``include_closed``)."""
@@ -72,20 +94,84 @@ class BacklogService:
     def add(self, *, type: str, title: str, viewer: Viewer, description: str = "",
             owner: str = "", value: int | None = None, risk: int | None = None,
             effort: str = "", links: tuple[str, ...] = ()) -> ScoredItem:
+        """A new item (leads), checked: its type, a title, value and risk 1-5, a known
+        effort, links like ``ticket:42``."""
         self._context.access.require(viewer, "backlog")
         _check(value, risk, effort)
+        if type not in BACKLOG_TYPES:
+            raise UsageError(f"unknown backlog type {type!r}",
+                             hint=f"Use one of {', '.join(BACKLOG_TYPES)}.")
         if not title.strip():
             raise UsageError("a backlog item needs a title")
-        view = self._decisions.add_backlog(type=type, title=title.strip(), viewer=viewer,
-                                           description=description, owner=owner, links=links)
-        return self.update(item_id=view.id, viewer=viewer, value=value, risk=risk,
-                           effort=effort or None)
+        for target in links:
+            _target(target)
+        item_id = self._create(type=type, title=title.strip(), description=description,
+                               owner=owner, links=links, value=value, risk=risk,
+                               effort=effort.upper())
+        return self.show(item_id=item_id)
+
+    def spawn_from_decision(self, *, decision_id: int, outcome: str, question: str,
+                            owner: str) -> int:
+        """The configuration task of a decided policy question (whoever may decide it may
+        spawn it: the decisions service checked); returns its id."""
+        return self._create(type="decision", title=f"Configure: {outcome}"[:200],
+                            description=f"Decided on D-{decision_id}: {question}",
+                            owner=owner, links=(f"decision:{decision_id}",))
+
+    def set_status(self, *, item_id: int, status: str, viewer: Viewer) -> BacklogView:
+        """Move an item (leads); ``released`` marks its known issues fix-released (each
+        broadcast to their reporters), all in one unit of work."""
+        self._context.access.require(viewer, "backlog")
+        if status not in BACKLOG_STATUSES:
+            raise UsageError(f"unknown backlog status {status!r}",
+                             hint=f"Use one of {', '.join(BACKLOG_STATUSES)}.")
+        now = self._context.clock()
+        with self._context.transaction():
+            with self._context.store().session() as session:
+                item = _item(session, item_id)
+                item.status, item.updated_at = status, now
+                item.closed_at = now if status in ("done", "released", "rejected") else None
+                session.add(item)
+                issues = [int(t.split(":")[1]) for t in
+                          problems.links_from(f"backlog:{item_id}", session=session)
+                          if t.startswith("known_issue:")]
+            if status == "released":
+                from hypercare.services.problems.known_issues import KnownIssueService
+
+                for issue_id in issues:
+                    KnownIssueService(self._context).set_status(
+                        known_issue_id=issue_id, status="fix_released", viewer=viewer)
+        return self.item(item_id=item_id)
+
+    def items(self) -> list[BacklogView]:
+        """Every item, as stored (unscored)."""
+        with self._context.store().session() as session:
+            return [_view(session, item) for item in problems.backlog(session=session)]
+
+    def item(self, *, item_id: int) -> BacklogView:
+        with self._context.store().session() as session:
+            return _view(session, _item(session, item_id))
+
+    def _create(self, *, type: str, title: str, description: str, owner: str,
+                links: tuple[str, ...], value: int | None = None, risk: int | None = None,
+                effort: str = "") -> int:
+        now = self._context.clock()
+        with self._context.store().session() as session:
+            item = BacklogItem(type=type, title=title, description=description, owner=owner,
+                               stabilization=type != "enhancement", value=value, risk=risk,
+                               effort=effort, created_at=now, updated_at=now)
+            session.add(item)
+            session.flush()
+            assert item.id is not None
+            for target in links:
+                problems.link(f"backlog:{item.id}", target, now=now, session=session)
+            return item.id
 
     def update(self, *, item_id: int, viewer: Viewer, value: int | None = None,
                risk: int | None = None, effort: str | None = None, status: str | None = None,
                owner: str | None = None, title: str | None = None,
                release_target: str | None = None) -> ScoredItem:
-        """Change what is given (leads); a status change goes through the decisions service
+        """Change what is given (leads); a status change goes through :meth:`set_status`
         (a release broadcasts through the linked known issues)."""
         self._context.access.require(viewer, "backlog")
         _check(value, risk, effort or "")
@@ -101,7 +187,7 @@ class BacklogService:
             item.updated_at = now
             session.add(item)
         if status is not None:
-            self._decisions.set_backlog_status(item_id=item_id, status=status, viewer=viewer)
+            self.set_status(item_id=item_id, status=status, viewer=viewer)
         return self.show(item_id=item_id)
 
     def link(self, *, item_id: int, target: str, viewer: Viewer) -> ScoredItem:
@@ -125,7 +211,7 @@ class BacklogService:
                              hint="List them with `hypercare backlog list --all`.")
 
     def _facts(self) -> tuple[dict[int, BacklogView], list[ItemFacts]]:
-        views = {v.id: v for v in self._decisions.list_backlog()}
+        views = {v.id: v for v in self.items()}
         with self._context.store().session() as session:
             tickets: dict[int, set[int]] = defaultdict(set)
             for view in views.values():
@@ -157,6 +243,24 @@ def _item(session: Session, item_id: int) -> BacklogItem:
         raise HypercareError(f"no backlog item B-{item_id}",
                              hint="List them with `hypercare backlog list --all`.")
     return item
+
+
+def _target(text: str) -> str:
+    kind, _, ident = text.partition(":")
+    if kind not in ("ticket", "known_issue", "decision", "backlog") or parse_id(ident) is None:
+        raise UsageError(f"a link looks like ticket:42 or known_issue:3, not {text!r}")
+    return text
+
+
+def _view(session: Session, item: BacklogItem) -> BacklogView:
+    assert item.id is not None
+    return BacklogView(
+        id=item.id, ref=f"B-{item.id}", type=item.type, title=item.title,
+        description=item.description, owner=item.owner, status=item.status,
+        release_target=item.release_target, stabilization=item.stabilization,
+        links=tuple(problems.links_from(f"backlog:{item.id}", session=session)),
+        created_at=item.created_at, value=item.value, risk=item.risk, effort=item.effort,
+        updated_at=item.updated_at, closed_at=item.closed_at)
 
 
 def _check(value: int | None, risk: int | None, effort: str) -> None:

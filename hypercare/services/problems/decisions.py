@@ -1,9 +1,9 @@
-"""Policy decisions (for policy ambiguities) and backlog items.
+"""Policy decisions (for policy ambiguities).
 
 A decision record holds the question, the options with their impact, the process owner,
 the due date, and, once decided, the outcome with who and when. A decided outcome can
-spawn a configuration task in the backlog. A backlog item released broadcasts through
-its linked known issues.
+spawn a configuration task in the backlog (through the backlog service, in the same unit of
+work).
 """
 
 from __future__ import annotations
@@ -18,11 +18,7 @@ from hypercare.numbers import parse_id
 from hypercare.services.access import Viewer
 from hypercare.services.context import ServiceContext
 from hypercare.store import problems
-from hypercare.store.tables import BacklogItem, PolicyDecision
-
-BACKLOG_TYPES = ("fix", "decision", "job_aid", "enhancement")
-BACKLOG_STATUSES = ("proposed", "approved", "scheduled", "in_test", "released", "done",
-                    "rejected")
+from hypercare.store.tables import PolicyDecision
 
 
 @dataclass(frozen=True)
@@ -38,26 +34,6 @@ class DecisionRecordView:
     decided_by: str
     decided_at: datetime | None
     links: tuple[str, ...]
-
-
-@dataclass(frozen=True)
-class BacklogView:
-    id: int
-    ref: str
-    type: str
-    title: str
-    description: str
-    owner: str
-    status: str
-    release_target: str
-    stabilization: bool
-    links: tuple[str, ...]
-    created_at: datetime | None = None
-    value: int | None = None
-    risk: int | None = None
-    effort: str = ""
-    updated_at: datetime | None = None
-    closed_at: datetime | None = None
 
 
 class DecisionService:
@@ -89,19 +65,19 @@ class DecisionService:
         configuration task in the backlog."""
         now = self._context.clock()
         by = viewer.name
-        with self._context.store().session() as session:
-            row = _decision(session, decision_id)
-            self._context.access.require(viewer, "policy", owner=row.process_owner)
-            row.status, row.outcome, row.decided_by, row.decided_at = "decided", outcome, by, now
-            session.add(row)
+        with self._context.transaction():
+            with self._context.store().session() as session:
+                row = _decision(session, decision_id)
+                self._context.access.require(viewer, "policy", owner=row.process_owner)
+                row.status, row.outcome, row.decided_by, row.decided_at = (
+                    "decided", outcome, by, now)
+                session.add(row)
+                owner, question = row.process_owner, row.question
             if spawn_backlog:
-                item = BacklogItem(type="decision", title=f"Configure: {outcome}"[:200],
-                                   description=f"Decided on D-{decision_id}: {row.question}",
-                                   owner=row.process_owner, created_at=now, updated_at=now)
-                session.add(item)
-                session.flush()
-                problems.link(f"backlog:{item.id}", f"decision:{decision_id}", now=now,
-                              session=session)
+                from hypercare.services.problems.backlog import BacklogService
+
+                BacklogService(self._context).spawn_from_decision(
+                    decision_id=decision_id, outcome=outcome, question=question, owner=owner)
         return self.show(decision_id=decision_id)
 
     def list_decisions(self, *, status: str | None = None) -> list[DecisionRecordView]:
@@ -112,65 +88,6 @@ class DecisionService:
     def show(self, *, decision_id: int) -> DecisionRecordView:
         with self._context.store().session() as session:
             return _decision_view(session, _decision(session, decision_id))
-
-    # -- backlog ---------------------------------------------------------------------------
-
-    def add_backlog(self, *, type: str, title: str, viewer: Viewer, description: str = "",
-                    owner: str = "", stabilization: bool | None = None,
-                    links: tuple[str, ...] = ()) -> BacklogView:
-        self._context.access.require(viewer, "backlog")
-        if type not in BACKLOG_TYPES:
-            raise UsageError(f"unknown backlog type {type!r}",
-                             hint=f"Use one of {', '.join(BACKLOG_TYPES)}.")
-        now = self._context.clock()
-        with self._context.store().session() as session:
-            item = BacklogItem(type=type, title=title, description=description, owner=owner,
-                               stabilization=type != "enhancement" if stabilization is None
-                               else stabilization, created_at=now, updated_at=now)
-            session.add(item)
-            session.flush()
-            for target in links:
-                problems.link(f"backlog:{item.id}", _target(target), now=now, session=session)
-            assert item.id is not None
-            item_id = item.id
-        return self.show_backlog(item_id=item_id)
-
-    def set_backlog_status(self, *, item_id: int, status: str,
-                           viewer: Viewer) -> BacklogView:
-        """Move a backlog item; ``released`` marks its known issues fix-released (broadcast)."""
-        self._context.access.require(viewer, "backlog")
-        if status not in BACKLOG_STATUSES:
-            raise UsageError(f"unknown backlog status {status!r}",
-                             hint=f"Use one of {', '.join(BACKLOG_STATUSES)}.")
-        now = self._context.clock()
-        with self._context.store().session() as session:
-            item = session.get(BacklogItem, item_id)
-            if item is None:
-                raise HypercareError(f"no backlog item B-{item_id}")
-            item.status, item.updated_at = status, now
-            item.closed_at = now if status in ("done", "released", "rejected") else None
-            session.add(item)
-            issues = [int(t.split(":")[1]) for t in
-                      problems.links_from(f"backlog:{item_id}", session=session)
-                      if t.startswith("known_issue:")]
-        if status == "released":
-            from hypercare.services.problems.known_issues import KnownIssueService
-
-            for issue_id in issues:
-                KnownIssueService(self._context).set_status(
-                    known_issue_id=issue_id, status="fix_released", viewer=viewer)
-        return self.show_backlog(item_id=item_id)
-
-    def list_backlog(self) -> list[BacklogView]:
-        with self._context.store().session() as session:
-            return [_backlog_view(session, item) for item in problems.backlog(session=session)]
-
-    def show_backlog(self, *, item_id: int) -> BacklogView:
-        with self._context.store().session() as session:
-            item = session.get(BacklogItem, item_id)
-            if item is None:
-                raise HypercareError(f"no backlog item B-{item_id}")
-            return _backlog_view(session, item)
 
 
 def _target(text: str) -> str:
@@ -195,14 +112,3 @@ def _decision_view(session: Session, row: PolicyDecision) -> DecisionRecordView:
         process_owner=row.process_owner, due_date=row.due_date, status=row.status,
         outcome=row.outcome, decided_by=row.decided_by, decided_at=row.decided_at,
         links=tuple(problems.links_from(f"decision:{row.id}", session=session)))
-
-
-def _backlog_view(session: Session, item: BacklogItem) -> BacklogView:
-    assert item.id is not None
-    return BacklogView(
-        id=item.id, ref=f"B-{item.id}", type=item.type, title=item.title,
-        description=item.description, owner=item.owner, status=item.status,
-        release_target=item.release_target, stabilization=item.stabilization,
-        links=tuple(problems.links_from(f"backlog:{item.id}", session=session)),
-        created_at=item.created_at, value=item.value, risk=item.risk, effort=item.effort,
-        updated_at=item.updated_at, closed_at=item.closed_at)

@@ -124,10 +124,9 @@ class StandupService:
         """A backlog item raised from an item (leads, through the backlog's own checks);
         returns its reference (``B-7``)."""
         from hypercare.services.problems.backlog import BacklogService
-        from hypercare.services.problems.decisions import DecisionService
 
         def make(subject: str) -> int:
-            backlog = BacklogService(self._context, DecisionService(self._context))
+            backlog = BacklogService(self._context)
             return backlog.add(type=type, title=title, viewer=viewer,
                                links=(subject,)).item.id
 

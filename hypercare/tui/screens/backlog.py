@@ -173,10 +173,10 @@ class BacklogScreen(RecordScreen):
         if not title:
             return
         ctx = self.context
-        decisions = ctx.services.decisions
+        backlog = ctx.services.backlog
 
         def create() -> tuple[str, str]:
-            item = decisions.add_backlog(type=kind, title=title, viewer=ctx.viewer)
+            item = backlog.add(type=kind, title=title, viewer=ctx.viewer).item
             return f"{item.ref} added to the backlog ({label(kind)}, proposed)", str(item.id)
 
         self.act(create, what="Adding a backlog item")
@@ -201,10 +201,10 @@ class BacklogScreen(RecordScreen):
             toast(self, f"{item.ref} is already {label(status)}.")
             return
         ctx = self.context
-        decisions = ctx.services.decisions
+        backlog = ctx.services.backlog
 
         def move() -> str:
-            decisions.set_backlog_status(item_id=item.id, status=status, viewer=ctx.viewer)
+            backlog.set_status(item_id=item.id, status=status, viewer=ctx.viewer)
             return f"{item.ref} moved to {label(status)}"
 
         self.act(move, what=f"Moving {item.ref}")
