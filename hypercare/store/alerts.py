@@ -157,3 +157,10 @@ def written_after(escalation_id: int, outbox_id: int, *,
     messages = session.exec(select(OutboxMessage).where(col(OutboxMessage.id) > outbox_id)
                             .order_by(col(OutboxMessage.id))).all()
     return list(escalations), list(messages)
+
+
+def escalation_by_key(subject: str, trigger_key: str, *,
+                      session: Session) -> Escalation | None:
+    """The escalation of ``subject`` for one trigger (unique per subject and key)."""
+    return session.exec(select(Escalation).where(Escalation.subject == subject,
+                                                 Escalation.trigger_key == trigger_key)).first()

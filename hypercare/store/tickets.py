@@ -357,3 +357,27 @@ def tickets_for_sla(*, closed_since: datetime, session: Session) -> list[Ticket]
         or_(col(Ticket.is_closed).is_(False), col(Ticket.closed_at) >= closed_since),
     )
     return list(session.scalars(statement))
+
+
+def reported_by(email: str, *, limit: int, session: Session) -> list[Ticket]:
+    """Tickets whose Odoo partner has ``email`` (case-insensitive, given folded): open ones
+    first, newest first within each; deleted and archived ones left out."""
+    statement = (
+        select(Ticket)
+        .where(func.lower(col(Ticket.partner_email)) == email,
+               col(Ticket.deleted).is_(False), col(Ticket.active).is_(True))
+        .order_by(col(Ticket.is_closed).asc(), col(Ticket.created_at).desc(),
+                  col(Ticket.odoo_id).desc())
+        .limit(limit))
+    return list(session.scalars(statement))
+
+
+def user_name(user_odoo_id: int, *, session: Session) -> str | None:
+    """The synced Odoo user's name (None: not synced)."""
+    name: str | None = session.scalars(select(col(OdooUser.name)).where(
+        col(OdooUser.odoo_id) == user_odoo_id)).first()
+    return name
+
+
+def ticket_by_id(odoo_id: int, *, session: Session) -> Ticket | None:
+    return session.scalars(select(Ticket).where(Ticket.odoo_id == odoo_id)).first()  # type: ignore[arg-type]

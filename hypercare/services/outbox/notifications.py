@@ -14,10 +14,10 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlmodel import Session
-
 from hypercare.config import Settings
-from hypercare.store import alerts
+from hypercare.services.access import Viewer
+from hypercare.services.outbox import about as _about
+from hypercare.store import Session, alerts
 from hypercare.store.tables import OutboxMessage
 from hypercare.triage.fatigue import parse_quiet_hours, plan_delivery
 
@@ -37,6 +37,12 @@ class OutboxView:
     last_error: str
     created_at: datetime | None
     payload: dict[str, Any]
+
+    def about(self, *, viewer: Viewer) -> str:
+        """What the message is about, for a listing's "About" column
+        (:func:`hypercare.services.outbox.about.about`): plain text holding outside text,
+        to show as data."""
+        return _about.about(self.kind, self.payload, viewer=viewer)
 
 
 def enqueue(

@@ -12,13 +12,11 @@ from collections import defaultdict
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlmodel import Session
-
 from hypercare.errors import HypercareError, UsageError
 from hypercare.numbers import parse_id
 from hypercare.services.access import Viewer
 from hypercare.services.context import ServiceContext
-from hypercare.store import problems
+from hypercare.store import Session, problems
 from hypercare.store.tables import BacklogItem
 from hypercare.store.triage_records import classifications_for
 from hypercare.triage.scoring import CLOSED, EFFORTS, GuardReport, ItemFacts, guard, score

@@ -11,13 +11,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from sqlmodel import Session
-
 from hypercare.errors import HypercareError, UsageError
 from hypercare.numbers import parse_id
 from hypercare.services.access import Viewer
 from hypercare.services.context import ServiceContext
-from hypercare.store import problems
+from hypercare.store import Session, problems
 from hypercare.store.tables import PolicyDecision
 
 

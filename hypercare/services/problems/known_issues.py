@@ -10,13 +10,12 @@ from dataclasses import dataclass
 from datetime import date, datetime
 
 import numpy as np
-from sqlmodel import Session
 
 from hypercare.errors import HypercareError, TicketNotFoundError, UsageError
 from hypercare.services.access import Viewer
 from hypercare.services.context import ServiceContext
 from hypercare.services.outbox import notifications
-from hypercare.store import alerts, problems
+from hypercare.store import Session, alerts, problems
 from hypercare.store.tables import KnownIssue, KnownIssueTicket, OutboxMessage, Ticket
 from hypercare.store.tickets import find_ticket
 from hypercare.triage.features import Features, featurize

@@ -16,8 +16,6 @@ from datetime import date, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlmodel import Session
-
 from hypercare.errors import UsageError
 from hypercare.services.access import AUDIENCE, Viewer
 from hypercare.services.context import ServiceContext
@@ -26,7 +24,7 @@ from hypercare.services.standup.card import StandupCard, build_card
 from hypercare.services.standup.minutes_input import minutes_input, snapshot
 from hypercare.services.standup.recording import UNDO_MINUTES, StandupRecorder, open_standup
 from hypercare.services.tickets.scopes import resolve_scope
-from hypercare.store import problems
+from hypercare.store import Session, problems
 from hypercare.store.tables import Standup
 from hypercare.triage.minutes import render_minutes
 from hypercare.triage.standup import (

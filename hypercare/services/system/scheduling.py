@@ -4,11 +4,7 @@
 and publishes the owner's heartbeat (app state ``scheduler.owner``), which the TUI and a
 stand-alone bot read to leave syncing and delivery to the owner. :class:`JobRecords` keeps
 each named job's schedule, runs, failures, misses and last result.
-
-Every write here starts its transaction with an UPDATE (an INSERT only when no row was
-updated): on SQLite a transaction that reads first and writes later fails at once with
-"database is locked" when another connection wrote in between (the busy timeout does not
-apply), and the owner's jobs all start together; a first write waits its turn instead.
+The writes themselves (update first, then insert) are :mod:`hypercare.store.job_records`'s.
 """
 
 from __future__ import annotations
@@ -18,16 +14,11 @@ import os
 import socket
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
-
-from sqlalchemy import delete, func, update
-from sqlmodel import col, select
 
 from hypercare.services.context import ServiceContext
 from hypercare.services.system.setup import SCHEDULER_OWNER
+from hypercare.store import job_records
 from hypercare.store.ownership import SchedulerLock
-from hypercare.store.tables import AppState, JobState, OutboxMessage
-from hypercare.store.triage_records import set_state
 
 
 def process_name() -> str:
@@ -75,9 +66,8 @@ class SchedulerLease:
         try:
             if self._beat_value is not None:  # ours, unless another owner wrote since
                 with self._context.store().session() as session:
-                    session.execute(delete(AppState).where(
-                        col(AppState.key) == SCHEDULER_OWNER,
-                        col(AppState.value) == self._beat_value))
+                    job_records.clear_state_if(SCHEDULER_OWNER, self._beat_value,
+                                               session=session)
         finally:
             self._lock.release()
             self._held = False
@@ -86,16 +76,8 @@ class SchedulerLease:
         now = self._context.clock()
         value = json.dumps({"owner": self.owner, "heartbeat": now.isoformat()})
         with self._context.store().session() as session:
-            if not _updated(session, update(AppState)
-                            .where(col(AppState.key) == SCHEDULER_OWNER)
-                            .values(value=value, updated_at=now)):
-                set_state(SCHEDULER_OWNER, value, now=now, session=session)
+            job_records.write_state(SCHEDULER_OWNER, value, now=now, session=session)
         self._beat_value = value
-
-
-def _updated(session: Any, statement: Any) -> bool:
-    """Run an UPDATE; True when it changed a row."""
-    return bool(getattr(session.execute(statement), "rowcount", 0))
 
 
 @dataclass(frozen=True)
@@ -123,41 +105,28 @@ class JobRecords:
 
     def started(self, *, name: str, schedule: str, owner: str) -> datetime:
         now = self._context.clock()
-        values = {"schedule": schedule, "last_started_at": now, "running_since": now,
-                  "owner": owner}
-        self._write(name, values, values)
+        with self._context.store().session() as session:
+            job_records.job_started(name, schedule=schedule, owner=owner, now=now,
+                                    session=session)
         return now
 
     def finished(self, *, name: str, ok: bool, result: str) -> None:
-        now = self._context.clock()
-        done = {"last_ok": ok, "last_result": result[:1000], "last_finished_at": now,
-                "running_since": None}
-        self._write(name, {"runs": JobState.runs + 1,
-                           "failures": JobState.failures + (0 if ok else 1), **done},
-                    {"runs": 1, "failures": 0 if ok else 1, **done})
+        with self._context.store().session() as session:
+            job_records.job_finished(name, ok=ok, result=result, now=self._context.clock(),
+                                     session=session)
 
     def missed(self, *, name: str, schedule: str, why: str) -> None:
-        self._write(name, {"missed": JobState.missed + 1, "last_result": why[:1000]},
-                    {"schedule": schedule, "missed": 1, "last_result": why[:1000]})
-
-    def _write(self, name: str, changes: dict[str, Any], new: dict[str, Any]) -> None:
-        """Update the job's row with ``changes``, or create it with ``new``."""
         with self._context.store().session() as session:
-            if not _updated(session, update(JobState).where(col(JobState.name) == name)
-                            .values(**changes)):
-                session.add(JobState(name=name, **new))
+            job_records.job_missed(name, schedule=schedule, why=why, session=session)
 
     def states(self) -> list[JobStateView]:
         with self._context.store().session() as session:
-            rows = session.exec(select(JobState).order_by(col(JobState.name))).all()
+            rows = job_records.job_states(session=session)
             return [JobStateView(r.name, r.schedule, r.runs, r.failures, r.missed,
                                  r.last_started_at, r.last_finished_at, r.last_ok,
                                  r.last_result, r.running_since, r.owner) for r in rows]
 
     def outbox_depth(self) -> dict[str, int]:
         """Outbox messages by state (pending, sending, dead, ...), sent ones left out."""
-        statement = (select(OutboxMessage.state, func.count())
-                     .where(col(OutboxMessage.state) != "sent")
-                     .group_by(col(OutboxMessage.state)))
         with self._context.store().session() as session:
-            return {str(state): int(count) for state, count in session.exec(statement)}
+            return job_records.outbox_depth(session=session)

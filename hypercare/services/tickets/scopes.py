@@ -18,9 +18,8 @@ from hypercare.store import tickets as queries
 from hypercare.text import one_line
 
 if TYPE_CHECKING:
-    from sqlmodel import Session
-
     from hypercare.services.access import Viewer
+    from hypercare.store import Session
 
 SHOWN = 20
 """Most known names a hint lists."""

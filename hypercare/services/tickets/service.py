@@ -124,22 +124,12 @@ class TicketService:
         """The tickets ``viewer`` reported (their Odoo partner has the viewer's e-mail,
         case-insensitive): open ones first, newest first within each (deleted and archived
         ones left out)."""
-        from sqlalchemy import func, select
-        from sqlmodel import col
-
         wanted = viewer.email.strip().casefold()
         if not wanted:
             return []
         now = self._context.clock()
-        statement = (
-            select(Ticket)
-            .where(func.lower(col(Ticket.partner_email)) == wanted,
-                   col(Ticket.deleted).is_(False), col(Ticket.active).is_(True))
-            .order_by(col(Ticket.is_closed).asc(), col(Ticket.created_at).desc(),
-                      col(Ticket.odoo_id).desc())
-            .limit(limit))
         with self._context.store().session() as session:
-            rows = [row for row in session.scalars(statement)
+            rows = [row for row in queries.reported_by(wanted, limit=limit, session=session)
                     if viewer.sees_company(row.company)]
             ids = [row.odoo_id for row in rows]
             verdicts = classifications_for(ids, session=session)
@@ -221,14 +211,10 @@ class TicketService:
                 else f"{ticket_ref} unassigned (queued for Odoo)")
 
     def _user_name(self, user_odoo_id: int) -> str:
-        from sqlmodel import select
-
-        from hypercare.store.tables import OdooUser
-
         with self._context.store().session() as session:
-            user = session.exec(select(OdooUser).where(OdooUser.odoo_id == user_odoo_id)).first()
-            if user is not None:
-                return user.name
+            known = queries.user_name(user_odoo_id, session=session)
+            if known is not None:
+                return known
         name = dict(self.assignees()).get(user_odoo_id)
         if name is None:
             raise UsageError(f"no Odoo user #{user_odoo_id} is known here",

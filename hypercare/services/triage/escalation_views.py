@@ -6,11 +6,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlmodel import Session
-
 from hypercare.config import Settings
 from hypercare.services.access import Viewer
-from hypercare.store import alerts
+from hypercare.store import Session, alerts
 from hypercare.store.tables import Escalation, KnownIssue, PolicyDecision
 from hypercare.store.triage_records import classifications_for, ticket_texts
 

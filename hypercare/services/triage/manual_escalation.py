@@ -10,8 +10,6 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlmodel import select
-
 from hypercare.errors import TicketNotFoundError, UsageError
 from hypercare.services.access import Viewer
 from hypercare.services.context import ServiceContext
@@ -19,7 +17,7 @@ from hypercare.services.triage import escalation_views
 from hypercare.services.triage.escalation_views import EscalationView
 from hypercare.store import alerts
 from hypercare.store.tables import Escalation, Ticket, TicketClassification
-from hypercare.store.tickets import find_ticket
+from hypercare.store.tickets import find_ticket, ticket_by_id
 from hypercare.store.triage_records import classifications_for
 from hypercare.triage.escalation import TOP_LEVEL, NewEscalation
 
@@ -87,8 +85,8 @@ class ManualEscalation:
             if row.status == "open":
                 row.status, row.acknowledged_by, row.acknowledged_at = "acknowledged", by, now
             session.add(row)
-            ticket = (session.exec(select(Ticket).where(Ticket.odoo_id == row.ticket_odoo_id))
-                      .first() if row.ticket_odoo_id is not None else None)
+            ticket = (ticket_by_id(row.ticket_odoo_id, session=session)
+                      if row.ticket_odoo_id is not None else None)
             return ticket.ref if ticket is not None else ""
 
     def escalations_for(self, *, ref: str, viewer: Viewer) -> list[EscalationView]:
@@ -133,9 +131,6 @@ def _ticket(session: Any, ref: str, viewer: Viewer) -> Ticket:
 
 
 def _row(session: Any, subject: str, key: str) -> Escalation:
-    from sqlmodel import select
-
-    row = session.exec(select(Escalation).where(Escalation.subject == subject,
-                                                Escalation.trigger_key == key)).one()
-    assert isinstance(row, Escalation)
+    row = alerts.escalation_by_key(subject, key, session=session)
+    assert row is not None
     return row
