@@ -13,6 +13,7 @@ from textual.binding import Binding
 from textual.screen import Screen
 
 from hypercare.tui.context import TuiContext
+from hypercare.tui.format import key_label
 from hypercare.tui.guard import KeyGuard
 from hypercare.tui.messages import ActionDone, StoreRead
 from hypercare.tui.screens.dashboard import DashboardScreen
@@ -227,7 +228,7 @@ class HypercareApp(App[None]):
                 if not isinstance(binding, Binding) or binding.action in seen:
                     continue
                 seen.add(binding.action)
-                key = binding.key.replace("slash", "/").replace("question_mark", "?")
+                key = key_label(binding.key)
                 yield SystemCommand(binding.description or binding.action, f"key: {key}",
                                     partial(node.run_action, binding.action))
 

@@ -5,8 +5,10 @@ from __future__ import annotations
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
+from rich.cells import cell_len, get_character_cell_size
 from rich.text import Text
 
+from hypercare.text import ELLIPSIS, one_line
 from hypercare.triage.labels import CATEGORY_LABELS as CATEGORY_LABELS
 from hypercare.triage.labels import category_label as category_label
 from hypercare.triage.sla_text import when_text
@@ -33,10 +35,72 @@ SLA_LABELS = {
     "": "-",
 }
 SPARK_BLOCKS = "▁▂▃▄▅▆▇█"
+EVENT_LABELS = {
+    "stage_changed": "stage changed",
+    "public_reply": "reply by agent",
+    "customer_message": "reply by customer",
+    "internal_note": "internal note",
+    "standup_decision": "stand-up decision",
+}
+"""How the event log names a kind of event (any other kind: its name in words)."""
+CHATTER_LABELS = {
+    "public_reply": "reply by agent",
+    "customer_message": "reply by customer",
+    "internal_note": "internal note",
+    "tracking": "field change",
+    "system": "system message",
+}
+"""How Odoo's chatter names a kind of message (:class:`~hypercare.services.ChatterView`)."""
+KEY_NAMES = {"slash": "/", "question_mark": "?", "left_square_bracket": "[",
+             "right_square_bracket": "]"}
+"""Keys whose binding name is not what is printed on them."""
 
 
 def severity_label(severity: int) -> str:
     return f"S{severity}" if severity else "--"
+
+
+def key_label(keys: str) -> str:
+    """A binding's keys as printed on the keyboard: ``question_mark,f1`` -> ``?,f1``."""
+    return ",".join(KEY_NAMES.get(key, key) for key in keys.split(","))
+
+
+def event_label(kind: str) -> str:
+    """``reply by agent``, ``stand-up decision``: an event log entry's kind in words."""
+    return EVENT_LABELS.get(kind, kind.replace("_", " "))
+
+
+def chatter_label(kind: str) -> str:
+    """``reply by agent``, ``reply by customer``, ``internal note``: a chatter message's kind
+    in words (who wrote it is in the kind: a reply by an employee is the agent's)."""
+    return CHATTER_LABELS.get(kind, kind.replace("_", " "))
+
+
+def cut_middle(value: str, cells: int) -> str:
+    """``value`` on one line in at most ``cells`` cells, cut in the middle so its start and
+    its end both show: ``Acme…ies BE`` and ``Acme…ies US`` stay apart where cutting the end
+    would show ``Acme Industr`` twice. Cleaned (:func:`hypercare.text.one_line`); only the
+    two ends of a long value are looked at."""
+    if cells <= 0:
+        return ""
+    reach = 2 * cells + 16
+    text = one_line(value if len(value) <= 2 * reach else value[:reach] + " " + value[-reach:],
+                    4 * reach)
+    if cell_len(text) <= cells:
+        return text
+    head = _take(text, (cells - 1) // 2).rstrip()
+    tail = _take(text[::-1], cells - 1 - cell_len(head))[::-1]
+    return head + ELLIPSIS + tail.lstrip()
+
+
+def _take(text: str, cells: int) -> str:
+    """The longest start of ``text`` that fits ``cells`` cells."""
+    used = 0
+    for index, char in enumerate(text):
+        used += get_character_cell_size(char)
+        if used > cells:
+            return text[:index]
+    return text
 
 
 def sla_label(state: str) -> str:

@@ -26,6 +26,10 @@ from hypercare.services.triage.escalation_views import EscalationView
 
 TILE_KEYS = ("open_backlog", "open_s1", "inflow", "outflow", "sla_attainment", "sla_breaches",
              "mttr", "training_gap_share")
+SHORT_LABELS = {"open_backlog": "Backlog", "sla_attainment": "SLA met", "sla_breaches": "Breaches",
+                "training_gap_share": "Training gap"}
+"""A tile's title where its metric's label does not fit (a narrow tile); the registry's label
+(:data:`hypercare.kpi.registry.METRICS`) everywhere else."""
 BOARD_DAYS = 30
 SPARK_POINTS = 14
 SLA_WATCH = 15
@@ -52,6 +56,8 @@ class KpiTile:
     definition: str
     window: str = ""
     """The days the value is for, as it reads after it (``in the last 30 days``)."""
+    short_label: str = ""
+    """The title of a narrow tile (:data:`SHORT_LABELS`; the label when it is short)."""
 
 
 @dataclass(frozen=True)
@@ -141,7 +147,8 @@ def tile(kpi: KpiValue, window: str = "") -> KpiTile:
         key=kpi.key, label=kpi.label, value=kpi.value, unit=kpi.unit, direction=kpi.direction,
         target=kpi.target, on_target=kpi.on_target,
         spark=tuple(float(value) for _, value in kpi.series[-SPARK_POINTS:]),
-        week_delta=week_delta(kpi), definition=kpi.definition, window=window)
+        week_delta=week_delta(kpi), definition=kpi.definition, window=window,
+        short_label=SHORT_LABELS.get(kpi.key, kpi.label))
 
 
 def week_delta(kpi: KpiValue) -> float | None:

@@ -16,7 +16,6 @@ from typing import Any
 
 from hypercare.config import Settings
 from hypercare.services.access import Viewer
-from hypercare.services.outbox import about as _about
 from hypercare.store import Session, alerts
 from hypercare.store.tables import OutboxMessage
 from hypercare.triage.fatigue import parse_quiet_hours, plan_delivery
@@ -39,10 +38,9 @@ class OutboxView:
     payload: dict[str, Any]
 
     def about(self, *, viewer: Viewer) -> str:
-        """What the message is about, for a listing's "About" column
-        (:func:`hypercare.services.outbox.about.about`): plain text holding outside text,
-        to show as data."""
-        return _about.about(self.kind, self.payload, viewer=viewer)
+        """What the message is about, for a listing's "About" column (the TUI's suppressed
+        alerts): :func:`about_text`."""
+        return about_text(self.kind, self.payload, viewer=viewer)
 
 
 def enqueue(
@@ -116,3 +114,69 @@ def view(row: OutboxMessage) -> OutboxView:
     return OutboxView(row.id, row.kind, row.idempotency_key, tuple(row.recipients), row.state,
                       row.attempts, row.next_attempt_at, row.reason, row.last_error,
                       row.created_at, dict(row.payload))
+
+
+# -- what a message is about, for listings ----------------------------------------------
+
+ABOUT_RECORDS = (("known_issue", "title"), ("decision", "question"))
+"""Records a message may be about, and the field that says what each one is."""
+ABOUT_KINDS = {
+    "digest": "stand-up digest",
+    "standup_minutes": "stand-up minutes",
+    "weekly_pack": "steering pack",
+    "odoo_unreachable": "Odoo unreachable",
+    "watch_kpi": "watched KPI",
+}
+ABOUT_LIMIT = 120
+"""Characters of the fallback (a payload's fields) for a kind of message not named here."""
+
+
+def about_text(kind: str, payload: dict[str, Any], *, viewer: Viewer) -> str:
+    """What a message is about, in a few words, from its semantic payload: ``42 L2 breach:
+    Invoice ...``, ``KI-3: Credit note lines lose ...``, ``D-2 L2 decision overdue: Who
+    approves ...``, ``3 at-risk tickets: 12, 14, 15``, ``stand-up digest (all companies)``.
+    Plain text holding outside text (titles, questions): show it as data. A confidential
+    ticket's title reads as the access rules let ``viewer`` see it."""
+    level = f"L{payload['level']}" if payload.get("level") else ""
+    trigger = str(payload.get("trigger", "")).replace("_", " ")
+    ticket = payload.get("ticket")
+    if isinstance(ticket, dict):
+        # masked when queued (a shared audience); rows queued before that, by the rules
+        title = viewer.title(str(ticket.get("title", "")),
+                             confidential=bool(ticket.get("confidential")))
+        return _headed(str(ticket.get("ref", "?")), level, trigger, title)
+    for key, field in ABOUT_RECORDS:
+        record = payload.get(key)
+        if isinstance(record, dict):
+            return _headed(str(record.get("ref", "?")), level, trigger,
+                           str(record.get(field, "")))
+    items = payload.get("items")
+    if isinstance(items, list):
+        refs = [str(i.get("ticket", {}).get("ref", "")) for i in items if isinstance(i, dict)]
+        shown = ", ".join(r for r in refs if r)
+        return f"{len(items)} at-risk ticket{'' if len(items) == 1 else 's'}: {shown}"
+    return _by_kind(kind, payload)
+
+
+def _headed(ref: str, level: str, trigger: str, what: str) -> str:
+    """``KI-3 L2 breach: title`` (level and trigger when there are)."""
+    head = " ".join(part for part in (ref, level, trigger) if part)
+    return f"{head}: {what}" if what else head
+
+
+def _by_kind(kind: str, payload: dict[str, Any]) -> str:
+    """Messages about no ticket or record: what kind of message, and its scope."""
+    words = ABOUT_KINDS.get(kind, kind.replace("_", " "))
+    if kind == "digest":
+        return f"{words} ({payload.get('scope') or payload.get('standup', '')})"
+    if kind == "standup_minutes":
+        return f"{words} #{payload.get('standup_id', '?')}"
+    if kind == "weekly_pack":
+        return str(payload.get("title") or words)
+    if kind == "odoo_unreachable":
+        return f"{words} for {payload.get('minutes', '?')} min"
+    if kind == "watch_kpi":
+        return (f"{words} {payload.get('name', '')}: {payload.get('value')} "
+                f"(threshold {payload.get('threshold')})")
+    fields = ", ".join(f"{k}={v}" for k, v in payload.items() if isinstance(v, str | int))
+    return fields[:ABOUT_LIMIT] or words

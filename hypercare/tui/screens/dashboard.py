@@ -6,6 +6,7 @@ from typing import Any
 
 from rich.console import Group, RenderableType
 from rich.text import Text
+from textual import events
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Grid, VerticalScroll
@@ -19,6 +20,7 @@ from hypercare.tui.context import TuiContext, tui_context
 from hypercare.tui.format import (
     age,
     category_label,
+    cut_middle,
     local,
     severity_label,
     sla_label,
@@ -26,10 +28,24 @@ from hypercare.tui.format import (
 from hypercare.tui.messages import StoreRead
 from hypercare.tui.widgets.data import plain
 from hypercare.tui.widgets.header import TopBar
-from hypercare.tui.widgets.panels import Panel, Tile, grid
+from hypercare.tui.widgets.panels import BODY_CHROME, Panel, Tile, grid
 
 TILE_COUNT = 8
 ERROR_LIMIT = 300
+COMPANY_CELLS = (12, 24)
+"""Cells of a company's name in the SLA watch, fewest and most: what the title leaves (cut in
+the middle: ``Acme…ries BE``)."""
+WATCH_FIXED = 58
+"""Cells of the SLA watch's body the company does not get: the other columns, the gaps
+between them and some room for the title."""
+WIDE = 120
+"""From this width the category mix and the known issues sit side by side, and the tiles
+eight in a row when an eighth of the width shows each whole (:func:`tile_columns`)."""
+LISTS_SIDE_BY_SIDE = 160
+"""From this width every panel sits beside another. Below, the SLA watch, the escalations,
+the exit criteria and the sync take the whole width (titles and criteria keep their room)."""
+BOARD_CHROME = 4
+"""Cells of the screen's width the tiles do not get: the board's padding and scrollbar."""
 STATUS_MARKS = {"met": ("✔", "green"), "not_met": ("✘", "red"), "at_risk": ("!", "dark_orange"),
                 "pending": ("…", "dim")}
 
@@ -46,16 +62,19 @@ class DashboardScreen(Screen[Any]):
             with Grid(id="tiles"):
                 for index in range(TILE_COUNT):
                     yield Tile(id=f"tile-{index}")
-            with Grid(id="panels"):
+            with Grid(id="lists", classes="panels"):
                 yield Panel(id="sla-watch")
                 yield Panel(id="escalations")
+            with Grid(id="mix", classes="panels"):
                 yield Panel(id="categories")
                 yield Panel(id="known-issues")
+            with Grid(id="closing", classes="panels"):
                 yield Panel(id="exit")
                 yield Panel(id="sync")
         yield Footer()
 
     def on_mount(self) -> None:
+        self.query_one("#board").focus()  # PageDown and the arrows scroll it
         self.show_board()
 
     def on_screen_resume(self) -> None:
@@ -64,6 +83,28 @@ class DashboardScreen(Screen[Any]):
     def on_store_read(self, message: StoreRead) -> None:
         self.show_board()
 
+    def on_resize(self, event: events.Resize) -> None:
+        self.show_board()  # laid out anew, and the SLA watch's companies cut to the width
+
+    def lay_out(self, width: int) -> None:
+        """Tiles and panels by the width there is (:func:`tile_columns`). Each row of panels
+        is a grid of its own rather than a column span: Textual sizes an auto row by one
+        column's width, which makes a spanning panel whose text wraps too tall."""
+        need = max((tile.needs() for tile in self.query(Tile)), default=0)
+        self.query_one("#tiles").styles.grid_size_columns = tile_columns(width, need)
+        self.query_one("#mix").styles.grid_size_columns = 2 if width >= WIDE else 1
+        beside = 2 if width >= LISTS_SIDE_BY_SIDE else 1
+        for row in ("#lists", "#closing"):
+            self.query_one(row).styles.grid_size_columns = beside
+
+    def _company_cells(self) -> int:
+        """Cells for a company in the SLA watch at this width (the panel's body less the
+        other columns)."""
+        width = self.size.width or 80
+        halves = 2 if width >= LISTS_SIDE_BY_SIDE else 1
+        body = (width - BOARD_CHROME - (halves - 1)) // halves - BODY_CHROME
+        return max(COMPANY_CELLS[0], min(COMPANY_CELLS[1], body - WATCH_FIXED))
+
     def show_board(self) -> None:
         ctx = tui_context(self)
         self.query_one(TopBar).show(ctx, "Dashboard")
@@ -71,6 +112,7 @@ class DashboardScreen(Screen[Any]):
         banner = self.query_one("#stale", Static)
         banner.display = False
         if board is None:
+            self.lay_out(self.size.width)
             self.query_one("#sla-watch", Panel).show("SLA watch", Text("reading the store...",
                                                                        style="dim"))
             return
@@ -79,6 +121,7 @@ class DashboardScreen(Screen[Any]):
             banner.update(_stale_text(ctx, board))
         for index, tile in enumerate(board.tiles[:TILE_COUNT]):
             self.query_one(f"#tile-{index}", Tile).show(tile)
+        self.lay_out(self.size.width)  # by the room the tiles' values need
         self._sla_watch(ctx, board)
         self._escalations(ctx, board)
         self._categories(board)
@@ -89,11 +132,13 @@ class DashboardScreen(Screen[Any]):
     def _sla_watch(self, ctx: TuiContext, board: Dashboard) -> None:
         table = grid(("Ref", "left"), ("Sev", "left"), ("SLA", "left"), ("Left", "right"),
                      ("Company", "left"), ("Title", "left"))
+        company = self._company_cells()
         for row in board.sla_watch:  # the SLA formatter's narrow form, as in the queue
             style = "bold red" if row.sla_state == "breached" else "dark_orange"
             table.add_row(row.ref, severity_label(row.severity),
                           Text(sla_label(row.sla_state), style=style),
-                          short_text(row.sla_clock()), row.company, row.title)
+                          short_text(row.sla_clock()), cut_middle(row.company, company),
+                          row.title)
         body: RenderableType = table if board.sla_watch else Text(
             "Nothing at risk or breached.", style="green")
         self.query_one("#sla-watch", Panel).show(
@@ -134,7 +179,8 @@ class DashboardScreen(Screen[Any]):
         self.query_one("#known-issues", Panel).show("Top known issues", body)
 
     def _exit(self, board: Dashboard) -> None:
-        table = grid(("", "left"), ("Criterion", "left"), ("Now", "left"))
+        table = grid(("", "left"), ("Criterion", "left"), ("Now", "left"), flex="Criterion",
+                     wrap=True)
         for criterion in board.readiness.criteria:
             mark, style = STATUS_MARKS.get(criterion.status, ("?", ""))
             table.add_row(Text(mark, style=style), criterion.label,
@@ -164,6 +210,18 @@ class DashboardScreen(Screen[Any]):
         lines.append(f"{sync.open_tickets:,} open of {sync.tickets:,} tickets")
         self.query_one("#sync", Panel).show("Sync", lines,
                                             subtitle="STALE" if sync.stale else "fresh")
+
+
+def tile_columns(width: int, need: int) -> int:
+    """Tiles in a row on a screen ``width`` cells wide, when each tile needs ``need`` cells to
+    show everything uncut: 8 from :data:`WIDE` columns when they fit, else 4 (2, 1 on a very
+    narrow screen)."""
+    for columns in (8, 4, 2):
+        if columns == 8 and width < WIDE:
+            continue
+        if (width - BOARD_CHROME - (columns - 1)) // columns >= need:
+            return columns
+    return 1
 
 
 def _stale_text(ctx: TuiContext, board: Dashboard) -> Text:

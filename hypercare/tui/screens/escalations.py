@@ -12,7 +12,7 @@ from textual.binding import Binding
 from textual.screen import Screen
 from textual.widgets import Footer, Static
 
-from hypercare.services import EscalationView, OutboxView, Viewer
+from hypercare.services import EscalationView, OutboxView
 from hypercare.terminal import data, line
 from hypercare.tui.context import TuiContext, tui_context
 from hypercare.tui.format import age, local
@@ -46,28 +46,6 @@ def handled(esc: EscalationView, zone: str) -> str:
         parts.append(f"ack {esc.acknowledged_by} "
                      f"{local(esc.acknowledged_at, zone, fmt='%d %b %H:%M')}".rstrip())
     return "; ".join(parts) or "-"
-
-
-def about(payload: dict[str, Any], *, viewer: Viewer) -> str:
-    """What a suppressed alert was about, from its semantic payload; a confidential ticket's
-    title as the access rules let ``viewer`` see it."""
-    level = f"L{payload['level']} " if payload.get("level") else ""
-    trigger = str(payload.get("trigger", "")).replace("_", " ")
-    ticket = payload.get("ticket")
-    if isinstance(ticket, dict):
-        # masked when queued (a shared audience); rows queued before that, by the rules
-        title = viewer.title(str(ticket.get("title", "")),
-                             confidential=bool(ticket.get("confidential")))
-        return f"{ticket.get('ref', '?')} {level}{trigger}: {title}".strip()
-    for key, text in (("known_issue", "title"), ("decision", "question")):
-        record = payload.get(key)
-        if isinstance(record, dict):
-            return f"{record.get('ref', '?')} {level}{trigger}: {record.get(text, '')}".strip()
-    items = payload.get("items")
-    if isinstance(items, list):
-        refs = [str(i.get("ticket", {}).get("ref", "")) for i in items if isinstance(i, dict)]
-        return f"{len(items)} at-risk tickets: {', '.join(r for r in refs if r)}"
-    return ", ".join(f"{k}={v}" for k, v in payload.items() if isinstance(v, str | int))[:120]
 
 
 def ticket_ref(payload: dict[str, Any]) -> str:
@@ -209,7 +187,7 @@ class EscalationsScreen(Screen[Any]):
         for message in self.suppressed:
             table.add_row(local(message.created_at, ctx.zone, fmt="%d %b %H:%M"),
                           message.kind.replace("_", " "), ", ".join(message.recipients),
-                          _cut(about(message.payload, viewer=ctx.viewer), 60),
+                          _cut(message.about(viewer=ctx.viewer), 60),
                           data(message.reason or "-", "dim"), key=str(message.id))
         count = len(self.suppressed)
         table.border_title = (f"Suppressed alerts ({count}"

@@ -8,6 +8,8 @@ from textual.containers import VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Markdown
 
+from hypercare.tui.format import key_label
+
 DEFAULT_RUNBOOK = "command-center-tui"
 INTRO = """\
 # hypercare keys
@@ -26,7 +28,7 @@ def key_table(title: str, bindings: list[BindingType]) -> str:
         else:
             key, _, description = (*binding, "")[:3] if len(binding) >= 3 else (
                 binding[0], "", binding[1])
-        shown = key.replace("slash", "/").replace("question_mark", "?")
+        shown = key_label(key)
         lines.append(f"| `{shown}` | {description} |")
     return "\n".join(lines) + "\n"
 

@@ -54,6 +54,17 @@ def describe_filter(query: QueueFilter) -> str:
     return " · ".join(parts) + "   " + order
 
 
+def empty_text(query: QueueFilter, *, any_rows: bool, loaded: bool) -> str:
+    """What the queue says when it shows no ticket: why, and the key that shows some."""
+    if not any_rows:
+        return ("No tickets synced yet: ctrl+s syncs from Odoo now." if loaded
+                else "Reading the tickets...")
+    default = QueueFilter()
+    if replace(query, sort=default.sort, descending=default.descending) == default:
+        return "No open tickets. O shows the closed ones."
+    return "No ticket matches this filter. c clears the filter and the search."
+
+
 class QueueScreen(TicketActions):
     """Every synced ticket; enter opens one."""
 
@@ -112,7 +123,9 @@ class QueueScreen(TicketActions):
             f" · {counts.unclassified:,} unclassified · {counts.escalated:,} escalated"
             + loading)
         self.query_one("#queue-filter", Static).update(line(describe_filter(self.query_filter)))
-        self.query_one(TicketTable).show(self.shown, now=ctx.now())
+        self.query_one(TicketTable).show(
+            self.shown, now=ctx.now(),
+            empty=empty_text(self.query_filter, any_rows=bool(rows), loaded=ctx.rows_loaded))
 
     def set_filter(self, query: QueueFilter) -> None:
         self.query_filter = query

@@ -15,7 +15,7 @@ from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.widgets import Footer, Static, TabbedContent, TabPane
 
-from hypercare.services import MASKED_TEXT, ChatterView, EscalationView, HeldReply, TicketDetail
+from hypercare.services import ChatterView, EscalationView, HeldReply, TicketDetail
 from hypercare.terminal import data, line
 from hypercare.triage.sla_text import time_text
 from hypercare.tui.format import (
@@ -33,15 +33,18 @@ from hypercare.tui.screens.ticket_actions import TICKET_BINDINGS, TicketActions
 from hypercare.tui.widgets.data import TITLE_LIMIT, detail, plain
 from hypercare.tui.widgets.header import TopBar
 from hypercare.tui.widgets.panels import grid
+from hypercare.tui.widgets.ticket_log import chatter_text, events_text
 from hypercare.tui.work import call_service, describe
 
-EVENT_BODY_LIMIT = 2000
-CHATTER_BODY_LIMIT = 4000
 REASON_LIMIT = 500
 HELD_BODY_LIMIT = 2000
 NAMES_LIMIT = 500
 HELD_VERBS = {"send": ("Send", "to Odoo as an internal note"),
               "dismiss": ("Dismiss", "(it still counts as also affected)")}
+
+TABS = Binding.Group("Tabs", compact=True)
+TAB_IDS = ("overview", "events", "chatter")
+"""The tabs in their order (``[`` and ``]`` go from one to the next)."""
 
 Loaded = tuple[TicketDetail, list[EscalationView], list[HeldReply] | None]
 
@@ -53,6 +56,8 @@ class TicketScreen(TicketActions):
         Binding("escape", "app.pop_screen", "Back"),
         Binding("c", "chatter", "Chatter", show=False),
         *TICKET_BINDINGS,
+        Binding("left_square_bracket", "tab(-1)", "Previous tab", group=TABS),
+        Binding("right_square_bracket", "tab(1)", "Next tab", group=TABS),
         Binding("s", "held('send')", "Send a held reply to Odoo", show=False),
         Binding("x", "held('dismiss')", "Dismiss a held reply", show=False),
     ]
@@ -70,28 +75,49 @@ class TicketScreen(TicketActions):
         yield TopBar(id="topbar")
         yield Static(id="ticket-head")
         with TabbedContent(id="ticket-tabs"):
-            with TabPane("Overview", id="overview"), VerticalScroll():
+            with TabPane("Overview", id="overview"), VerticalScroll(id="overview-scroll"):
                 yield Static(id="ticket-body")
                 yield Static(id="ticket-held")
                 yield Static(id="ticket-triage")
                 yield Static(id="ticket-clocks")
                 yield Static(id="ticket-escalations")
-            with TabPane("Event log", id="events"), VerticalScroll():
+            with TabPane("Event log", id="events"), VerticalScroll(id="events-scroll"):
                 yield Static(id="ticket-events")
-            with TabPane("Odoo chatter", id="chatter"), VerticalScroll():
+            with TabPane("Odoo chatter", id="chatter"), VerticalScroll(id="chatter-scroll"):
                 yield Static("Fetching the chatter from Odoo...", id="ticket-chatter")
-        yield Footer()
+        yield Footer(show_command_palette=False)  # room for the tabs key at 80 columns
 
     def on_mount(self) -> None:
         self.query_one(TopBar).show(self.context, f"Ticket {self.ref}")
+        self.query_one("#overview-scroll").focus()  # PageDown and the arrows scroll it
         self.load()
         self.action_chatter()
 
     def on_store_read(self, message: StoreRead) -> None:
+        """The store changed (a sync, someone's decision): read the ticket again."""
         self.query_one(TopBar).show(self.context, f"Ticket {self.ref}")
+        if not message.partial:
+            self.load()
 
     def on_action_done(self, message: ActionDone) -> None:
         self.load()
+
+    # -- tabs ---------------------------------------------------------------------------
+
+    def action_tab(self, step: int) -> None:
+        """``[`` / ``]``: the previous or next tab (Overview, Event log, Odoo chatter)."""
+        tabs = self.query_one(TabbedContent)
+        position = TAB_IDS.index(tabs.active) if tabs.active in TAB_IDS else 0
+        tabs.active = TAB_IDS[(position + step) % len(TAB_IDS)]
+        self._focus_tab(tabs.active)
+
+    def on_tabbed_content_tab_activated(self, event: TabbedContent.TabActivated) -> None:
+        """A tab shown (by key or click): its text takes the keys, so they scroll it."""
+        if event.pane.id:
+            self._focus_tab(event.pane.id)
+
+    def _focus_tab(self, pane: str) -> None:
+        self.query_one(f"#{pane}-scroll").focus()
 
     def current_ticket(self) -> tuple[str, str, str] | None:
         if self.detail is None:
@@ -138,7 +164,8 @@ class TicketScreen(TicketActions):
 
     def _chatter(self, messages: list[ChatterView]) -> None:
         self.chatter = messages
-        self.query_one("#ticket-chatter", Static).update(self._chatter_text(messages))
+        self.query_one("#ticket-chatter", Static).update(
+            chatter_text(messages, self.context.zone, masked=self._masked()))
 
     # -- painting -----------------------------------------------------------------------
 
@@ -188,7 +215,8 @@ class TicketScreen(TicketActions):
         self.query_one("#ticket-triage", Static).update(self._triage_text())
         self.query_one("#ticket-clocks", Static).update(self._clocks(company_zone))
         self.query_one("#ticket-escalations", Static).update(self._escalation_text())
-        self.query_one("#ticket-events", Static).update(self._events_text(masked))
+        self.query_one("#ticket-events", Static).update(
+            events_text(self.detail.events, ctx.zone, masked=masked))
 
     def _affected_text(self) -> Text | None:
         """``Also affected: 3 people (Ann, Bob, Cy)``: the names only when the services gave
@@ -246,7 +274,8 @@ class TicketScreen(TicketActions):
         if not clocks:
             return Text("\nSLA clocks: not evaluated yet (the sweep runs after each sync).",
                         style="dim")
-        table = grid(("Clock", "left"), ("State", "left"), ("Due", "left"), ("Time", "left"))
+        table = grid(("Clock", "left"), ("State", "left"), ("Due", "left"), ("Time", "left"),
+                     flex=("Due", "Time"), wrap=True)
         now = ctx.now()
         for target, clock in self.detail.ticket.sla_clock_times():
             table.add_row(target.replace("_", " "),
@@ -263,7 +292,7 @@ class TicketScreen(TicketActions):
             return Text("\nNo escalations.", style="dim")
         ctx = self.context
         table = grid(("Lvl", "left"), ("Why", "left"), ("State", "left"), ("When", "left"),
-                     ("Notified", "left"))
+                     ("Notified", "left"), flex=("State", "Notified"), wrap=True)
         for esc in self.escalations:
             state = esc.status.replace("_", " ")
             if esc.acknowledged_by:
@@ -271,38 +300,6 @@ class TicketScreen(TicketActions):
             table.add_row(f"L{esc.level}", esc.trigger.replace("_", " "), state,
                           local(esc.created_at, ctx.zone), ", ".join(esc.notified) or "-")
         return Group(Text("\nEscalations (k acknowledges)", style="bold"), table)
-
-    def _events_text(self, masked: bool) -> RenderableType:
-        assert self.detail is not None
-        ctx = self.context
-        text = Text()
-        for event in self.detail.events:
-            text.append(f"{local(event.at, ctx.zone)}  ", style="dim")
-            text.append_text(data(event.kind.replace("_", " "), "bold"))
-            if event.actor:
-                text.append_text(line("  ", data(event.actor)))
-            if event.from_value or event.to_value:
-                text.append_text(line("  ", data(event.from_value), " → ", data(event.to_value)))
-            if event.body and not masked:
-                text.append_text(line("\n    ", detail(event.body, limit=EVENT_BODY_LIMIT)))
-            text.append("\n")
-        return text if text.plain else Text("No events recorded.", style="dim")
-
-    def _chatter_text(self, messages: Sequence[ChatterView]) -> RenderableType:
-        if not messages:
-            return Text("No messages in Odoo's chatter.", style="dim")
-        if self._masked():
-            return Text(f"{len(messages)} messages. {MASKED_TEXT}", style="dim")
-        ctx = self.context
-        text = Text()
-        for message in messages:
-            text.append(f"{local(message.at, ctx.zone)}  ", style="dim")
-            text.append_text(data(message.author or "?", "bold"))
-            text.append(f"  {plain(message.kind.replace('_', ' '))}"
-                        f"{' (internal)' if message.internal else ''}\n", style="dim")
-            if message.body:
-                text.append_text(line(detail(message.body, limit=CHATTER_BODY_LIMIT), "\n"))
-        return text
 
     # -- held replies (leads) ------------------------------------------------------------
 

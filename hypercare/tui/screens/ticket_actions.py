@@ -1,7 +1,9 @@
 """Decisions and actions on one ticket, shared by the queue and the ticket detail.
 
 Each action runs one service call in a worker. Decisions that can be taken back (category,
-severity, known-issue link) are remembered so ``u`` undoes them within ``tui.undo_seconds``.
+severity, known-issue link) are remembered so ``u`` undoes them within ``tui.undo_seconds``;
+they and their undo move the SLA clocks, which are evaluated again before the screen reads
+the ticket (``TuiContext.refresh_clocks``): no stale targets until the next sweep.
 """
 
 from __future__ import annotations
@@ -85,6 +87,7 @@ class TicketActions(Screen[Any]):
             view = triage.decide(ref=ref, viewer=ctx.viewer, category=category,
                                  severity=severity)
             ctx.remember(f"{ref} {what}", lambda: _undo_decision(ctx, view.decision_id, window))
+            ctx.refresh_clocks()
             return f"{ref}: {what} (u to undo)"
 
         call_service(self, decide, done=self._done, what=f"Deciding {ref}")
@@ -140,11 +143,14 @@ class TicketActions(Screen[Any]):
                 if before:
                     issues.link(known_issue_id=int(before.removeprefix("KI-")), ref=ref,
                                 viewer=ctx.viewer)
+                    ctx.refresh_clocks()
                     return f"{ref} linked back to {before}"
                 issues.unlink(ref=ref, viewer=ctx.viewer)
+                ctx.refresh_clocks()
                 return f"{ref} unlinked again"
 
             ctx.remember(summary, undo)
+            ctx.refresh_clocks()  # a known issue's workaround meets the workaround clock
             return summary + " (u to undo)"
 
         call_service(self, link, done=self._done, what=f"Linking {ref}")
@@ -299,4 +305,5 @@ class TicketActions(Screen[Any]):
 def _undo_decision(ctx: TuiContext, decision_id: int, window: timedelta) -> str:
     view = ctx.services.triage.undo_decision(decision_id=decision_id, viewer=ctx.viewer,
                                              within=window)
+    ctx.refresh_clocks()
     return f"{view.ref}: decision undone"

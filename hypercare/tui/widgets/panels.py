@@ -6,6 +6,7 @@ as markup, and :func:`grid` tables take string cells as literal text on one line
 
 from __future__ import annotations
 
+from rich.cells import cell_len
 from rich.console import RenderableType
 from rich.text import Text
 from textual.widgets import Static
@@ -15,9 +16,17 @@ from hypercare.services import KpiTile
 from hypercare.terminal import DataTable, data
 from hypercare.tui.format import delta, sparkline
 
+SPARK_POINTS = 14
+TITLE_CHROME = 6
+"""Cells of a tile's top edge that are not its title: two corners, a rule and a blank each
+side."""
+BODY_CHROME = 4
+"""Cells of a tile's width that are not its body: the border and the padding."""
+
 
 class Tile(Static):
-    """One KPI: value, week-over-week change, 14-day sparkline; red when off target."""
+    """One KPI: value, week-over-week change, 14-day sparkline; red when off target. Its title
+    is the metric's label, or its short label when the tile is too narrow for it."""
 
     DEFAULT_CSS = """
     Tile { height: 4; border: round $primary-darken-2; padding: 0 1; text-wrap: nowrap;
@@ -25,12 +34,17 @@ class Tile(Static):
     Tile.-off-target { border: round $error; }
     """
 
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self.tile: KpiTile | None = None
+        self._body = 0
+        """Cells the widest line of the body takes."""
+
     def show(self, tile: KpiTile) -> None:
-        self.border_title = data(tile.label)
-        self.border_subtitle = data(tile.window.removeprefix("in the last "))
-        self.tooltip = data(f"{tile.definition} Value {tile.window}.\n▲▼: change over the "
-                            "last 7 days.",
-                            limit=1000, multiline=True)
+        self.tile = tile
+        self.border_subtitle = data(self.window)
+        self.tooltip = data(f"{tile.label}: {tile.definition} Value {tile.window}.\n▲▼: change "
+                            "over the last 7 days.", limit=1000, multiline=True)
         self.set_class(tile.on_target is False, "-off-target")
         line = Text(format_number(tile.value, tile.unit), style="bold", no_wrap=True,
                     overflow="ellipsis")
@@ -41,8 +55,36 @@ class Tile(Static):
         if change.plain:
             line.append("  ")
             line.append_text(change)
-        spark = Text(sparkline(tile.spark[-14:]), style="cyan", no_wrap=True)
+        spark = Text(sparkline(tile.spark[-SPARK_POINTS:]), style="cyan", no_wrap=True)
+        self._body = max(line.cell_len, spark.cell_len)
         self.update(Text("\n", no_wrap=True).join([line, spark]))
+        self._title()
+
+    @property
+    def window(self) -> str:
+        return self.tile.window.removeprefix("in the last ") if self.tile else ""
+
+    def needs(self) -> int:
+        """The width (cells) at which nothing of this tile is cut: its body, its short title
+        and its window."""
+        if self.tile is None:
+            return 0
+        short = self.tile.short_label or self.tile.label
+        return max(self._body + BODY_CHROME, cell_len(data(short).plain) + TITLE_CHROME,
+                   cell_len(self.window) + TITLE_CHROME)
+
+    def on_resize(self) -> None:
+        self._title()
+
+    def _title(self) -> None:
+        """The label when it fits the tile's top edge, else the short label."""
+        if self.tile is None:
+            return
+        label = data(self.tile.label)
+        room = self.outer_size.width - TITLE_CHROME
+        if label.cell_len > room and self.tile.short_label:
+            label = data(self.tile.short_label)
+        self.border_title = label
 
 
 class Panel(Static):
@@ -59,12 +101,22 @@ class Panel(Static):
         self.update(body)
 
 
-def grid(*columns: tuple[str, str]) -> DataTable:
+def grid(*columns: tuple[str, str], flex: str | tuple[str, ...] = "Title",
+         wrap: bool = False) -> DataTable:
     """A borderless table for panel bodies: (header, justify) per column; string cells are
-    data (one line, never markup)."""
+    data (one line, never markup).
+
+    Every column is as wide as its widest cell, except the ``flex`` ones: they share the
+    room left, their cells cut with an ellipsis (``wrap``: wrapped onto more lines, for
+    times and our own words), so a narrow table cuts only those.
+    """
     table = DataTable(box=None, expand=True, padding=(0, 1), show_edge=False, pad_edge=False,
-                  header_style="bold dim")
+                      header_style="bold dim")
+    flexible_ones = (flex,) if isinstance(flex, str) else flex
     for header, justify in columns:
+        flexible = header in flexible_ones
         table.add_column(header, justify=justify,  # type: ignore[arg-type]
-                         no_wrap=True, overflow="ellipsis", ratio=3 if header == "Title" else None)
+                         no_wrap=not (flexible and wrap),
+                         overflow="fold" if flexible and wrap else "ellipsis",
+                         ratio=1 if flexible else None)
     return table

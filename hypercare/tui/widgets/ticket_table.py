@@ -26,7 +26,7 @@ from textual.strip import Strip
 from hypercare.services import QueueRow
 from hypercare.text import clean
 from hypercare.triage.sla_text import short_text
-from hypercare.tui.format import age, category_label, severity_label, sla_label
+from hypercare.tui.format import age, category_label, cut_middle, severity_label, sla_label
 from hypercare.tui.widgets.data import UNSAFE_IN_LINE
 
 ROW_STYLES = {
@@ -57,6 +57,8 @@ class Column:
     key: str = ""
     wide: int = 0
     """Width when the table has room (at least 140 cells)."""
+    middle: bool = False
+    """Cut in the middle, so the end shows too (names that differ only at their end)."""
 
 
 def _left(row: QueueRow, now: datetime) -> str:
@@ -76,7 +78,7 @@ COLUMNS: tuple[Column, ...] = (
     Column("Category", 8, lambda r, n: category_label(r.category), key="category"),
     Column("Esc", 3, lambda r, n: f"L{r.escalation_level}" if r.escalation_level else "",
            min_width=100),
-    Column("Company", 12, lambda r, n: r.company, key="company", wide=20),
+    Column("Company", 12, lambda r, n: r.company, key="company", wide=20, middle=True),
     Column("App", 12, lambda r, n: r.app, min_width=120, wide=14),
     Column("Title", 0, lambda r, n: r.title),
     Column("Known", 6, lambda r, n: r.known_issue, min_width=110),
@@ -115,7 +117,7 @@ class TicketTable(ScrollView, can_focus=True):
 
     COMPONENT_CLASSES = {"ticket-table--header", "ticket-table--cursor"}
     DEFAULT_CSS = """
-    TicketTable { height: 1fr; }
+    TicketTable { height: 1fr; overflow-x: hidden; }
     TicketTable > .ticket-table--header { text-style: bold; background: $panel; }
     TicketTable > .ticket-table--cursor { background: $block-cursor-background;
                                           color: $block-cursor-foreground; }
@@ -156,6 +158,8 @@ class TicketTable(ScrollView, can_focus=True):
         """Odoo ids of the tickets marked with space (to act on several at once)."""
         self._strips: dict[tuple[int, int, bool, Style], Strip] = {}
         """Painted lines of the rows shown (cleared when other rows are shown)."""
+        self._empty = ""
+        """What the table says when it shows no row (our words: how to see some)."""
 
     @property
     def rows(self) -> Sequence[QueueRow]:
@@ -168,11 +172,13 @@ class TicketTable(ScrollView, can_focus=True):
             return self._rows[self.cursor]
         return None
 
-    def show(self, rows: Sequence[QueueRow], *, now: datetime) -> None:
-        """Show ``rows``; the cursor stays on the same ticket when it is still shown."""
+    def show(self, rows: Sequence[QueueRow], *, now: datetime, empty: str = "") -> None:
+        """Show ``rows``; the cursor stays on the same ticket when it is still shown.
+        ``empty``: what to say instead when there is none (how to clear the filter)."""
         keep = self.current
         self._rows = rows
         self._now = now
+        self._empty = empty
         self._strips.clear()
         self.virtual_size = Size(self.size.width, len(rows) + 1)
         index = 0
@@ -254,6 +260,9 @@ class TicketTable(ScrollView, can_focus=True):
             text = " ".join(set_cell_size(c.label, w) for c, w in columns)
             return Strip([Segment(set_cell_size(text, width), style)], width)
         index = round(self.scroll_offset.y) + y - 1
+        if not self._rows and index == 0 and self._empty:
+            text = set_cell_size(f" {self._empty}", width)
+            return Strip([Segment(text, base + Style(italic=True))], width)
         if index >= len(self._rows):
             return Strip.blank(width, base)
         row = self._rows[index]
@@ -277,8 +286,9 @@ class TicketTable(ScrollView, can_focus=True):
         for position, (column, cells) in enumerate(columns):
             if position:
                 segments.append(gap)
-            text = fit("●" if column.key == "mark" and row.odoo_id in self.marked
-                       else column.cell(row, self._now), cells)
+            value = ("●" if column.key == "mark" and row.odoo_id in self.marked
+                     else column.cell(row, self._now))
+            text = fit(cut_middle(value, cells) if column.middle else value, cells)
             style = row_style
             if column.key == "sla" and not row.is_closed and not selected:
                 style = row_style + SLA_CELL_STYLES.get(row.sla_state, Style())
