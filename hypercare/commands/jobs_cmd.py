@@ -99,11 +99,10 @@ def run_outbox(ctx: CliContext) -> int:
                       box=box.SIMPLE_HEAD, expand=True, pad_edge=False)
     for column in ("#", "kind", "to", "state", "not before", "about", "why"):
         table.add_column(column, overflow="ellipsis", no_wrap=column != "why")
+    viewer = ctx.viewer()
     for row in rows:
-        ticket = row.payload.get("ticket") or {}
-        about = ticket.get("ref", "") or f"{len(row.payload.get('items', []))} tickets"
         table.add_row(str(row.id), row.kind, ",".join(row.recipients), row.state,
-                      local(row.next_attempt_at, ctx.zone), about,
+                      local(row.next_attempt_at, ctx.zone), row.about(viewer=viewer),
                       row.reason or row.last_error or str(row.payload.get("detail", "")))
     console().print(table)
     return 0

@@ -17,6 +17,8 @@ from hypercare.store.tables import (
     KnownIssueTicket,
     KpiSnapshot,
     SlaClock,
+    Standup,
+    StandupEntry,
     Ticket,
     TicketClassification,
 )
@@ -131,6 +133,19 @@ def adoption_histories(prefix: str, *, since: date,
         if value is not None:
             found.setdefault(key[len(head):], []).append((day, float(value)))
     return found
+
+
+def standup_throughput(*, session: Session) -> list[tuple[date, int]]:
+    """Items decided per day a stand-up started, oldest day first: one per (stand-up, item),
+    however many fields were decided on it."""
+    statement = (sm_select(Standup.started_at, StandupEntry.standup_id, StandupEntry.item_ref)
+                 .join(StandupEntry, col(StandupEntry.standup_id) == col(Standup.id))
+                 .distinct())
+    counts: dict[date, int] = {}
+    for started, _standup, _item in session.exec(statement):
+        if started is not None:
+            counts[started.date()] = counts.get(started.date(), 0) + 1
+    return sorted(counts.items())
 
 
 def exit_records(*, session: Session) -> dict[str, ExitRecord]:

@@ -11,11 +11,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from hypercare.errors import TicketNotFoundError
 from hypercare.services.access import Viewer
 from hypercare.services.context import ServiceContext
+from hypercare.store import Session
 from hypercare.store import affected as queries
 from hypercare.store.tables import AffectedSignal, RaisedIssue
 from hypercare.store.tickets import find_ticket
@@ -130,7 +131,7 @@ class AffectedService:
     # -- helpers ----------------------------------------------------------------------------
 
     @staticmethod
-    def _ref(session: Any, row: AffectedSignal) -> tuple[str, str]:
+    def _ref(session: Session, row: AffectedSignal) -> tuple[str, str]:
         """The ticket's reference and company (``HC-<n>`` and "" before Odoo has it)."""
         if row.ticket_odoo_id is not None:
             ticket = find_ticket(f"#{row.ticket_odoo_id}", session=session)
@@ -138,11 +139,11 @@ class AffectedService:
                 return ticket.ref, ticket.company
         return f"HC-{row.raised_id}", ""
 
-    def _visible(self, session: Any, row: AffectedSignal, viewer: Viewer) -> bool:
+    def _visible(self, session: Session, row: AffectedSignal, viewer: Viewer) -> bool:
         _, company = self._ref(session, row)
         return not company or viewer.sees_company(company)
 
-    def _view(self, session: Any, row: AffectedSignal) -> HeldReply:
+    def _view(self, session: Session, row: AffectedSignal) -> HeldReply:
         ref, _ = self._ref(session, row)
         return HeldReply(id=int(row.id or 0), ref=ref, who=row.who, who_name=row.who_name,
                          text=row.text, at=row.created_at, state=row.state)

@@ -17,8 +17,6 @@ from dataclasses import asdict, dataclass, field, replace
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy.exc import IntegrityError
-
 from hypercare.errors import (
     HypercareError,
     OdooServerError,
@@ -176,22 +174,14 @@ class RaiseService:
         if errors:
             raise UsageError(next(iter(errors.values())))
         now = self._context.clock()
-        try:  # insert first: a read-then-write transaction could deadlock on SQLite
-            with self._context.store().session() as session:
-                row = RaisedIssue(idempotency_key=idempotency_key, state="creating",
-                                  request=asdict(request), reporter=reporter, channel=channel,
-                                  thread_ts=thread_ts, created_at=now, updated_at=now,
-                                  resolved_by=reporter if request.resolved else "",
-                                  resolved_at=now if request.resolved else None)
-                session.add(row)
-                session.flush()
-                assert row.id is not None
-                row_id, fresh = row.id, True
-        except IntegrityError:  # this submit was raised before (a retry or a double click)
-            with self._context.store().session() as session:
-                found = queries.raised_by_key(idempotency_key, session=session)
-                assert found is not None and found.id is not None
-                row_id, fresh = found.id, False
+        row = RaisedIssue(idempotency_key=idempotency_key, state="creating",
+                          request=asdict(request), reporter=reporter, channel=channel,
+                          thread_ts=thread_ts, created_at=now, updated_at=now,
+                          resolved_by=reporter if request.resolved else "",
+                          resolved_at=now if request.resolved else None)
+        with self._context.store().session() as session:
+            # not fresh: this submit was raised before (a retry or a double click)
+            row_id, fresh = queries.add_raised(row, session=session)
         if fresh:
             self._attempt(row_id)
         view = self.show(raised_id=row_id)

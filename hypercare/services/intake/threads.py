@@ -25,13 +25,12 @@ from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import TYPE_CHECKING, Any, Literal
 
-from sqlalchemy.exc import IntegrityError
-from sqlmodel import col, select
-
 from hypercare.errors import HypercareError
 from hypercare.services.access import SYSTEM, Viewer
 from hypercare.services.context import ServiceContext
-from hypercare.store.tables import RaisedIssue, SlackEventSeen, Ticket, TicketEvent
+from hypercare.store import raised as raised_queries
+from hypercare.store import threads as queries
+from hypercare.store.tables import RaisedIssue, Ticket, TicketEvent
 from hypercare.text import clean
 
 if TYPE_CHECKING:
@@ -106,30 +105,15 @@ class ThreadService:
         """Followed reports with public replies or stage changes not yet in their thread."""
         from hypercare.store.triage_records import classifications_for
 
-        statement = (
-            select(RaisedIssue, Ticket, TicketEvent)
-            .join(Ticket, col(Ticket.odoo_id) == col(RaisedIssue.odoo_id))
-            .join(TicketEvent, col(TicketEvent.ticket_odoo_id) == col(RaisedIssue.odoo_id))
-            .where(col(RaisedIssue.state) == "created", col(RaisedIssue.channel) != "",
-                   col(RaisedIssue.thread_ts) != "",
-                   col(TicketEvent.id) > col(RaisedIssue.thread_cursor),
-                   col(TicketEvent.kind).in_(THREAD_KINDS))
-            .order_by(col(RaisedIssue.id), col(TicketEvent.at), col(TicketEvent.id)))
-        grouped: dict[int, tuple[RaisedIssue, Ticket, list[TicketEvent]]] = {}
         with self._context.store().session() as session:
-            for raised, ticket, event in session.exec(statement):
-                assert raised.id is not None
-                if raised.id not in grouped:
-                    if len(grouped) >= limit:
-                        break
-                    grouped[raised.id] = (raised, ticket, [])
-                grouped[raised.id][2].append(event)
-            odoo_ids = [ticket.odoo_id for _, ticket, _ in grouped.values()]
+            grouped = queries.unposted_thread_events(THREAD_KINDS, limit=limit,
+                                                     session=session)
+            odoo_ids = [ticket.odoo_id for _, ticket, _ in grouped]
             verdicts = classifications_for(odoo_ids, session=session)
             return [self._update(raised, ticket, events,
                                  bool(verdicts.get(ticket.odoo_id) and
                                       verdicts[ticket.odoo_id].confidential))
-                    for raised, ticket, events in grouped.values()]
+                    for raised, ticket, events in grouped]
 
     def _update(self, raised: RaisedIssue, ticket: Ticket, events: list[TicketEvent],
                 confidential: bool) -> ThreadUpdate:
@@ -158,13 +142,9 @@ class ThreadService:
         """True the first time a Slack event id is seen (retries and redeliveries: False)."""
         if not event_id:
             return True
-        try:
-            with self._context.store().session() as session:
-                session.add(SlackEventSeen(event_id=event_id, kind=kind,
-                                           seen_at=self._context.clock()))
-        except IntegrityError:
-            return False
-        return True
+        with self._context.store().session() as session:
+            return queries.mark_event_seen(event_id, kind=kind, at=self._context.clock(),
+                                           session=session)
 
     def is_followed(self, *, channel: str, thread_ts: str) -> bool:
         return self._followed(channel, thread_ts) is not None
@@ -282,27 +262,17 @@ class ThreadService:
 
     def resolved_locally(self, *, since: datetime | None = None) -> int:
         """How many reports super-users resolved in Slack (since ``since``)."""
-        from sqlalchemy import func
-
-        statement = select(func.count()).select_from(RaisedIssue).where(
-            col(RaisedIssue.resolved_by) != "")
-        if since is not None:
-            statement = statement.where(col(RaisedIssue.resolved_at) >= since)
         with self._context.store().session() as session:
-            return int(session.exec(statement).one())
+            return raised_queries.count_resolved_locally(since=since, session=session)
 
     # -- helpers ------------------------------------------------------------------------------
 
     def _followed(self, channel: str, thread_ts: str) -> int | None:
         if not channel or not thread_ts:
             return None
-        statement = select(RaisedIssue.id).where(RaisedIssue.channel == channel,
-                                                 RaisedIssue.thread_ts == thread_ts)
         with self._context.store().session() as session:
-            found = session.exec(statement.order_by(col(RaisedIssue.id))).first()
-        return int(found) if found is not None else None
+            return raised_queries.raised_id_by_thread(channel, thread_ts, session=session)
 
     def _ref(self, odoo_id: int) -> str:
         with self._context.store().session() as session:
-            ticket = session.exec(select(Ticket).where(Ticket.odoo_id == odoo_id)).first()
-            return ticket.ref if ticket is not None else f"#{odoo_id}"
+            return queries.ticket_ref(odoo_id, session=session) or f"#{odoo_id}"

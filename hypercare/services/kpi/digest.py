@@ -13,8 +13,6 @@ from datetime import datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import select as sa_select
-
 from hypercare.config.operations import StandupSchedule
 from hypercare.errors import UsageError
 from hypercare.kpi.registry import METRICS
@@ -23,8 +21,7 @@ from hypercare.services.context import ServiceContext
 from hypercare.services.outbox import notifications
 from hypercare.services.tickets.queue_row import QueueRow
 from hypercare.store import problems
-from hypercare.store.tables import Escalation, Ticket
-from hypercare.store.tickets import aware_utc
+from hypercare.store.digest import RecentTicket, awaiting_escalations, recent_tickets
 from hypercare.store.triage_records import ticket_texts
 
 KIND = "digest"
@@ -113,9 +110,10 @@ class DigestService:
         rows = [r for r in self._queue.load_rows(viewer=AUDIENCE, open_only=True)
                 if in_scope(r.company, r.team)]
         with self._context.store().session() as session:
-            recent = [r for r in _recent(now - 2 * DAY, session) if in_scope(r[1], r[2])]
-            awaiting = [(level, ticket) for level, ticket, company, team in _awaiting(session)
-                        if in_scope(company or "", team or "")]
+            recent = [r for r in recent_tickets(now - 2 * DAY, session=session)
+                      if in_scope(r.company, r.team)]
+            awaiting = [(a.level, a.ticket_odoo_id) for a in awaiting_escalations(
+                session=session) if in_scope(a.company or "", a.team or "")]
             overdue = sum(1 for d in problems.decisions(session=session, status="open")
                           if d.due_date is not None and d.due_date < today)
             levels = {ticket: level for level, ticket in sorted(awaiting, key=lambda a: a[0])
@@ -157,30 +155,6 @@ class DigestService:
         raise UsageError(f"no stand-up named {name!r} (configured: {known})")
 
 
-def _recent(since: datetime, session: Any) -> list[tuple[Any, ...]]:
-    """(odoo_id, company, team, is_closed, created_at, closed_at) of live tickets created or
-    closed since ``since`` (times aware UTC): one column select."""
-    t = Ticket.__table__  # type: ignore[attr-defined]
-    statement = sa_select(t.c.odoo_id, t.c.company, t.c.team, t.c.is_closed, t.c.created_at,
-                          t.c.closed_at).where(
-        t.c.deleted.is_(False), t.c.active.is_(True),
-        (t.c.created_at >= since) | (t.c.closed_at >= since))
-    return [(i, company or "", team or "", bool(closed), aware_utc(created), aware_utc(ended))
-            for i, company, team, closed, created, ended
-            in session.connection().execute(statement)]
-
-
-def _awaiting(session: Any) -> list[tuple[int, int | None, str | None, str | None]]:
-    """(level, ticket odoo id, company, team) of escalations nobody acknowledged (``open``);
-    a known issue's or decision's has no ticket, so only an unscoped stand-up counts it."""
-    e, t = Escalation.__table__, Ticket.__table__  # type: ignore[attr-defined]
-    statement = (sa_select(e.c.level, e.c.ticket_odoo_id, t.c.company, t.c.team)
-                 .select_from(e).outerjoin(t, t.c.odoo_id == e.c.ticket_odoo_id)
-                 .where(e.c.status == "open"))
-    return [(int(level), None if ticket is None else int(ticket), company, team)
-            for level, ticket, company, team in session.connection().execute(statement)]
-
-
 def _scope_test(company: str | None, team: str | None) -> Callable[[str, str], bool]:
     """(company, team) -> whether it is in the stand-up's scope (case-insensitive)."""
     company, team = (company or "").casefold(), (team or "").casefold()
@@ -188,7 +162,7 @@ def _scope_test(company: str | None, team: str | None) -> Callable[[str, str], b
         not team or t.casefold() == team)
 
 
-def _counts(rows: Sequence[QueueRow], recent: Sequence[tuple[Any, ...]], awaiting: int,
+def _counts(rows: Sequence[QueueRow], recent: Sequence[RecentTicket], awaiting: int,
             overdue: int, now: datetime) -> tuple[DigestCount, ...]:
     """The headline counts; open, new and closed also as they stood 24 hours earlier (open
     then: the open tickets created before, and those closed since that were created before)."""
@@ -199,15 +173,16 @@ def _counts(rows: Sequence[QueueRow], recent: Sequence[tuple[Any, ...]], awaitin
             end is None or moment < end)
 
     was_open = (sum(within(r.created_at, None, day_ago) for r in rows)
-                + sum(r[3] and within(r[5], day_ago, None) and within(r[4], None, day_ago)
-                      for r in recent))
+                + sum(r.is_closed and within(r.closed_at, day_ago, None)
+                      and within(r.created_at, None, day_ago) for r in recent))
     states = [r.sla_state for r in rows]
     values: list[tuple[str, str, int, int | None]] = [
         ("open", METRICS["open_backlog"].label, len(rows), was_open),
-        ("new", "New (24 h)", sum(within(r[4], day_ago, None) for r in recent),
-         sum(within(r[4], two_days_ago, day_ago) for r in recent)),
-        ("closed", "Closed (24 h)", sum(r[3] and within(r[5], day_ago, None) for r in recent),
-         sum(r[3] and within(r[5], two_days_ago, day_ago) for r in recent)),
+        ("new", "New (24 h)", sum(within(r.created_at, day_ago, None) for r in recent),
+         sum(within(r.created_at, two_days_ago, day_ago) for r in recent)),
+        ("closed", "Closed (24 h)",
+         sum(r.is_closed and within(r.closed_at, day_ago, None) for r in recent),
+         sum(r.is_closed and within(r.closed_at, two_days_ago, day_ago) for r in recent)),
         ("breached", METRICS["sla_breaches"].label, states.count("breached"), None),
         ("at_risk", "SLA at risk", states.count("at_risk"), None),
         ("s1_s2_open", "Open S1/S2", sum(1 for r in rows if r.severity in (1, 2)), None),
@@ -252,7 +227,7 @@ def _item(row: QueueRow, why: str, url: str) -> DigestItem:
                       row.sla_due_at, why, url)
 
 
-def _groups(rows: Sequence[QueueRow], recent: Sequence[tuple[Any, ...]],
+def _groups(rows: Sequence[QueueRow], recent: Sequence[RecentTicket],
             now: datetime) -> tuple[DigestGroup, ...]:
     """One group per company and team with open or new tickets, the worst first."""
     tally: dict[str, list[int]] = {}  # name -> [open, breached, at_risk, new]
@@ -265,9 +240,9 @@ def _groups(rows: Sequence[QueueRow], recent: Sequence[tuple[Any, ...]],
         counts[0] += 1
         counts[1] += row.sla_state == "breached"
         counts[2] += row.sla_state == "at_risk"
-    for _, company, team, _, created, _ in recent:
-        if created is not None and created >= now - DAY:
-            tally.setdefault(name(company, team), [0, 0, 0, 0])[3] += 1
+    for ticket in recent:
+        if ticket.created_at is not None and ticket.created_at >= now - DAY:
+            tally.setdefault(name(ticket.company, ticket.team), [0, 0, 0, 0])[3] += 1
     groups = [DigestGroup(key, *counts) for key, counts in tally.items()]
     groups.sort(key=lambda g: (-g.breached, -g.at_risk, -g.open, g.name))
     return tuple(groups)

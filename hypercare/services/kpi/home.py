@@ -9,9 +9,7 @@ one 30-day KPI board.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
-
-from sqlmodel import col, func, select
+from typing import TYPE_CHECKING
 
 from hypercare.services.access import Viewer
 from hypercare.services.context import ServiceContext
@@ -21,7 +19,8 @@ from hypercare.services.problems.known_issues import KnownIssueService, KnownIss
 from hypercare.services.triage import escalation_views
 from hypercare.services.triage.escalation_views import EscalationView
 from hypercare.store import alerts
-from hypercare.store.tables import RaisedIssue, Ticket
+from hypercare.store.home import company_of_partner
+from hypercare.store.raised import raised_ids_of
 
 if TYPE_CHECKING:
     from hypercare.services.intake.raising import RaiseService
@@ -76,8 +75,8 @@ class HomeService:
         """The App Home of ``viewer`` (a Slack user, with their profile's e-mail)."""
         settings = self._context.settings
         with self._context.store().session() as session:
-            raised_ids = _raised_ids(viewer.id, session)
-            company = _company_of(viewer.email, session)
+            raised_ids = raised_ids_of(viewer.id, limit=SHOWN, session=session)
+            company = company_of_partner(viewer.email, session=session)
             pending: list[EscalationView] = []
             approvals: list[EscalationView] = []
             if viewer.lead:
@@ -108,26 +107,3 @@ class HomeService:
         from hypercare.services.kpi.service import KpiService
 
         return tiles(KpiService(self._context).board(days=BOARD_DAYS))[:HEADLINE]
-
-
-def _raised_ids(slack_user: str, session: Any) -> list[int]:
-    """The ids of the reports ``slack_user`` raised, newest first, at most :data:`SHOWN`."""
-    if not slack_user:
-        return []
-    statement = (select(RaisedIssue.id).where(RaisedIssue.reporter == slack_user)
-                 .order_by(col(RaisedIssue.created_at).desc(), col(RaisedIssue.id).desc())
-                 .limit(SHOWN))
-    return [int(i) for i in session.exec(statement) if i is not None]
-
-
-def _company_of(email: str, session: Any) -> str:
-    """The company most of ``email``'s tickets belong to ("" when none is known)."""
-    address = email.strip().lower()
-    if not address:
-        return ""
-    statement = (select(Ticket.company, func.count()).where(
-        func.lower(Ticket.partner_email) == address, col(Ticket.deleted).is_(False),
-        Ticket.company != "").group_by(col(Ticket.company))
-        .order_by(func.count().desc(), col(Ticket.company)).limit(1))
-    found = session.exec(statement).first()
-    return str(found[0]) if found else ""

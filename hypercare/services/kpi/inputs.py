@@ -1,12 +1,11 @@
 """What the pure KPI board is fed from the store: ticket rows as numpy columns (one
-conversion, no ORM loops) and the stand-ups' throughput per day."""
+conversion, no ORM loops)."""
 
 from __future__ import annotations
 
 import json
 import math
 from collections.abc import Iterable, Sequence
-from datetime import date
 from typing import Any
 
 import numpy as np
@@ -59,18 +58,3 @@ def _tags(values: Iterable[Any]) -> tuple[tuple[str, ...], ...]:
             parsed[key] = tags
         found.append(tags)
     return tuple(found)
-
-
-def standup_throughput(session: Any) -> list[tuple[date, int]]:
-    from sqlmodel import col, select
-
-    from hypercare.store.tables import Standup, StandupEntry
-
-    counts: dict[date, int] = {}
-    # items decided: one per (stand-up, item), however many fields were decided on it
-    for started, _standup, _item in session.exec(
-            select(Standup.started_at, StandupEntry.standup_id, StandupEntry.item_ref)
-            .join(StandupEntry, col(StandupEntry.standup_id) == col(Standup.id)).distinct()):
-        if started is not None:
-            counts[started.date()] = counts.get(started.date(), 0) + 1
-    return sorted(counts.items())

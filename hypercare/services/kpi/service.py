@@ -19,7 +19,7 @@ from hypercare.kpi.registry import LEVELS, MONEY, SIGNALS, SNAPSHOT_DAYS, Window
 from hypercare.kpi.tickets import RecordCounts, ticket_board
 from hypercare.services.access import Viewer
 from hypercare.services.context import ServiceContext
-from hypercare.services.kpi.inputs import as_columns, standup_throughput
+from hypercare.services.kpi.inputs import as_columns
 from hypercare.services.outbox import notifications
 from hypercare.store import kpi_records, problems
 from hypercare.store.batches import gc_paused
@@ -292,7 +292,7 @@ class KpiService:
             decisions_open=len(open_decisions),
             decisions_overdue=sum(1 for d in open_decisions
                                   if d.due_date is not None and d.due_date < today),
-            standup_items_decided=tuple(standup_throughput(session)))
+            standup_items_decided=tuple(kpi_records.standup_throughput(session=session)))
 
     def _with_adoption(self, board: KpiBoard, days: int) -> KpiBoard:
         """Add the adoption KPIs from the stored Odoo signals (absent until first read)."""
