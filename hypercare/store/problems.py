@@ -8,6 +8,8 @@ from typing import Any
 
 from sqlmodel import Session, col, func, select
 
+from hypercare.errors import UsageError
+from hypercare.numbers import parse_id
 from hypercare.store.tables import (
     Action,
     BacklogItem,
@@ -84,6 +86,17 @@ def links_from(source: str, *, session: Session) -> list[str]:
     return list(session.exec(select(RecordLink.target).where(RecordLink.source == source)))
 
 
+LINK_KINDS = ("ticket", "known_issue", "decision", "backlog")
+
+
+def checked_link(text: str, *, kinds: tuple[str, ...] = LINK_KINDS) -> str:
+    """``text`` when it names a record a link may point at (``ticket:42``, ``known_issue:3``,
+    of ``kinds``); else a UsageError that shows the form."""
+    kind, _, ident = text.partition(":")
+    if kind not in kinds or parse_id(ident) is None:
+        forms = " or ".join(f"{k}:{42 if k == 'ticket' else 3}" for k in kinds)
+        raise UsageError(f"a link looks like {forms}, not {text!r}")
+    return text
 
 
 def last_standup(*, scope: str, session: Session) -> Standup | None:

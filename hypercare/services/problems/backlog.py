@@ -13,7 +13,6 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from hypercare.errors import HypercareError, UsageError
-from hypercare.numbers import parse_id
 from hypercare.services.access import Viewer
 from hypercare.services.context import ServiceContext
 from hypercare.store import Session, problems
@@ -102,7 +101,7 @@ class BacklogService:
         if not title.strip():
             raise UsageError("a backlog item needs a title")
         for target in links:
-            _target(target)
+            problems.checked_link(target)
         item_id = self._create(type=type, title=title.strip(), description=description,
                                owner=owner, links=links, value=value, risk=risk,
                                effort=effort.upper())
@@ -191,10 +190,7 @@ class BacklogService:
     def link(self, *, item_id: int, target: str, viewer: Viewer) -> ScoredItem:
         """Link a ticket (``ticket:42``), known issue or decision to the item (leads)."""
         self._context.access.require(viewer, "backlog")
-        kind, _, ident = target.partition(":")
-        if kind not in ("ticket", "known_issue", "decision") or parse_id(ident) is None:
-            raise UsageError(f"a link looks like ticket:42, known_issue:3 or decision:5, not "
-                             f"{target!r}")
+        problems.checked_link(target, kinds=("ticket", "known_issue", "decision"))
         with self._context.store().session() as session:
             _item(session, item_id)
             problems.link(f"backlog:{item_id}", target, now=self._context.clock(),
@@ -241,13 +237,6 @@ def _item(session: Session, item_id: int) -> BacklogItem:
         raise HypercareError(f"no backlog item B-{item_id}",
                              hint="List them with `hypercare backlog list --all`.")
     return item
-
-
-def _target(text: str) -> str:
-    kind, _, ident = text.partition(":")
-    if kind not in ("ticket", "known_issue", "decision", "backlog") or parse_id(ident) is None:
-        raise UsageError(f"a link looks like ticket:42 or known_issue:3, not {text!r}")
-    return text
 
 
 def _view(session: Session, item: BacklogItem) -> BacklogView:

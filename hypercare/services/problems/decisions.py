@@ -11,8 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from hypercare.errors import HypercareError, UsageError
-from hypercare.numbers import parse_id
+from hypercare.errors import HypercareError
 from hypercare.services.access import Viewer
 from hypercare.services.context import ServiceContext
 from hypercare.store import Session, problems
@@ -53,7 +52,8 @@ class DecisionService:
             session.flush()
             assert row.id is not None
             for target in links:
-                problems.link(f"decision:{row.id}", _target(target), now=now, session=session)
+                problems.link(f"decision:{row.id}", problems.checked_link(target), now=now,
+                              session=session)
             decision_id = row.id
         return self.show(decision_id=decision_id)
 
@@ -86,13 +86,6 @@ class DecisionService:
     def show(self, *, decision_id: int) -> DecisionRecordView:
         with self._context.store().session() as session:
             return _decision_view(session, _decision(session, decision_id))
-
-
-def _target(text: str) -> str:
-    kind, _, ident = text.partition(":")
-    if kind not in ("ticket", "known_issue", "decision", "backlog") or parse_id(ident) is None:
-        raise UsageError(f"a link looks like ticket:42 or known_issue:3, not {text!r}")
-    return text
 
 
 def _decision(session: Session, decision_id: int) -> PolicyDecision:
