@@ -1,16 +1,29 @@
 """``hypercare demo``: the simulator in-process, a throw-away SQLite store, live syncing.
 
-After the first sync it opens the command-center TUI, which keeps syncing. Without a terminal
-(or with ``--no-tui`` / ``--cycles``) it prints each live arrival instead.
+After the first sync it records what a lead would have by now (known issues, decisions and
+backlog items, :mod:`hypercare.commands.demo_seed`) and opens the command-center TUI,
+which keeps syncing. Without a terminal (or with ``--no-tui`` / ``--cycles``) it prints each
+live arrival instead.
+
+The go-live runs ``--rate`` times faster than the clock (default :data:`DEFAULT_RATE`: ten
+minutes of demo are five hours of go-live, and the open backlog stays within about 20 %;
+``bench/demo_backlog_bench.py`` measures it). SIGTERM and SIGHUP end the demo like Ctrl-C:
+the simulator stops and the temporary folder is removed (an exit handler removes it too).
 """
 
 from __future__ import annotations
 
 import argparse
+import atexit
+import shutil
+import signal
 import tempfile
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager, suppress
 from pathlib import Path
-from typing import TYPE_CHECKING
+from types import FrameType
+from typing import TYPE_CHECKING, Any
 
 from hypercare.commands.arguments import decimal, integer
 
@@ -18,7 +31,23 @@ if TYPE_CHECKING:
     from rich.console import Console
 
     from hypercare.commands.context import CliContext
-    from hypercare.services import Services, SyncReport
+    from hypercare.odoo.sim import OdooSimulator, SimulatorConfig
+    from hypercare.services import Services, SyncReport, Viewer
+
+DEFAULT_RATE = 30.0
+"""The go-live's speed in the demo: fast enough to see tickets arrive and get solved, slow
+enough that the open backlog stays within +-20 % over ten minutes."""
+SIMULATED_APPS = ["sale.order", "account.move", "stock.picking", "purchase.order", "crm.lead",
+                  "mrp.production", "pos.order", "project.task"]
+"""The apps the simulated go-live runs (every app its tickets are about)."""
+SCRATCH_PREFIX = "hypercare-demo-"
+
+
+class Shutdown(SystemExit):
+    """SIGTERM or SIGHUP: leave the demo the way Ctrl-C does, cleaning up on the way out.
+
+    A :class:`SystemExit`, since asyncio lets only that and KeyboardInterrupt out of a task:
+    raised while the TUI's event loop runs, it ends the app instead of one of its tasks."""
 
 
 def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -33,8 +62,10 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     parser.add_argument("--tickets", type=integer(0, 200_000), default=600,
                         help="tickets in the history")
     parser.add_argument("--days", type=integer(1, 365), default=8, help="days since go-live")
-    parser.add_argument("--rate", type=decimal(0, 100_000), default=300.0,
-                        help="live activity speed (1 = realistic; default 300 to see arrivals)")
+    parser.add_argument("--rate", type=decimal(0, 100_000), default=DEFAULT_RATE,
+                        help="how many times faster than real time the go-live goes on "
+                        f"(1 = real time; default {DEFAULT_RATE:g}: ten minutes of demo are "
+                        "five hours of go-live)")
     parser.add_argument("--seed", type=integer(0, 2**32 - 1), default=7)
     parser.add_argument("--interval", type=decimal(0.1, 86_400), default=10.0,
                         help="seconds between live syncs (default 10)")
@@ -48,29 +79,105 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
 def run(ctx: CliContext) -> int:
     from rich.console import Console
 
-    from hypercare.commands.context import identity
-    from hypercare.odoo.sim import OdooSimulator, SimulatorConfig
+    from hypercare.odoo.sim import SimulatorConfig
 
     args = ctx.args
     console = Console(highlight=False)
     config = SimulatorConfig(flavor=args.flavor, version=args.odoo_version, seed=args.seed,
                              tickets=args.tickets, days=args.days, rate=args.rate)
-    with tempfile.TemporaryDirectory(prefix="hypercare-demo-") as scratch, \
-            OdooSimulator(config).start("127.0.0.1", 0) as sim:
-        services = _services(ctx, sim.url, config.db, config.login, config.api_key, Path(scratch))
+    with _shutdown_on_signals():
+        try:
+            _demo(ctx, console, config)
+        except Shutdown:
+            with suppress(OSError):  # the terminal may be gone (SIGHUP)
+                console.print("stopped")
+    return 0
+
+
+def _demo(ctx: CliContext, console: Console, config: SimulatorConfig) -> None:
+    from hypercare.odoo.sim import OdooSimulator
+
+    with _scratch() as scratch, OdooSimulator(config).start("127.0.0.1", 0) as sim:
+        services = _services(ctx, sim.url, config.db, config.login, config.api_key, scratch)
         try:
             console.print(f"[bold]hypercare demo[/]: simulated Odoo {config.version} "
                           f"({config.flavor} helpdesk) at {sim.url}, store in {scratch}")
-            _first_sync(console, services, identity(ctx.args, services.context.settings))
-            if _interactive(args):
+            _prepare(ctx, console, services, sim)
+            if _interactive(ctx.args):
                 from hypercare.tui.launch import run_tui
 
-                run_tui(services, sync_seconds=args.interval)
+                run_tui(services, sync_seconds=ctx.args.interval)
             else:
-                _live(console, services, args.interval, args.cycles)
+                _live(console, services, ctx.args.interval, ctx.args.cycles)
         finally:
             services.close()
-    return 0
+
+
+def _prepare(ctx: CliContext, console: Console, services: Services,
+             sim: OdooSimulator) -> None:
+    """The first sync, then what a lead would have recorded by now."""
+    from hypercare.commands.context import identity
+    from hypercare.commands.demo_seed import seed_demo
+    from hypercare.errors import HypercareError
+    from hypercare.terminal import data, line
+
+    who = identity(ctx.args, services.context.settings)
+    curation = sim.curation()  # over tickets that exist now: the first sync stores them all
+    _first_sync(console, services, who)
+    try:
+        report = seed_demo(services, curation, _lead(services, who))
+    except HypercareError as exc:  # one unit of work: nothing recorded, the demo goes on
+        console.print(line(("not recorded:", "yellow"), " ", data(exc.message, limit=None)))
+        return
+    console.print(f"recorded as a lead: {report.known_issues} known issues, "
+                  f"{report.decisions} decisions, {report.backlog} backlog items")
+
+
+def _lead(services: Services, who: str) -> Viewer:
+    """The person running the demo when they are a lead, else hypercare itself (a lead)."""
+    from hypercare.services import SYSTEM
+
+    viewer = services.context.access.viewer(who)
+    return viewer if viewer.lead else SYSTEM
+
+
+@contextmanager
+def _scratch() -> Iterator[Path]:
+    """A private temporary folder, removed on the way out and, should that be skipped, at
+    interpreter exit."""
+    folder = tempfile.mkdtemp(prefix=SCRATCH_PREFIX)
+
+    def remove() -> None:
+        shutil.rmtree(folder, ignore_errors=True)
+
+    atexit.register(remove)
+    try:
+        yield Path(folder)
+    finally:
+        remove()
+        atexit.unregister(remove)
+
+
+@contextmanager
+def _shutdown_on_signals() -> Iterator[None]:
+    """SIGTERM and SIGHUP raise :class:`Shutdown` in the main thread (once: a second signal
+    during the shutdown is ignored); the previous handlers come back afterwards."""
+    signals = [signal.SIGTERM] + ([signal.SIGHUP] if hasattr(signal, "SIGHUP") else [])
+
+    def handler(signum: int, frame: FrameType | None) -> None:
+        for sig in signals:
+            signal.signal(sig, signal.SIG_IGN)
+        raise Shutdown(signum)
+
+    previous: dict[signal.Signals, Any] = {}
+    with suppress(ValueError):  # not the main thread: leave signals alone
+        for sig in signals:
+            previous[sig] = signal.signal(sig, handler)
+    try:
+        yield
+    finally:
+        for sig, old in previous.items():
+            signal.signal(sig, old)
 
 
 def _interactive(args: argparse.Namespace) -> bool:
@@ -89,8 +196,7 @@ def _services(ctx: CliContext, url: str, db: str, login: str, api_key: str,
         "odoo.url": url, "odoo.db": db, "odoo.login": login, "odoo.api_key": api_key,
         "odoo.password": None, "odoo.password_file": None, "odoo.api_key_file": None,
         "odoo.protocol": "auto", "odoo.retries": 1, "odoo.backoff": 0.2,
-        # the simulated go-live runs these apps
-        "kpi.apps_in_scope": ["sale.order", "account.move", "stock.picking", "crm.lead"],
+        "kpi.apps_in_scope": SIMULATED_APPS,
         # the simulated group: a Brussels head office and a plant near Chicago
         "timezone": ctx.args.timezone or "Europe/Brussels",
         "sla.calendars": {"default": {}, "us": {"timezone": "America/Chicago"}},

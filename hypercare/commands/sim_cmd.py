@@ -27,7 +27,8 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
                         help="tickets in the history")
     parser.add_argument("--days", type=integer(1, 365), default=10, help="days since go-live")
     parser.add_argument("--rate", type=decimal(0, 100_000), default=1.0,
-                        help="live activity speed (0 = frozen, 1 = realistic, 60 = 60x)")
+                        help="how many times faster than real time the go-live goes on "
+                        "(0 = frozen, 1 = real time, 60 = an hour a minute)")
     parser.set_defaults(handler=run)
 
 

@@ -27,7 +27,7 @@ def build(store: Store, world: World, rng: random.Random, golive: datetime, now:
                            uid=world.admin_uid, at="2024-11-04 08:00:00")
               for i, n in enumerate(("New", "Qualified", "Proposition", "Won"))]
     call = store.create("mail.activity.type", {"name": "Call"}, uid=1, at="2024-11-04 08:00:00")
-    counters = {"so": 0, "inv": 0, "pick": 0}
+    counters = {"so": 0, "pick": 0}
     for day in range(days):
         count = round(per_day * adoption(day))
         for _ in range(count):
@@ -79,7 +79,6 @@ def _create(store: Store, world: World, rng: random.Random, kind: str, at: str, 
                 "state": state, "invoice_status": "to invoice" if state == "sale" else "no"},
                 uid=rng.choice(world.super_users), write_date=later)
     elif kind == "inv":
-        counters["inv"] += 1
         posted = rng.random() < 0.8
         due = (t + timedelta(days=rng.choice([0, 15, 30]))).strftime("%Y-%m-%d")
         paid = posted and rng.random() < 0.4
@@ -90,7 +89,7 @@ def _create(store: Store, world: World, rng: random.Random, kind: str, at: str, 
         sign = -1 if move_type in ("out_refund", "in_invoice") else 1
         residual = 0.0 if paid else total
         vals: dict[str, Any] = {
-            "name": f"INV/{t.year}/{counters['inv']:05d}" if posted else "/",
+            "name": _move_name(move_type, counters, t) if posted else "/",
             "move_type": move_type,
             "state": "posted" if posted else "draft", "date": t.strftime("%Y-%m-%d"),
             "invoice_date": t.strftime("%Y-%m-%d"), "invoice_date_due": due,
@@ -112,3 +111,14 @@ def _create(store: Store, world: World, rng: random.Random, kind: str, at: str, 
             "date_done": to_dt_str(min(scheduled + timedelta(hours=rng.uniform(-4, 30)), now))
             if done else False, "partner_id": partner, "user_id": uid, "company_id": company},
             uid=uid, at=at)
+
+
+def _move_name(move_type: str, counters: dict[str, int], t: datetime) -> str:
+    """Odoo's sequence: yearly on the sales journal (``INV/2026/00087``, credit notes
+    ``RINV/2026/00003``), monthly on the purchase journal (``BILL/2026/03/0012``)."""
+    key = f"{move_type}/{t.year}" + (f"/{t.month}" if move_type == "in_invoice" else "")
+    counters[key] = counters.get(key, 0) + 1
+    if move_type == "in_invoice":
+        return f"BILL/{t.year}/{t.month:02d}/{counters[key]:04d}"
+    prefix = "RINV" if move_type == "out_refund" else "INV"
+    return f"{prefix}/{t.year}/{counters[key]:05d}"

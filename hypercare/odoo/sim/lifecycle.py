@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
-from . import chatter, texts
+from . import chatter, texts, wording
 from .fields import to_dt_str
 from .orm import Store
 from .people import World
@@ -37,40 +37,7 @@ class TicketPlan:
     issue: texts.Issue
     events: list[Event] = field(default_factory=list)
     rid: int = 0
-
-
-class _Slots(dict[str, str]):
-    """Slot values drawn only when a text uses them (keeps the RNG stream short)."""
-
-    def __init__(self, rng: random.Random) -> None:
-        super().__init__()
-        self.rng = rng
-
-    def __missing__(self, key: str) -> str:
-        value = self[key] = _slot(self.rng, key)
-        return value
-
-
-def _fill(rng: random.Random, text: str) -> str:
-    return text.format_map(_Slots(rng)) if "{" in text else text
-
-
-def _slot(rng: random.Random, key: str) -> str:
-    if key == "doc":
-        prefix = rng.choice(["INV/2025/", "S", "WH/OUT/", "MO/", "BILL/2025/", "P"])
-        return f"{prefix}{rng.randrange(10, 2000):05d}"
-    if key == "amount":
-        return f"{rng.randrange(40, 25000):,}.{rng.randrange(100):02d}"
-    if key == "n":
-        return str(rng.randrange(2, 60))
-    choices = {"customer": CUSTOMER_NAMES, "product": texts.PRODUCTS,
-               "wh": texts.WAREHOUSES, "workaround": texts.WORKAROUNDS,
-               "howto": texts.HOWTOS, "rule": texts.RULES}
-    return rng.choice(choices[key])
-
-
-CUSTOMER_NAMES = ("Brightline Retail", "Nordwerk GmbH", "Cobalt Foods", "Harbor Pharma",
-                  "Keystone Builders", "Northstar Auto")
+    burst: bool = False
 
 
 def _later(t: datetime, mean_hours: float, rng: random.Random, floor_min: float = 5) -> datetime:
@@ -78,8 +45,11 @@ def _later(t: datetime, mean_hours: float, rng: random.Random, floor_min: float 
 
 
 def plan_ticket(rng: random.Random, world: World, index: int, created: datetime,
-                issue: texts.Issue, burst: bool, until: datetime) -> TicketPlan:
-    plan = TicketPlan(index, issue)
+                issue: texts.Issue, burst: bool, until: datetime,
+                raised: datetime | None = None) -> TicketPlan:
+    """Every event of one ticket's life up to ``until``; ``raised`` dates the documents its
+    texts name (default: ``created``)."""
+    plan = TicketPlan(index, issue, burst=burst)
     seq = [index * 1000]
     limit = to_dt_str(until)
 
@@ -91,35 +61,13 @@ def plan_ticket(rng: random.Random, world: World, index: int, created: datetime,
         plan.events.append(Event(stamp, seq[0], index, kind, actor, data))
         return True
 
-    fl = world.flags
-    team_key = issue.team
-    members = world.team_members[team_key]
-    by_email = rng.random() < 0.25
-    if by_email:
-        partner = rng.choice(world.customers)
-        raiser = 1  # the mail gateway creates as OdooBot
-    else:
-        raiser = rng.choice(world.super_users)
-        partner = world.user_partner[raiser]
-    author = partner
-    subject = _fill(rng, rng.choice(issue.subjects))
-    body = _fill(rng, rng.choice(issue.bodies))
-    prio_w = {"defect": [2, 3, 3, 1], "training": [5, 3, 1, 0], "policy": [2, 4, 1, 0]}
-    priority = str(rng.choices(range(4), prio_w[issue.kind])[0])
-    if burst:
-        priority = rng.choice("233")
-    tags = [world.tags["Go-live"], world.tags[{"defect": "Bug", "training": "Question",
-                                              "policy": "Policy"}[issue.kind]]]
-    vals: dict[str, Any] = {
-        "name": subject, "description": body, "team_id": world.teams[team_key],
-        "priority": priority, "partner_id": partner, "tag_ids": [(6, 0, tags)],
-        fl["type_field"]: world.types[{"defect": "Defect", "training": "Question",
-                                       "policy": "Process / Policy"}[issue.kind]],
-    }
-    if world.flavor == "oca":
-        vals.update(company_id=world.team_company[team_key],
-                    channel_id=world.tags["channel_email" if by_email else "channel_web"],
-                    category_id=world.tags["cat_" + issue.app])
+    raiser, author, by_email = _raiser(rng, world)
+    partner = author
+    currency = world.company_currency.get(world.team_company[issue.team], "EUR")
+    slots = wording.Slots(rng, issue, raised or created, currency)
+    vals = _opening(rng, world, slots, partner, by_email, burst)
+    priority, body = vals["priority"], vals["description"]
+    members = world.team_members[issue.team]
     add(created, "create", raiser, vals=vals, email=by_email, body=body, author=author)
     assignee = rng.choice(members)
     t = _later(created, 2.0 if priority in "23" else 5.0, rng)
@@ -127,10 +75,10 @@ def plan_ticket(rng: random.Random, world: World, index: int, created: datetime,
                                           "stage_id": world.stages["progress"]}):
         return plan
     t = _later(t, 1.0, rng)
-    reply = rng.choice(texts.CONSULTANT_REPLIES[issue.kind][:2])
-    add(t, "post", assignee, body=_fill(rng, reply), subtype="mail.mt_comment")
+    reply = rng.choice(wording.REPLIES[issue.kind][:2])
+    add(t, "post", assignee, body=slots.fill(reply), subtype="mail.mt_comment")
     if rng.random() < 0.4:
-        add(_later(t, 0.5, rng), "post", assignee, body=rng.choice(texts.NOTES),
+        add(_later(t, 0.5, rng), "post", assignee, body=rng.choice(wording.note(issue, burst)),
             subtype="mail.mt_note")
     if rng.random() < 0.15 and len(world.consultants) > 1:
         other = rng.choice([c for c in world.consultants if c != assignee])
@@ -141,7 +89,8 @@ def plan_ticket(rng: random.Random, world: World, index: int, created: datetime,
         t = _later(t, 0.5, rng)
         add(t, "write", assignee, vals={"stage_id": world.stages["waiting"]})
         t = _later(t, 10.0, rng)
-        add(t, "post", raiser, body=_fill(rng, rng.choice(texts.CUSTOMER_FOLLOWUPS)),
+        add(t, "post", raiser, body=slots.fill(rng.choice(wording.lines(wording.FOLLOWUPS,
+                                                                         issue))),
             subtype="mail.mt_comment", author=author, email=by_email)
         add(t + timedelta(minutes=20), "write", assignee, vals={"stage_id": world.stages[
             "progress"]})
@@ -155,34 +104,68 @@ def plan_ticket(rng: random.Random, world: World, index: int, created: datetime,
         if rng.random() < 0.5:
             add(t + timedelta(minutes=2), "write", assignee, vals={"active": False})
         return plan
-    if not _solve(add, rng, t, assignee, world, issue, author, raiser, by_email):
+    if not _solve(add, rng, t, assignee, world, slots, author, raiser, by_email):
         return plan
     reopens = 2 if index % 61 == 5 else 1 if (index % 13 == 4 or rng.random() < 0.08) else 0
     for _ in range(reopens):
         t = _later(t, 18.0, rng, 60)
-        if not add(t, "post", raiser, body=_fill(rng, rng.choice(texts.REOPEN_LINES)),
+        line = rng.choice(wording.lines(wording.REOPENS, issue))
+        if not add(t, "post", raiser, body=slots.fill(line),
                    subtype="mail.mt_comment", author=author, email=by_email):
             return plan
         add(t + timedelta(minutes=1), "write", raiser if not by_email else assignee,
             vals={"stage_id": world.stages["progress"]})
         t = _later(t, 8.0, rng, 30)
-        if not _solve(add, rng, t, assignee, world, issue, author, raiser, by_email):
+        if not _solve(add, rng, t, assignee, world, slots, author, raiser, by_email):
             return plan
     if burst and rng.random() < 0.3:
         add(_later(t, 24.0, rng), "write", world.admin_uid, vals={"active": False})
     return plan
 
 
+def _raiser(rng: random.Random, world: World) -> tuple[int, int, bool]:
+    """Who raises a ticket: (user, partner, by e-mail); the mail gateway creates as OdooBot."""
+    if rng.random() < 0.25:
+        return 1, rng.choice(world.customers), True
+    raiser = rng.choice(world.super_users)
+    return raiser, world.user_partner[raiser], False
+
+
+def _opening(rng: random.Random, world: World, slots: wording.Slots, partner: int,
+             by_email: bool, burst: bool) -> dict[str, Any]:
+    """The new ticket's values: subject and description, priority, team, tags and type."""
+    issue = slots.issue
+    subject = slots.fill(rng.choice(issue.subjects))
+    body = slots.fill(rng.choice(issue.bodies))
+    prio_w = {"defect": [2, 3, 3, 1], "training": [5, 3, 1, 0], "policy": [2, 4, 1, 0]}
+    priority = str(rng.choices(range(4), prio_w[issue.kind])[0])
+    if burst:
+        priority = rng.choice("233")
+    tags = [world.tags["Go-live"], world.tags[{"defect": "Bug", "training": "Question",
+                                              "policy": "Policy"}[issue.kind]]]
+    vals: dict[str, Any] = {
+        "name": subject, "description": body, "team_id": world.teams[issue.team],
+        "priority": priority, "partner_id": partner, "tag_ids": [(6, 0, tags)],
+        world.flags["type_field"]: world.types[{"defect": "Defect", "training": "Question",
+                                                "policy": "Process / Policy"}[issue.kind]],
+    }
+    if world.flavor == "oca":
+        vals.update(company_id=world.team_company[issue.team],
+                    channel_id=world.tags["channel_email" if by_email else "channel_web"],
+                    category_id=world.tags["cat_" + issue.app])
+    return vals
+
+
 def _solve(add: Any, rng: random.Random, t: datetime, assignee: int, world: World,
-           issue: texts.Issue, author: int, raiser: int, by_email: bool) -> bool:
-    final = texts.CONSULTANT_REPLIES[issue.kind][-1]
-    if not add(t, "post", assignee, body=_fill(rng, final), subtype="mail.mt_comment"):
+           slots: wording.Slots, author: int, raiser: int, by_email: bool) -> bool:
+    final = wording.REPLIES[slots.issue.kind][-1]
+    if not add(t, "post", assignee, body=slots.fill(final), subtype="mail.mt_comment"):
         return False
     if not add(t + timedelta(minutes=3), "write", assignee,
                vals={"stage_id": world.stages["solved"]}):
         return False
     if rng.random() < 0.4:
-        add(_later(t, 3.0, rng), "post", raiser, body=rng.choice(texts.CUSTOMER_THANKS),
+        add(_later(t, 3.0, rng), "post", raiser, body=rng.choice(wording.THANKS),
             subtype="mail.mt_comment", author=author, email=by_email)
     return True
 
@@ -195,6 +178,9 @@ def apply_event(store: Store, world: World, plan: TicketPlan, event: Event) -> N
         vals.setdefault("partner_name", partner.get("name") or False)
         vals.setdefault("partner_email", partner.get("email") or False)
         plan.rid = store.create(TICKET, vals, uid=event.actor, at=event.at)
+        world.ticket_issue[plan.rid] = plan.issue.key
+        if plan.burst:
+            world.burst_tickets.add(plan.rid)
         if data.get("email"):
             chatter.post(store, TICKET, plan.rid, body=data["body"], message_type="email",
                          subtype_xmlid="mail.mt_comment", author_id=data["author"],

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import random
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Any
 
 from .helpdesk import SLA_HOURS, stage_flags
@@ -48,6 +49,12 @@ class World:
     user_partner: dict[int, int] = field(default_factory=dict)
     flags: dict[str, Any] = field(default_factory=dict)
     ticket_count: int = 0
+    company_currency: dict[int, str] = field(default_factory=dict)  # company id -> "EUR"
+    ticket_issue: dict[int, str] = field(default_factory=dict)  # ticket id -> texts.Issue key
+    burst_tickets: set[int] = field(default_factory=set)  # near-duplicates behind one defect
+    golive: datetime | None = None
+    arrivals_per_weight: float = 0.0
+    """Tickets per 15 minutes at arrival weight 1 (:func:`scenario.arrival_weight`)."""
 
 
 def _slug(name: str) -> str:
@@ -69,6 +76,7 @@ def build_master(store: Store, flavor: str, login: str, rng: random.Random) -> W
         store.write("res.partner", [partner], {"company_id": cid}, uid=1, write_date=BASE)
         world.companies.append(cid)
         world.company_tz[cid] = tz
+        world.company_currency[cid] = "EUR" if cur == eur else "USD"
     groups = {name: store.create("res.groups", {"name": name, "full_name": name}, uid=1, at=BASE)
               for name in ("Internal User", "Portal", "Helpdesk / User",
                            "Helpdesk / Administrator", "Administration / Settings")}

@@ -8,11 +8,12 @@ from __future__ import annotations
 import bisect
 import math
 import random
+from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
-from . import documents, texts
+from . import apps, documents, texts
 from .fields import to_dt_str
 from .lifecycle import Event, TicketPlan, apply_event, plan_ticket
 from .people import World, build_master
@@ -22,6 +23,7 @@ if TYPE_CHECKING:
     from .simulator import SimulatorConfig
 
 BUCKET = timedelta(minutes=15)
+FUTURE = timedelta(days=60)  # how far ahead the seeded tickets' lives are planned (live rate > 0)
 
 
 def business_weight(moment: datetime, tz: str) -> float:
@@ -44,16 +46,27 @@ def surge(days_since_golive: float) -> float:
     return 3.0 * math.exp(-days_since_golive / 2.0) + 0.35
 
 
-def arrival_times(rng: random.Random, n: int, golive: datetime, now: datetime,
-                  tzs: list[str]) -> list[datetime]:
-    steps = max(1, int((now - golive) / BUCKET))
+def arrival_weight(moment: datetime, golive: datetime, tzs: list[str],
+                   floor: float = 0.0) -> float:
+    """How many tickets arrive around ``moment``, relative to other moments: the go-live surge
+    times office hours in each company's zone (each at least ``floor``)."""
+    days = (moment - golive) / timedelta(days=1)
+    return surge(max(days, 0.0)) * sum(max(business_weight(moment, z), floor) for z in tzs)
+
+
+def _cumulative(golive: datetime, now: datetime, tzs: list[str]) -> list[float]:
     cum: list[float] = []
     total = 0.0
-    for i in range(steps):
-        t = golive + BUCKET * i
-        w = surge(i * BUCKET / timedelta(days=1)) * sum(business_weight(t, z) for z in tzs)
-        total += w
+    for i in range(max(1, int((now - golive) / BUCKET))):
+        total += arrival_weight(golive + BUCKET * i, golive, tzs)
         cum.append(total)
+    return cum
+
+
+def arrival_times(rng: random.Random, n: int, golive: datetime, now: datetime,
+                  tzs: list[str]) -> list[datetime]:
+    cum = _cumulative(golive, now, tzs)
+    steps, total = len(cum), cum[-1]
     out = []
     for _ in range(n):
         idx = bisect.bisect_left(cum, rng.random() * total)
@@ -83,7 +96,17 @@ def _bursts(rng: random.Random, n: int, golive: datetime, now: datetime
     return out
 
 
-def build(store: Store, cfg: SimulatorConfig, now: datetime) -> World:
+@dataclass
+class History:
+    """The seeded go-live: its world, and each ticket's events still to come after ``now``
+    (what live activity plays on when the clock moves)."""
+
+    world: World
+    plans: list[TicketPlan]
+    future: list[Event] = field(default_factory=list)
+
+
+def build(store: Store, cfg: SimulatorConfig, now: datetime) -> History:
     """Populate ``store`` with the go-live history up to ``now``."""
     now = now.astimezone(UTC).replace(microsecond=0)
     rng = random.Random(cfg.seed)
@@ -92,6 +115,9 @@ def build(store: Store, cfg: SimulatorConfig, now: datetime) -> World:
     tzs = sorted(set(world.company_tz.values()))
     bursts = _bursts(rng, cfg.tickets, golive, now)
     regular = arrival_times(rng, cfg.tickets - len(bursts), golive, now, tzs)
+    world.golive = golive
+    world.arrivals_per_weight = len(regular) / max(_cumulative(golive, now, tzs)[-1], 1e-9)
+    until = now + FUTURE if cfg.rate > 0 else now
     weights = [3 if i.kind == "defect" else 2 if i.kind == "training" else 1
                for i in texts.ISSUES]
     arrivals: list[tuple[datetime, texts.Issue, bool]] = [
@@ -102,16 +128,19 @@ def build(store: Store, cfg: SimulatorConfig, now: datetime) -> World:
     events: list[Event] = []
     for index, (t, issue, burst) in enumerate(arrivals):
         plan = plan_ticket(random.Random(cfg.seed * 100_003 + index), world, index, t, issue,
-                           burst, now)
+                           burst, until)
         plans.append(plan)
         events.extend(plan.events)
     events.sort(key=lambda e: (e.at, e.seq))
-    for event in events:
+    stamp = to_dt_str(now)
+    split = bisect.bisect_right([e.at for e in events], stamp)
+    for event in events[:split]:
         apply_event(store, world, plans[event.ticket], event)
     world.ticket_count = len(plans)
     _expire_oca_sla(store, world, now)
     documents.build(store, world, random.Random(cfg.seed + 1), golive, now, cfg.tickets)
-    return world
+    apps.build(store, world, random.Random(cfg.seed + 2), golive, now)
+    return History(world, plans, events[split:])
 
 
 def _expire_oca_sla(store: Store, world: World, now: datetime) -> None:

@@ -8,8 +8,9 @@ from datetime import UTC, datetime, timedelta
 from types import TracebackType
 from typing import Literal
 
-from . import chatter, helpdesk, scenario
-from .live import LiveActivity
+from . import apps, chatter, helpdesk, scenario
+from .curation import Curation, curate
+from .live import LiveActivity, open_tickets
 from .models import common_models, install_metadata
 from .orm import Store
 from .rpc import Backend
@@ -18,7 +19,8 @@ from .server import Fault, FaultPlan, SimHTTPServer
 
 @dataclass
 class SimulatorConfig:
-    """What to simulate. ``now=None`` follows the wall clock; ``rate=0`` freezes activity."""
+    """What to simulate. ``now=None`` follows the wall clock; ``rate`` is how many times faster
+    than the clock the go-live goes on after the start (``0`` freezes it, ``1`` real time)."""
 
     flavor: Literal["enterprise", "oca"] = "enterprise"
     version: str = "19.0"
@@ -46,15 +48,16 @@ class OdooSimulator:
         start = self._frozen or datetime.now(UTC).replace(microsecond=0)
         self.store = Store(self.now)
         major = int(cfg.version.split(".")[0])
-        for mdef in common_models(major):
+        for mdef in [*common_models(major), *apps.app_models()]:
             self.store.register(mdef)
         helpdesk.install(self.store, cfg.flavor)
         install_metadata(self.store)
         chatter.install_subtypes(self.store)
-        self.world = scenario.build(self.store, cfg, start)
+        history = scenario.build(self.store, cfg, start)
+        self.world = history.world
         self.backend = Backend(self.store, cfg.db, cfg.login, cfg.password, cfg.api_key,
                                cfg.version, admin_uid=self.world.admin_uid)
-        self.live = LiveActivity(self.store, self.world, cfg.seed, cfg.rate, start, cfg.days)
+        self.live = LiveActivity(self.store, history, cfg.seed, cfg.rate, start)
         self._faults = FaultPlan()
         self._server: SimHTTPServer | None = None
         self._thread: threading.Thread | None = None
@@ -123,6 +126,23 @@ class OdooSimulator:
         while self._server is not None and not self._server.stopping.wait(1.0):
             if self._frozen is None:
                 self._tick()
+
+    # -- the scenario, read -----------------------------------------------------
+    def open_ticket_count(self) -> int:
+        """The open backlog: tickets neither archived nor solved or cancelled."""
+        with self.store.lock:
+            return len(open_tickets(self.store, self.world))
+
+    def curation(self) -> Curation:
+        """Known issues, decisions and backlog items a lead would have recorded by now, over
+        the tickets that exist now (:mod:`hypercare.odoo.sim.curation`)."""
+        with self.store.lock:
+            world, store = self.world, self.store
+            owners = {team: store.display_name("res.users", members[0])
+                      for team, members in world.team_members.items()}
+            active = {rid for rid, rec in store.tables["helpdesk.ticket"].items()
+                      if rec.get("active", True)}
+            return curate(world, active, open_tickets(store, world), owners)
 
     # -- test hooks -----------------------------------------------------------
     def inject_fault(self, kind: str, count: int = 1, path_prefix: str | None = None,
