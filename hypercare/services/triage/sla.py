@@ -13,15 +13,15 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from hypercare.errors import UsageError
-from hypercare.services.access import AUDIENCE, SYSTEM, Viewer
+from hypercare.services.access import SYSTEM, Viewer
 from hypercare.services.context import ServiceContext
 from hypercare.services.outbox import notifications
 from hypercare.services.triage import escalation_views
 from hypercare.services.triage.calendars import (
-    always_open_calendars,
     build_calendars,
     calendar_name,
 )
+from hypercare.services.triage.escalation_messages import EscalationMessages, iso, stored_clock
 from hypercare.services.triage.escalation_views import EscalationView
 from hypercare.services.triage.manual_escalation import ManualEscalation
 from hypercare.services.triage.record_escalations import RecordEscalations
@@ -34,11 +34,9 @@ from hypercare.triage.calendar import BusinessCalendar
 from hypercare.triage.escalation import (
     EscalationFacts,
     ExistingEscalation,
-    NewEscalation,
     current_level,
     plan_escalations,
 )
-from hypercare.triage.fatigue import batch_window
 from hypercare.triage.odoo_sla import odoo_sla_failed
 from hypercare.triage.sla import (
     ClockFacts,
@@ -80,7 +78,7 @@ class SweepRehearsal:
     messages: tuple[notifications.OutboxView, ...]
 
 
-class SlaService(RecordEscalations, ManualEscalation):
+class SlaService(EscalationMessages, RecordEscalations, ManualEscalation):
     """Clocks, escalations (by the matrix or by hand) and their messages."""
 
     def __init__(self, context: ServiceContext) -> None:
@@ -191,7 +189,7 @@ class SlaService(RecordEscalations, ManualEscalation):
                 verdict = classifications_for([ticket.odoo_id], session=session).get(
                     ticket.odoo_id)
                 self._notify(session, ticket, verdict, row, now,
-                             clock=_stored_clock(session, ticket.odoo_id))
+                             clock=stored_clock(session, ticket.odoo_id))
 
     def list_outbox(self, *, state: str | None = None,
                     limit: int = 200) -> list[notifications.OutboxView]:
@@ -251,132 +249,13 @@ class SlaService(RecordEscalations, ManualEscalation):
                         "due_at": c.due_at.isoformat() if c.due_at else None,
                         "business_minutes_left": round(c.business_minutes_left, 1),
                         "used_share": round(c.used_share, 3),
-                        "met_at": _iso(done[c.target]),
+                        "met_at": iso(done[c.target]),
                         "always_open": calendar.always_open} for c in evaluated],
             "policy": targets.name if targets else "",
             "calendar": name,
             "evaluated_at": now,
         }
         return row, clock_states
-
-    # -- escalations and their messages ----------------------------------------------------
-
-    def _escalate(self, session: Any, ticket: Ticket, verdict: TicketClassification | None,
-                  new: NewEscalation, now: datetime, *,
-                  clock: dict[str, Any] | None = None) -> list[str]:
-        """Record ``new`` and queue its messages; ``clock``: the ticket's clocks as the sweep
-        just evaluated them (None: as last stored)."""
-        if clock is None:
-            clock = _stored_clock(session, ticket.odoo_id)
-        level = self._level(new.level)
-        row = Escalation(subject=f"ticket:{ticket.odoo_id}", ticket_odoo_id=ticket.odoo_id,
-                         level=new.level, trigger=new.trigger, trigger_key=new.trigger_key,
-                         status=new.status, notified=[], created_at=now, detail=new.detail)
-        session.add(row)
-        session.flush()
-        if new.status == "pending_approval":
-            leads = self._level(2)
-            return self._send(session, "approval_request", f"approval:{row.id}", leads,
-                              self._payload(ticket, verdict, row, clock), now, urgent=False)
-        if new.trigger == "at_risk":
-            window = batch_window(now, self._context.settings.escalation.batch_minutes)
-            created = []
-            for recipient in level["contacts"]:
-                message, fresh = notifications.add_to_batch(
-                    session, self._context.settings, kind="at_risk_batch",
-                    key=f"at_risk:{recipient}:{window.isoformat()}", recipient=recipient,
-                    items=[{"key": row.trigger_key + f":{ticket.odoo_id}",
-                            **self._payload(ticket, verdict, row, clock)}],
-                    now=now, zone=level["timezone"])
-                if fresh and message is not None:
-                    created.append(message.state)
-            row.notified = list(level["contacts"])
-            return created
-        return self._notify(session, ticket, verdict, row, now, clock=clock)
-
-    def _notify(self, session: Any, ticket: Ticket, verdict: TicketClassification | None,
-                row: Escalation, now: datetime, *,
-                clock: dict[str, Any] | None) -> list[str]:
-        level = self._level(row.level)
-        kind = "confirmed_s1" if row.trigger == "confirmed_s1" else (
-            "breach" if row.trigger == "breach" else "escalation")
-        row.notified = list(level["contacts"])
-        session.add(row)
-        return self._send(session, kind, f"escalation:{row.id}", level,
-                          self._payload(ticket, verdict, row, clock), now,
-                          urgent=row.trigger == "confirmed_s1")
-
-    def _send(self, session: Any, kind: str, key: str, level: dict[str, Any],
-              payload: dict[str, Any], now: datetime, *, urgent: bool) -> list[str]:
-        states = []
-        for recipient in level["contacts"]:
-            message = notifications.enqueue(
-                session, self._context.settings, kind=kind, key=f"{key}:{recipient}",
-                recipient=recipient, payload=payload, now=now, urgent=urgent,
-                zone=level["timezone"])
-            if message is not None:
-                states.append(message.state)
-        return states
-
-    def _level(self, number: int) -> dict[str, Any]:
-        """A level's contacts (a symbolic ``L<n>`` when none are configured) and timezone."""
-        for level in self._context.settings.escalation.levels:
-            if level.level == number:
-                return {"name": level.name, "contacts": level.contacts or [f"L{number}"],
-                        "timezone": level.timezone or self._context.settings.timezone}
-        return {"name": f"L{number}", "contacts": [f"L{number}"],
-                "timezone": self._context.settings.timezone}
-
-    def _sla_payload(self, clock: dict[str, Any] | None,
-                     trigger_key: str) -> dict[str, Any] | None:
-        """The clock an alert is about, for its message: the breached or at-risk target's
-        (``breach:first_response``), else the resolution clock; with whether it runs 24x7,
-        the command center's timezone and when it was evaluated. None when there is none."""
-        clocks = list((clock or {}).get("clocks") or [])
-        kind, _, target = trigger_key.partition(":")
-        wanted = target if kind in ("breach", "at_risk") and target else "resolution"
-        chosen = (next((c for c in clocks if c.get("target") == wanted), None)
-                  or next((c for c in clocks if c.get("target") == "resolution"), None))
-        if clock is None or chosen is None:
-            return None
-        always = clock.get("calendar") in always_open_calendars(self._context.settings)
-        evaluated = clock.get("evaluated_at")
-        return {**chosen, "always_open": bool(chosen.get("always_open", always)),
-                "timezone": self._context.settings.timezone,
-                "evaluated_at": _iso(evaluated) if isinstance(evaluated, datetime) else None}
-
-    def _payload(self, ticket: Ticket, verdict: TicketClassification | None,
-                 row: Escalation, clock: dict[str, Any] | None) -> dict[str, Any]:
-        confidential = bool(verdict and verdict.confidential)
-        payload: dict[str, Any] = {
-            "escalation_id": row.id, "level": row.level,
-            "level_name": self._level(row.level)["name"], "trigger": row.trigger,
-            "detail": row.detail, "status": row.status,
-            # alerts go to contacts, groups and channels: masked as for a shared audience
-            "ticket": {"odoo_id": ticket.odoo_id, "ref": ticket.ref,
-                       "title": AUDIENCE.title(ticket.title, confidential=confidential),
-                       "company": ticket.company, "team": ticket.team, "url": ticket.url,
-                       "severity": f"S{verdict.severity}" if verdict else "",
-                       "category": verdict.category if verdict else "",
-                       "confidential": confidential},
-        }
-        sla = self._sla_payload(clock, row.trigger_key)
-        if sla is not None:  # the clock the alert is about, for its SLA time
-            payload["sla"] = sla
-        return payload
-
-
-def _stored_clock(session: Any, odoo_id: int) -> dict[str, Any] | None:
-    """A ticket's clocks as the last sweep stored them, in the shape ``_clocks`` gives."""
-    stored = alerts.clocks_for([odoo_id], session=session).get(odoo_id)
-    if stored is None:
-        return None
-    return {"clocks": list(stored.clocks), "calendar": stored.calendar,
-            "evaluated_at": stored.evaluated_at}
-
-
-def _iso(moment: datetime | None) -> str | None:
-    return moment.isoformat() if moment is not None else None
 
 
 def _earliest(*moments: datetime | None) -> datetime | None:
