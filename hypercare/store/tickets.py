@@ -349,13 +349,17 @@ def stage_changes(odoo_ids: Iterable[int], *, session: Session
     return found
 
 
-def tickets_for_sla(*, closed_since: datetime, session: Session) -> list[Ticket]:
-    """Open tickets, and those closed since ``closed_since`` (their clocks settle once)."""
+def tickets_for_sla(*, closed_since: datetime, refs: Sequence[str] | None = None,
+                    session: Session) -> list[Ticket]:
+    """Open tickets, and those closed since ``closed_since`` (their clocks settle once);
+    only those of ``refs`` when given."""
     statement = select(Ticket).where(
         Ticket.deleted == False,  # type: ignore[arg-type]  # noqa: E712
         Ticket.active == True,  # type: ignore[arg-type]  # noqa: E712
         or_(col(Ticket.is_closed).is_(False), col(Ticket.closed_at) >= closed_since),
     )
+    if refs is not None:
+        statement = statement.where(col(Ticket.ref).in_(list(refs)))
     return list(session.scalars(statement))
 
 

@@ -47,33 +47,21 @@ class TuiContext:
     syncing: bool = False
     sync_error: str = ""
     monotonic: Callable[[], float] = time.monotonic
-    _changes: int = field(default=0, repr=False)
-    _swept: int = field(default=0, repr=False)
-    _counting: threading.Lock = field(default_factory=threading.Lock, repr=False)
     _sweeping: threading.Lock = field(default_factory=threading.Lock, repr=False)
 
     def now(self) -> datetime:
         return (self.clock or self.services.context.clock)()
 
-    def refresh_clocks(self) -> None:
-        """Evaluate the SLA clocks again (the sweep) after a decision that moves them (a
-        severity, a category, a known issue's workaround), so the ticket shows its new
-        targets at once. Call it in a worker once the decision is stored. One sweep at a
-        time; a sweep that started after this decision was stored covers it, so keys typed
-        in a row cost one or two sweeps, not one each."""
-        with self._counting:
-            self._changes += 1
-            mine = self._changes
+    def refresh_clocks(self, ref: str) -> None:
+        """Evaluate ticket ``ref``'s SLA clocks again (the sweep, for that ticket only)
+        after a decision that moves them (a severity, a category, a known issue's
+        workaround), so it shows its new targets at once. Call it in a worker once the
+        decision is stored; sweeps run one at a time."""
         with self._sweeping:
-            if self._swept >= mine:
-                return
-            covered = self._changes  # every decision counted so far is stored
             try:
-                self.services.sla.sweep()
+                self.services.sla.sweep(refs=[ref])
             except Exception:  # the decision is stored: the next sweep catches the clocks up
-                log.exception("evaluating the SLA clocks after a decision failed")
-                return
-            self._swept = covered
+                log.exception("evaluating the SLA clocks of %s after a decision failed", ref)
 
     def remember(self, label: str, undo: Callable[[], str]) -> None:
         self.last_action = Undoable(label, undo, self.monotonic())

@@ -213,3 +213,17 @@ def test_a_met_target_stays_met_and_a_late_one_stays_breached(services: Services
     assert view(services, 41).sla_state == "breached"
     # closed tickets do not escalate
     assert view(services, 41).escalation_level == 0
+
+
+def test_a_sweep_of_one_ticket_evaluates_only_that_ticket(services: Services) -> None:
+    """After a decision on one ticket, the TUI re-evaluates that ticket's clocks alone: the
+    others keep what the last whole sweep stored."""
+    add_ticket(services, 1, created=MONDAY_NOON - timedelta(hours=3), severity=1)
+    add_ticket(services, 2, created=MONDAY_NOON - timedelta(hours=3), severity=1)
+    report = services.sla.sweep(refs=["T1"])
+    assert report.tickets == 1
+    with services.context.store().session() as session:
+        from hypercare.store import alerts
+
+        stored = alerts.clocks_for([1, 2], session=session)
+    assert set(stored) == {1}

@@ -8,6 +8,7 @@ written in one transaction per chunk, so a crash never half-escalates.
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
@@ -100,8 +101,10 @@ class SlaService(EscalationMessages, RecordEscalations, ManualEscalation):
                 outbox = tuple(notifications.view(m) for m in messages)
         return SweepRehearsal(report, tuple(views), outbox)
 
-    def sweep(self, *, now: datetime | None = None) -> SweepReport:
-        """Evaluate every open ticket's clocks, escalate by the matrix, queue messages."""
+    def sweep(self, *, now: datetime | None = None,
+              refs: Sequence[str] | None = None) -> SweepReport:
+        """Evaluate every open ticket's clocks, escalate by the matrix, queue messages;
+        ``refs``: only these tickets (a decision on them just moved their targets)."""
         moment = now or self._context.clock()
         if moment.tzinfo is None:
             raise UsageError("--now needs a timezone, e.g. 2026-11-23T09:00:00+01:00")
@@ -114,7 +117,7 @@ class SlaService(EscalationMessages, RecordEscalations, ManualEscalation):
         store = self._context.store()
         with store.session() as session:
             tickets = ticket_queries.tickets_for_sla(
-                closed_since=moment - timedelta(days=SETTLE_DAYS), session=session)
+                closed_since=moment - timedelta(days=SETTLE_DAYS), refs=refs, session=session)
         for start in range(0, len(tickets), CHUNK):
             chunk = tickets[start : start + CHUNK]
             with store.session() as session:
@@ -150,12 +153,13 @@ class SlaService(EscalationMessages, RecordEscalations, ManualEscalation):
                                                     clock=row):
                             messages[state] += 1
                 alerts.save_clocks(clock_rows, session=session)
-        with store.session() as session:
-            raised = [*self._known_issue_clocks(session, calendars, moment),
-                      *self._overdue_decisions(session, moment)]
-            for trigger, sent in raised:
-                triggers[trigger] += 1
-                messages.update(sent)
+        if refs is None:  # the command center's own records: a whole sweep's work
+            with store.session() as session:
+                raised = [*self._known_issue_clocks(session, calendars, moment),
+                          *self._overdue_decisions(session, moment)]
+                for trigger, sent in raised:
+                    triggers[trigger] += 1
+                    messages.update(sent)
         return SweepReport(moment, len(tickets), dict(states), dict(triggers), pending_approval,
                            dict(messages))
 

@@ -87,7 +87,7 @@ class TicketActions(Screen[Any]):
             view = triage.decide(ref=ref, viewer=ctx.viewer, category=category,
                                  severity=severity)
             ctx.remember(f"{ref} {what}", lambda: _undo_decision(ctx, view.decision_id, window))
-            ctx.refresh_clocks()
+            ctx.refresh_clocks(ref)
             return f"{ref}: {what} (u to undo)"
 
         call_service(self, decide, done=self._done, what=f"Deciding {ref}")
@@ -143,14 +143,14 @@ class TicketActions(Screen[Any]):
                 if before:
                     issues.link(known_issue_id=int(before.removeprefix("KI-")), ref=ref,
                                 viewer=ctx.viewer)
-                    ctx.refresh_clocks()
+                    ctx.refresh_clocks(ref)
                     return f"{ref} linked back to {before}"
                 issues.unlink(ref=ref, viewer=ctx.viewer)
-                ctx.refresh_clocks()
+                ctx.refresh_clocks(ref)
                 return f"{ref} unlinked again"
 
             ctx.remember(summary, undo)
-            ctx.refresh_clocks()  # a known issue's workaround meets the workaround clock
+            ctx.refresh_clocks(ref)  # a known issue's workaround meets the workaround clock
             return summary + " (u to undo)"
 
         call_service(self, link, done=self._done, what=f"Linking {ref}")
@@ -305,5 +305,5 @@ class TicketActions(Screen[Any]):
 def _undo_decision(ctx: TuiContext, decision_id: int, window: timedelta) -> str:
     view = ctx.services.triage.undo_decision(decision_id=decision_id, viewer=ctx.viewer,
                                              within=window)
-    ctx.refresh_clocks()
+    ctx.refresh_clocks(view.ref)
     return f"{view.ref}: decision undone"
