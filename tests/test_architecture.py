@@ -105,3 +105,27 @@ def test_no_import_cycles_among_services() -> None:
         for imported in graph.find_modules_directly_imported_by(module) & services:
             back = graph.find_shortest_chain(importer=imported, imported=module)
             assert back is None, f"cycle: {module} -> {' -> '.join(back or ())}"
+
+
+MODULE_LINES, FUNCTION_LINES = 400, 80
+
+
+def test_modules_and_functions_stay_reviewable() -> None:
+    """A reviewer reads a product module in one sitting: none passes 400 lines, no function
+    80. Migrations are history (never edited once shipped), so they are left out."""
+    import ast
+
+    too_long: list[str] = []
+    for path in sorted((ROOT / "hypercare").rglob("*.py")):
+        if "migrations" in path.parts:
+            continue
+        text = path.read_text(encoding="utf-8")
+        name = path.relative_to(ROOT).as_posix()
+        if (count := len(text.splitlines())) > MODULE_LINES:
+            too_long.append(f"{name}: {count} lines")
+        for node in ast.walk(ast.parse(text)):
+            if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef):
+                span = (node.end_lineno or node.lineno) - node.lineno + 1
+                if span > FUNCTION_LINES:
+                    too_long.append(f"{name}: {node.name}() is {span} lines")
+    assert not too_long, "\n".join(too_long)

@@ -19,6 +19,7 @@ from hypercare.store.schema import ensure_schema
 if TYPE_CHECKING:
     from hypercare.odoo import OdooClient
     from hypercare.services.access import Access, Directory
+    from hypercare.store import Session
 
 
 def utc_now() -> datetime:
@@ -92,9 +93,10 @@ class ServiceContext:
         with self._lock:
             self._store = store
 
-    def transaction(self) -> AbstractContextManager[None]:
-        """One unit of work: the services called inside share one transaction and it
-        commits once, or not at all (:meth:`hypercare.store.engine.Store.transaction`)."""
+    def transaction(self) -> AbstractContextManager[Session]:
+        """One unit of work: ``with ctx.transaction() as tx`` gives the one session that
+        every service called inside shares; it commits once, or not at all
+        (:meth:`hypercare.store.engine.Store.transaction`)."""
         return self.store().transaction()
 
     def close(self) -> None:

@@ -152,15 +152,21 @@ class Store:
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
         self._sessions = sessionmaker(engine, class_=Session, expire_on_commit=False)
-        self._joined: ContextVar[sessionmaker[Session] | None] = ContextVar(
+        self._joined: ContextVar[Session | None] = ContextVar(
             f"unit-of-work-{id(self)}", default=None)
 
     @contextmanager
     def session(self) -> Iterator[Session]:
         """A session for one unit of work: commits on success, rolls back on error. Inside
-        :meth:`transaction` or :meth:`rehearsal` it joins that one transaction (with a
-        savepoint) and "commits" only as far as it."""
-        session = (self._joined.get() or self._sessions)()
+        :meth:`transaction` or :meth:`rehearsal` it is that unit's one session, and this
+        block is a savepoint in it: an error rolls back this block only, and success
+        "commits" only as far as the savepoint."""
+        joined = self._joined.get()
+        if joined is not None:
+            with joined.begin_nested():
+                yield joined
+            return
+        session = self._sessions()
         try:
             yield session
             session.commit()
@@ -171,42 +177,41 @@ class Store:
             session.close()
 
     @contextmanager
-    def transaction(self) -> Iterator[None]:
-        """One unit of work across services: every :meth:`session` opened inside (in this
-        thread or task) shares one transaction, committed once at the end, or rolled back
-        as a whole when anything inside raises. Nested inside another transaction (or a
-        rehearsal) it simply joins the outer one."""
-        with self._outer(commit=True):
-            yield
+    def transaction(self) -> Iterator[Session]:
+        """One unit of work across services: the session it yields is the one every
+        :meth:`session` opened inside (in this thread or task) uses, and it commits once at
+        the end, or rolls back as a whole when anything inside raises. Nested inside
+        another transaction (or a rehearsal) it simply joins the outer one."""
+        with self._outer(commit=True) as session:
+            yield session
 
     @contextmanager
-    def rehearsal(self) -> Iterator[None]:
+    def rehearsal(self) -> Iterator[Session]:
         """A dry run: like :meth:`transaction`, but always rolled back at the end, so the
         work sees its own writes and leaves no row behind."""
-        with self._outer(commit=False):
-            yield
+        with self._outer(commit=False) as session:
+            yield session
 
     @contextmanager
-    def _outer(self, *, commit: bool) -> Iterator[None]:
-        if self._joined.get() is not None:
+    def _outer(self, *, commit: bool) -> Iterator[Session]:
+        joined = self._joined.get()
+        if joined is not None:
             if not commit:
                 raise RuntimeError("a rehearsal cannot run inside a transaction")
-            yield
+            yield joined
             return
-        with self.engine.connect() as connection:
-            outer = connection.begin()
-            token = self._joined.set(sessionmaker(
-                bind=connection, class_=Session, expire_on_commit=False,
-                join_transaction_mode="create_savepoint"))
-            try:
-                yield
-            except BaseException:
-                outer.rollback()
-                raise
-            else:
-                (outer.commit if commit else outer.rollback)()
-            finally:
-                self._joined.reset(token)
+        session = self._sessions()
+        token = self._joined.set(session)
+        try:
+            yield session
+        except BaseException:
+            session.rollback()
+            raise
+        else:
+            (session.commit if commit else session.rollback)()
+        finally:
+            self._joined.reset(token)
+            session.close()
 
     def dispose(self) -> None:
         """Close every pooled connection."""

@@ -8,7 +8,7 @@ from datetime import timedelta
 import pytest
 from sqlmodel import select
 
-from hypercare.errors import TicketNotFoundError, UsageError
+from hypercare.errors import StoreUnavailableError, TicketNotFoundError, UsageError
 from hypercare.services import Services
 from hypercare.store.tables import AppState, Escalation, WritebackTask
 from tests.services.conftest import AGENT, LEAD, NOW, OTHER_LEAD, MakeServices, seed_world
@@ -201,6 +201,25 @@ def test_assignees_and_assign(make_services: MakeServices) -> None:
     assert {r.ref: r for r in services.queue.load_rows(viewer=lea)}["HT00003"].assignee == ""
     with pytest.raises(UsageError, match="no Odoo user #99"):
         services.tickets.assign(ref="HT00003", user_odoo_id=99, viewer=lea)
+
+
+def test_an_assignment_odoo_never_hears_of_is_not_shown_either(
+        make_services: MakeServices, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The assignment and its write-back task are one unit of work: when queueing the task
+    fails (the store gave out), the queue does not show an assignee Odoo will never get."""
+    services = make_services(write_mode="full")
+    seed_world(services)
+    lea = viewer(services, LEAD)
+    from hypercare.services.outbox.writeback import WritebackService
+
+    def store_gone(*_args: object, **_kwargs: object) -> None:
+        raise StoreUnavailableError("the store went away")
+
+    monkeypatch.setattr(WritebackService, "queue", store_gone)
+    with pytest.raises(StoreUnavailableError):
+        services.tickets.assign(ref="HT00003", user_odoo_id=8, viewer=lea)
+    assert {r.ref: r for r in services.queue.load_rows(viewer=lea)}["HT00003"].assignee == ""
+    assert tasks(services) == []
 
 
 def test_assign_refused_below_full_write_mode(services: Services) -> None:

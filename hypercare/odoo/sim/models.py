@@ -39,6 +39,11 @@ def company_fields() -> list[Any]:
 
 def common_models(version: int) -> list[ModelDef]:
     """Base/mail/business models; ``version`` picks 17/18 vs 19 field names."""
+    return [*_base_models(version), *_mail_models(), *_business_models()]
+
+
+def _base_models(version: int) -> list[ModelDef]:
+    """Companies, contacts, users and the model registry."""
     groups = "group_ids" if version >= 19 else "groups_id"
     return [
         model("res.company", "Companies", order="sequence, name").add(
@@ -81,6 +86,12 @@ def common_models(version: int) -> list[ModelDef]:
             f_m2o("model_id", "Model", "ir.model"),
             f_char("field_description", "Field Label"), f_char("ttype", "Field Type"),
             f_char("relation", "Related Model"), f_bool("store", "Stored")),
+    ]
+
+
+def _mail_models() -> list[ModelDef]:
+    """The chatter: messages, subtypes, tracked changes, activities."""
+    return [
         model("mail.message.subtype", "Message subtypes", order="sequence, id").add(
             f_char("name", "Message Type", required=True), f_bool("internal", "Internal Only"),
             f_int("sequence", "Sequence")),
@@ -111,6 +122,12 @@ def common_models(version: int) -> list[ModelDef]:
             f_m2o("user_id", "Assigned to", "res.users"), f_date("date_deadline", "Due Date"),
             f_char("summary", "Summary"), f_html("note", "Note"),
             f_bool("active", "Active", default=True)),
+    ]
+
+
+def _business_models() -> list[ModelDef]:
+    """The business documents hypercare reads KPIs from."""
+    return [
         model("crm.stage", "CRM Stages", order="sequence, name, id").add(
             f_char("name", "Stage Name"), f_int("sequence", "Sequence"),
             f_bool("is_won", "Is Won")),

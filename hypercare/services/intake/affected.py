@@ -101,7 +101,7 @@ class AffectedService:
         """A lead agrees: the reply goes to the ticket in Odoo as an internal note."""
         self._context.access.require(viewer, "held_reply")
         now = self._context.clock()
-        with self._context.store().session() as session:
+        with self._context.transaction() as session:  # the decision and its note together
             row = queries.decide_signal(signal_id, state="sent", by=viewer.name, at=now,
                                         session=session)
             odoo_id = row.ticket_odoo_id
@@ -114,9 +114,10 @@ class AffectedService:
                 if report is not None:
                     report.pending_notes = [*report.pending_notes, note]
                     session.add(report)
+            else:
+                self._writeback.queue(ticket_odoo_id=odoo_id, operation="post_note",
+                                      payload={"text": note["text"]}, key=note["key"])
         if odoo_id is not None:
-            self._writeback.queue(ticket_odoo_id=odoo_id, operation="post_note",
-                                  payload={"text": note["text"]}, key=note["key"])
             self._writeback.deliver(limit=20)
         return view
 

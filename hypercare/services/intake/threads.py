@@ -187,20 +187,24 @@ class ThreadService:
         """Post the replies kept while the report waited for Odoo (it exists now), and tie
         its "also affected" signals to the ticket."""
         self._affected.attach(raised_id=raised_id)
-        with self._context.store().session() as session:
+        with self._context.transaction() as session:  # the notes move to the queue, or stay
             row = session.get(RaisedIssue, raised_id)
             if row is None or row.odoo_id is None or not row.pending_notes:
                 return
             notes, odoo_id = list(row.pending_notes), row.odoo_id
             row.pending_notes = []
             session.add(row)
-        self._post_notes(odoo_id, notes)
+            self._queue_notes(odoo_id, notes)
+        self._deliver(odoo_id)
 
     def _post_notes(self, odoo_id: int, notes: list[dict[str, Any]]) -> NoteOutcome:
+        self._queue_notes(odoo_id, notes)
+        return self._deliver(odoo_id)
+
+    def _queue_notes(self, odoo_id: int, notes: list[dict[str, Any]]) -> None:
         for note in notes:
             self._writeback.queue(ticket_odoo_id=odoo_id, operation="post_note",
                                   payload={"text": note["text"]}, key=note["key"])
-        return self._deliver(odoo_id)
 
     def _deliver(self, odoo_id: int) -> NoteOutcome:
         ref = self._ref(odoo_id)
@@ -217,7 +221,7 @@ class ThreadService:
         the thread (never the category: that is for the command center)."""
         now = self._context.clock()
         by, by_name = viewer.id, viewer.name
-        with self._context.store().session() as session:
+        with self._context.transaction() as session:  # resolved, decided and noted together
             row = session.get(RaisedIssue, raised_id)
             if row is None:
                 raise HypercareError(f"no raised report HC-{raised_id}")
@@ -228,15 +232,25 @@ class ThreadService:
             row.resolved_by, row.resolved_at = by, now
             session.add(row)
             state, odoo_id = row.state, row.odoo_id
-        if state != "created" or odoo_id is None:
-            return (f"Marked resolved by <@{by}>: HC-{raised_id} will be created closed in "
-                    "Odoo.")
-        return self.close_resolved(raised_id=raised_id, odoo_id=odoo_id, by=by, by_name=by_name)
+            if state != "created" or odoo_id is None:
+                return (f"Marked resolved by <@{by}>: HC-{raised_id} will be created closed "
+                        "in Odoo.")
+            self._record_resolved(raised_id=raised_id, odoo_id=odoo_id, by=by,
+                                  by_name=by_name, created_closed=False)
+        return self._resolved_reply(odoo_id=odoo_id, by=by, created_closed=False)
 
     def close_resolved(self, *, raised_id: int, odoo_id: int, by: str, by_name: str,
                        created_closed: bool = False) -> str:
         """Record the training-gap decision, note it in Odoo and close the ticket there."""
-        ref = self._ref(odoo_id)
+        with self._context.transaction():  # the decision and its Odoo notes, or none of them
+            self._record_resolved(raised_id=raised_id, odoo_id=odoo_id, by=by,
+                                  by_name=by_name, created_closed=created_closed)
+        return self._resolved_reply(odoo_id=odoo_id, by=by, created_closed=created_closed)
+
+    def _record_resolved(self, *, raised_id: int, odoo_id: int, by: str, by_name: str,
+                         created_closed: bool) -> None:
+        """The training-gap decision and the write-back tasks that note (and close) it."""
+        full = self._context.settings.odoo.write_mode == "full"
         # not synced yet: the report keeps resolved_by, and the count with it
         with contextlib.suppress(HypercareError):
             # granted by the "resolve" rule above: recorded as the person, made as hypercare
@@ -244,7 +258,6 @@ class ThreadService:
                                 viewer=replace(SYSTEM, name=f"slack:{by_name or by}"),
                                 category="training_gap",
                                 note="Resolved by a super-user in Slack (handled locally)")
-        full = self._context.settings.odoo.write_mode == "full"
         self._writeback.queue(ticket_odoo_id=odoo_id, operation="post_note",
                               payload={"text": "[hypercare] " + RESOLVED_NOTE.format(
                                   who=by_name or by) + ("" if full or created_closed else
@@ -253,6 +266,11 @@ class ThreadService:
         if full and not created_closed:
             self._writeback.queue(ticket_odoo_id=odoo_id, operation="close", payload={},
                                   key=f"resolved:{raised_id}:close")
+
+    def _resolved_reply(self, *, odoo_id: int, by: str, created_closed: bool) -> str:
+        """Deliver the queued write-backs (after the commit) and say what became of them."""
+        ref = self._ref(odoo_id)
+        full = self._context.settings.odoo.write_mode == "full"
         outcome = self._deliver(odoo_id)
         closed = ("closed in Odoo" if created_closed or full else
                   "noted in Odoo for the command center to close")

@@ -199,14 +199,14 @@ class TicketService:
             raise UsageError(f"assigning writes to Odoo, and odoo.write_mode is {mode!r}",
                              hint='Set odoo.write_mode = "full" to let hypercare assign tickets.')
         name = self._user_name(user_odoo_id) if user_odoo_id else ""
-        with self._context.store().session() as session:
+        with self._context.transaction() as session:  # shown here only once queued for Odoo
             ticket = self._visible(ref, viewer, session)
             ticket.assignee_odoo_id, ticket.assignee = user_odoo_id or None, name
             session.add(ticket)
             odoo_id, ticket_ref = ticket.odoo_id, ticket.ref
-        self._queue().queue(ticket_odoo_id=odoo_id, operation="assign",
-                            payload={"user_id": user_odoo_id or None, "by": viewer.name},
-                            key=f"assign:{odoo_id}:{uuid.uuid4().hex}")
+            self._queue().queue(ticket_odoo_id=odoo_id, operation="assign",
+                                payload={"user_id": user_odoo_id or None, "by": viewer.name},
+                                key=f"assign:{odoo_id}:{uuid.uuid4().hex}")
         return (f"{ticket_ref} assigned to {name} (queued for Odoo)" if name
                 else f"{ticket_ref} unassigned (queued for Odoo)")
 
