@@ -11,8 +11,9 @@ stopped at the end, also on error or Ctrl-C. Every repeat uses a fresh client an
 fresh SQLite store in a temporary directory, and measures, in this order:
 
 1. the *floors*: the raw keyset-paged ``search_read`` of the very ticket records the sync
-   reads (same client, fields, order, context, domains and page size), nothing mapped
-   into the timing and nothing stored; likewise for the chatter (``mail.message`` of
+   reads (the same reader page method, ``HelpdeskReader.page_tickets``: same client, fields,
+   order, context, domains and page size), nothing mapped into the timing and nothing
+   stored; likewise for the chatter (``ChatterReader.page_messages``: ``mail.message`` of
    helpdesk tickets at the sync's chatter page size, 4x the ticket page size);
 2. a full first sync into the empty store (``SyncEngine.run()``): total time, phase
    times, the ticket phase's ratio to its floor, derive time and RPC calls per model;
@@ -53,8 +54,7 @@ from rich.console import Console
 from rich.table import Table
 
 from hypercare.config import OdooSettings, SyncSettings
-from hypercare.odoo import HANDSHAKE, HelpdeskReader, OdooClient, connect
-from hypercare.odoo.messages import MESSAGE_FIELDS
+from hypercare.odoo import HANDSHAKE, ChatterReader, HelpdeskReader, OdooClient, connect
 from hypercare.odoo.schema import TICKET
 from hypercare.store.engine import Store, create_store_engine
 from hypercare.store.schema import upgrade_schema
@@ -62,7 +62,6 @@ from hypercare.sync import keyset
 from hypercare.sync.runner import SyncEngine, SyncReport
 
 Protocol = Literal["auto", "jsonrpc", "json2"]
-Fetch = Callable[[list[Any], int, int], list[dict[str, Any]]]
 
 MESSAGE = "mail.message"
 CHATTER_MODELS = (MESSAGE, "mail.tracking.value")
@@ -223,7 +222,7 @@ def _maxrss_mb() -> float:
 def _paged_read(
     client: OdooClient,
     model: str,
-    fetch: Fetch,
+    fetch: keyset.Fetch,
     base: Sequence[Any],
     page_size: int,
     overlap: timedelta,
@@ -249,33 +248,21 @@ def _paged_read(
 def ticket_floor(
     client: OdooClient, reader: HelpdeskReader, page_size: int, overlap: timedelta
 ) -> Floor:
-    """Raw ``search_read`` of every ticket, as ``SyncEngine._pull_tickets`` reads them."""
-    fields = reader.schema.ticket_read_fields()
+    """Raw ``search_read`` of every ticket, as ``SyncEngine._pull_tickets`` reads them
+    (``HelpdeskReader.page_tickets``)."""
     reader.reference()  # loaded before timing, so mapping makes no calls on the way
-
-    def fetch(domain: list[Any], limit: int, offset: int) -> list[dict[str, Any]]:
-        return client.search_read(
-            TICKET, domain, fields, order=keyset.ORDER, limit=limit, offset=offset,
-            context={"active_test": False},
-        )  # fmt: skip
 
     def mapping(rows: list[dict[str, Any]]) -> None:
         reader.map_tickets(rows)
 
-    return _paged_read(client, TICKET, fetch, [], page_size, overlap, mapping)
+    return _paged_read(client, TICKET, reader.page_tickets, [], page_size, overlap, mapping)
 
 
 def chatter_floor(client: OdooClient, page_size: int, overlap: timedelta) -> Floor:
-    """Raw ``search_read`` of helpdesk chatter, as ``SyncEngine._pull_chatter`` reads it."""
-    fields = [*MESSAGE_FIELDS, "write_date"]
-
-    def fetch(domain: list[Any], limit: int, offset: int) -> list[dict[str, Any]]:
-        return client.search_read(
-            MESSAGE, domain, fields, order=keyset.ORDER, limit=limit, offset=offset
-        )
-
-    base = [("model", "=", TICKET)]
-    return _paged_read(client, MESSAGE, fetch, base, page_size * CHATTER_PAGE_FACTOR, overlap)
+    """Raw ``search_read`` of helpdesk chatter, as ``SyncEngine._pull_chatter`` reads it
+    (``ChatterReader.page_messages``)."""
+    page = ChatterReader(client).page_messages
+    return _paged_read(client, MESSAGE, page, [], page_size * CHATTER_PAGE_FACTOR, overlap)
 
 
 def classify_hook(store: Store, workdir: Path) -> Callable[[Sequence[int]], object]:

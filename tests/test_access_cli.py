@@ -366,7 +366,7 @@ def test_triage_decisions_take_a_lead(cli: Cli) -> None:
     assert out == f"{ref}: category training_gap and severity S1 decided by {LEAD}\n"
     ticket = cli.services.tickets.show_ticket(ref=ref, viewer=cli.lead()).ticket
     assert (ticket.category, ticket.category_source, ticket.severity) == (
-        "training_gap", "human", "S1")
+        "training_gap", "human", 1)
 
 
 def test_an_alert_is_acknowledged_by_its_recipient_or_a_lead(cli: Cli) -> None:

@@ -129,3 +129,31 @@ def test_modules_and_functions_stay_reviewable() -> None:
                 if span > FUNCTION_LINES:
                     too_long.append(f"{name}: {node.name}() is {span} lines")
     assert not too_long, "\n".join(too_long)
+
+
+BACKGROUND_ALLOWED = {
+    "hypercare/jobs/host.py": "the job leases' heartbeat: the one owner of periodic work",
+    "hypercare/web_server.py": "serves HTTP requests (health, the bot's HTTP mode)",
+    "hypercare/sync/prefetch.py": "reads the next Odoo page while one is stored",
+    "hypercare/commands/bot_cmd.py": "probes Odoo once at start",
+}
+
+
+def test_periodic_work_runs_only_as_jobs() -> None:
+    """Every loop or timer that does work is a named job (issue 27): threads are started in
+    the job host and in the few places that serve or prefetch, schedulers only in the jobs
+    runner, and the TUI's timers only re-read what is on screen."""
+    threads, schedulers = set(), set()
+    for path in (ROOT / "hypercare").rglob("*.py"):
+        name = path.relative_to(ROOT).as_posix()
+        text = path.read_text(encoding="utf-8")
+        if "threading.Thread(" in text and "/odoo/sim/" not in name:
+            threads.add(name)
+        if "BackgroundScheduler(" in text:
+            schedulers.add(name)
+    assert threads == set(BACKGROUND_ALLOWED), threads ^ set(BACKGROUND_ALLOWED)
+    assert schedulers == {"hypercare/jobs/runner.py"}
+    app = (ROOT / "hypercare/tui/app.py").read_text(encoding="utf-8")
+    timers = [line.strip() for line in app.splitlines() if "set_interval(" in line]
+    assert timers == ["self.set_interval(self.context.refresh_seconds, "
+                      "self.action_refresh_store)"]

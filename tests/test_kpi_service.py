@@ -38,6 +38,7 @@ def world(tmp_path: Path, models: Path) -> Iterator[tuple[OdooSimulator, Service
             services = build(settings)
             services.sync.run_sync()
             services.sla.sweep()
+            services.kpis.snapshot_adoption()  # the adoption_snapshot job, as serve runs it
             yield sim, services
     finally:
         sim.stop()
@@ -211,13 +212,17 @@ def test_kpi_cli(world: tuple[OdooSimulator, Services], monkeypatch: pytest.Monk
     assert "exit readiness" in out and "forecast:" in out
 
 
-def test_sync_reads_adoption_when_due(world: tuple[OdooSimulator, Services]) -> None:
+def test_adoption_is_read_by_its_job_only(world: tuple[OdooSimulator, Services]) -> None:
+    """One adoption path: the ``adoption_snapshot`` job (a sync no longer reads it)."""
+    from hypercare.jobs.registry import build_jobs
+    from hypercare.jobs.runner import JobRunner
+
     sim, services = world
-    # the fixture's sync already read the signals once
-    assert services.kpis.board(days=7).get("active_users") is not None
+    assert services.kpis.board(days=7).get("active_users") is not None  # the fixture's job
     report = services.sync.run_sync()
-    assert not any(n.startswith("adoption") for n in report.notes)  # not due again yet
+    assert not any(n.startswith("adoption") for n in report.notes)
     sim.advance(timedelta(minutes=61))
     sim.deny_access("crm.lead")
-    report = services.sync.run_sync()
-    assert any("crm.lead" in n for n in report.notes)  # read again, with its note
+    runner = JobRunner(services, build_jobs(services), leases=services.job_leases("cli"))
+    outcome = runner.run("adoption_snapshot")
+    assert outcome.ok and "crm.lead" in outcome.result  # read again, with its note

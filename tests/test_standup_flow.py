@@ -127,7 +127,7 @@ def test_standup_agenda_decisions_undo_and_minutes(world: tuple[OdooSimulator, S
                             next_step="reproduce in staging", due=clock().date())
     detail = services.tickets.show_ticket(ref=target.ref, viewer=lea(services)).ticket
     assert detail.category == "defect" and detail.category_source == "human"
-    assert detail.severity == "S2"
+    assert detail.severity == 2
     other = next(i for i in items if i.kind == "ticket" and i.ref != target.ref)
     before = services.tickets.show_ticket(ref=other.ref, viewer=lea(services)).ticket
     services.standup.record(standup_id=standup, item_ref=other.ref, viewer=lea(services),

@@ -101,6 +101,31 @@ def test_tickets_list_open_and_company_filters(synced: OdooSimulator,
     assert len(rows) == sum(1 for t in everything if t["company"] == company)
 
 
+def test_tickets_list_keeps_the_classification_and_odoo_category_apart(
+        synced: OdooSimulator, capsys: pytest.CaptureFixture[str]) -> None:
+    """``category`` is hypercare's classification and ``odoo_category`` Odoo's own (the OCA
+    simulator files each ticket under its app), in JSON and CSV alike."""
+    tickets = synced.store.tables["helpdesk.ticket"]
+    in_odoo = {odoo_id: synced.store.display_name("helpdesk.ticket.category", category)
+               for odoo_id, ticket in tickets.items()
+               if (category := ticket.get("category_id"))}
+    capsys.readouterr()
+    assert main(["tickets", "list", "--format", "json"]) == 0
+    listed = json.loads(capsys.readouterr().out)
+    assert main(["tickets", "list", "--format", "csv"]) == 0
+    rows = {int(row["odoo_id"]): row for row in csv.DictReader(io.StringIO(
+        capsys.readouterr().out))}
+    assert listed and len(rows) == len(listed)
+    classifications = {"defect", "training_gap", "policy_ambiguity", "unclassified"}
+    for ticket in listed:
+        row = rows[ticket["odoo_id"]]
+        assert ticket["odoo_category"] == in_odoo[ticket["odoo_id"]] != ""
+        assert ticket["odoo_category"] not in classifications
+        assert ticket["category"] in classifications
+        assert (row["category"], row["odoo_category"]) == (ticket["category"],
+                                                           ticket["odoo_category"])
+
+
 def test_tickets_show_with_event_log(synced: OdooSimulator,
                                      capsys: pytest.CaptureFixture[str]) -> None:
     capsys.readouterr()

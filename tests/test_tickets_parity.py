@@ -9,6 +9,8 @@ JSON keys; a confidential ticket masked for who may not read it.
 
 from __future__ import annotations
 
+import csv
+import io
 import json
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -186,6 +188,32 @@ def test_default_order_is_the_tui_queue_order(cli: Cli) -> None:
     assert [t["ref"] for t in top] == queue_open[:5]  # the five most urgent
 
 
+def test_severity_reads_as_in_the_tui_queue_and_json_keeps_its_shape(cli: Cli) -> None:
+    """Every read model holds the severity as a number (1..4); wherever people read it, it
+    is ``S1``..``S4``: the table's Sev column and the TUI queue's write the same label, and
+    `tickets list|show` JSON and CSV keep it as text ("" before classification), as always."""
+    lea = viewer(cli.services, LEAD)
+    rows = {r.ref: r for r in cli.services.queue.load_rows(viewer=lea)}
+    tickets = {t.ref: t for t in cli.services.tickets.list_tickets(viewer=lea)}
+    assert {ref: t.severity for ref, t in tickets.items()} == {
+        ref: r.severity for ref, r in rows.items()}
+    assert {t.severity for t in tickets.values()} <= {0, 1, 2, 3, 4}
+    expected = {ref: f"S{t.severity}" if t.severity else "" for ref, t in tickets.items()}
+    listed = json.loads(cli.run("--as", LEAD, "tickets", "list", "--format", "json"))
+    assert {t["ref"]: t["severity"] for t in listed} == expected
+    assert {t["severity"] for t in listed} & {"S1", "S2", "S3", "S4"}
+    lines = csv.DictReader(io.StringIO(cli.run("--as", LEAD, "tickets", "list",
+                                               "--format", "csv")))
+    assert {row["ref"]: row["severity"] for row in lines} == expected
+    table = cli.run("--as", LEAD, "tickets", "list")
+    for line in table.splitlines():
+        if line.split()[:1] and line.split()[0] in tickets:  # Ref, then Sev
+            assert line.split()[1] == (expected[line.split()[0]] or "--"), line
+    ref = next(ref for ref, label in expected.items() if label)
+    shown = json.loads(cli.run("--as", LEAD, "tickets", "show", ref, "--format", "json"))
+    assert shown["ticket"]["severity"] == expected[ref]
+
+
 def test_list_keeps_hostile_titles_literal_and_bounded(cli: Cli, world: World) -> None:
     for width in (80, 160):
         out = cli.run("--as", LEAD, "tickets", "list", width=width)
@@ -229,15 +257,13 @@ def test_the_urgency_order_does_not_depend_on_the_rows_order() -> None:
 def test_a_closed_ticket_comes_after_every_open_one() -> None:
     """A ticket closed late keeps its breached clock, but needs nobody now: it sorts after the
     open tickets, however urgent its clock once was."""
-    import dataclasses
-
     now = datetime(2026, 11, 20, 15, 0, tzinfo=ZoneInfo("UTC"))
     base = QueueRow(1, "HT00001", "t", "", "", "", "defect", 1, "breached", -500.0, None, "",
                     "", False, 0, "", False, now - timedelta(hours=9), None, "")
-    rows = [dataclasses.replace(base, is_closed=True),
-            dataclasses.replace(base, odoo_id=2, ref="HT00002", severity=4,
-                                sla_state="on_track", sla_minutes_left=600.0),
-            dataclasses.replace(base, odoo_id=3, ref="HT00003", sla_minutes_left=-5.0)]
+    rows = [base._replace(is_closed=True),
+            base._replace(odoo_id=2, ref="HT00002", severity=4, sla_state="on_track",
+                          sla_minutes_left=600.0),
+            base._replace(odoo_id=3, ref="HT00003", sla_minutes_left=-5.0)]
     assert [r.odoo_id for r in by_urgency(list(rows))] == [3, 2, 1]
 
 

@@ -35,6 +35,7 @@ from hypercare.bot.text import (
     slack_moment,
 )
 from hypercare.services import MASKED_TITLE
+from hypercare.triage.labels import severity_label
 from hypercare.triage.sla_text import UNITS_NOTE, clock_text, moment_text, status_text
 
 if TYPE_CHECKING:
@@ -91,7 +92,7 @@ def build_ticket_status(ticket: TicketView, *, now: datetime | None = None,
     moment = now or datetime.now(UTC)
     blocks: list[Block] = [_header(f"{ticket.ref} · {ticket.title}")]  # masked if not theirs
     fields = [f"*State*\n{_state(ticket)}",
-              f"*Severity*\n{escape_text(ticket.severity or 'not rated yet', 40)}",
+              f"*Severity*\n{severity_label(ticket.severity, 'not rated yet')}",
               f"*Target time*\n{_target(ticket, moment, zone)}"]
     sla_shown = bool(ticket.sla_state) and not ticket.is_closed
     if sla_shown:  # the formatter's words and Slack date tokens: nothing to escape
@@ -134,7 +135,7 @@ def build_my_tickets(tickets: Sequence[TicketView], *, email: str, limit: int = 
         first = f"*{link(ticket.url, ticket.ref) if ticket.url else escape_text(ticket.ref)}*"
         running = bool(ticket.sla_state) and not ticket.is_closed
         detail = " · ".join(part for part in (
-            _state(ticket), escape_text(ticket.severity, 40),
+            _state(ticket), severity_label(ticket.severity),
             clock_text(ticket.sla_clock(), now=moment, zone=zone, moment=slack_moment(zone),
                        state=True) if running else "") if part)
         blocks.append(section(f"{first}  {escape_text(title, 500)}\n{detail}"))

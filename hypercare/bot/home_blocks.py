@@ -29,6 +29,7 @@ from hypercare.bot.text import (
     slack_moment,
 )
 from hypercare.kpi.registry import format_value
+from hypercare.triage.labels import severity_label
 from hypercare.triage.sla_text import due_text
 
 if TYPE_CHECKING:
@@ -120,7 +121,7 @@ def build_home(home: HomeView, held: Sequence[HeldReply] | None = None, *,
                                "message shortcut *Raise hypercare issue*."))
     for raised in home.raised[:10]:
         ref = raised.odoo_ref or raised.local_ref
-        facts = [f for f in (escape_text(raised.severity, 40),
+        facts = [f for f in (severity_label(raised.severity),
                              escape_text(raised.state, 40) if raised.state != "created" else "",
                              due_text(raised.due_at, now=moment, zone=zone,
                                       moment=slack_moment(zone)))

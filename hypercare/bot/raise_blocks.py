@@ -29,6 +29,7 @@ from slack_sdk.models.views import View
 from hypercare.bot.message_blocks import button, context, mention, option, section
 from hypercare.bot.text import escape_text, input_value, link, slack_date, slack_moment
 from hypercare.services import MASKED_TITLE, RaisedView, RaiseRequest, Suggestion, ThreadUpdate
+from hypercare.triage.labels import severity_label
 from hypercare.triage.sla_text import due_text
 
 RAISE_CALLBACK = "raise_issue"
@@ -147,7 +148,7 @@ def build_raised_reply(raised: RaisedView, *, reporter_id: str = "",
     lines = [f"{who}raised *{escape_text(raised.odoo_ref, 40)}*: {title}"]
     facts = []
     if raised.severity:
-        facts.append(f"severity *{escape_text(raised.severity, 40)}*")
+        facts.append(f"severity *{severity_label(raised.severity)}*")
     if raised.due_at is not None:
         facts.append(due_text(raised.due_at, now=now or datetime.now(UTC), zone=zone,
                               moment=slack_moment(zone)))

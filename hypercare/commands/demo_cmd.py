@@ -18,7 +18,6 @@ import atexit
 import shutil
 import signal
 import tempfile
-import time
 from collections.abc import Iterator
 from contextlib import contextmanager, suppress
 from pathlib import Path
@@ -32,7 +31,7 @@ if TYPE_CHECKING:
 
     from hypercare.commands.context import CliContext
     from hypercare.odoo.sim import OdooSimulator, SimulatorConfig
-    from hypercare.services import Services, SyncReport, Viewer
+    from hypercare.services import Services, Viewer
 
 DEFAULT_RATE = 30.0
 """The go-live's speed in the demo: fast enough to see tickets arrive and get solved, slow
@@ -106,7 +105,7 @@ def _demo(ctx: CliContext, console: Console, config: SimulatorConfig) -> None:
             if _interactive(ctx.args):
                 from hypercare.tui.launch import run_tui
 
-                run_tui(services, sync_seconds=ctx.args.interval)
+                run_tui(services, jobs="demo", sync_seconds=ctx.args.interval)
             else:
                 _live(console, services, ctx.args.interval, ctx.args.cycles)
         finally:
@@ -213,11 +212,12 @@ def _first_sync(console: Console, services: Services, identity: str) -> None:
 
     from hypercare.commands.progress import sync_progress
     from hypercare.commands.sync_cmd import print_report
+    from hypercare.errors import HypercareError
     from hypercare.terminal import data, line
 
     with sync_progress(enabled=sys.stderr.isatty()) as progress:
-        report = services.sync.run_sync(progress=progress)
-    print_report(console, report)
+        refreshed = services.refresh.refresh(progress=progress)
+    print_report(console, refreshed.sync)
     viewer = services.context.access.viewer(identity)
     open_tickets = services.tickets.list_tickets(viewer=viewer, open_only=True)
     by_company: dict[str, int] = {}
@@ -233,48 +233,67 @@ def _first_sync(console: Console, services: Services, identity: str) -> None:
             categories.get(ticket.category or "unclassified", 0) + 1
     console.print(line("by category: ", data(", ".join(f"{c} {n}" for c, n in
                                                       sorted(categories.items())), limit=None)))
-    sweep = services.sla.sweep()
-    states = ", ".join(f"{k} {v}" for k, v in sorted(sweep.states.items()))
-    escalated = sum(sweep.new_escalations.values())
-    console.print(f"SLA clocks: {states}; {escalated} escalations, "
-                  f"{sum(sweep.messages.values())} messages queued")
+    sweep = refreshed.sweep
+    states = ", ".join(f"{k} {v}" for k, v in sorted(sweep.states.items())) if sweep else "-"
+    console.print(f"SLA clocks: {states}; {refreshed.escalations} escalations, "
+                  f"{sum(sweep.messages.values()) if sweep else 0} messages queued")
+    try:  # the adoption_snapshot job's read, once: the demo's jobs do not include it
+        notes = services.kpis.snapshot_adoption().notes
+    except HypercareError as exc:
+        notes = (f"not read: {exc.message}",)
+    for note in notes:
+        console.print(line("adoption: ", data(note, limit=None)))
 
 
 def _live(console: Console, services: Services, interval: float, cycles: int) -> None:
-    from hypercare.errors import HypercareError
+    """Print mode: the demo's jobs (sync, sweep, write-back) run as they would beside a TUI;
+    each sync prints the tickets it brought (read from the store) and what it did."""
+    import queue
+
+    from hypercare.jobs.host import JobHost
+    from hypercare.jobs.runner import JobOutcome
+    from hypercare.services import SYSTEM
     from hypercare.terminal import data, line
 
     console.print(f"watching for live activity every {interval:g} s; Ctrl-C to stop")
+    outcomes: queue.Queue[JobOutcome] = queue.Queue()
+    seen = {t.ref for t in services.tickets.list_tickets(viewer=SYSTEM, include_archived=True)}
+    host = JobHost(services, command="demo", sync_seconds=interval,
+                   on_outcome=outcomes.put).start()
     done = 0
     try:
         while not cycles or done < cycles:
-            time.sleep(interval)
-            done += 1
             try:
-                report = services.sync.run_sync()
-                sweep = services.sla.sweep()
-            except HypercareError as exc:
-                console.print(line(("sync failed:", "red"), " ", data(exc.message, limit=None)))
+                outcome = outcomes.get(timeout=0.5)  # short waits: signals are seen at once
+            except queue.Empty:
                 continue
-            _print_live(console, report)
-            if sweep.new_escalations:
-                console.print("         [yellow]escalated:[/] " + ", ".join(
-                    f"{k} {v}" for k, v in sorted(sweep.new_escalations.items())))
+            if outcome.name != "sync" or not outcome.ran:
+                continue
+            done += 1
+            if not outcome.ok:
+                console.print(line(("sync failed:", "red"), " ",
+                                   data(outcome.result.removeprefix("failed: "), limit=None)))
+                continue
+            seen = _print_live(console, services, seen, outcome.result)
     except KeyboardInterrupt:
         console.print("stopped")
+    finally:
+        host.stop(wait=True)
 
 
-def _print_live(console: Console, report: SyncReport) -> None:
+def _print_live(console: Console, services: Services, seen: set[str], result: str) -> set[str]:
+    """Print the tickets not seen before and what the sync did; the refs seen now."""
     from datetime import datetime
 
+    from hypercare.services import SYSTEM
     from hypercare.terminal import data, line
     from hypercare.text import one_line
 
     stamp = datetime.now().strftime("%H:%M:%S")
-    for ref, title in report.new_tickets:
-        console.print(line(f"{stamp} ", ("new", "green"), f"     {one_line(ref, 40):<8} ",
-                           data(title)))
-    updated = report.changed_tickets - len(report.new_tickets)
-    messages = report.rows.get("message", 0)
-    if updated or messages:
-        console.print(f"{stamp} [dim]updated {updated} tickets, {messages} messages[/]")
+    tickets = services.tickets.list_tickets(viewer=SYSTEM, include_archived=True)
+    for ticket in sorted((t for t in tickets if t.ref not in seen), key=lambda t: t.odoo_id):
+        console.print(line(f"{stamp} ", ("new", "green"), f"     {one_line(ticket.ref, 40):<8} ",
+                           data(ticket.title)))
+    if not result.startswith("0 tickets changed"):
+        console.print(line(f"{stamp} ", (result, "dim")))
+    return {t.ref for t in tickets}

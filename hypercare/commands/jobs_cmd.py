@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import argparse
-from typing import TYPE_CHECKING
+from datetime import datetime
+from typing import TYPE_CHECKING, Any
 
 from hypercare.commands.arguments import LIMIT, record_id
 
@@ -15,8 +16,9 @@ if TYPE_CHECKING:
 
 def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     parser = subparsers.add_parser("jobs", help="the scheduled jobs and the message outbox",
-                                   description="Scheduled jobs (run by `hypercare serve`) and "
-                                   "the message outbox.")
+                                   description="Scheduled jobs (run by `hypercare serve`, or "
+                                   "by a bot or TUI while no serve runs) and the message "
+                                   "outbox.")
     actions = parser.add_subparsers(dest="action", metavar="ACTION", required=True)
     listing = actions.add_parser("list", help="every job: schedule, last run, last result")
     listing.add_argument("--format", choices=("table", "json"), default="table")
@@ -45,41 +47,57 @@ def run_list(ctx: CliContext) -> int:
     specs = build_jobs(services)
     records = {r.name: r for r in services.job_records.states()}
     owner = services.system.scheduler_owner()
+    stale_after = 2 * services.context.settings.jobs.lease_seconds
+    now = services.context.clock()
     if ctx.args.format == "json":
         print(to_json([{"name": s.name, "schedule": s.schedule,
+                        "run_by": _holder(records.get(s.name), now, stale_after),
                         "record": records.get(s.name)} for s in specs], ctx.zone))
         return 0
     table = DataTable(
-        title=f"jobs (scheduler: {owner or 'not running: start `hypercare serve`'})",
+        title=f"jobs (serve: {owner or 'not running; a bot or TUI runs its own jobs'})",
         title_justify="left", box=box.SIMPLE_HEAD, expand=True, pad_edge=False)
     table.add_column("job", no_wrap=True)
     table.add_column("schedule", overflow="fold", max_width=20)
+    table.add_column("run by", overflow="fold", max_width=28)
     table.add_column("runs/fail/miss", no_wrap=True, justify="right")
     table.add_column("last run, result", overflow="fold", ratio=1)
     for spec in specs:
         record = records.get(spec.name)
-        if record is None:
-            table.add_row(spec.name, spec.schedule, "0/0/0", "never")
+        holder = _holder(record, now, stale_after)
+        run_by = f"{holder['command']} {holder['host']}:{holder['pid']}" if holder else "nobody"
+        if record is None or not record.runs:
+            table.add_row(spec.name, spec.schedule, run_by, "0/0/0", "never")
             continue
         state = "running" if record.running_since else ("ok" if record.last_ok else "FAILED")
         last = f"{local(record.last_started_at, ctx.zone)} {state}"
-        table.add_row(spec.name, spec.schedule,
+        result = record.last_result.removeprefix("failed: ")
+        table.add_row(spec.name, spec.schedule, run_by,
                       f"{record.runs}/{record.failures}/{record.missed}",
-                      f"{last}: {record.last_result}" if record.last_result else last)
+                      f"{last}: {result}" if result else last)
     console().print(table)
     return 0
+
+
+def _holder(record: Any, now: datetime, stale_after: float) -> dict[str, Any] | None:
+    """Who holds the job's lease now: command, host, pid (None when nobody does, or its
+    holder stopped renewing it two heartbeats ago)."""
+    if record is None or not record.holder or record.holder_beat_at is None:
+        return None
+    if (now - record.holder_beat_at).total_seconds() > max(stale_after, 5.0):
+        return None
+    host, _, pid = record.holder.rpartition(":")
+    return {"command": record.holder_command, "host": host, "pid": int(pid or 0)}
 
 
 def run_job(ctx: CliContext) -> int:
     from hypercare.jobs.registry import build_jobs
     from hypercare.jobs.runner import JobRunner
-    from hypercare.services.system.scheduling import process_name
+    from hypercare.text import clean
 
     services = ctx.services()
     specs = build_jobs(services, _injected(services))
-    from hypercare.text import clean
-
-    outcome = JobRunner(services, specs, owner=process_name()).run(ctx.args.name)
+    outcome = JobRunner(services, specs, leases=services.job_leases("cli")).run(ctx.args.name)
     print(clean(f"{outcome.name}: {'done' if outcome.ok else 'FAILED'} in "
                 f"{outcome.seconds:.1f} s: {outcome.result}"))
     return 0 if outcome.ok else 1

@@ -91,6 +91,7 @@ def _number(text: str, prefix: str) -> int:
 
 def run_known_list(ctx: CliContext) -> int:
     from hypercare.commands.output import print_table, to_json
+    from hypercare.triage.labels import severity_label
 
     issues = ctx.services().known_issues.list_issues(include_closed=ctx.args.all)
     if ctx.args.format == "json":
@@ -98,14 +99,15 @@ def run_known_list(ctx: CliContext) -> int:
         return 0
     print_table(f"{len(issues)} known issues",
                 ("ref", "title", "status", "sev", "tickets", "owner", "workaround"),
-                [(i.ref, i.title, i.status, f"S{i.severity}", str(i.linked), i.owner,
-                  i.workaround or "-") for i in issues], wide=("title", "workaround"))
+                [(i.ref, i.title, i.status, severity_label(i.severity, "--"), str(i.linked),
+                  i.owner, i.workaround or "-") for i in issues], wide=("title", "workaround"))
     return 0
 
 
 def run_known_show(ctx: CliContext) -> int:
     from hypercare.commands.output import local, to_json
     from hypercare.terminal import console, data, line
+    from hypercare.triage.labels import severity_label
 
     issue = ctx.services().known_issues.show(known_issue_id=ctx.args.id)
     if ctx.args.format == "json":
@@ -113,7 +115,8 @@ def run_known_show(ctx: CliContext) -> int:
         return 0
     out = console()
     out.print(line(data(issue.ref, "bold"), " ", data(issue.title, limit=None)))
-    out.print(line(data(issue.category), f" - S{issue.severity} - ", data(issue.status),
+    out.print(line(data(issue.category), f" - {severity_label(issue.severity, '--')} - ",
+                   data(issue.status),
                    " - owner ", data(issue.owner or "-"), " - app ", data(issue.app or "-")))
     out.print(line("workaround: ", data(issue.workaround or "(none yet)", limit=None,
                                         multiline=True),

@@ -45,7 +45,9 @@ def health(services: Services, *, owner: bool, process: str) -> tuple[int, dict[
         "jobs": [{"name": j.name, "schedule": j.schedule, "runs": j.runs,
                   "failures": j.failures, "missed": j.missed, "last_ok": j.last_ok,
                   "last_finished_at": _iso(j.last_finished_at), "last_result": j.last_result,
-                  "running": j.running_since is not None} for j in jobs],
+                  "running": j.running_since is not None,
+                  "run_by": j.holder or None, "run_by_command": j.holder_command or None}
+                 for j in jobs],
     }
 
 

@@ -41,11 +41,15 @@ def run(ctx: CliContext) -> int:
             print_status(console(), status, ctx)
         return 0
     with sync_progress(enabled=sys.stderr.isatty() and ctx.args.format == "table") as progress:
-        report = services.sync.run_sync(reconcile=ctx.args.reconcile, progress=progress)
+        # the one "sync then sweep": it waits for a scheduled sync running elsewhere
+        refreshed = services.refresh.refresh(reconcile=ctx.args.reconcile, progress=progress)
     if ctx.args.format == "json":
-        print(to_json(report, zone))
+        print(to_json(refreshed.sync, zone))
     else:
-        print_report(console(), report)
+        print_report(console(), refreshed.sync)
+        if refreshed.sweep is not None:
+            console().print(f"SLA clocks evaluated for {refreshed.sweep.tickets} tickets; "
+                            f"{refreshed.escalations} escalations")
     return 0
 
 

@@ -62,19 +62,30 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
 
 
 def run_list(ctx: CliContext) -> int:
-    from hypercare.commands.output import plain, to_csv, to_json
+    from hypercare.commands.output import to_csv, to_json
 
     tickets = ctx.services().tickets.list_tickets(
         viewer=ctx.viewer(), open_only=ctx.args.open, company=ctx.args.company,
         include_archived=ctx.args.archived, limit=ctx.args.limit, order="urgency",
     )
     if ctx.args.format == "json":
-        print(to_json(tickets, ctx.zone))
+        print(to_json([_plain(t, ctx.zone) for t in tickets], ctx.zone))
     elif ctx.args.format == "csv":
-        print(to_csv(_flat_clocks([plain(t, ctx.zone) for t in tickets], ctx.zone)), end="")
+        print(to_csv(_flat_clocks([_plain(t, ctx.zone) for t in tickets], ctx.zone)), end="")
     else:
         _table(ctx, tickets)
     return 0
+
+
+def _plain(ticket: TicketView, zone: ZoneInfo) -> dict[str, Any]:
+    """A ticket's JSON and CSV keys: its fields, times in ``zone``, the severity as people
+    read it (``S2``; "" before classification)."""
+    from hypercare.commands.output import plain
+    from hypercare.triage.labels import severity_label
+
+    shown: dict[str, Any] = plain(ticket, zone)
+    shown["severity"] = severity_label(ticket.severity)
+    return shown
 
 
 CLOCK_FIELDS = (("state", "state"), ("due", "due_at"), ("business_minutes_left",
@@ -115,7 +126,7 @@ def _table(ctx: CliContext, tickets: list[TicketView]) -> None:
     """The TUI queue's words: severity, the category label, the clock as the SLA formatter
     writes it in a narrow column (``breached 30 bh over``), its due time, ``closed``."""
     from hypercare.commands.output import Column, print_fitted
-    from hypercare.triage.labels import category_label
+    from hypercare.triage.labels import category_label, severity_label
     from hypercare.triage.sla_text import when_text, zone_name
 
     columns = (  # at a narrow terminal reopens give way first, then first response, team
@@ -128,7 +139,8 @@ def _table(ctx: CliContext, tickets: list[TicketView]) -> None:
     rows, styles = [], []
     for t in tickets:
         first = when_text(t.first_response_at, now=now, zone=zone) if t.first_response_at else "-"
-        rows.append((t.ref, t.severity or "--", category_label(t.category), *_sla(t, now, zone),
+        rows.append((t.ref, severity_label(t.severity, "--"), category_label(t.category),
+                     *_sla(t, now, zone),
                      t.title, t.company, t.team, first, str(t.reopen_count)))
         styles.append("dim" if t.is_closed else ROW_STYLES.get(t.sla_state, ""))
     print_fitted(f"{len(tickets)} tickets, most urgent first · times in {zone_name(zone)}",
@@ -167,6 +179,7 @@ def _detail_json(ctx: CliContext, detail: TicketDetail) -> str:
     from hypercare.triage.sla_text import clock_text
 
     now, shown = ctx.services().context.clock(), plain(detail, ctx.zone)
+    shown["ticket"] = _plain(detail.ticket, ctx.zone)
     for clock, view in zip(shown["sla"], detail.sla, strict=True):
         clock["text"] = clock_text(view.clock(), now=now, zone=ctx.zone, state=True)
     return safe_json(json.dumps(shown, indent=2, ensure_ascii=False))
@@ -176,6 +189,7 @@ def _detail(ctx: CliContext, detail: TicketDetail) -> None:
     from hypercare.commands.output import local
     from hypercare.terminal import console, data, line, link
     from hypercare.text import one_line
+    from hypercare.triage.labels import severity_label
     from hypercare.triage.sla_text import zone_name
 
     t, zone, out = detail.ticket, ctx.zone, console()
@@ -191,7 +205,8 @@ def _detail(ctx: CliContext, detail: TicketDetail) -> None:
         flags = "".join(f" [{f}]" for f, on in (("change request", t.change_request),
                                                   ("confidential", t.confidential)) if on)
         out.print(line(data(t.category, "bold"), " (", data(t.category_source),
-                       f", {(t.category_confidence or 0):.0%}) - ", data(t.severity), " - app ",
+                       f", {(t.category_confidence or 0):.0%}) - ",
+                       data(severity_label(t.severity)), " - app ",
                        data(t.app or "-"), flags))
         for reason in (*t.category_explanation, *t.severity_reasons):
             out.print(line("  ", data(reason, "dim", limit=None)))

@@ -108,13 +108,14 @@ def confusion_table(result: Evaluation) -> Table:
 
 def run_decide(ctx: CliContext) -> int:
     from hypercare.text import clean
+    from hypercare.triage.labels import severity_label
 
     args = ctx.args
     view = ctx.services().triage.decide(ref=args.ref, viewer=ctx.viewer(),
                                         category=args.category, severity=args.severity,
                                         note=args.note)
     parts = [f"category {view.category}" if view.category else "",
-             f"severity S{view.severity}" if view.severity else ""]
+             f"severity {severity_label(view.severity)}" if view.severity else ""]
     print(clean(f"{view.ref}: {' and '.join(p for p in parts if p)} decided by "
                 f"{view.decided_by}"))
     return 0

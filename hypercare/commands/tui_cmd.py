@@ -13,8 +13,8 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     parser = subparsers.add_parser(
         "tui", help="open the command-center dashboard (queue, ticket detail, dashboard)",
         description="Opens the terminal dashboard on the configured store. It re-reads the store "
-        "every tui.refresh_seconds and, per tui.sync, syncs from Odoo every "
-        "sync.interval_minutes unless a `hypercare serve` process owns syncing. ? shows every "
+        "every tui.refresh_seconds and, per tui.sync, runs the sync, the SLA sweep and the Odoo "
+        "write-back while no `hypercare serve` runs (a serve takes them over). ? shows every "
         "key; ctrl+q quits.")
     parser.add_argument("--no-sync", action="store_true",
                         help="never sync from this screen (read the store only)")
@@ -30,7 +30,7 @@ def run(ctx: CliContext) -> int:
                and services.context.connect_odoo is not None)
     try:
         services.context.store()  # a wrong URL or an old schema fails here, before the screen
-        run_tui(services, sync_seconds=settings.sync.interval_minutes * 60 if syncing else None)
+        run_tui(services, jobs="tui" if syncing else None)
     finally:
         services.close()
     return 0

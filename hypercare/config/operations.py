@@ -193,8 +193,6 @@ class KpiSettings(_Section):
     baseline: dict[str, float] = Field(default_factory=dict)
     """Pre-go-live daily values to compare with, e.g. ``{ invoices_posted = 120 }``."""
     watch: list[WatchKpi] = Field(default_factory=list)
-    adoption_every_minutes: int = Field(default=60, ge=1)
-    """A sync also reads the adoption and business signals when the last read is older."""
     odoo_down_minutes: int = Field(default=15, ge=1)
     """Odoo unreachable this long: an S1-level alert is queued."""
     exit_criteria: list[ExitCriterion] = Field(default_factory=_default_exit_criteria)
@@ -245,8 +243,10 @@ class JobsSettings(_Section):
     """A run this late (machine asleep, process busy) still runs once; later ones are
     skipped and reported as missed."""
     lease_seconds: float = Field(default=10.0, ge=0.5, le=60.0)
-    """How often a waiting ``serve`` tries to take over the scheduler, and the owner renews its
-    heartbeat (at most 60: a heartbeat older than two minutes counts as a dead owner)."""
+    """Seconds between the heartbeats of every process that runs jobs (serve, bot, tui, demo):
+    each renews its job leases and takes or gives up jobs, so a starting serve has every job
+    within one and a bot or TUI takes its jobs back within one after the serve stops (at most
+    60: a serve heartbeat older than two minutes counts as a dead serve)."""
 
 
 PackFormat = Literal["md", "html", "xlsx", "csv"]

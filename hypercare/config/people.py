@@ -69,8 +69,9 @@ class TuiSettings(_Section):
     """How long ``u`` can take back the last decision made on this screen."""
 
     sync: Literal["auto", "on", "off"] = "auto"
-    """Sync from Odoo in the TUI every ``sync.interval_minutes``: auto (unless a ``hypercare
-    serve`` process owns syncing), on, or off."""
+    """auto or on: while no ``hypercare serve`` runs, the TUI runs the ``sync`` (every
+    ``sync.interval_minutes``), ``triage_sweep`` and ``writeback_retry`` jobs itself (a serve
+    takes them over); off: it only reads the store."""
 
     theme: Literal["dark", "light"] = "dark"
     """Colour theme at start (``ctrl+t`` toggles)."""

@@ -51,8 +51,10 @@ def _daily(time_text: str, zone: str, days: str | None = None) -> CronTrigger:
     return CronTrigger(day_of_week=days, hour=hour, minute=minute, timezone=zone)
 
 
-def build_jobs(services: Services, injected: Injected | None = None) -> list[JobSpec]:
-    """Every job for these settings, in the order ``jobs list`` shows them."""
+def build_jobs(services: Services, injected: Injected | None = None, *,
+               sync_seconds: float | None = None) -> list[JobSpec]:
+    """Every job for these settings, in the order ``jobs list`` shows them. ``sync_seconds``:
+    sync this often instead of every ``sync.interval_minutes`` (the demo's live go-live)."""
     lent = injected or Injected()
     settings = services.context.settings
     jobs, zone = settings.jobs, settings.timezone
@@ -61,9 +63,12 @@ def build_jobs(services: Services, injected: Injected | None = None) -> list[Job
     def every(**kwargs: Any) -> IntervalTrigger:
         return IntervalTrigger(timezone=zone, **kwargs)
 
+    sync_every = (JobSpec("sync", every(seconds=sync_seconds), f"every {sync_seconds:g} s",
+                          lambda: _sync(services)) if sync_seconds else
+                  JobSpec("sync", every(minutes=sync_minutes), f"every {sync_minutes} min",
+                          lambda: _sync(services)))
     specs = [
-        JobSpec("sync", every(minutes=sync_minutes), f"every {sync_minutes} min",
-                lambda: _sync(services)),
+        sync_every,
         JobSpec("triage_sweep", every(seconds=jobs.sweep_seconds),
                 f"every {jobs.sweep_seconds} s", lambda: _sweep(services)),
     ]
@@ -99,8 +104,7 @@ def build_jobs(services: Services, injected: Injected | None = None) -> list[Job
 
 
 def _sync(services: Services) -> str:
-    report = services.sync.run_sync()
-    return f"{report.changed_tickets} tickets changed"
+    return services.refresh.refresh().summary()
 
 
 def _sweep(services: Services) -> str:
@@ -118,7 +122,7 @@ def _digest(services: Services, name: str) -> str:
 
 
 def _adoption(services: Services) -> str:
-    report = services.kpis.read_adoption()
+    report = services.kpis.snapshot_adoption()
     active = "?" if report.active_users_today is None else report.active_users_today
     return f"{active} of {report.internal_users} users active today" + "".join(
         f"; {note}" for note in report.notes)

@@ -3,19 +3,22 @@
 Interval jobs (sync, sweep, delivery ...) run once at start, then on their interval; daily
 and weekly ones at their time.
 
-One :class:`JobRunner` per owning ``serve`` process: a ``BackgroundScheduler`` with a memory
-job store (APScheduler's job stores are never shared between processes; who may run jobs at
-all is decided by the scheduler lease). Runs coalesce, one instance per job at a time; a run
-more than ``jobs.misfire_grace_seconds`` late is skipped and recorded as missed, as is a run
-due while the previous one still runs (an overrun). A failing job is logged with its name
-and recorded; it never stops the others.
+One :class:`JobRunner` per process that runs jobs (:mod:`hypercare.jobs.host`): a
+``BackgroundScheduler`` with a memory job store (APScheduler's job stores are never shared
+between processes). It schedules every job the process may take, and a scheduled run goes
+ahead only while this process holds the job's lease; every run, scheduled or asked for,
+holds the job's run lock, so no job runs in two processes at once
+(:mod:`hypercare.services.system.scheduling`). Runs coalesce, one instance per job at a
+time; a run more than ``jobs.misfire_grace_seconds`` late is skipped and recorded as missed,
+as is a run due while the previous one still runs (an overrun). A failing job is logged with
+its name and recorded; it never stops the others.
 """
 
 from __future__ import annotations
 
 import logging
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
@@ -35,6 +38,7 @@ from hypercare.jobs.registry import JobSpec
 
 if TYPE_CHECKING:
     from hypercare.services import Services
+    from hypercare.services.system.scheduling import JobLeases
 
 log = logging.getLogger("hypercare.jobs")
 WORKERS = 4
@@ -46,15 +50,21 @@ class JobOutcome:
     ok: bool
     result: str
     seconds: float
+    ran: bool = True
+    """False when the job was running in another process (or thread) and this run did not."""
 
 
 class JobRunner:
     """Runs ``specs`` on a schedule (``start``) or one now (``run``), recording each run."""
 
-    def __init__(self, services: Services, specs: Sequence[JobSpec], *, owner: str) -> None:
-        self._services, self._owner = services, owner
+    def __init__(self, services: Services, specs: Sequence[JobSpec], *,
+                 leases: JobLeases,
+                 on_outcome: Callable[[JobOutcome], None] | None = None) -> None:
+        self._services, self._leases = services, leases
+        self._owner = leases.process
         self._specs = {spec.name: spec for spec in specs}
         self._scheduler: BackgroundScheduler | None = None
+        self._on_outcome = on_outcome
 
     @property
     def names(self) -> list[str]:
@@ -66,8 +76,19 @@ class JobRunner:
         if spec is None:
             raise UsageError(f"no job named {name!r}",
                              hint="Jobs: " + ", ".join(self._specs) + ".")
-        records = self._services.job_records
-        records.started(name=name, schedule=spec.schedule, owner=self._owner)
+        with self._leases.running(name) as free:
+            if not free:
+                return JobOutcome(name, True, "skipped: it is running in another process",
+                                  0.0, ran=False)
+            outcome = self._run(spec)
+        if self._on_outcome is not None:
+            self._on_outcome(outcome)
+        return outcome
+
+    def _run(self, spec: JobSpec) -> JobOutcome:
+        name, records = spec.name, self._services.job_records
+        run_id = records.started(name=name, schedule=spec.schedule, owner=self._owner,
+                                 command=self._leases.command)
         started = time.perf_counter()
         try:
             result, ok = spec.run(), True
@@ -79,7 +100,7 @@ class JobRunner:
             log.exception("job %s failed", name)
         seconds = time.perf_counter() - started
         try:
-            records.finished(name=name, ok=ok, result=result)
+            records.finished(name=name, ok=ok, result=result, run_id=run_id)
         except Exception:  # the store is down: the log keeps it
             log.exception("job %s: its result could not be recorded", name)
         log.info("job %s %s in %.1f s: %s", name, "done" if ok else "FAILED", seconds, result)
@@ -93,14 +114,24 @@ class JobRunner:
             executors={"default": ThreadPoolExecutor(WORKERS)},
             job_defaults={"coalesce": True, "max_instances": 1,
                           "misfire_grace_time": settings.jobs.misfire_grace_seconds})
-        now = datetime.now(UTC)
         for spec in self._specs.values():
-            first = {"next_run_time": now} if isinstance(spec.trigger, IntervalTrigger) else {}
-            scheduler.add_job(self.run, trigger=spec.trigger, args=[spec.name], id=spec.name,
-                              name=spec.name, replace_existing=True, **first)
+            scheduler.add_job(self._scheduled, trigger=spec.trigger, args=[spec.name],
+                              id=spec.name, name=spec.name, replace_existing=True)
         scheduler.add_listener(self._skipped, EVENT_JOB_MISSED | EVENT_JOB_MAX_INSTANCES)
         scheduler.start()
         self._scheduler = scheduler
+
+    def _scheduled(self, name: str) -> None:
+        """A scheduled run: only while this process holds the job's lease."""
+        if name in self._leases.held:
+            self.run(name)
+
+    def kick(self, name: str) -> None:
+        """Run an interval job soon (its lease was just taken); daily ones keep their time."""
+        spec = self._specs.get(name)
+        if self._scheduler is not None and spec is not None \
+                and isinstance(spec.trigger, IntervalTrigger):
+            self._scheduler.modify_job(name, next_run_time=datetime.now(UTC))
 
     def next_runs(self) -> dict[str, datetime | None]:
         if self._scheduler is None:
@@ -115,7 +146,7 @@ class JobRunner:
 
     def _skipped(self, event: JobEvent) -> None:
         spec = self._specs.get(str(event.job_id))
-        if spec is None:
+        if spec is None or spec.name not in self._leases.held:  # not ours to run now
             return
         if event.code == EVENT_JOB_MAX_INSTANCES:
             why = "overran: still running when its next run was due (skipped)"

@@ -19,6 +19,7 @@ from hypercare.kpi.definitions import AGING_BUCKETS, UNCATEGORIZED
 from hypercare.kpi.flow import BoolArray, in_window
 from hypercare.kpi.measure import Measure, median, ranked
 from hypercare.triage.calendar import BusinessCalendar
+from hypercare.triage.labels import severity_label
 
 _BUCKET_EDGES = np.array([2, 4, 8, 16])  # ages 0-1 | 2-3 | 4-7 | 8-15 | 16+
 
@@ -36,7 +37,7 @@ def _by_severity_and_category(durations: FloatArray, severity: FloatArray,
     for level in (1, 2, 3, 4):
         value = median(durations[severity == level])
         if value is not None:
-            pairs.append((f"S{level}", value))
+            pairs.append((severity_label(level), value))
     for name in np.unique(categories).tolist():
         value = median(durations[categories == name])
         if value is not None:

@@ -1,4 +1,11 @@
-"""Reading tickets and their reference data through a detected :class:`HelpdeskSchema`."""
+"""Reading tickets, users and their reference data through a detected :class:`HelpdeskSchema`.
+
+Tickets and users are read in pages (:meth:`HelpdeskReader.page_tickets`,
+:meth:`HelpdeskReader.page_users`): raw rows in :data:`PAGE_ORDER`, archived records included,
+so a caller can page by keyset on ``write_date, id`` (``hypercare.sync.keyset``); each page is
+then mapped once to records (:meth:`HelpdeskReader.map_tickets`, :meth:`HelpdeskReader.map_users`).
+Model names and field lists stay here.
+"""
 
 from __future__ import annotations
 
@@ -24,6 +31,9 @@ from hypercare.odoo.schema import TICKET, HelpdeskSchema, detect_schema
 
 ALL_RECORDS = {"active_test": False}
 USER_FIELDS = ("name", "login", "email", "share", "partner_id")
+PAGE_ORDER = "write_date asc, id asc"
+"""The order of every page: oldest write first, ties by id (what keyset paging resumes on)."""
+USER_PAGE_FIELDS = (*USER_FIELDS, "write_date")
 
 
 @dataclass(frozen=True)
@@ -48,6 +58,7 @@ def map_user(raw: Mapping[str, Any]) -> OdooUser:
         email=text(raw.get("email")),
         is_internal=not bool(raw.get("share")),
         partner_id=partner.id if partner else None,
+        active=bool(raw.get("active", True)),
     )
 
 
@@ -57,6 +68,7 @@ class HelpdeskReader:
     def __init__(self, client: OdooClient, schema: HelpdeskSchema | None = None) -> None:
         self.client = client
         self.schema = schema or detect_schema(client)
+        self._ticket_fields = self.schema.ticket_read_fields()
         self._reference: HelpdeskReference | None = None
         self._unknown: set[tuple[str, int]] = set()
 
@@ -105,9 +117,18 @@ class HelpdeskReader:
             for r in rows
         }
 
-    def users(self, domain: Domain = (), *, include_archived: bool = True) -> list[OdooUser]:
-        context = ALL_RECORDS if include_archived else None
-        rows = self.client.search_read("res.users", domain, USER_FIELDS, context=context)
+    def page_users(
+        self, domain: Domain, *, limit: int | None, offset: int = 0
+    ) -> list[dict[str, Any]]:
+        """One page of raw ``res.users`` rows (archived ones too) in :data:`PAGE_ORDER`."""
+        return self.client.search_read(
+            "res.users", domain, USER_PAGE_FIELDS, order=PAGE_ORDER, limit=limit, offset=offset,
+            context=ALL_RECORDS,
+        )  # fmt: skip
+
+    @staticmethod
+    def map_users(rows: Sequence[Mapping[str, Any]]) -> list[OdooUser]:
+        """Raw ``res.users`` rows (read by :meth:`page_users`) as records."""
         return [map_user(row) for row in rows]
 
     def _refs(self, model: str | None) -> list[Ref]:
@@ -118,26 +139,20 @@ class HelpdeskReader:
 
     # -- tickets ------------------------------------------------------------------------------
 
-    def read_tickets(
-        self,
-        domain: Domain = (),
-        *,
-        order: str = "write_date asc, id asc",
-        limit: int | None = None,
-        offset: int = 0,
-        include_archived: bool = True,
-    ) -> list[OdooTicket]:
-        """One page of tickets (archived ones too, unless told otherwise)."""
-        rows = self.client.search_read(
-            TICKET,
-            domain,
-            self.schema.ticket_read_fields(),
-            order=order,
-            limit=limit,
-            offset=offset,
-            context=ALL_RECORDS if include_archived else None,
-        )
-        return self.map_tickets(rows)
+    def page_tickets(
+        self, domain: Domain, *, limit: int | None, offset: int = 0
+    ) -> list[dict[str, Any]]:
+        """One page of raw ticket rows (archived ones too) in :data:`PAGE_ORDER`, with every
+        ticket field this helpdesk has (:meth:`HelpdeskSchema.ticket_read_fields`); map them
+        with :meth:`map_tickets`."""
+        return self.client.search_read(
+            TICKET, domain, self._ticket_fields, order=PAGE_ORDER, limit=limit, offset=offset,
+            context=ALL_RECORDS,
+        )  # fmt: skip
+
+    def count_tickets(self, domain: Domain = ()) -> int:
+        """How many tickets (archived ones too) match ``domain``."""
+        return self.client.search_count(TICKET, domain, context=ALL_RECORDS)
 
     def ticket_ids(self, domain: Domain = (), *, include_archived: bool = True) -> list[int]:
         """Ids of every matching ticket (for deletion/archive reconciliation)."""
@@ -145,6 +160,8 @@ class HelpdeskReader:
         return self.client.search(TICKET, domain, order="id asc", context=context)
 
     def map_tickets(self, rows: Sequence[Mapping[str, Any]]) -> list[OdooTicket]:
+        """Raw ticket rows (read by :meth:`page_tickets`) as records; reference data created
+        since it was loaded (a new stage or tag) is read again first."""
         reference = self.reference()
         seen = {("stage", s.id) for r in rows if (s := m2o(r.get("stage_id")))}
         seen |= {("tag", t) for r in rows for t in ids(r.get("tag_ids"))}

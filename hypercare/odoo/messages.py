@@ -1,6 +1,9 @@
 """A ticket's chatter: ``mail.message`` rows and, where readable, ``mail.tracking.value``.
 
 Many tickets are read in one call (``res_id in [...]``); ``since_id`` makes reads incremental.
+Every helpdesk message is read in pages (:meth:`ChatterReader.page_messages`, raw rows in
+``write_date, id`` order for keyset paging), each page then mapped once
+(:meth:`ChatterReader.map_messages`).
 Each message gets a ``kind``: ``public_reply`` (internal author, visible to the customer),
 ``customer_message`` (external author), ``internal_note``, ``tracking`` (field changes) or
 ``system``. Tracking values may be denied to the technical user: the batch then says so
@@ -15,7 +18,8 @@ from datetime import datetime
 from typing import Any, Literal
 
 from hypercare.errors import OdooAccessError
-from hypercare.odoo.client import OdooClient
+from hypercare.odoo.client import Domain, OdooClient
+from hypercare.odoo.helpdesk import PAGE_ORDER
 from hypercare.odoo.records import Ref, ids, m2o, text, utc
 from hypercare.odoo.schema import TICKET
 from hypercare.odoo.text import html_to_text
@@ -25,6 +29,7 @@ MESSAGE_FIELDS = (
     "res_id", "date", "author_id", "message_type", "subtype_id", "is_internal", "body",
     "tracking_value_ids",
 )  # fmt: skip
+MESSAGE_PAGE_FIELDS = (*MESSAGE_FIELDS, "write_date")
 TRACKING_FIELDS = (
     "mail_message_id", "field_id", "field", "field_desc", "old_value_char", "new_value_char",
     "old_value_integer", "new_value_integer",
@@ -92,16 +97,25 @@ class ChatterReader:
         rows = self.client.search_read(
             "mail.message", domain, MESSAGE_FIELDS, order="id asc", limit=limit
         )
-        messages = self.map_rows(rows)
+        messages = self.map_messages(rows)
         last = max((m.id for m in messages), default=since_id)
         return ChatterBatch(messages, self.tracking_readable, last)
 
-    def map_rows(self, rows: Sequence[Mapping[str, Any]]) -> tuple[OdooMessage, ...]:
-        """Normalize raw ``mail.message`` rows read with :data:`MESSAGE_FIELDS`.
+    def page_messages(
+        self, domain: Domain, *, limit: int | None, offset: int = 0
+    ) -> list[dict[str, Any]]:
+        """One page of raw ``mail.message`` rows of this reader's model (every ticket's) that
+        match ``domain``, in :data:`~hypercare.odoo.helpdesk.PAGE_ORDER`; map them with
+        :meth:`map_messages`. The sync reads chatter this way, since a cursor, rather than
+        per ticket."""
+        return self.client.search_read(
+            "mail.message", [("model", "=", self.model), *domain], MESSAGE_PAGE_FIELDS,
+            order=PAGE_ORDER, limit=limit, offset=offset,
+        )  # fmt: skip
 
-        For callers that page chatter themselves (the sync reads every helpdesk
-        message since a cursor rather than per ticket).
-        """
+    def map_messages(self, rows: Sequence[Mapping[str, Any]]) -> tuple[OdooMessage, ...]:
+        """Normalize raw ``mail.message`` rows read with :data:`MESSAGE_FIELDS` (by
+        :meth:`read` or :meth:`page_messages`)."""
         self._learn_subtypes({s.id for r in rows if (s := m2o(r.get("subtype_id")))})
         self._learn_partners({a.id for r in rows if (a := m2o(r.get("author_id")))})
         tracking = self._tracking([t for r in rows for t in ids(r.get("tracking_value_ids"))])

@@ -57,6 +57,7 @@ class OdooUser:
     email: str = ""
     is_internal: bool = True
     partner_id: int | None = None
+    active: bool = True
 
 
 @dataclass(frozen=True)

@@ -20,6 +20,7 @@ if TYPE_CHECKING:
     from hypercare.odoo import OdooClient
     from hypercare.services.access import Access, Directory
     from hypercare.store import Session
+    from hypercare.store.ownership import ProcessLocks
 
 
 def utc_now() -> datetime:
@@ -47,6 +48,7 @@ class ServiceContext:
     directory: Directory | None = None
     """Slack's user groups and names for :attr:`access` (None: no Slack configured)."""
     _store: Store | None = field(default=None, init=False, repr=False)
+    _locks: ProcessLocks | None = field(default=None, init=False, repr=False)
     _access: Access | None = field(default=None, init=False, repr=False)
     _lock: threading.Lock = field(default_factory=threading.Lock, init=False, repr=False)
 
@@ -87,6 +89,16 @@ class ServiceContext:
                 self._store = store
             return self._store
 
+    def locks(self) -> ProcessLocks:
+        """This process's named locks on the store (job leases and runs), made once."""
+        store = self.store()
+        with self._lock:
+            if self._locks is None:
+                from hypercare.store.ownership import ProcessLocks
+
+                self._locks = ProcessLocks(store.engine)
+            return self._locks
+
     def use_store(self, store: Store) -> None:
         """Work on ``store``, already open (a tool that built it, such as a benchmark): the
         services then share its sessions and its transactions."""
@@ -102,6 +114,9 @@ class ServiceContext:
     def close(self) -> None:
         """Release pooled connections."""
         with self._lock:
+            if self._locks is not None:
+                self._locks.release_all()
+                self._locks = None
             if self._store is not None:
                 self._store.dispose()
                 self._store = None

@@ -23,8 +23,9 @@ if TYPE_CHECKING:
     from hypercare.services.problems.decisions import DecisionService
     from hypercare.services.problems.known_issues import KnownIssueService
     from hypercare.services.standup.meeting import StandupService
+    from hypercare.services.system.refresh import RefreshService
     from hypercare.services.system.runbooks import RunbookService
-    from hypercare.services.system.scheduling import JobRecords, SchedulerLease
+    from hypercare.services.system.scheduling import JobLeases, JobRecords
     from hypercare.services.system.setup import SystemService
     from hypercare.services.system.sync import SyncService
     from hypercare.services.tickets.queue import QueueService
@@ -59,7 +60,13 @@ class Services:
     def sync(self) -> SyncService:
         from hypercare.services.system.sync import SyncService
 
-        return SyncService(self.context, self.triage, after=self.kpis.read_adoption_if_due)
+        return SyncService(self.context, self.triage)
+
+    @cached_property
+    def refresh(self) -> RefreshService:
+        from hypercare.services.system.refresh import RefreshService
+
+        return RefreshService(self.context, self.sync, self.sla)
 
     @cached_property
     def sla(self) -> SlaService:
@@ -126,7 +133,7 @@ class Services:
     def raising(self) -> RaiseService:
         from hypercare.services.intake.raising import RaiseService
 
-        return RaiseService(self.context, sync=self.sync, sla=self.sla, tickets=self.tickets,
+        return RaiseService(self.context, refresh=self.refresh, tickets=self.tickets,
                             known_issues=self.known_issues, threads=self.threads)
 
     @cached_property
@@ -176,11 +183,12 @@ class Services:
 
         return JobRecords(self.context)
 
-    def scheduler_lease(self, owner: str | None = None) -> SchedulerLease:
-        """A claim to run the scheduler on this store (one owner at a time)."""
-        from hypercare.services.system.scheduling import SchedulerLease
+    def job_leases(self, command: str) -> JobLeases:
+        """This process's leases on the store's jobs, as a ``command`` process (``serve``,
+        ``bot``, ``tui``, ``demo``; ``cli`` takes none)."""
+        from hypercare.services.system.scheduling import JobLeases
 
-        return SchedulerLease(self.context, owner)
+        return JobLeases(self.context, command=command)
 
     @cached_property
     def threads(self) -> ThreadService:

@@ -10,6 +10,7 @@ from sqlalchemy import select
 from sqlmodel import Session, col
 from sqlmodel import select as sm_select
 
+from hypercare.store.batches import RowStream, stream_rows
 from hypercare.store.tables import (
     AdoptionDaily,
     ExitRecord,
@@ -29,9 +30,10 @@ TICKET_COLUMNS = ("odoo_id", "company", "team", "assignee", "app", "category", "
                   "sla_state", "workaround", "tags")
 
 
-def ticket_columns(*, session: Session) -> dict[str, Sequence[Any]]:
-    """Every live ticket's KPI facts in one joined select: ``{"rows": [...]}``, each row
-    in :data:`TICKET_COLUMNS` order.
+def ticket_columns(*, session: Session) -> RowStream:
+    """Every live ticket's KPI facts in one joined select: the columns of
+    :data:`TICKET_COLUMNS` (``positions()`` gives where each is in a row), read one row at a
+    time while ``session`` is open.
 
     The database computes times as epoch seconds (-1 when unknown) and fills missing text
     with "", so no per-value Python type processing runs and the caller can turn the rows
@@ -57,13 +59,18 @@ def ticket_columns(*, session: Session) -> dict[str, Sequence[Any]]:
     def text(column: Any) -> Any:
         return func.coalesce(column, "")
 
+    values = {
+        "odoo_id": t.c.odoo_id, "company": text(t.c.company), "team": text(t.c.team),
+        "assignee": text(t.c.assignee), "app": text(c.c.app), "category": text(c.c.category),
+        "severity": func.coalesce(c.c.severity, 3), "created": epoch(t.c.created_at),
+        "assigned": epoch(t.c.assigned_at), "first_response": epoch(t.c.first_response_at),
+        "closed": epoch(t.c.closed_at), "is_closed": t.c.is_closed,
+        "reopen_count": func.coalesce(t.c.reopen_count, 0), "sla_state": text(s.c.state),
+        "workaround": epoch(ki.c.workaround_at),
+        "tags": type_coerce(t.c.tags, Text) if sqlite else cast(t.c.tags, Text),
+    }
     statement = (
-        select(t.c.odoo_id, text(t.c.company), text(t.c.team), text(t.c.assignee),
-               text(c.c.app), text(c.c.category), func.coalesce(c.c.severity, 3),
-               epoch(t.c.created_at), epoch(t.c.assigned_at), epoch(t.c.first_response_at),
-               epoch(t.c.closed_at), t.c.is_closed, func.coalesce(t.c.reopen_count, 0),
-               text(s.c.state), epoch(ki.c.workaround_at),
-               type_coerce(t.c.tags, Text) if sqlite else cast(t.c.tags, Text))
+        select(*(values[name].label(name) for name in TICKET_COLUMNS))
         .select_from(t)
         .outerjoin(c, c.c.ticket_odoo_id == t.c.odoo_id)
         .outerjoin(s, s.c.ticket_odoo_id == t.c.odoo_id)
@@ -71,17 +78,8 @@ def ticket_columns(*, session: Session) -> dict[str, Sequence[Any]]:
         .outerjoin(ki, ki.c.id == k.c.known_issue_id)
         .where(t.c.deleted.is_(False), t.c.active.is_(True))
     )
-    connection = session.connection()
-    sql = statement.compile(dialect=connection.dialect, compile_kwargs={"literal_binds": True})
-    driver: Any = connection.connection.driver_connection
     # the driver's own cursor: no Row objects; psycopg's binary protocol parses floats in C
-    cursor = driver.cursor() if sqlite else driver.cursor(binary=True)
-    try:
-        cursor.execute(str(sql))
-        rows = cursor.fetchall()
-    finally:
-        cursor.close()
-    return {"rows": rows}
+    return stream_rows(statement, session=session, binary=True)
 
 
 def save_snapshots(rows: Sequence[Mapping[str, Any]], *, session: Session) -> int:

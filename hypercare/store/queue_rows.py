@@ -1,7 +1,8 @@
 """Queries behind the live ticket queue: one joined column select, and a cheap fingerprint.
 
-Both run on the driver's own cursor with the SQL compiled once (no ORM objects, no Row
-objects, no per-value type processing), so the TUI can re-read a big store every few seconds.
+Both run on the driver's own cursor with bound parameters (:mod:`hypercare.store.batches`:
+no ORM objects, no Row objects, no per-value type processing), so the TUI can re-read a big
+store every few seconds.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ from typing import Any
 from sqlalchemy import Text, func, literal, select, type_coerce
 from sqlmodel import Session
 
+from hypercare.store.batches import RowStream, read_rows, stream_rows
 from hypercare.store.tables import (
     AppState,
     Escalation,
@@ -25,7 +27,7 @@ from hypercare.store.tables import (
     WritebackTask,
 )
 
-#: The columns of each row :func:`queue_rows` returns, in order.
+#: The columns of the rows :func:`queue_rows` returns, by name.
 QUEUE_COLUMNS = (
     "odoo_id", "ref", "title", "company", "team", "app", "category", "severity", "sla_state",
     "sla_minutes_left", "sla_due_at", "assignee", "stage", "is_closed", "escalation_level",
@@ -34,9 +36,12 @@ QUEUE_COLUMNS = (
 )  # fmt: skip
 
 
-def queue_rows(*, session: Session, open_only: bool = False) -> list[tuple[Any, ...]]:
-    """Every live ticket (not deleted, not archived), oldest first, with its classification,
-    SLA clock, known-issue link and escalation level, in :data:`QUEUE_COLUMNS` order.
+def queue_rows(*, session: Session, open_only: bool = False) -> RowStream:
+    """Every live ticket (not deleted, not archived), oldest first (the lowest Odoo id first
+    among those created at the same moment, those without a time last), with its
+    classification, SLA clock, known-issue link and escalation level: the columns of
+    :data:`QUEUE_COLUMNS` (``positions()`` gives where each is in a row), read one row at a
+    time while ``session`` is open.
 
     Missing text comes as "", a missing severity as 0, the known issue as ``KI-<id>`` (or
     ""). Booleans come as 0/1 (SQLite) or bools; times as ISO 8601 text with offset (SQLite)
@@ -63,16 +68,22 @@ def queue_rows(*, session: Session, open_only: bool = False) -> list[tuple[Any, 
             return type_coerce(column, Text) + "+00:00"
         return func.timezone("UTC", column)
 
+    values = {
+        "odoo_id": t.c.odoo_id, "ref": text(t.c.ref), "title": text(t.c.title),
+        "company": text(t.c.company), "team": text(t.c.team), "app": text(c.c.app),
+        "category": text(c.c.category), "severity": func.coalesce(c.c.severity, 0),
+        "sla_state": text(s.c.state), "sla_minutes_left": s.c.business_minutes_left,
+        "sla_due_at": when(s.c.due_at), "assignee": text(t.c.assignee),
+        "stage": text(t.c.stage), "is_closed": t.c.is_closed,
+        "escalation_level": func.coalesce(levels.c.level, literal(0)),
+        "known_issue": text(literal("KI-") + type_coerce(k.c.known_issue_id, Text)),
+        "confidential": func.coalesce(c.c.confidential, False),
+        "created_at": when(t.c.created_at), "updated_at": when(t.c.updated_at),
+        "partner_name": text(t.c.partner_name), "partner_email": text(t.c.partner_email),
+        "sla_calendar": text(s.c.calendar),
+    }
     statement = (
-        select(
-            t.c.odoo_id, text(t.c.ref), text(t.c.title), text(t.c.company), text(t.c.team),
-            text(c.c.app), text(c.c.category), func.coalesce(c.c.severity, 0), text(s.c.state),
-            s.c.business_minutes_left, when(s.c.due_at), text(t.c.assignee), text(t.c.stage),
-            t.c.is_closed, func.coalesce(levels.c.level, literal(0)),
-            text(literal("KI-") + type_coerce(k.c.known_issue_id, Text)),
-            func.coalesce(c.c.confidential, False), when(t.c.created_at), when(t.c.updated_at),
-            text(t.c.partner_name), text(t.c.partner_email), text(s.c.calendar),
-        )
+        select(*(values[name].label(name) for name in QUEUE_COLUMNS))
         .select_from(t)
         .outerjoin(c, c.c.ticket_odoo_id == t.c.odoo_id)
         .outerjoin(s, s.c.ticket_odoo_id == t.c.odoo_id)
@@ -82,21 +93,8 @@ def queue_rows(*, session: Session, open_only: bool = False) -> list[tuple[Any, 
     )
     if open_only:
         statement = statement.where(t.c.is_closed.is_(False))
-    if not sqlite:
-        return _fetch(session, statement.order_by(t.c.created_at.is_(None), t.c.created_at,
-                                                  t.c.odoo_id))
-    rows = _fetch(session, statement)
-    rows.sort(key=_created_text)  # ISO text sorts as time does; 4x cheaper than ORDER BY here
-    return rows
-
-
-_CREATED = QUEUE_COLUMNS.index("created_at")
-
-
-def _created_text(row: tuple[Any, ...]) -> str:
-    """The sort key of a SQLite row: its creation time as text, "~" (after digits) if none."""
-    value: str | None = row[_CREATED]
-    return value if value is not None else "~"
+    return stream_rows(statement.order_by(t.c.created_at.is_(None), t.c.created_at,
+                                          t.c.odoo_id), session=session)
 
 
 def queue_fingerprint(*, session: Session) -> tuple[Any, ...]:
@@ -127,20 +125,8 @@ def queue_fingerprint(*, session: Session) -> tuple[Any, ...]:
         select(func.max(d.c.id)), select(func.count()).select_from(d), select(func.max(w.c.id)),
     ]
     statement = select(*(part.scalar_subquery() for part in parts))
-    rows = _fetch(session, statement)
+    rows = read_rows(statement, session=session).rows
     return tuple(rows[0]) if rows else ()
-
-
-def _fetch(session: Session, statement: Any) -> list[tuple[Any, ...]]:
-    connection = session.connection()
-    sql = statement.compile(dialect=connection.dialect, compile_kwargs={"literal_binds": True})
-    driver: Any = connection.connection.driver_connection
-    cursor = driver.cursor()
-    try:
-        cursor.execute(str(sql))
-        return list(cursor.fetchall())
-    finally:
-        cursor.close()
 
 
 def states_with_prefix(prefix: str, *, session: Session) -> list[tuple[str, str]]:

@@ -7,13 +7,21 @@ whose ``write_date`` is older than rows already read. Each run therefore starts
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-from typing import Any
+from typing import Any, Protocol
 
 ODOO_DATETIME = "%Y-%m-%d %H:%M:%S"
-ORDER = "write_date asc, id asc"
+
+
+class Fetch(Protocol):
+    """One page of raw rows in ``write_date, id`` order: an Odoo reader's ``page_*`` method
+    (``HelpdeskReader.page_tickets``, ``page_users``, ``ChatterReader.page_messages``)."""
+
+    def __call__(
+        self, domain: list[Any], *, limit: int, offset: int
+    ) -> list[dict[str, Any]]: ...
 
 
 def to_odoo(moment: datetime) -> str:
@@ -58,7 +66,7 @@ def after(base: Sequence[Any], position: Position) -> list[Any]:
 
 
 def pages(
-    fetch: Callable[[list[Any], int, int], list[dict[str, Any]]],
+    fetch: Fetch,
     base: Sequence[Any],
     cursor: Position | None,
     *,
@@ -67,7 +75,7 @@ def pages(
 ) -> Iterator[tuple[list[dict[str, Any]], Position | None]]:
     """Yield (rows, position after them) until a short page.
 
-    ``fetch(domain, limit, offset)`` runs one ``search_read`` ordered by :data:`ORDER`.
+    ``fetch(domain, limit=, offset=)`` reads one page ordered by ``write_date, id``.
     If a page makes no progress in (write_date, id) order (a server with sub-second
     write dates that compares them to our second-precision strings), the next page
     is taken by offset on the same domain so paging can never loop.
@@ -76,7 +84,7 @@ def pages(
     offset = 0
     position: Position | None = None
     while True:
-        rows = fetch(domain, page_size, offset)
+        rows = fetch(domain, limit=page_size, offset=offset)
         if not rows:
             return
         last = rows[-1]

@@ -41,7 +41,7 @@ def ticket_row(ticket: OdooTicket, *, synced_at: datetime) -> dict[str, Any]:
         "partner_email": ticket.partner_email,
         "tags": list(ticket.tags),
         "ticket_type": _name(ticket.ticket_type),
-        "category": _name(ticket.category),
+        "odoo_category": _name(ticket.category),
         "channel": _name(ticket.channel),
         "active": ticket.active,
         "created_at": ticket.created_at,
@@ -88,7 +88,7 @@ def user_row(user: OdooUser, *, now: datetime) -> dict[str, Any]:
         "email": user.email,
         "partner_odoo_id": user.partner_id,
         "is_internal": user.is_internal,
-        "active": True,
+        "active": user.active,
         "updated_at": now,
     }
 

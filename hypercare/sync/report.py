@@ -25,6 +25,8 @@ class SyncReport:
     new_tickets: tuple[tuple[str, str], ...] = ()
     """(ref, title) of tickets seen for the first time."""
     changed_tickets: int = 0
+    changed_refs: tuple[str, ...] = ()
+    """References of the tickets this run wrote (new or changed), each once."""
     notes: tuple[str, ...] = ()
     phase_seconds: Mapping[str, float] = field(default_factory=dict)
     """Wall time per phase: reference, tickets, chatter, derive, reconcile."""
@@ -39,6 +41,7 @@ class Tally:
     rows: dict[str, int] = field(default_factory=dict)
     new_tickets: list[tuple[str, str]] = field(default_factory=list)
     changed: int = 0
+    changed_refs: list[str] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
     pull: float = 0.0
     derive: float = 0.0

@@ -29,9 +29,6 @@ from typing import Any
 from hypercare.config import SyncSettings
 from hypercare.errors import HypercareError
 from hypercare.odoo import ChatterReader, HelpdeskReader, OdooClient, OdooTicket
-from hypercare.odoo.helpdesk import USER_FIELDS, map_user
-from hypercare.odoo.messages import MESSAGE_FIELDS
-from hypercare.odoo.schema import TICKET
 from hypercare.store import sync_state
 from hypercare.store import tickets as ticket_queries
 from hypercare.store.engine import Store
@@ -57,6 +54,12 @@ after_derive: Callable[[Sequence[int]], object] | None = None
 """A seam for crash tests: called with each chunk once its derived state is written, before
 it is classified (inside the chunk's transaction). None in the product."""
 
+# The names of the stored keyset cursors (``sync_state``): the Odoo models they were named
+# after when the sync read Odoo itself, kept so that stores already synced resume.
+CURSOR_TICKETS = "helpdesk.ticket"
+CURSOR_USERS = "res.users"
+CURSOR_MESSAGES = "mail.message"
+
 TRACKING_NOTE = (
     "mail.tracking.value is not readable by the technical user: stage and assignment "
     "events are derived from successive snapshots (times are approximate)"
@@ -64,7 +67,8 @@ TRACKING_NOTE = (
 
 
 class SyncEngine:
-    """Pulls one Odoo database into one store."""
+    """Pulls one Odoo database into one store, through the Odoo readers (their pages of raw
+    rows give the keyset positions; each page is mapped once to records, then to rows)."""
 
     def __init__(
         self,
@@ -141,6 +145,7 @@ class SyncEngine:
             archived=tuple(archived),
             new_tickets=tuple(tally.new_tickets),
             changed_tickets=tally.changed,
+            changed_refs=tuple(dict.fromkeys(tally.changed_refs)),
             notes=tuple(tally.notes),
             phase_seconds=dict(tally.phases, derive=tally.derive),
         )
@@ -166,51 +171,33 @@ class SyncEngine:
         self._pull_users(tally)
 
     def _pull_users(self, tally: Tally) -> None:
-        with self.store.session() as session:
-            cursor = keyset.stored_position(sync_state.get_cursor("res.users", session=session))
-
-        def fetch(domain: list[Any], limit: int, offset: int) -> list[dict[str, Any]]:
-            return self.client.search_read(
-                "res.users", domain, [*USER_FIELDS, "write_date"], order=keyset.ORDER,
-                limit=limit, offset=offset, context={"active_test": False},
-            )
-
+        cursor = self._cursor(CURSOR_USERS)
         for rows, position in keyset.pages(
-            fetch, [], cursor, overlap=self.overlap, page_size=self.settings.page_size * 4
-        ):
+            self.helpdesk.page_users, [], cursor, overlap=self.overlap,
+            page_size=self.settings.page_size * 4,
+        ):  # fmt: skip
             now = self.clock()
-            users = [mapping.user_row(map_user(row), now=now) for row in rows]
-            for user, row in zip(users, rows, strict=True):
-                user["active"] = bool(row.get("active", True))
+            users = [mapping.user_row(user, now=now) for user in self.helpdesk.map_users(rows)]
             added = keyset.newer_than(cursor, rows)
             with self.store.session() as session:
                 ticket_queries.upsert_reference("user", users, session=session)
-                _save(session, "res.users", position, now)
+                _save(session, CURSOR_USERS, position, now)
                 self._beat(session, tally, user=added)
             tally.add("user", added)
 
     # -- tickets --------------------------------------------------------------------------
 
     def _pull_tickets(self, tally: Tally, progress: Progress | None) -> None:
-        with self.store.session() as session:
-            cursor = keyset.stored_position(sync_state.get_cursor(TICKET, session=session))
+        cursor = self._cursor(CURSOR_TICKETS)
         total = None
         if progress is not None:
-            domain = keyset.start_domain([], cursor, self.overlap)
-            total = self.client.search_count(TICKET, domain, context={"active_test": False})
+            total = self.helpdesk.count_tickets(keyset.start_domain([], cursor, self.overlap))
             progress("tickets", 0, total)
-        fields = self.helpdesk.schema.ticket_read_fields()
         done = 0
-
-        def fetch(domain: list[Any], limit: int, offset: int) -> list[dict[str, Any]]:
-            return self.client.search_read(
-                TICKET, domain, fields, order=keyset.ORDER, limit=limit, offset=offset,
-                context={"active_test": False},
-            )
-
         pages = keyset.pages(
-            fetch, [], cursor, overlap=self.overlap, page_size=self.settings.page_size
-        )
+            self.helpdesk.page_tickets, [], cursor, overlap=self.overlap,
+            page_size=self.settings.page_size,
+        )  # fmt: skip
         started = time.perf_counter()
         for rows, position in prefetch(pages):  # the next page is read while this one maps
             page = self.helpdesk.map_tickets(rows)
@@ -243,33 +230,26 @@ class SyncEngine:
                     events.extend(snapshot_events(ticket, snapshot))
             ticket_queries.upsert_tickets(rows, session=session)
             ticket_queries.insert_events(events, session=session)
-            _save(session, TICKET, position, now)
+            _save(session, CURSOR_TICKETS, position, now)
             self._beat(session, tally, pages=1, ticket=len(rows), event=len(events))
         tally.pages += 1
         tally.changed += len(rows)
+        tally.changed_refs.extend(row["ref"] for row in rows)
         tally.add("ticket", len(rows))
         tally.add("event", len(events))
 
     # -- chatter --------------------------------------------------------------------------
 
     def _pull_chatter(self, tally: Tally, progress: Progress | None) -> None:
-        with self.store.session() as session:
-            cursor = keyset.stored_position(sync_state.get_cursor("mail.message", session=session))
-        base = [("model", "=", TICKET)]
-
-        def fetch(domain: list[Any], limit: int, offset: int) -> list[dict[str, Any]]:
-            return self.client.search_read(
-                "mail.message", domain, [*MESSAGE_FIELDS, "write_date"], order=keyset.ORDER,
-                limit=limit, offset=offset,
-            )
-
+        cursor = self._cursor(CURSOR_MESSAGES)
         done = 0
         pages = keyset.pages(
-            fetch, base, cursor, overlap=self.overlap, page_size=self.settings.page_size * 4
-        )
+            self.chatter.page_messages, [], cursor, overlap=self.overlap,
+            page_size=self.settings.page_size * 4,
+        )  # fmt: skip
         started = time.perf_counter()
         for rows, position in prefetch(pages):
-            messages = self.chatter.map_rows(rows)
+            messages = self.chatter.map_messages(rows)
             events = message_events(messages, self._closed_stages)
             added = keyset.newer_than(cursor, rows)
             with self.store.session() as session:
@@ -277,7 +257,7 @@ class SyncEngine:
                 ticket_queries.flag_for_derive(
                     {e["ticket_odoo_id"] for e in events}, session=session
                 )
-                _save(session, "mail.message", position, self.clock())
+                _save(session, CURSOR_MESSAGES, position, self.clock())
                 self._beat(session, tally, pages=1, message=added, event=len(events))
             tally.pages += 1
             tally.add("message", added)
@@ -319,14 +299,17 @@ class SyncEngine:
 
     def _reconcile(self, tally: Tally) -> tuple[list[int], list[int]]:
         present = set(self.helpdesk.ticket_ids())
-        archived = set(
-            self.client.search(TICKET, [("active", "=", False)], context={"active_test": False})
-        )
+        archived = set(self.helpdesk.ticket_ids([("active", "=", False)]))
         with self.store.session() as session:
             gone = ticket_queries.mark_missing(present, session=session)
             ticket_queries.mark_archived(archived, session=session)
             self._beat(session, tally)
         return gone, sorted(archived)
+
+    def _cursor(self, name: str) -> keyset.Position | None:
+        """Where the last run stopped paging ``name`` (None before its first page)."""
+        with self.store.session() as session:
+            return keyset.stored_position(sync_state.get_cursor(name, session=session))
 
     def _beat(self, session: Any, tally: Tally, *, pages: int = 0, **added: int) -> None:
         """The run is alive: heartbeat, with what is saved once this session commits."""

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from hypercare.triage.labels import severity_label
 from hypercare.triage.rules import Doc, RuleSet
 
 BASE_BY_PRIORITY = {0: 4, 1: 3, 2: 3, 3: 2}
@@ -29,18 +30,18 @@ class Severity:
 
     @property
     def label(self) -> str:
-        return f"S{self.level}"
+        return severity_label(self.level)
 
 
 def assess_severity(rules: RuleSet, doc: Doc, priority: int) -> Severity:
     """Severity from the priority plus the impact signals the rules file lists."""
     base = BASE_BY_PRIORITY.get(max(0, min(priority, 3)), 3)
-    reasons = [f"Odoo priority {priority} -> S{base}"]
+    reasons = [f"Odoo priority {priority} -> {severity_label(base)}"]
     level = base
     for key, label in SIGNAL_LABELS.items():
         matcher = rules.severity.get(key)
         found = matcher.find(doc) if matcher else None
         if found is not None and level > 1:
             level -= 1
-            reasons.append(f"{label}: '{found}' -> S{level}")
+            reasons.append(f"{label}: '{found}' -> {severity_label(level)}")
     return Severity(level, tuple(reasons))

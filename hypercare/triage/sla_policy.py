@@ -6,6 +6,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Protocol
 
+from hypercare.triage.labels import severity_label
+
 NARROWING = ("category", "company", "team", "ticket_type", "app")
 TARGETS = ("first_response", "workaround", "resolution")
 
@@ -73,7 +75,7 @@ def choose_policy(policies: Sequence[PolicyLike], scope: TicketScope) -> Targets
     if best is None:
         return None
     _, index, policy = best
-    label = f"S{policy.severity}" + "".join(
+    label = severity_label(policy.severity) + "".join(
         f" {name}={getattr(policy, name)}" for name in NARROWING if getattr(policy, name))
     return Targets(label, {
         "first_response": _minutes(policy.first_response_hours),

@@ -18,6 +18,7 @@ from datetime import date, datetime
 from types import MappingProxyType
 from zoneinfo import ZoneInfo
 
+from hypercare.triage.labels import severity_label
 from hypercare.triage.sla_text import due_text
 from hypercare.triage.themes import ThemeInput, TrainingTheme, natural, training_themes
 
@@ -243,7 +244,7 @@ def _ticket_reasons(
     reasons: list[tuple[str, str]] = []
     if t.severity <= 2:
         how = "confirmed" if t.severity_confirmed else "suspected"
-        reasons.append(("severe", f"S{t.severity} {how}"))
+        reasons.append(("severe", f"{severity_label(t.severity)} {how}"))
     if t.sla_state in ("breached", "at_risk"):
         state = "breached" if t.sla_state == "breached" else "at risk"
         due = f" ({due_text(t.sla_due_at, now=now, zone=zone)})" if t.sla_due_at else ""

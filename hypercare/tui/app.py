@@ -55,17 +55,17 @@ class HypercareApp(App[None]):
         Binding("B", "show('backlog')", "Backlog", show=False),
         Binding("R", "show('runbooks')", "Runbooks", show=False),
         Binding("question_mark,f1", "help", "Help"),
-        Binding("r", "refresh_store(True)", "Refresh", show=False),
+        Binding("r", "refresh", "Refresh", show=False),
         Binding("ctrl+s", "sync_now", "Sync now", show=False),
         Binding("ctrl+t", "toggle_theme", "Theme", show=False),
         Binding("ctrl+q", "quit", "Quit"),
     ]
 
-    def __init__(self, context: TuiContext, *, theme: str = "dark",
-                 sync_mode: str = "auto") -> None:
+    def __init__(self, context: TuiContext, *, theme: str = "dark") -> None:
         super().__init__()
         self.context = context
-        self.sync_mode = sync_mode
+        self._jobs: Any = None
+        """This screen's share of the periodic work (:mod:`hypercare.jobs.host`), if any."""
         self._fingerprint = ""
         self._reading = False
         """A store read is on its way (one at a time: each shows rows newer than the last)."""
@@ -87,8 +87,17 @@ class HypercareApp(App[None]):
     def on_mount(self) -> None:
         self.action_refresh_store(True)
         self.set_interval(self.context.refresh_seconds, self.action_refresh_store)
-        if self.context.sync_seconds:
-            self.set_interval(self.context.sync_seconds, self.action_sync_now)
+        if self.context.jobs:
+            from hypercare.jobs.host import JobHost
+
+            self._jobs = JobHost(self.context.services, command=self.context.jobs,
+                                 sync_seconds=self.context.sync_seconds,
+                                 on_outcome=self._job_done).start()
+
+    def on_unmount(self) -> None:
+        if self._jobs is not None:
+            self._jobs.stop(wait=False)  # a sync under way ends with the process
+            self._jobs = None
 
     # -- the store feed --------------------------------------------------------------------
 
@@ -174,36 +183,47 @@ class HypercareApp(App[None]):
 
     # -- syncing ---------------------------------------------------------------------------
 
+    def action_refresh(self) -> None:
+        """``r``: fresh data now: sync and sweep (when this screen may reach Odoo), then
+        read the store again."""
+        if self.context.jobs:
+            self.action_sync_now()
+        else:
+            self.action_refresh_store(True)
+
     def action_sync_now(self) -> None:
         ctx = self.context
-        if ctx.syncing:
+        if ctx.syncing or not ctx.jobs:
             return
         services = ctx.services
-        mode = self.sync_mode
 
-        def sync() -> str:
-            if mode == "auto":
-                owner = services.system.scheduler_owner()
-                if owner:
-                    return f"skipped: {owner} owns syncing"
-            report = services.sync.run_sync()
-            services.sla.sweep()
-            return f"{report.changed_tickets} tickets changed"
+        def refresh() -> str:
+            return services.refresh.refresh().summary()
 
-        def done(summary: str) -> None:
-            ctx.syncing = False
+        def failed(exc: BaseException) -> None:
+            self._sync_result(ok=False, message=describe(exc).splitlines()[0])
+
+        ctx.syncing = True
+        call_service(self, refresh, done=lambda _: self._sync_result(ok=True), failed=failed,
+                     what="Sync", group="sync")
+
+    def _job_done(self, outcome: Any) -> None:
+        """A job this process ran finished (in the jobs' thread): a sync's outcome shows."""
+        if outcome.name == "sync" and outcome.ran:
+            message = outcome.result.removeprefix("failed: ")
+            self.call_from_thread(self._sync_result, ok=outcome.ok, message=message)
+
+    def _sync_result(self, *, ok: bool, message: str = "") -> None:
+        ctx = self.context
+        ctx.syncing = False
+        if ok:
             if ctx.sync_error:
                 self.notify("Odoo answers again; sync resumed.", title="Sync")
             ctx.sync_error = ""
             self.action_refresh_store(True)
-
-        def failed(exc: BaseException) -> None:
-            ctx.syncing = False
-            ctx.sync_error = describe(exc).splitlines()[0]
+        else:
+            ctx.sync_error = message
             self.screen.post_message(StoreRead(ctx.rows, ctx.dashboard))
-
-        ctx.syncing = True
-        call_service(self, sync, done=done, failed=failed, what="Sync", group="sync")
 
     # -- navigation, help, palette, theme ----------------------------------------------------
 

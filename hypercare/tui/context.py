@@ -37,8 +37,11 @@ class TuiContext:
     company_zones: dict[str, str]
     undo_seconds: int = 30
     refresh_seconds: float = 5.0
+    jobs: str | None = None
+    """The kind of process this screen runs periodic work as (``tui``, ``demo``: sync, sweep
+    and write-back while no ``hypercare serve`` runs), or None: it only reads the store."""
     sync_seconds: float | None = None
-    """Seconds between syncs run by the TUI itself (None: it does not sync)."""
+    """Seconds between its syncs (None: ``sync.interval_minutes``; the demo's is shorter)."""
     clock: Callable[[], datetime] | None = None
     rows: list[QueueRow] = field(default_factory=list)
     rows_loaded: bool = False

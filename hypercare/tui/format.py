@@ -11,6 +11,7 @@ from rich.text import Text
 from hypercare.text import ELLIPSIS, one_line
 from hypercare.triage.labels import CATEGORY_LABELS as CATEGORY_LABELS
 from hypercare.triage.labels import category_label as category_label
+from hypercare.triage.labels import severity_label as severity_label
 from hypercare.triage.sla_text import when_text
 
 CATEGORY_STYLES = {
@@ -54,10 +55,6 @@ CHATTER_LABELS = {
 KEY_NAMES = {"slash": "/", "question_mark": "?", "left_square_bracket": "[",
              "right_square_bracket": "]"}
 """Keys whose binding name is not what is printed on them."""
-
-
-def severity_label(severity: int) -> str:
-    return f"S{severity}" if severity else "--"
 
 
 def key_label(keys: str) -> str:

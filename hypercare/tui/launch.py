@@ -19,7 +19,8 @@ def company_zones(services: Services) -> dict[str, str]:
     return zones
 
 
-def build_context(services: Services, *, sync_seconds: float | None) -> TuiContext:
+def build_context(services: Services, *, jobs: str | None = None,
+                  sync_seconds: float | None = None) -> TuiContext:
     """The TUI's context, with the person at the keyboard resolved once (``tui.user``, else
     the login name) by the services' access authority: what they may do and see is its
     answer, never the TUI's."""
@@ -31,15 +32,18 @@ def build_context(services: Services, *, sync_seconds: float | None) -> TuiConte
         company_zones=company_zones(services),
         undo_seconds=settings.tui.undo_seconds,
         refresh_seconds=settings.tui.refresh_seconds,
+        jobs=jobs,
         sync_seconds=sync_seconds,
     )
 
 
-def run_tui(services: Services, *, sync_seconds: float | None) -> None:
-    """Run the app until the user quits (ctrl+q)."""
+def run_tui(services: Services, *, jobs: str | None,
+            sync_seconds: float | None = None) -> None:
+    """Run the app until the user quits (ctrl+q). ``jobs``: run the periodic work a ``tui``
+    or ``demo`` process takes while no serve runs (None: read the store only)."""
     from hypercare.tui.app import HypercareApp
 
     settings = services.context.settings
-    app = HypercareApp(build_context(services, sync_seconds=sync_seconds),
-                       theme=settings.tui.theme, sync_mode=settings.tui.sync)
+    app = HypercareApp(build_context(services, jobs=jobs, sync_seconds=sync_seconds),
+                       theme=settings.tui.theme)
     app.run()

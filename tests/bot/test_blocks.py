@@ -38,7 +38,7 @@ def ticket(**changes: Any) -> TicketView:
         assigned_at=None, closed_at=None, first_response_at=None, reopen_count=0,
         odoo_sla_deadline=None, odoo_sla_failed=False,
         url="https://acme.odoo.com/odoo/helpdesk/42", category="training_gap",
-        severity="S2", sla_state="at_risk", sla_due_at=DUE, known_issue="KI-3",
+        severity=2, sla_state="at_risk", sla_due_at=DUE, known_issue="KI-3",
         workaround="Use the other journal")
     values.update(changes)
     return TicketView(**values)
@@ -103,6 +103,8 @@ def test_status_shows_what_a_reporter_needs_and_not_the_category() -> None:
                  "<https://acme.odoo.com/odoo/helpdesk/42|Open HT00042 in Odoo>"):
         assert part in shown, part
     assert "training" not in shown.lower() and "secret detail" not in shown
+    assert "*Severity*\nS2" in shown
+    assert "*Severity*\nnot rated yet" in check(build_ticket_status(ticket(severity=0)))
 
 
 def masked(**changes: Any) -> TicketView:
@@ -152,6 +154,7 @@ def test_my_tickets_shows_at_most_ten_and_masks_confidential_ones() -> None:
     shown = check(build_my_tickets(many, email="ann@acme.example"))
     assert "HT00009" in shown and "HT00010" not in shown
     assert "Confidential ticket" in shown
+    assert shown.count(" · S2") == 10  # each ticket's severity as people read it
     empty = check(build_my_tickets([], email="ann@acme.example"))
     assert "No tickets" in empty and "ann@acme.example" in empty
 

@@ -427,7 +427,7 @@ def test_home_tab_published_for_a_lead_over_hostile_records(
 
 def test_home_tab_with_hostile_reports_and_tiles() -> None:
     raised = tuple(RaisedView(i, f"SL-{i}", text, text, text, odoo_ref=text[:60],
-                              severity=text, due_at=NOW, url="https://x.example/" + text[:50])
+                              severity=i % 5, due_at=NOW, url="https://x.example/" + text[:50])
                    for i, text in enumerate(TITLES.values()))
     tiles = tuple(KpiTile(text[:50], text, 1234.5, text, "up", None, None, (), 2.0, text)
                   for text in TITLES.values())
@@ -470,7 +470,7 @@ def test_raised_replies_and_thread_updates_with_hostile_text() -> None:
     for text in (*TITLES.values(), EVERY):
         for state in ("created", "queued", "failed"):
             raised = RaisedView(1, "SL-1", state, text, text, odoo_ref=text[:80],
-                                severity=text, due_at=NOW, known_issue=text, workaround=text,
+                                severity=1, due_at=NOW, known_issue=text, workaround=text,
                                 url="https://x.example/" + text[:80], reporter=USER,
                                 resolved_by=text if state == "failed" else "")
             check_blocks(build_raised_reply(raised, reporter_id=USER), allowed=(f"<@{USER}>",))

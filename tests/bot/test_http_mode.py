@@ -77,7 +77,7 @@ def test_status_shows_state_and_severity_but_not_the_category(
     assert ticket.category and ticket.severity and ticket.workaround
     assert signed_command(bot_server, mock_slack, f"status {ticket.ref}")[0] == 200
     shown = answer_text(mock_slack.wait_for("response_url")[0])
-    assert ticket.ref in shown and ticket.stage in shown and ticket.severity in shown
+    assert ticket.ref in shown and ticket.stage in shown and f"S{ticket.severity}" in shown
     assert ticket.known_issue in shown
     assert "Set the analytic account again" in shown
     assert "<!channel>" not in shown and "&lt;!channel&gt;" in shown  # workaround escaped

@@ -41,7 +41,7 @@ def test_the_weekly_pack_is_written_and_announced_once(services: Services,
                                                        mock_slack: MockSlack,
                                                        tmp_path: Path) -> None:
     specs = build_jobs(services, Injected(weekly_pack=weekly_pack_writer(services)))
-    runner = JobRunner(services, specs, owner="test")
+    runner = JobRunner(services, specs, leases=services.job_leases("cli"))
     first = runner.run("weekly_pack")
     assert first.ok, first.result
     written = sorted(p.name for p in (tmp_path / "packs").iterdir())

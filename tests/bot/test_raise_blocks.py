@@ -43,13 +43,14 @@ def test_thread_update_stays_within_block_kit_limits_and_escapes() -> None:
 
 def test_raised_reply_offers_resolved_here_until_resolved() -> None:
     raised = RaisedView(id=7, local_ref="HC-7", state="created", title=HUGE, message="ok",
-                        odoo_id=42, odoo_ref="HT00042", severity="S2", due_at=AT,
+                        odoo_id=42, odoo_ref="HT00042", severity=2, due_at=AT,
                         known_issue="KI-3", workaround=HUGE,
                         url="https://acme.odoo.com/odoo/helpdesk/42")
     blocks = [b.to_dict() for b in build_raised_reply(raised, reporter_id="U0ANNA")]
     actions = [b for b in blocks if b["type"] == "actions"]
     assert actions[0]["elements"][0]["value"] == "7"
     assert all(Block.parse(b) is not None for b in blocks)
+    assert "severity *S2*" in str(blocks)
     done = RaisedView(**{**raised.__dict__, "resolved_by": "U0ANNA"})
     after = [b.to_dict() for b in build_raised_reply(done)]
     assert not [b for b in after if b["type"] == "actions"]

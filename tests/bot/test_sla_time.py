@@ -117,7 +117,7 @@ def test_the_digest_dates_a_due_time_that_is_not_today_in_the_standups_zone() ->
 
 def test_a_raised_reply_says_when_it_is_due() -> None:
     raised = RaisedView(id=7, local_ref="HC-7", state="created", title="Invoice fails",
-                        message="ok", odoo_id=42, odoo_ref="HT00042", severity="S2",
+                        message="ok", odoo_id=42, odoo_ref="HT00042", severity=2,
                         due_at=DUE_TUE, url="https://acme.odoo.com/odoo/helpdesk/42")
     text = raised_text(build_raised_reply(raised, reporter_id="U0ANNA", now=MONDAY, zone=ZONE))
     assert f"due {token(DUE_TUE, 'Tue 1 Dec 17:00 CET')}" in text

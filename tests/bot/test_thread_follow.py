@@ -20,7 +20,7 @@ from hypercare.odoo.sim import OdooSimulator
 from hypercare.services import Services
 from tests.bot.test_raise_flow import NOW, SECRET, USER, dispatch, form, odoo_named, submission
 from tests.slack_mock import MockSlack, sign_request
-from tests.support import ServicesFactory, sqlite_settings, viewer
+from tests.support import ServicesFactory, new_services, sqlite_settings, viewer
 from tests.sync.conftest import client_for, make_sim, odoo_settings
 
 THREAD = "111.222"
@@ -255,38 +255,33 @@ def test_confidential_replies_never_reach_a_shared_thread(world: World,
     assert "4,210" not in shown and "confidential" in shown
 
 
-def test_follow_up_round_goes_on_when_odoo_is_down(world: World, sim: OdooSimulator) -> None:
+def test_follow_up_round_goes_on_when_a_step_fails(world: World, sim: OdooSimulator,
+                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+    """The ``slack_followups`` job: a failing step (here: the reports raised in Odoo) is
+    logged and the threads are still told."""
     from hypercare.bot.launch import FollowUps
+    from hypercare.bot.listeners import raising
 
     app, mock, services = world
     ticket = raise_one(world, sim, "Quotations lose their discount (thread 8)")
     odoo_reply(sim, ticket["id"], "<p>Known since Monday, fix on Thursday.</p>")
     services.sync.run_sync()
-    sim.inject_fault("http_503", count=500)
+
+    def broken(*_args: object) -> int:
+        raise ConnectionError("the store went away")
+
+    monkeypatch.setattr(raising, "post_delivered", broken)
     before = len(mock.calls("chat.postMessage"))
-    FollowUps(app, services).run_once()  # its sync fails; the thread is still told
+    done = FollowUps(app, services).run_once()
+    assert "reports raised in Odoo: failed (ConnectionError)" in done
     shown = json.dumps([c.payload for c in mock.calls("chat.postMessage")[before:]])
     assert "fix on Thursday" in shown
 
 
-def test_a_standalone_bot_leaves_follow_ups_to_a_running_serve(world: World,
-                                                               sim: OdooSimulator) -> None:
-    from hypercare.bot.launch import FollowUps
-
-    app, mock, services = world
-    lease = services.scheduler_lease("serve-host:4242")
-    assert lease.acquire()
-    try:
-        before = len(mock.calls("chat.postMessage"))
-        assert "left to hypercare serve" in FollowUps(app, services).run_once()
-        assert len(mock.calls("chat.postMessage")) == before
-        assert "threads told" in FollowUps(app, services, sync=False).run_once()  # serve's
-    finally:
-        lease.release()
-
-
-def test_the_standalone_outbox_loop_delivers_unless_serve_runs(world: World) -> None:
-    from hypercare.bot.launch import OutboxLoop
+def test_a_bot_runs_its_jobs_until_a_serve_runs(world: World, sim: OdooSimulator) -> None:
+    """A bot with no serve takes its jobs (delivery, follow-ups, write-back, sync, sweep)
+    and gives them all up at the first heartbeat that sees a serve."""
+    from hypercare.bot.launch import RunningBot, bot_jobs
     from hypercare.services.outbox.notifications import enqueue
 
     app, mock, services = world
@@ -295,14 +290,29 @@ def test_the_standalone_outbox_loop_delivers_unless_serve_runs(world: World) -> 
                 recipient="C0LOOP", payload={"week": "2026-W46", "headline": [],
                                              "summary": [], "files": []},
                 now=services.context.clock(), urgent=True)
-    loop = OutboxLoop(app, services)
-    lease = services.scheduler_lease("serve-host:4242")
-    assert lease.acquire()
+    jobs = bot_jobs(RunningBot(app, "test"), services)
     try:
-        assert "left to hypercare serve" in loop.run_once()
+        jobs.beat()
+        assert jobs.leases.held == {"outbox_deliver", "slack_followups", "writeback_retry",
+                                    "sync", "triage_sweep"}
+
+        def posted() -> list[Any]:
+            return [c for c in mock.calls("chat.postMessage") if c.payload["channel"] == "C0LOOP"]
+
+        deadline = time.monotonic() + 30
+        while not posted() and time.monotonic() < deadline:  # taken over: delivered at once
+            time.sleep(0.05)
+        assert len(posted()) == 1 and "2026-W46" in str(posted()[0].payload)
+        serve = new_services(services.context.settings)  # another process, as far as locks go
+        try:
+            assert serve.job_leases("serve").claim_serve()
+            jobs.beat()
+            assert jobs.leases.held == set()
+            assert {s.name: s.holder for s in services.job_records.states()
+                    if s.holder} == {}
+        finally:
+            serve.close()
+        jobs.beat()  # the serve is gone: the bot takes its jobs back
+        assert "sync" in jobs.leases.held
     finally:
-        lease.release()
-    assert not [c for c in mock.calls("chat.postMessage") if c.payload["channel"] == "C0LOOP"]
-    assert loop.run_once().endswith("delivered")
-    posted = [c for c in mock.calls("chat.postMessage") if c.payload["channel"] == "C0LOOP"]
-    assert len(posted) == 1 and "2026-W46" in str(posted[0].payload)
+        jobs.stop()

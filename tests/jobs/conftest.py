@@ -17,12 +17,13 @@ from hypercare.jobs.registry import JobSpec, build_jobs
 from hypercare.jobs.runner import JobRunner
 from hypercare.odoo.sim import OdooSimulator
 from hypercare.services import Services
+from hypercare.services.system.scheduling import process_name
 from tests.support import Clock, ServicesFactory
 from tests.sync.conftest import make_sim, odoo_settings
 
 NOW = datetime(2026, 11, 20, 15, 0, tzinfo=UTC)  # a Friday afternoon, days after go-live
 LEAD = "lea"
-OWNER = "test-host:1"
+OWNER = process_name()
 FINANCE = {"name": "finance", "time": "09:00", "timezone": "Europe/Brussels"}
 
 
@@ -83,8 +84,9 @@ def open_services(jobs_world: World, tmp_path: Path,
 
 
 def runner_for(services: Services, specs: list[JobSpec] | None = None) -> JobRunner:
-    """The named jobs of these services (or ``specs``), as one serve process runs them."""
-    return JobRunner(services, build_jobs(services) if specs is None else specs, owner=OWNER)
+    """The named jobs of these services (or ``specs``), run now as ``jobs run NAME`` does."""
+    return JobRunner(services, build_jobs(services) if specs is None else specs,
+                     leases=services.job_leases("cli"))
 
 
 def spec_of(services: Services, name: str) -> JobSpec:

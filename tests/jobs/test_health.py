@@ -14,7 +14,6 @@ import pytest
 
 from hypercare.commands.serve_health import HealthServer, health
 from hypercare.services import Services
-from hypercare.services.system.scheduling import SchedulerLease
 from hypercare.wiring import build_services
 from tests.jobs.conftest import OWNER, closed_port, runner_for, settings_for
 from tests.support import Clock
@@ -54,14 +53,14 @@ def test_healthz_reports_owner_outbox_and_jobs(open_services: Callable[..., Serv
     assert runner.run("standup_digest:finance").ok  # Friday 16:00: today's digest, queued
     queued = Counter(m.state for m in services.sla.list_outbox(limit=10_000))
     assert queued["pending"] > 1 and not queued["sent"]
-    lease = SchedulerLease(services.context, owner=OWNER)
-    assert lease.acquire()
+    lease = services.job_leases("serve")
+    assert lease.claim_serve()
     try:
         server = serve(services, True)
         assert server.url.startswith("http://127.0.0.1:") and server.url.endswith("/healthz")
         status, kind, body = get(server.url)
     finally:
-        lease.release()
+        lease.release_all()
 
     assert (status, kind) == (200, "application/json")
     assert body["status"] == "ok" and body["process"] == OWNER

@@ -37,11 +37,13 @@ def cli_env(jobs_world: World, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) 
 
 
 def rows(out: str) -> dict[str, str]:
-    """Each job's row as ``job | schedule | runs/fail/miss | last run, result``: cells cut at
-    the header's column starts, a cell folded onto following lines joined back."""
+    """Each job's row as ``job | schedule | run by | runs/fail/miss | last run, result``:
+    cells cut at the header's column starts, a cell folded onto following lines joined
+    back."""
     lines = out.splitlines()
     header = next(line for line in lines if "runs/fail/miss" in line)
-    starts = [header.index(title) for title in ("schedule", "runs/fail/miss", "last run")]
+    starts = [header.index(title) for title in ("schedule", "run by", "runs/fail/miss",
+                                                 "last run")]
     bounds = list(zip([0, *starts], [*starts, None], strict=True))
     found: dict[str, list[str]] = {}
     current: list[str] | None = None
@@ -58,7 +60,7 @@ def test_jobs_list_shows_every_job_with_its_schedule(
         capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["jobs", "list"]) == 0
     out = capsys.readouterr().out
-    assert "scheduler: not running" in out.splitlines()[0]
+    assert "serve: not running" in out.splitlines()[0]
     listed = rows(out)
     assert set(listed) == set(JOBS)
     assert list(listed) == list(JOBS)  # in the registry's order
@@ -69,7 +71,7 @@ def test_jobs_list_shows_every_job_with_its_schedule(
     assert "| daily 23:50 Europe/Brussels |" in listed["kpi_snapshot"]
     assert "| mon 07:00 Europe/Brussels |" in listed["weekly_pack"]
     for line in listed.values():
-        assert line.endswith("| 0/0/0 | never")
+        assert line.endswith("| nobody | 0/0/0 | never")
 
 
 def test_a_job_run_by_hand_shows_in_the_list(capsys: pytest.CaptureFixture[str]) -> None:

@@ -98,12 +98,15 @@ def scheduled(open_services: Callable[..., Services]) -> Iterator[tuple[Services
     sleeper = Sleeper()
     specs = [JobSpec("slow", IntervalTrigger(seconds=1), "every 1 s", sleeper),
              JobSpec("quick", IntervalTrigger(seconds=1), "every 1 s", lambda: "quick done")]
-    runner = runner_for(services, specs)
+    leases = services.job_leases("serve")  # this process holds both jobs' leases
+    assert leases.take("slow") and leases.take("quick")
+    runner = JobRunner(services, specs, leases=leases)
     runner.start()
     try:
         yield services, runner, sleeper
     finally:
         runner.shutdown(wait=True)
+        leases.release_all()
 
 
 def poll(check: Callable[[], bool], what: str) -> None:

@@ -23,7 +23,8 @@ def test_no_secret_reaches_any_log(
         client = connect(settings_for(sim, key=key, protocol=protocol))
         # Even a logger explicitly re-opened to DEBUG does not let odoorpc's payloads through.
         logging.getLogger("odoorpc.rpc.jsonrpclib").setLevel(logging.DEBUG)
-        HelpdeskReader(client).read_tickets(limit=5)
+        reader = HelpdeskReader(client)
+        reader.map_tickets(reader.page_tickets([], limit=5))
         client.search_count("helpdesk.ticket", [])
         client.close()
     sim.deny_access("crm.lead")

@@ -38,7 +38,7 @@ def test_hidden_optional_fields_do_not_break_reads(make_sim: SimFactory, flavor:
     client = connect(settings_for(sim))
     reader = HelpdeskReader(client)
     assert not set(hidden) & set(reader.schema.ticket_read_fields())
-    tickets = reader.read_tickets()
+    tickets = reader.map_tickets(reader.page_tickets([], limit=None))
     assert tickets
     assert all(t.odoo_sla_deadline is None and t.ticket_type is None for t in tickets)
     assert all(t.odoo_sla_reached_late is None and t.odoo_sla_expired is None for t in tickets)

@@ -19,7 +19,8 @@ SimGetter = Callable[[str, str], Sim]
 
 def _tickets(client: OdooClient) -> list[OdooTicket]:
     reader = HelpdeskReader(client)
-    return reader.read_tickets(order="id asc")
+    tickets = reader.map_tickets(reader.page_tickets([], limit=None))
+    return sorted(tickets, key=lambda ticket: ticket.odoo_id)
 
 
 def _comparable(ticket: OdooTicket) -> OdooTicket:

@@ -37,7 +37,7 @@ def test_create_and_note(make_sim: SimFactory, flavor: str, protocol: str, key: 
     ticket_id = writer.create_ticket(
         title="Invoice <PDF> broken", description="Line one\n\nLine & two", priority=2, team_id=team
     )
-    [ticket] = reader.read_tickets([("id", "=", ticket_id)])
+    [ticket] = reader.map_tickets(reader.page_tickets([("id", "=", ticket_id)], limit=None))
     assert ticket.team is not None and ticket.team.id == team
     assert ticket.company == reader.reference().teams[team].company
     assert ticket.title == "Invoice <PDF> broken"
@@ -67,12 +67,12 @@ def test_full_mode_tags_assignment_and_reply(make_sim: SimFactory, flavor: str) 
     user = writer.find_user_by_email("admin")
     assert user is not None and user.is_internal
     writer.assign(ticket_id, user.id)
-    [ticket] = reader.read_tickets([("id", "=", ticket_id)])
+    [ticket] = reader.map_tickets(reader.page_tickets([("id", "=", ticket_id)], limit=None))
     assert ticket.tags == ("hypercare-known-issue",)
     assert ticket.assignee is not None and ticket.assignee.id == user.id
     assert writer.remove_tag(ticket_id, "hypercare-known-issue")
     assert not writer.remove_tag(ticket_id, "no-such-tag")
-    [ticket] = reader.read_tickets([("id", "=", ticket_id)])
+    [ticket] = reader.map_tickets(reader.page_tickets([("id", "=", ticket_id)], limit=None))
     assert ticket.tags == ()
     reply_id = writer.post_reply(ticket_id, "We fixed it.")
     kinds = {m.id: m.kind for m in ChatterReader(client).read([ticket_id]).messages}

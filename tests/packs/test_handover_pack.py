@@ -61,7 +61,8 @@ def test_sections_and_every_open_ticket(services: Services) -> None:
         t = visible[row["ref"]]
         assert (row["title"], row["company"], row["team"], row["severity"], row["sla_state"],
                 row["assignee"], row["known_issue"]) == (
-            t.title, t.company, t.team, t.severity, (t.sla_state or "").replace("_", " "),
+            t.title, t.company, t.team, f"S{t.severity}" if t.severity else "",
+            (t.sla_state or "").replace("_", " "),
             t.assignee, t.known_issue)
         # the SLA formatter's words, as the TUI, the CLI and Slack write them
         assert row["sla_time"] == clock_text(t.sla_clock(), now=NOW,

@@ -62,7 +62,7 @@ def test_headline_kpis_against_the_week_before(services: Services) -> None:
         sum(closed_between(t, before, start) for t in tickets))
     assert line(pack, "net_flow").value == line(pack, "inflow").value - line(  # type: ignore[operator]
         pack, "outflow").value
-    assert line(pack, "open_s1").value == sum(open_at(t, end) and t.severity == "S1"
+    assert line(pack, "open_s1").value == sum(open_at(t, end) and t.severity == 1
                                               for t in tickets)
     assert line(pack, "policy_open").value == sum(
         open_at(t, end) and t.category == "policy_ambiguity" for t in tickets)
@@ -165,7 +165,7 @@ def test_defects_by_severity_and_age(services: Services, monday: date) -> None:
     ages = {r["severity"]: r for r in rows(pack, "defects", "defect_age")}
     assert {"S1", "S2", "S3", "S4"} <= set(by_severity)
     for level, row in by_severity.items():
-        mine = [t for t in defects if (t.severity or "unrated") == level]
+        mine = [t for t in defects if (f"S{t.severity}" if t.severity else "unrated") == level]
         still = [t for t in mine if open_at(t, end)]
         age = [(end - t.created_at).total_seconds() / 86400 for t in still if t.created_at]
         assert (row["open"], row["opened"], row["closed"]) == (

@@ -53,19 +53,52 @@ def wait_until(check: Callable[[], Any], *, timeout: float = WAIT,
         time.sleep(every)
 
 
-class ServeProcess:
-    """One ``hypercare serve --http`` child, its output (stdout and stderr) read in a thread."""
+SERVE_ARGS = ("serve", "--http", "--port", "0", "--health-port", "0")
 
-    def __init__(self, env: dict[str, str], label: str) -> None:
+
+class ServeProcess:
+    """One ``hypercare`` child (``serve --http`` unless ``args`` says otherwise), its output
+    (stdout and stderr) read in a thread. ``terminal``: run it on a pseudo-terminal (the TUI
+    draws on one), its output drained but not kept as lines."""
+
+    def __init__(self, env: dict[str, str], label: str, args: tuple[str, ...] = SERVE_ARGS,
+                 *, terminal: bool = False) -> None:
         self.label = label
         self.lines: list[str] = []
         self._changed = threading.Condition()
-        self.proc = subprocess.Popen(
-            [sys.executable, "-m", "hypercare", "serve", "--http", "--port", "0",
-             "--health-port", "0"],
-            env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, bufsize=1)
-        self._reader = threading.Thread(target=self._read, name=f"read-{label}", daemon=True)
+        command = [sys.executable, "-m", "hypercare", *args]
+        if terminal:
+            import fcntl
+            import pty
+            import struct
+            import termios
+
+            main_fd, child_fd = pty.openpty()
+            fcntl.ioctl(child_fd, termios.TIOCSWINSZ, struct.pack("HHHH", 40, 120, 0, 0))
+            self.proc = subprocess.Popen(
+                command, env={**env, "TERM": "xterm-256color", "COLUMNS": "120",
+                              "LINES": "40"},
+                stdin=child_fd, stdout=child_fd, stderr=child_fd, start_new_session=True)
+            os.close(child_fd)
+            self._reader = threading.Thread(target=self._drain, args=(main_fd,),
+                                            name=f"read-{label}", daemon=True)
+        else:
+            self.proc = subprocess.Popen(
+                command, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+                bufsize=1)
+            self._reader = threading.Thread(target=self._read, name=f"read-{label}",
+                                            daemon=True)
         self._reader.start()
+
+    def _drain(self, fd: int) -> None:
+        """Read the terminal until the child closes it (a full terminal would block it)."""
+        try:
+            while os.read(fd, 65536):
+                pass
+        except OSError:
+            pass
+        finally:
+            os.close(fd)
 
     @property
     def name(self) -> str:
@@ -142,6 +175,18 @@ class ServeWorld:
     def serve(self, label: str = "", **env: str) -> ServeProcess:
         """Start ``hypercare serve``; ``env``: more variables (``HYPERCARE_JOBS__...``)."""
         child = ServeProcess({**self.env, **env}, label or f"serve{len(self.started) + 1}")
+        self.started.append(child)
+        return child
+
+    def bot(self, label: str = "bot") -> ServeProcess:
+        """Start ``hypercare bot`` in HTTP mode (no serve: it runs its own jobs)."""
+        child = ServeProcess(self.env, label, ("bot", "--http", "--port", "0"))
+        self.started.append(child)
+        return child
+
+    def tui(self, label: str = "tui") -> ServeProcess:
+        """Start ``hypercare tui`` on a pseudo-terminal (it runs its own jobs)."""
+        child = ServeProcess(self.env, label, ("tui",), terminal=True)
         self.started.append(child)
         return child
 

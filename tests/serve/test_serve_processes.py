@@ -222,40 +222,50 @@ def test_sigterm_finishes_the_jobs_releases_the_lease_and_exits_0(world: ServeWo
     assert running == [], f"jobs left running: {running}\n{serve.output()}"
 
 
-def test_a_serve_that_cannot_start_its_jobs_lets_go_and_starts_them_once_the_store_answers(
+def test_a_store_failure_while_taking_the_jobs_over_heals_once_the_store_answers(
         world: ServeWorld) -> None:
-    """The store fails between taking the lock and starting the jobs (here: the outbox table
-    is away, so the delivery at start fails): the lock must not stay taken by a process
-    that runs no jobs."""
+    """The store fails as the serve takes the outbox over (here: the outbox table is away,
+    so the recovery at take-over and the deliveries fail): each failure is recorded, the
+    other jobs run, and deliveries run again once the store answers."""
     engine = world.services.context.store().engine
     with engine.begin() as connection:
         connection.exec_driver_sql("ALTER TABLE outbox RENAME TO outbox_away")
     serve = world.serve()
-    serve.wait_line("scheduler lease: OperationalError", count=2)  # and tried again
-    assert serve.count(OWNER_LINE) == 0
+    serve.wait_line(OWNER_LINE)
+    wait_until(lambda: next((s.failures for s in world.services.job_records.states()
+                             if s.name == "outbox_deliver"), 0) >= 1,
+               what="a failed delivery round recorded\n" + serve.output())
+    wait_until(lambda: runs(world.services, "triage_sweep") >= 1,
+               what="the sweep runs meanwhile\n" + serve.output())
     with engine.begin() as connection:
         connection.exec_driver_sql("ALTER TABLE outbox_away RENAME TO outbox")
-    serve.wait_line(OWNER_LINE)
-    wait_until(lambda: runs_by(world.services).get("outbox_deliver") == serve.name,
-               what="a delivery round\n" + serve.output())
+    wait_until(lambda: next((s.last_ok for s in world.services.job_records.states()
+                             if s.name == "outbox_deliver"), False),
+               what="a delivery round that worked\n" + serve.output())
+    assert runs_by(world.services)["outbox_deliver"] == serve.name
     assert world.services.system.scheduler_owner() == serve.name
 
 
-def test_the_sqlite_lock_taken_by_the_lease_thread_is_given_back_by_the_main_thread(
+def test_a_lease_taken_by_the_heartbeat_thread_is_given_back_by_the_main_thread(
         world: ServeWorld) -> None:
-    """``serve`` takes the lease in its lease loop and releases it from the main thread at
-    stop: the file lock must not be tied to the thread that took it."""
-    lease = world.services.scheduler_lease("test-host:1")
-    taker = threading.Thread(target=lease.acquire)
+    """A job host takes its leases in its heartbeat thread and gives them back from the main
+    thread at stop: the locks must not be tied to the thread that took them."""
+    first = world.services.job_leases("tui")
+    taker = threading.Thread(target=lambda: first.take("sync"))
     taker.start()
     taker.join()
-    assert lease.held
-    other = world.services.scheduler_lease("test-host:2")
-    assert not other.acquire()
-    lease.release()
-    assert other.acquire(), "the lock stayed taken after release()"
-    other.release()
-    assert world.services.system.scheduler_owner() is None
+    assert first.held == {"sync"}
+    other_process = build_services(Settings(database_url=world.url))  # its own locks
+    try:
+        other = other_process.job_leases("tui")
+        assert not other.take("sync")
+        first.release_all()
+        assert other.take("sync"), "the lock stayed taken after release_all()"
+        assert [s.holder for s in other_process.job_records.states()
+                if s.name == "sync"] == [other.process]
+        other.release_all()
+    finally:
+        other_process.close()
 
 
 def test_a_store_write_after_a_read_waits_for_another_writer(world: ServeWorld) -> None:

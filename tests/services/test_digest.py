@@ -70,7 +70,7 @@ def needing_attention(services: Services, tickets: list[TicketView]) -> set[str]
     escalated = {e.ref for e in open_escalations(services) if e.subject.startswith("ticket:")}
     return {t.ref for t in tickets if not t.is_closed and (
         t.sla_state in ("breached", "at_risk") or t.ref in escalated
-        or (t.severity in ("S1", "S2") and not t.assignee))}
+        or (t.severity in (1, 2) and not t.assignee))}
 
 
 def group_counts(tickets: list[TicketView]) -> dict[str, tuple[int, int, int, int]]:
@@ -119,7 +119,7 @@ def expected_counts(services: Services, tickets: list[TicketView], *, overdue: i
                    sum(between(t.closed_at, NOW - 2 * DAY, NOW - DAY) for t in closed)),
         "breached": (sum(t.sla_state == "breached" for t in opened), None),
         "at_risk": (sum(t.sla_state == "at_risk" for t in opened), None),
-        "s1_s2_open": (sum(t.severity in ("S1", "S2") for t in opened), None),
+        "s1_s2_open": (sum(t.severity in (1, 2) for t in opened), None),
         "awaiting_ack": (sum(not scoped or e.ref in refs for e in open_escalations(services)),
                          None),
         "decisions_overdue": (overdue, None),
@@ -188,8 +188,8 @@ def test_top_lists_breached_first_with_why(services: Services) -> None:
             ticket.severity, ticket.sla_state, ticket.sla_due_at)
         assert item.url == ticket.url and item.url
         assert ("SLA breached" in item.why) == (ticket.sla_state == "breached")
-        unassigned = ticket.severity in ("S1", "S2") and not ticket.assignee
-        assert (f"{ticket.severity}, nobody assigned" in item.why) == unassigned
+        unassigned = ticket.severity in (1, 2) and not ticket.assignee
+        assert (f"S{ticket.severity}, nobody assigned" in item.why) == unassigned
 
 
 def test_confidential_titles_are_masked(world: World,
@@ -218,6 +218,11 @@ def test_payload_round_trips_through_json(services: Services) -> None:
     text = json.dumps(payload)  # JSON-safe as it is
     assert payload["generated_at"] == NOW.isoformat()
     assert payload["standup_at"] == "2026-11-20T09:00:00+01:00"
+    # the payload (what the outbox keeps and Slack shows) writes severities as people read
+    # them, as it always did; the read model holds them as numbers
+    assert [i["severity"] for i in payload["top"]] == [
+        f"S{i.severity}" if i.severity else "" for i in digest.top]
+    assert {i["severity"] for i in payload["top"]} <= {"S1", "S2", "S3", "S4", ""}
     back = digest_from_payload(json.loads(text))
     assert back == digest and digest_from_payload(payload) == digest
     assert back.top and isinstance(back.top, tuple) and isinstance(back.groups, tuple)

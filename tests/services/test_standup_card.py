@@ -74,7 +74,7 @@ def test_the_card_holds_what_the_room_needs(make_services: MakeServices) -> None
     assert (card.ref, card.odoo_id, card.title) == ("HT00001", 1,
                                                     "Invoice posting fails with VAT error")
     assert (card.company, card.app, card.severity, card.category, card.assignee) == (
-        "Acme BE", "Accounting", "S2", "defect", "Marc Dupont")
+        "Acme BE", "Accounting", 2, "defect", "Marc Dupont")
     assert card.age(NOW) == "3 d 4 h" and card.created_at == NOW - timedelta(hours=76.25)
     assert card.description == ("Posting the vendor bill fails with 'VAT tag missing'.",
                                 "It started after go-live.",
@@ -112,7 +112,7 @@ def test_a_ticket_without_clocks_replies_actions_or_known_issue(services: Servic
     card = build_card(services.context, ref="HT00006", viewer=viewer(services, LEAD))
     assert card.clocks == () and card.last_reply is None and card.known_issue is None
     assert card.actions == () and card.next_action is None
-    assert card.severity == "" and card.category == ""  # never classified
+    assert card.severity == 0 and card.category == ""  # never classified
     assert card.description == ("Stock move stuck in waiting. Please help.",)
     assert not card.description_more
 

@@ -49,7 +49,7 @@ def entries(services: Services, standup_id: int) -> list[tuple[str, str, object,
                 for e in standups.entries(standup_id, session=session)]
 
 
-def ticket(services: Services, ref: str) -> tuple[str, str, str]:
+def ticket(services: Services, ref: str) -> tuple[str, str, int]:
     shown = services.tickets.show_ticket(ref=ref, viewer=who(services, "lea")).ticket
     return shown.category, shown.category_source, shown.severity
 
@@ -72,7 +72,7 @@ def test_the_last_value_wins_and_the_history_keeps_every_change(services: Servic
     # one action per item and stand-up, brought up to date
     assert [(a.owner, a.text, a.due_date) for a in actions] == [
         ("Marc", "reproduce in staging", date(2026, 11, 25))]
-    assert ticket(services, "T1")[2] == "S3"
+    assert ticket(services, "T1")[2] == 3
 
 
 def test_a_refused_decision_writes_nothing_anywhere(services: Services) -> None:
@@ -91,7 +91,7 @@ def test_a_refused_decision_writes_nothing_anywhere(services: Services) -> None:
     with pytest.raises(HypercareError, match="has ended"):
         services.standup.record(standup_id=standup, item_ref="T2", viewer=lea, severity=1)
     assert every_row(services) == ended
-    assert ticket(services, "T2")[2] == "S2"  # as the ticket was, not the refused S1
+    assert ticket(services, "T2")[2] == 2  # as the ticket was, not the refused S1
 
 
 def test_undo_takes_back_the_viewers_own_newest_change_only(services: Services) -> None:
@@ -104,7 +104,7 @@ def test_undo_takes_back_the_viewers_own_newest_change_only(services: Services) 
     services.standup.record(standup_id=standup, item_ref="T3", viewer=marc, severity=1)
     assert services.standup.undo_last(standup_id=standup, viewer=lea) == "T1"
     assert ticket(services, "T1") == before_t1
-    assert ticket(services, "T3")[2] == "S1"  # marc's newer decision stands
+    assert ticket(services, "T3")[2] == 1  # marc's newer decision stands
     assert entries(services, standup) == [("T3", "severity", 1, "marc")]
     with pytest.raises(HypercareError, match="nothing in this stand-up"):
         services.standup.undo_last(standup_id=standup, viewer=lea)

@@ -43,8 +43,10 @@ def test_replies_reassignment_and_reopens(
 ) -> None:
     client = client_for(sim)
     stages = stage_ids(client)
-    consultants = [u.id for u in HelpdeskReader(client).users([("share", "=", False)])][1:3]
-    internal = [u.partner_id for u in HelpdeskReader(client).users([("share", "=", False)])]
+    reader = HelpdeskReader(client)
+    staff = reader.map_users(reader.page_users([("share", "=", False)], limit=None))
+    consultants = [u.id for u in staff][1:3]
+    internal = [u.partner_id for u in staff]
     customer_partner = client.search("res.partner", [("id", "not in", internal)], limit=1)[0]
     ticket = new_ticket(sim, client)
     store = make_store("sqlite")

@@ -94,7 +94,7 @@ def store_ticket(services: Services, odoo_id: int, title: str, description: str 
                            updated_at=datetime(2026, 11, 20, tzinfo=UTC)))
 
 
-def verdict_of(services: Services, odoo_id: int) -> tuple[str, str, str, str]:
+def verdict_of(services: Services, odoo_id: int) -> tuple[str, str, int, str]:
     view = next(t for t in services.tickets.list_tickets(viewer=viewer(services, "lea"))
                 if t.odoo_id == odoo_id)
     return view.category, view.category_source, view.severity, view.category_guess
@@ -108,7 +108,7 @@ def test_human_decisions_win_and_severity_freezes(services: Services) -> None:
     services.triage.decide(ref="T1", viewer=viewer(services, "lea"), category="defect", severity=2,
                            note="the print action is broken in this company")
     category, source, severity, _ = verdict_of(services, 1)
-    assert (category, source, severity) == ("defect", "human", "S2")
+    assert (category, source, severity) == ("defect", "human", 2)
     # The text changes and everything is reclassified: the decision still stands.
     with services.context.store().session() as session:
         ticket = session.get(Ticket, 1)
@@ -117,7 +117,7 @@ def test_human_decisions_win_and_severity_freezes(services: Services) -> None:
         session.add(ticket)
     services.triage.classify_stored([1])
     services.triage.reclassify_all()
-    assert verdict_of(services, 1)[:3] == ("defect", "human", "S2")
+    assert verdict_of(services, 1)[:3] == ("defect", "human", 2)
     detail = services.tickets.show_ticket(ref="T1", viewer=viewer(services, "lea")).ticket
     assert any("decided by lea" in line for line in detail.category_explanation)
     assert any("frozen" in line for line in detail.severity_reasons)

@@ -61,6 +61,7 @@ def tui_world(tmp_path_factory: pytest.TempPathFactory) -> Iterator[World]:
         services = build(settings_for(sim, golden, root / "models"))
         services.sync.run_sync()
         services.sla.sweep()
+        services.kpis.snapshot_adoption()  # the adoption_snapshot job, as serve runs it
         lea = viewer(services, LEAD)
         open_refs = [t.ref for t in services.tickets.list_tickets(viewer=lea, open_only=True)]
         services.known_issues.create(title="Credit note lines lose the analytic account",
@@ -102,10 +103,10 @@ def ticket(services: Services, ref: str) -> TicketView:
 def make_app(services: Services, **context: Any) -> HypercareApp:
     """The app as ``hypercare tui`` builds it (the viewer resolved from ``tui.user``);
     ``context`` overrides fields of its context."""
-    ctx = build_context(services, sync_seconds=None)
+    ctx = build_context(services)
     for key, value in context.items():
         setattr(ctx, key, value)
-    return HypercareApp(ctx, theme="dark", sync_mode="off")
+    return HypercareApp(ctx, theme="dark")
 
 
 async def settle(pilot: Pilot[Any]) -> None:

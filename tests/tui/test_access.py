@@ -85,7 +85,7 @@ def an_open_ticket(services: Services, **wanted: Any) -> str:
 
 async def test_classify_and_severity(make_services: Make, who: str) -> None:
     services = services_as(make_services, who)
-    ref = an_open_ticket(services, category="defect", severity="S1")
+    ref = an_open_ticket(services, category="defect", severity=1)
     before = ticket(services, ref)
     app = make_app(services)
     async with app.run_test(size=(120, 40)) as pilot:
@@ -107,7 +107,7 @@ async def test_classify_and_severity(make_services: Make, who: str) -> None:
             assert "Nothing to undo" in notes(app, "warning")[-1].message
         else:
             allowed(app)
-            assert (after.category, after.severity) == ("defect", "S1")
+            assert (after.category, after.severity) == ("defect", 1)
             assert app.context.last_action is not None
 
 

@@ -94,8 +94,7 @@ async def test_sync_failure_shows_in_the_dashboard(make_services: Callable[..., 
     services = make_services(odoo={"url": "http://127.0.0.1:9", "db": "hypercare",
                                    "login": "admin", "api_key": "sim-api-key", "retries": 0,
                                    "backoff": 0.0, "timeout": 2.0})
-    app = make_app(services)
-    app.sync_mode = "on"
+    app = make_app(services, jobs="tui")  # it runs the sync (no serve runs)
     async with app.run_test(size=(160, 48)) as pilot:
         await settle(pilot)
         await pilot.press("ctrl+s")

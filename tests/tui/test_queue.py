@@ -12,6 +12,7 @@ from hypercare.tui.screens.queue import QueueScreen
 from hypercare.tui.screens.ticket import TicketScreen
 from hypercare.tui.widgets.ticket_table import TicketTable
 from tests.tui.conftest import lead, make_app, plain, settle, ticket
+from tests.tui.screen_text import svg_lines
 
 
 async def open_queue(pilot) -> QueueScreen:  # type: ignore[no-untyped-def]
@@ -137,17 +138,30 @@ async def test_decision_by_key_is_stored_then_undone(services: Services) -> None
         assert undone.category_source == before.category_source
 
 
+async def test_the_queue_shows_a_severity_as_s1_to_s4(services: Services) -> None:
+    """The row holds the severity as a number; the Sev column reads ``S2`` once it is set
+    (``--`` before any classification)."""
+    app = make_app(services)
+    async with app.run_test(size=(120, 40)) as pilot:
+        row = await press_on_current(pilot, "2")
+        shown = next(r for r in app.context.rows if r.ref == row.ref)
+        assert shown.severity == 2
+        words = next(words for text in svg_lines(app.export_screenshot())
+                     if row.ref in (words := text.split()))
+        assert words[words.index(row.ref) + 1] == "S2", words  # Ref, then Sev
+
+
 async def test_undo_refused_after_the_window(services: Services) -> None:
     app = make_app(services)
     ticks = [0.0]
     app.context.monotonic = lambda: ticks[0]
     async with app.run_test(size=(120, 40)) as pilot:
         row = await press_on_current(pilot, "2")
-        assert ticket(services, row.ref).severity == "S2"
+        assert ticket(services, row.ref).severity == 2
         ticks[0] = 31.0  # past tui.undo_seconds (30)
         await pilot.press("u")
         await settle(pilot)
-        assert ticket(services, row.ref).severity == "S2"
+        assert ticket(services, row.ref).severity == 2
         assert any("Nothing to undo" in n.message for n in app._notifications)
 
 

@@ -56,13 +56,13 @@ async def test_a_full_standup(services: Services) -> None:
         severity_before = ticket(services, second.ref).severity_reasons
         await pilot.press("2")
         await settle(pilot)
-        assert ticket(services, second.ref).severity == "S2"
+        assert ticket(services, second.ref).severity == 2
         await pilot.press("u")
         await pilot.pause()
         assert isinstance(app.screen, ChoiceScreen)
         await pilot.press("enter")  # the safe default: "No: keep it"
         await settle(pilot)
-        assert ticket(services, second.ref).severity == "S2"
+        assert ticket(services, second.ref).severity == 2
         await pilot.press("u")
         await pilot.pause()
         await pilot.press("down", "enter")  # "Yes": takes back S2, keeps the category

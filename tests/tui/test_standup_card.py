@@ -45,7 +45,7 @@ def a_card(**changes: Any) -> StandupCard:
     card = StandupCard(
         ref="HT00042", odoo_id=42, title="Vendor bill posting fails with VAT error",
         created_at=NOW - timedelta(days=3, hours=4, minutes=7), company="Acme Industries BE",
-        app="Accounting", severity="S2", category="defect", assignee="Marc Dupont",
+        app="Accounting", severity=2, category="defect", assignee="Marc Dupont",
         description=("Posting fails with 'VAT tag missing'.", "Since go-live."),
         description_more=False,
         last_reply=CardReply("Julie Martin", NOW - timedelta(hours=2), "agent"),
@@ -141,7 +141,7 @@ def test_an_item_that_is_not_a_ticket_has_no_card() -> None:
 
 def test_empty_facts_read_as_such() -> None:
     card = a_card(description=(), last_reply=None, clocks=(), known_issue=None, actions=(),
-                  severity="", category="", assignee="", app="", created_at=None)
+                  severity=0, category="", assignee="", app="", created_at=None)
     facts = lines_of(render(item_text(an_item(), None, card, [], now=NOW, zone=ZONE), 130))
     assert facts["Now"] == "S? · not classified yet"
     assert facts["Age"] == "unknown" and facts["Company"] == "Acme Industries BE"

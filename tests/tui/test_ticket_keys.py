@@ -19,7 +19,7 @@ from tests.tui.test_ticket import open_ticket, open_tickets, text_of
 
 def an_s3_ticket(services: Services) -> str:
     return next(t.ref for t in open_tickets(services)
-                if t.severity == "S3" and not t.confidential and t.sla_clocks)
+                if t.severity == 3 and not t.confidential and t.sla_clocks)
 
 
 def resolution_due(shown: TicketView) -> datetime:
@@ -38,7 +38,7 @@ async def test_severity_and_sla_targets_fresh_after_a_decision_and_its_undo(
         await pilot.press("2")
         await settle(pilot)
         decided = ticket(services, ref)
-        assert decided.severity == "S2"
+        assert decided.severity == 2
         assert resolution_due(decided) < resolution_due(before), "clocks evaluated again"
         assert screen.detail is not None and screen.detail.ticket.sla_clocks == decided.sla_clocks
         assert f"{ref}  S2" in text_of(screen, "#ticket-head")
@@ -47,7 +47,7 @@ async def test_severity_and_sla_targets_fresh_after_a_decision_and_its_undo(
         await pilot.press("u")
         await settle(pilot)
         undone = ticket(services, ref)
-        assert undone.severity == "S3" and undone.sla_clocks == before.sla_clocks
+        assert undone.severity == 3 and undone.sla_clocks == before.sla_clocks
         assert f"{ref}  S3" in text_of(screen, "#ticket-head")
         assert text_of(screen, "#ticket-clocks") == clocks_before
 
@@ -63,7 +63,7 @@ async def test_keys_in_a_row_cost_no_stale_clocks(services: Services) -> None:
             await pilot.press(key)
         await settle(pilot)
         final = ticket(services, ref)
-        assert final.severity == "S4" and resolution_due(final) > resolution_due(before)
+        assert final.severity == 4 and resolution_due(final) > resolution_due(before)
         assert screen.detail is not None and screen.detail.ticket.sla_clocks == final.sla_clocks
 
 

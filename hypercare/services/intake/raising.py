@@ -32,9 +32,8 @@ from hypercare.text import clean
 if TYPE_CHECKING:
     from hypercare.services.intake.threads import ThreadService
     from hypercare.services.problems.known_issues import KnownIssueService
-    from hypercare.services.system.sync import SyncService
+    from hypercare.services.system.refresh import RefreshService
     from hypercare.services.tickets.service import TicketService
-    from hypercare.services.triage.sla import SlaService
 
 IMPACTS = ("blocked", "degraded", "cosmetic")
 URGENCIES = ("today", "this_week", "no_rush")
@@ -89,7 +88,8 @@ class RaisedView:
     message: str
     odoo_id: int | None = None
     odoo_ref: str = ""
-    severity: str = ""
+    severity: int = 0
+    """1 (S1) .. 4 (S4); 0 while not classified."""
     due_at: datetime | None = None
     known_issue: str = ""
     workaround: str = ""
@@ -155,13 +155,13 @@ def description(request: RaiseRequest, local_ref: str) -> str:
 
 
 class RaiseService:
-    """Raises reports in Odoo; needs the sync, SLA, ticket and known-issue services."""
+    """Raises reports in Odoo; needs the refresh, ticket and known-issue services."""
 
-    def __init__(self, context: ServiceContext, *, sync: SyncService, sla: SlaService,
+    def __init__(self, context: ServiceContext, *, refresh: RefreshService,
                  tickets: TicketService, known_issues: KnownIssueService,
                  threads: ThreadService) -> None:
         self._context = context
-        self._sync, self._sla = sync, sla
+        self._refresh = refresh
         self._tickets, self._known, self._threads = tickets, known_issues, threads
 
     def raise_issue(self, *, request: RaiseRequest, idempotency_key: str, viewer: Viewer,
@@ -298,8 +298,7 @@ class RaiseService:
     def _follow(self, odoo_id: int, request: RaiseRequest) -> None:
         """Sync the new ticket in (classified), sweep its clocks, link a +1'd known issue."""
         try:
-            self._sync.run_sync()
-            self._sla.sweep()
+            self._refresh.refresh()
             if request.known_issue_id is not None:
                 # the reporter's +1 on a known issue, part of the raise they were allowed
                 self._known.link(known_issue_id=request.known_issue_id, ref=f"#{odoo_id}",

@@ -23,6 +23,7 @@ from hypercare.services.tickets.queue_row import QueueRow
 from hypercare.store import problems
 from hypercare.store.digest import RecentTicket, awaiting_escalations, recent_tickets
 from hypercare.store.triage_records import ticket_texts
+from hypercare.triage.labels import severity_label, severity_of
 
 KIND = "digest"
 TOP = 10
@@ -45,13 +46,14 @@ class DigestCount:
 @dataclass(frozen=True)
 class DigestItem:
     """One open ticket needing attention. ``title`` is ``Confidential ticket`` for a
-    confidential one (the digest goes to a shared channel); ``severity`` S1..S4 or ""; ``why``
-    says in a few words why it is listed (``SLA breached``, ``S1, nobody assigned``)."""
+    confidential one (the digest goes to a shared channel); ``severity`` 1..4, 0 when unknown
+    (``S1``..``S4`` or "" in the payload); ``why`` says in a few words why it is listed (``SLA
+    breached``, ``S1, nobody assigned``)."""
 
     ref: str
     title: str
     confidential: bool
-    severity: str
+    severity: int
     sla_state: str
     due_at: datetime | None
     why: str
@@ -208,7 +210,7 @@ def _attention(rows: Iterable[QueueRow], levels: Mapping[int, int], zone: ZoneIn
             day = "" if not local or local.date() == today else f"{_DAYS[local.weekday()]} "
             reasons.append((1, f"at risk: due {day}{local:%H:%M}" if local else "at risk"))
         if row.severity in (1, 2) and not row.assignee:
-            reasons.append((2, f"S{row.severity}, nobody assigned"))
+            reasons.append((2, f"{severity_label(row.severity)}, nobody assigned"))
         if row.odoo_id in levels:
             reasons.append((3, f"L{levels[row.odoo_id]} escalation not acknowledged"))
         if reasons:
@@ -222,8 +224,7 @@ def _attention(rows: Iterable[QueueRow], levels: Mapping[int, int], zone: ZoneIn
 
 def _item(row: QueueRow, why: str, url: str) -> DigestItem:
     # rows were read for AUDIENCE: confidential titles come masked
-    return DigestItem(row.ref, row.title, row.confidential,
-                      f"S{row.severity}" if row.severity else "", row.sla_state,
+    return DigestItem(row.ref, row.title, row.confidential, row.severity, row.sla_state,
                       row.sla_due_at, why, url)
 
 
@@ -252,12 +253,16 @@ def _groups(rows: Sequence[QueueRow], recent: Sequence[RecentTicket],
 
 def digest_payload(digest: Digest) -> dict[str, Any]:
     """The digest as JSON-safe values: times as ISO 8601 text with their offset (the local
-    wall time is kept), tuples as lists."""
+    wall time is kept), tuples as lists, each item's severity as people read it (``S2``,
+    "" when unknown)."""
     def plain(items: list[tuple[str, Any]]) -> dict[str, Any]:
         return {key: value.isoformat() if isinstance(value, datetime) else
                 list(value) if isinstance(value, tuple) else value for key, value in items}
 
-    return asdict(digest, dict_factory=plain)
+    payload = asdict(digest, dict_factory=plain)
+    for item in payload["top"]:
+        item["severity"] = severity_label(item["severity"])
+    return payload
 
 
 def digest_from_payload(payload: Mapping[str, Any]) -> Digest:
@@ -269,6 +274,7 @@ def digest_from_payload(payload: Mapping[str, Any]) -> Digest:
         standup=payload["standup"], scope=payload["scope"],
         generated_at=datetime.fromisoformat(payload["generated_at"]),
         counts=tuple(DigestCount(**c) for c in payload["counts"]),
-        top=tuple(DigestItem(**{**i, "due_at": when(i["due_at"])}) for i in payload["top"]),
+        top=tuple(DigestItem(**{**i, "due_at": when(i["due_at"]),
+                                "severity": severity_of(i["severity"])}) for i in payload["top"]),
         more=int(payload["more"]), groups=tuple(DigestGroup(**g) for g in payload["groups"]),
         standup_at=when(payload["standup_at"]), channel=payload["channel"])

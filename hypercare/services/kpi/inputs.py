@@ -5,23 +5,34 @@ from __future__ import annotations
 
 import json
 import math
-from collections.abc import Iterable, Sequence
-from typing import Any
+from collections.abc import Iterable
+from itertools import islice
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
 from hypercare.kpi.tickets import TicketColumns
 
+if TYPE_CHECKING:
+    from hypercare.store.batches import RowStream
 
-def as_columns(raw: dict[str, Sequence[Any]]) -> TicketColumns:
-    """The store's rows as the numpy arrays the pure board works on (one conversion)."""
-    from hypercare.store.kpi_records import TICKET_COLUMNS
 
-    rows = raw["rows"]
-    if not rows:
+CHUNK = 500
+"""Store rows turned into an array at a time: few enough that they are freed before they
+add up to a garbage collection (700 new objects)."""
+
+
+def as_columns(found: RowStream) -> TicketColumns:
+    """The store's rows (:func:`hypercare.store.kpi_records.ticket_columns`) as the numpy
+    arrays the pure board works on, each column by its name. Read :data:`CHUNK` rows at a
+    time, each chunk made an array at once, so the store's tuples never pile up."""
+    parts = []
+    while chunk := list(islice(found.rows, CHUNK)):
+        parts.append(np.array(chunk, dtype=object))
+    if not parts:
         return TicketColumns.empty()
-    table = np.array(rows, dtype=object)
-    column = {name: table[:, i] for i, name in enumerate(TICKET_COLUMNS)}
+    table = np.concatenate(parts)
+    column = {name: table[:, at] for name, at in found.positions().items()}
 
     def epoch(name: str) -> np.ndarray[Any, Any]:
         values = column[name].astype(np.float64)

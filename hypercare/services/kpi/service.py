@@ -22,7 +22,6 @@ from hypercare.services.context import ServiceContext
 from hypercare.services.kpi.inputs import as_columns
 from hypercare.services.outbox import notifications
 from hypercare.store import kpi_records, problems
-from hypercare.store.batches import gc_paused
 from hypercare.store.sync_state import last_good_run, recent_runs
 
 ADOPTION_KEYS = ("active_users", "quotations_created", "orders_confirmed", "invoices_posted")
@@ -72,7 +71,7 @@ class KpiService:
         settings = self._context.settings
         if window is None:
             window = Window.last_days(days, now.astimezone(ZoneInfo(settings.timezone)).date())
-        with self._context.store().session() as session, gc_paused():
+        with self._context.store().session() as session:
             if check:
                 scope = resolve_scope(company=company, team=team, session=session)
                 company, team = scope.company, scope.team
@@ -209,24 +208,18 @@ class KpiService:
         return AdoptionReport(days, tuple(f"{n.signal}: {n.reason}" for n in snapshot.notes),
                               snapshot.active_users.get(end), snapshot.internal_users)
 
-    def read_adoption_if_due(self) -> tuple[str, ...]:
-        """After a sync: read the Odoo signals when the last read is older than
-        ``kpi.adoption_every_minutes``. Never fails the sync: problems become notes."""
+    def snapshot_adoption(self) -> AdoptionReport:
+        """The ``adoption_snapshot`` job's read of Odoo's adoption signals (the only one):
+        the last 14 days the first time, the last 2 after that."""
         from hypercare.store.triage_records import get_state, set_state
 
         now = self._context.clock()
-        every = timedelta(minutes=self._context.settings.kpi.adoption_every_minutes)
         with self._context.store().session() as session:
             last = get_state(ADOPTION_READ_AT, session=session)
-        if last is not None and now - datetime.fromisoformat(last) < every:
-            return ()
-        try:
-            report = self.read_adoption(days=14 if last is None else 2)
-        except HypercareError as exc:
-            return (f"adoption signals not read: {exc.message}",)
+        report = self.read_adoption(days=14 if last is None else 2)
         with self._context.store().session() as session:
             set_state(ADOPTION_READ_AT, now.isoformat(), now=now, session=session)
-        return tuple(f"adoption: {note}" for note in report.notes)
+        return report
 
     def watch(self, *, alert: bool = True) -> list[WatchView]:
         """Evaluate the watch KPIs; a crossed threshold queues one alert per KPI and day."""

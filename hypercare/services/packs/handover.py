@@ -26,9 +26,8 @@ from hypercare.services.problems.decisions import DecisionRecordView
 from hypercare.services.problems.known_issues import KnownIssueView
 from hypercare.services.system.runbooks import RunbookView
 from hypercare.services.tickets.views import TicketView
+from hypercare.triage.labels import severity_label
 from hypercare.triage.sla_text import clock_text
-
-_SEVERITY_ORDER = {"S1": 1, "S2": 2, "S3": 3, "S4": 4}
 
 
 @dataclass(frozen=True)
@@ -77,20 +76,21 @@ def build_handover(given: HandoverInputs) -> Pack:
 def _open_tickets(given: HandoverInputs) -> Section:
     now = given.now
     ordered = sorted(given.tickets, key=lambda t: (
-        _SEVERITY_ORDER.get(t.severity, 5), t.created_at or now, t.odoo_id))
+        t.severity or 5, t.created_at or now, t.odoo_id))
     rows = []
     for t in ordered:
         age = ps.age_days(t, now)
         rows.append((AUDIENCE.ref(t.ref, confidential=t.confidential),
                      AUDIENCE.title(t.title, confidential=t.confidential), t.company, t.team,
-                     (t.category or "unclassified").replace("_", " "), t.severity,
+                     (t.category or "unclassified").replace("_", " "),
+                     severity_label(t.severity),
                      (t.sla_state or "").replace("_", " "),
                      clock_text(t.sla_clock(), now=now, zone=given.settings.timezone),
                      t.assignee,
                      None if age is None else round(age, 1),
                      t.known_issue))
     hidden = len([t for t in given.tickets if t.confidential])
-    by_severity = Counter(t.severity or "unrated" for t in given.tickets)
+    by_severity = Counter(severity_label(t.severity, ps.UNRATED) for t in given.tickets)
     summary = (f"{plural(len(rows), 'open ticket')} ("
                + ", ".join(f"{k}: {n}" for k, n in sorted(by_severity.items())) + "); "
                f"{sum(1 for t in given.tickets if t.sla_state == 'breached')} past their SLA."
@@ -118,7 +118,8 @@ def _known_issues(issues: Sequence[KnownIssueView], secret: set[str]) -> Section
                ("severity", "Severity", "text"), ("owner", "Owner", "text"),
                ("app", "App", "text"), ("workaround", "Workaround", "text"),
                ("review", "Workaround review", "date"), ps.TICKET_COUNT],
-              [(i.ref, i.title, i.status.replace("_", " "), f"S{i.severity}", i.owner, i.app,
+              [(i.ref, i.title, i.status.replace("_", " "), severity_label(i.severity), i.owner,
+                i.app,
                 i.workaround, i.workaround_review_date, i.linked) for i in issues],
               ps.confidential_note(hidden)),))
 

@@ -22,10 +22,13 @@ from hypercare.services.problems.decisions import DecisionRecordView
 from hypercare.services.problems.known_issues import KnownIssueView
 from hypercare.services.tickets.views import TicketView
 from hypercare.services.triage.escalation_views import EscalationView
+from hypercare.triage.labels import severity_label
 from hypercare.triage.scoring import CLOSED, ItemFacts, guard
 from hypercare.triage.themes import ThemeInput, training_themes
 
-SEVERITIES = ("S1", "S2", "S3", "S4")
+SEVERITIES = tuple(severity_label(level) for level in (1, 2, 3, 4))
+UNRATED = "unrated"
+"""How the packs show a ticket not classified yet (no severity)."""
 AGE_BUCKETS = (("0-2 d", 0, 2), ("3-7 d", 3, 7), ("8-14 d", 8, 14), (">14 d", 15, None))
 SLA_TARGETS = ("first_response", "workaround", "resolution")
 TICKET_COUNT: tuple[str, str, ColumnKind] = ("tickets", "Tickets", "int")
@@ -178,7 +181,8 @@ def known_issues_section(period: Period, issues: Sequence[KnownIssueView],
               [("ref", "Ref", "text"), ("title", "Title", "text"),
                ("status", "Status", "text"), ("severity", "Severity", "text"),
                ("workaround", "Workaround", "text"), TICKET_COUNT],
-              [(i.ref, i.title, i.status.replace("_", " "), f"S{i.severity}", i.workaround,
+              [(i.ref, i.title, i.status.replace("_", " "), severity_label(i.severity),
+                i.workaround,
                 i.linked) for i in shown], confidential_note(hidden)),))
 
 
@@ -302,17 +306,16 @@ def defects_section(period: Period, tickets: Sequence[TicketView],
     """Defects by severity and age, SLA performance of the week, the week's escalations."""
     defects = [t for t in tickets if t.category == "defect"]
     open_now = [t for t in defects if open_at(t, period.cut)]
-    levels = list(SEVERITIES) + sorted({t.severity or "unrated" for t in defects}
-                                       - set(SEVERITIES))
+    shown = {t.odoo_id: severity_label(t.severity, UNRATED) for t in defects}
+    levels = list(SEVERITIES) + sorted(set(shown.values()) - set(SEVERITIES))
     rows: list[tuple[str, int, int, int, float | None]] = []
     ages: list[tuple[Cell, ...]] = []
     for level in levels:
-        mine = [t for t in open_now if (t.severity or "unrated") == level]
+        mine = [t for t in open_now if shown[t.odoo_id] == level]
         days = [d for t in mine if (d := age_days(t, period.cut)) is not None]
-        opened = sum(1 for t in defects if (t.severity or "unrated") == level
+        opened = sum(1 for t in defects if shown[t.odoo_id] == level
                      and period.holds(t.created_at))
-        closed = sum(1 for t in defects if (t.severity or "unrated") == level
-                     and closed_in(t, period))
+        closed = sum(1 for t in defects if shown[t.odoo_id] == level and closed_in(t, period))
         rows.append((level, len(mine), opened, closed,
                      round(statistics.median(days), 1) if days else None))
         buckets = Counter(_bucket(d) for d in days)

@@ -69,8 +69,8 @@ class StandupCard:
     created_at: datetime | None
     company: str
     app: str
-    severity: str
-    """``S1`` .. ``S4``; "" before classification."""
+    severity: int
+    """1 (S1) .. 4 (S4); 0 before classification."""
     category: str
     """defect, training_gap, policy_ambiguity, unclassified; "" before classification."""
     assignee: str

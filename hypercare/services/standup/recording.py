@@ -19,6 +19,7 @@ from hypercare.services.access import Viewer
 from hypercare.services.context import ServiceContext
 from hypercare.store import problems, standups
 from hypercare.store.tables import Action, Standup, StandupChange, TriageDecision
+from hypercare.triage.labels import severity_label
 
 UNDO_MINUTES = 5
 LABELS = {"category": "category", "severity": "severity", "owner": "owner",
@@ -40,7 +41,7 @@ def describe(changes: dict[str, Any]) -> str:
     """``category -> defect; severity -> S2; owner -> Marc``."""
     parts = []
     for key, value in changes.items():
-        shown = f"S{value}" if key == "severity" else (
+        shown = severity_label(value) if key == "severity" else (
             f"KI-{value}" if key == "known_issue" else str(value))
         parts.append(f"{LABELS.get(key, key)} -> {shown}")
     return "; ".join(parts)

@@ -3,8 +3,7 @@
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
@@ -79,11 +78,9 @@ class SyncStatus:
 class SyncService:
     """Runs syncs with one Odoo connection kept across runs (re-opened after a failure)."""
 
-    def __init__(self, context: ServiceContext, triage: TriageService | None = None,
-                 after: Callable[[], tuple[str, ...]] | None = None) -> None:
+    def __init__(self, context: ServiceContext, triage: TriageService | None = None) -> None:
         self._context = context
         self._triage = triage
-        self._after = after
         self._client: OdooClient | None = None
         self._lock = threading.Lock()
 
@@ -107,8 +104,6 @@ class SyncService:
             except Exception:
                 self._drop_client()
                 raise
-        if self._after is not None:
-            report = replace(report, notes=(*report.notes, *self._after()))
         return report
 
     def sync_status(self, *, limit: int = 10) -> SyncStatus:

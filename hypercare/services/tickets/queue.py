@@ -10,9 +10,9 @@ from __future__ import annotations
 import json
 from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import asdict, dataclass, fields, make_dataclass
+from dataclasses import asdict, dataclass, fields
 from datetime import UTC, datetime
-from itertools import compress, repeat
+from itertools import chain, compress, repeat
 from operator import attrgetter, contains, eq, not_
 from typing import Any
 
@@ -22,7 +22,7 @@ from hypercare.services.context import ServiceContext
 from hypercare.services.tickets.queue_order import ORDERS
 from hypercare.services.tickets.queue_row import QueueRow
 from hypercare.store import queue_rows as queries
-from hypercare.store.batches import gc_paused
+from hypercare.store.batches import RowStream
 from hypercare.store.triage_records import get_state, set_state
 
 SORTS: tuple[str, ...] = ("urgency", "created", "updated", "severity", "ref", "company",
@@ -171,10 +171,9 @@ class QueueService:
         from hypercare.services.triage.calendars import always_open_calendars
 
         always_open = always_open_calendars(self._context.settings)
-        with gc_paused():
-            with self._context.store().session() as session:
-                raw = queries.queue_rows(session=session, open_only=open_only)
-            return _rows(raw, viewer=viewer, always_open=always_open)
+        with self._context.store().session() as session:
+            found = queries.queue_rows(session=session, open_only=open_only)
+            return _rows(found, viewer=viewer, always_open=always_open)
 
     def fingerprint(self) -> str:
         """A short string that changes whenever anything :meth:`load_rows` shows may have
@@ -215,33 +214,54 @@ class QueueService:
         return _filter_from(value) if value is not None else None
 
 
-def _rows(raw: Sequence[tuple[Any, ...]], *, viewer: Viewer,
+def _rows(found: RowStream, *, viewer: Viewer,
           always_open: frozenset[str] = frozenset({"24x7"})) -> list[QueueRow]:
     """Store rows (see ``queue_rows``) as QueueRows for ``viewer``: only their companies,
     confidential tickets masked unless they may read them (:mod:`hypercare.services.access`).
-    ``always_open``: the names of the calendars that run 24x7."""
-    sample = next((row[_CREATED] for row in raw if row[_CREATED] is not None), None)
-    when = datetime.fromisoformat if isinstance(sample, str) else _parse_time
-    flag, build, row_class = _FLAGS, _RowBuilder, QueueRow
+    ``always_open``: the names of the calendars that run 24x7.
+
+    Each value is read by its column's name (its position looked up once); each store row
+    is dropped once its QueueRow is made, so no more objects are held per ticket than its
+    QueueRow and its times."""
+    at = found.positions()
+    odoo_id, ref, title, company, team, app = (
+        at["odoo_id"], at["ref"], at["title"], at["company"], at["team"], at["app"])
+    category, severity, state, left, due = (
+        at["category"], at["severity"], at["sla_state"], at["sla_minutes_left"], at["sla_due_at"])
+    assignee, stage, closed, level, issue = (
+        at["assignee"], at["stage"], at["is_closed"], at["escalation_level"], at["known_issue"])
+    confidential, created, updated = at["confidential"], at["created_at"], at["updated_at"]
+    partner, email, calendar = at["partner_name"], at["partner_email"], at["sla_calendar"]
+    first = next(found.rows, None)
+    if first is None:
+        return []
+    # the store gives every time alike: ISO text (SQLite) or datetimes (PostgreSQL)
+    when = datetime.fromisoformat if isinstance(first[created] or first[updated], str) else (
+        _parse_time)
     companies = viewer.companies
     rows: list[QueueRow] = []
     append = rows.append
-    for (odoo_id, ref, title, company, team, app, category, severity, state, left, due,
-         assignee, stage, closed, level, issue, confidential, created, updated,
-         partner, email, calendar) in raw:
-        if companies is not None and company not in companies:
+    for row in chain((first,), found.rows):
+        where = row[company]
+        if companies is not None and where not in companies:
             continue
-        if confidential and not viewer.sees_confidential(reporter_email=email):
-            title = MASKED_TITLE
-            words = f"{ref} {company} {team} {app} {assignee} {stage}"
+        key, headline, group, module, person, step = (
+            row[ref], row[title], row[team], row[app], row[assignee], row[stage])
+        hidden = bool(row[confidential])
+        if hidden and not viewer.sees_confidential(reporter_email=row[email]):
+            headline = MASKED_TITLE  # neither the title nor the reporter can be searched for
+            words = f"{key} {where} {group} {module} {person} {step}"
         else:
-            words = f"{ref} {title} {company} {team} {app} {assignee} {partner} {stage}"
-        row: Any = build(odoo_id, ref, title, company, team, app, category, severity, state,
-                         left, due and when(due), assignee, stage, flag[closed], level,
-                         issue, flag[confidential], created and when(created),
-                         updated and when(updated), words.lower(), calendar in always_open)
-        row.__class__ = row_class
-        append(row)
+            words = f"{key} {headline} {where} {group} {module} {person} {row[partner]} {step}"
+        append(QueueRow(
+            odoo_id=row[odoo_id], ref=key, title=headline, company=where, team=group,
+            app=module, category=row[category], severity=row[severity], sla_state=row[state],
+            sla_minutes_left=row[left], sla_due_at=row[due] and when(row[due]),
+            assignee=person, stage=step, is_closed=bool(row[closed]),
+            escalation_level=row[level], known_issue=row[issue], confidential=hidden,
+            created_at=row[created] and when(row[created]),
+            updated_at=row[updated] and when(row[updated]), search_text=words.lower(),
+            sla_24x7=row[calendar] in always_open))
     return rows
 
 
@@ -280,17 +300,3 @@ def _parse_time(value: Any) -> datetime:
         return datetime.fromisoformat(value)
     moment: datetime = value
     return moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)
-
-
-_FLAGS = (False, True)
-"""0/1 (SQLite) or a bool (PostgreSQL) as a bool, by indexing."""
-_CREATED = queries.QUEUE_COLUMNS.index("created_at")
-
-_RowBuilder: Any = make_dataclass("_RowBuilder", [(f.name, f.type) for f in fields(QueueRow)],
-                                  slots=True)
-"""A mutable twin of :class:`QueueRow` with the same slots: rows are built with it, then
-become QueueRows by ``__class__`` assignment (the layouts match). A frozen dataclass's
-``__init__`` sets each field through ``object.__setattr__``, which cost ten times as much
-and was the largest share of reading 50,000 rows."""
-if _RowBuilder.__slots__ != QueueRow.__slots__:  # pragma: no cover - guards the twin
-    raise TypeError("_RowBuilder must have exactly QueueRow's slots")

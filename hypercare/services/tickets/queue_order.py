@@ -25,8 +25,9 @@ if TYPE_CHECKING:
 R = TypeVar("R")
 """A row an order sorts: a :class:`QueueRow`, or another read model of a ticket."""
 
-_STATE, _CREATED, _ID, _CLOSED = (attrgetter("sla_state"), attrgetter("created_at"),
-                                  attrgetter("odoo_id"), attrgetter("is_closed"))
+_STATE, _CREATED, _ID, _CLOSED, _SEVERITY = (
+    attrgetter("sla_state"), attrgetter("created_at"), attrgetter("odoo_id"),
+    attrgetter("is_closed"), attrgetter("severity"))
 _RANK = {"breached": 0.0, "at_risk": 1.0}
 
 
@@ -43,23 +44,22 @@ def _in_time_order(rows: list[R], name: str) -> list[R]:
     return sorted(rows, key=get)
 
 
-def _severity_key(rows: Sequence[R], name: str = "severity") -> np.ndarray[Any, Any]:
-    """Severity (1..4, the int attribute ``name``) with 0 (unknown) after 4."""
-    severity = np.fromiter(map(attrgetter(name), rows), dtype=np.int64, count=len(rows))
+def _severity_key(rows: Sequence[R]) -> np.ndarray[Any, Any]:
+    """Severity (1..4) with 0 (unknown) after 4."""
+    severity = np.fromiter(map(_SEVERITY, rows), dtype=np.int64, count=len(rows))
     severity[severity == 0] = 9
     return severity
 
 
-def by_urgency(rows: list[R], *, severity: str = "severity",
-               minutes: str = "sla_minutes_left") -> list[R]:
+def by_urgency(rows: list[R], *, minutes: str = "sla_minutes_left") -> list[R]:
     """Open tickets breached, then at risk, then the rest, then closed ones; within each,
     fewest minutes left first (None last), then severity (0 last), then the oldest ticket
     first (None last), then the lowest Odoo id: one order whatever order ``rows`` come in.
 
     ``rows`` (a fresh list it may reorder) have ``sla_state``, ``created_at``, ``odoo_id``,
-    ``is_closed`` and, under the names given, the resolution clock's minutes left (None: no
-    clock) and the severity as an int (0: unknown); :class:`QueueRow`'s names are the
-    defaults."""
+    ``is_closed``, ``severity`` (1..4, 0: unknown) and, under the name ``minutes``, the
+    resolution clock's minutes left (None: no clock); :class:`QueueRow`'s name is the
+    default."""
     if len(rows) < 2:
         return rows
     times = list(map(_CREATED, rows))
@@ -72,7 +72,7 @@ def by_urgency(rows: list[R], *, severity: str = "severity",
     closed = np.fromiter(map(_CLOSED, rows), dtype=bool, count=len(rows))
     state[closed] = 3.0  # a closed ticket needs nobody now, however its clock ended
     left = np.array(list(map(attrgetter(minutes), rows)), dtype=np.float64)  # None: NaN, last
-    keys = [_severity_key(rows, severity), left, state]
+    keys = [_severity_key(rows), left, state]
     if tied is not None:  # rows created at the same moment: the lower Odoo id first
         keys[:0] = [np.fromiter(map(_ID, rows), dtype=np.int64, count=len(rows)), tied]
     order = np.lexsort(keys)

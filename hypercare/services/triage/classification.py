@@ -26,6 +26,7 @@ from hypercare.store.tickets import find_ticket
 from hypercare.triage.classifier import Classification, Classifier, TicketText
 from hypercare.triage.defaults import default_rules, seed_examples
 from hypercare.triage.evaluation import Evaluation, evaluate
+from hypercare.triage.labels import severity_label
 from hypercare.triage.model import CATEGORIES, Example, LinearModel, data_hash, fit
 from hypercare.triage.rules import RuleSet, parse_rules
 
@@ -273,7 +274,7 @@ def _ref_of(session: Any, odoo_id: int) -> str:
 
 def ticket_text(ticket: Ticket) -> TicketText:
     """What the classifier reads of a stored ticket."""
-    hint = ticket.category or ticket.ticket_type
+    hint = ticket.odoo_category or ticket.ticket_type
     return TicketText(ticket.title, ticket.description, hint, ticket.priority)
 
 
@@ -304,6 +305,6 @@ def _row(classifier: Classifier, ticket: Ticket,
                        f"classifier said {verdict.guess} ({verdict.confidence:.0%})"])
     if on_severity is not None and on_severity.severity is not None:
         row.update(severity=on_severity.severity, severity_source="human", severity_reasons=[
-            f"set to S{on_severity.severity} by {on_severity.decided_by} at "
+            f"set to {severity_label(on_severity.severity)} by {on_severity.decided_by} at "
             f"{on_severity.decided_at:%Y-%m-%d %H:%M} UTC (frozen)"])
     return row

@@ -17,6 +17,7 @@ from hypercare.store import alerts
 from hypercare.store.tables import Escalation, Ticket, TicketClassification
 from hypercare.triage.escalation import NewEscalation
 from hypercare.triage.fatigue import batch_window
+from hypercare.triage.labels import severity_label
 
 
 class EscalationMessages:
@@ -119,7 +120,7 @@ class EscalationMessages:
             "ticket": {"odoo_id": ticket.odoo_id, "ref": ticket.ref,
                        "title": AUDIENCE.title(ticket.title, confidential=confidential),
                        "company": ticket.company, "team": ticket.team, "url": ticket.url,
-                       "severity": f"S{verdict.severity}" if verdict else "",
+                       "severity": severity_label(verdict.severity if verdict else 0),
                        "category": verdict.category if verdict else "",
                        "confidential": confidential},
         }

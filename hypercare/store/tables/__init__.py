@@ -42,6 +42,7 @@ from hypercare.store.tables.record_tables import (
 )
 from hypercare.store.tables.triage_tables import (
     AppState,
+    JobRun,
     JobState,
     TicketClassification,
     TriageDecision,
@@ -56,6 +57,7 @@ __all__ = [
     "Company",
     "Escalation",
     "ExitRecord",
+    "JobRun",
     "JobState",
     "KnownIssue",
     "KnownIssueTicket",

@@ -94,7 +94,7 @@ class Ticket(SQLModel, table=True):
     partner_email: str = ""
     tags: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
     ticket_type: str = ""
-    category: str = ""
+    odoo_category: str = ""
     channel: str = ""
     active: bool = True
     deleted: bool = False

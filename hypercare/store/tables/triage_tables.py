@@ -77,4 +77,28 @@ class JobState(SQLModel, table=True):
     last_result: str = ""
     running_since: datetime | None = utc_field()
     owner: str = ""
-    """The ``serve`` process (host:pid) that ran it last."""
+    """The process (host:pid) that ran it last."""
+    holder: str = ""
+    """The process (host:pid) holding the job's lease now ("" when nobody does)."""
+    holder_command: str = ""
+    """What that process is: ``serve``, ``bot``, ``tui`` or ``demo``."""
+    held_since: datetime | None = utc_field()
+    holder_beat_at: datetime | None = utc_field()
+    """The holder's last heartbeat: a lease not renewed for two heartbeats is shown as stale."""
+
+
+class JobRun(SQLModel, table=True):
+    """One run of a named job, by the process that ran it (kept a week): what shows that no
+    job ever ran in two processes at once."""
+
+    __tablename__ = "job_run"
+
+    id: int | None = Field(default=None, primary_key=True)
+    name: str = Field(index=True)
+    host: str = ""
+    pid: int = 0
+    command: str = ""
+    started_at: datetime = utc_field(nullable=False, index=True)
+    finished_at: datetime | None = utc_field()
+    ok: bool | None = None
+    result: str = ""

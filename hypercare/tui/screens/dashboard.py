@@ -135,7 +135,7 @@ class DashboardScreen(Screen[Any]):
         company = self._company_cells()
         for row in board.sla_watch:  # the SLA formatter's narrow form, as in the queue
             style = "bold red" if row.sla_state == "breached" else "dark_orange"
-            table.add_row(row.ref, severity_label(row.severity),
+            table.add_row(row.ref, severity_label(row.severity, "--"),
                           Text(sla_label(row.sla_state), style=style),
                           short_text(row.sla_clock()), cut_middle(row.company, company),
                           row.title)

@@ -15,7 +15,7 @@ from textual.widgets import Button, Checkbox, Label, Select
 
 from hypercare.services import QueueFilter
 from hypercare.terminal import data
-from hypercare.tui.format import category_label, sla_label
+from hypercare.tui.format import category_label, severity_label, sla_label
 
 FACET_FIELDS = ("company", "category", "sla_state", "app", "team", "assignee", "known_issue")
 VALUE_LIMIT = 80
@@ -33,7 +33,7 @@ def _labels(field: str, facets: dict[str, tuple[str, ...]]) -> list[tuple[str, A
     if field == "status":
         return [("open", "open"), ("closed", "closed"), ("all", "all")]
     if field == "severity":
-        return [(f"S{n}", n) for n in (1, 2, 3, 4)]
+        return [(severity_label(n), n) for n in (1, 2, 3, 4)]
     values = list(facets.get(field, ()))
     if field == "category":
         return [(category_label(v), v) for v in values]

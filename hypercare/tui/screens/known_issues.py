@@ -108,7 +108,7 @@ class KnownIssuesScreen(RecordScreen):
         now = today(self.context)
         rows: list[tuple[str, list[Cell]]] = []
         for issue in self.issues:
-            cells: list[Cell] = [issue.ref, severity_label(issue.severity),
+            cells: list[Cell] = [issue.ref, severity_label(issue.severity, "--"),
                                  status_label(issue.status), str(issue.linked),
                                  workaround_cell(issue, now)]
             if wide:
@@ -292,7 +292,7 @@ def workaround_cell(issue: KnownIssueView, today: date) -> Text:
 
 def detail_text(issue: KnownIssueView, history: list[BroadcastView], ctx: TuiContext) -> Text:
     """The highlighted known issue in full: facts, tickets, workaround, broadcasts."""
-    text = line(data(issue.ref, "bold"), "  ", (severity_label(issue.severity), "bold"), " ",
+    text = line(data(issue.ref, "bold"), "  ", (severity_label(issue.severity, "--"), "bold"), " ",
                 data(issue.category.replace("_", " ")), "  ", status_label(issue.status), "\n",
                 heading(issue.title), "\n")
     refs = ", ".join(issue.ticket_refs) or "none yet: l links one"

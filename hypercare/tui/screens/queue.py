@@ -13,7 +13,7 @@ from textual.widgets import Footer, Input, Static
 from hypercare.services import QueueFilter, QueueRow, count_rows, facets, filter_rows
 from hypercare.terminal import line
 from hypercare.text import one_line
-from hypercare.tui.format import category_label, sla_label
+from hypercare.tui.format import category_label, severity_label, sla_label
 from hypercare.tui.messages import StoreRead
 from hypercare.tui.screens.filters import FilterScreen
 from hypercare.tui.screens.pickers import ChoiceScreen, TextScreen
@@ -43,7 +43,7 @@ def describe_filter(query: QueueFilter) -> str:
     if query.category:
         parts.append(f"category={category_label(query.category)}")
     if query.severity:
-        parts.append(f"S{query.severity}")
+        parts.append(severity_label(query.severity))
     if query.sla_state:
         parts.append(f"SLA={sla_label(query.sla_state)}")
     if query.escalated:

@@ -20,7 +20,7 @@ from textual.widgets import Digits, Footer, Markdown, ProgressBar, Static
 from hypercare.services import Agenda, AgendaItem, StandupCard, StandupView
 from hypercare.terminal import data, line
 from hypercare.tui.context import TuiContext, tui_context
-from hypercare.tui.format import category_label
+from hypercare.tui.format import category_label, severity_label
 from hypercare.tui.guard import refuse_dialog
 from hypercare.tui.messages import ActionDone, StoreRead
 from hypercare.tui.screens.pickers import ChoiceScreen, TextScreen
@@ -283,7 +283,7 @@ class StandupScreen(StandupLinks):
         self._record(f"category {category_label(category)}", category=category)
 
     def action_severity(self, severity: int) -> None:
-        self._record(f"severity S{severity}", severity=severity)
+        self._record(f"severity {severity_label(severity)}", severity=severity)
 
     def _ask(self, title: str, then: Any, *, multiline: bool = False) -> None:
         if self._ticket_item() is None:

@@ -23,6 +23,7 @@ from hypercare.tui.format import (
     due_with_company,
     local,
     local_with_company,
+    severity_label,
     sla_head,
     sla_label,
 )
@@ -179,7 +180,8 @@ class TicketScreen(TicketActions):
         ticket = self.detail.ticket
         company_zone = ctx.company_zones.get(ticket.company)
         masked = self._masked()
-        head = line(data(ticket.ref, "bold"), "  ", data(ticket.severity or "S?", "bold"), " ",
+        head = line(data(ticket.ref, "bold"), "  ",
+                    data(severity_label(ticket.severity, "S?"), "bold"), " ",
                     data(category_label(ticket.category), "bold magenta"), "  ")
         if ticket.is_closed:
             head.append("closed", style="green")
@@ -258,7 +260,7 @@ class TicketScreen(TicketActions):
         for reason in ticket.category_explanation:
             text.append(f"  • {plain(reason, limit=REASON_LIMIT)}\n", style="dim")
         text.append("Severity  ", style="bold")
-        text.append(f"{plain(ticket.severity) or 'not set'}\n")
+        text.append(f"{severity_label(ticket.severity, 'not set')}\n")
         for reason in ticket.severity_reasons:
             text.append(f"  • {plain(reason, limit=REASON_LIMIT)}\n", style="dim")
         if ticket.known_issue:

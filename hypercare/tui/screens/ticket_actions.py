@@ -15,7 +15,7 @@ from textual.binding import Binding
 from textual.screen import Screen
 
 from hypercare.tui.context import TuiContext, tui_context
-from hypercare.tui.format import category_label
+from hypercare.tui.format import category_label, severity_label
 from hypercare.tui.guard import open_dialog, refuse_dialog
 from hypercare.tui.messages import ActionDone
 from hypercare.tui.screens.pickers import ChoiceScreen, TextScreen
@@ -28,7 +28,7 @@ DECISION_BINDINGS = [
     Binding("d", "classify('defect')", "Defect"),
     Binding("t", "classify('training_gap')", "Training"),
     Binding("p", "classify('policy_ambiguity')", "Policy"),
-    *(Binding(str(n), f"severity({n})", f"S{n}", show=False) for n in (1, 2, 3, 4)),
+    *(Binding(str(n), f"severity({n})", severity_label(n), show=False) for n in (1, 2, 3, 4)),
 ]
 """Category and severity keys: the same in the queue, the ticket detail and stand-up mode."""
 
@@ -81,7 +81,7 @@ class TicketActions(Screen[Any]):
         ctx = self.context
         triage = ctx.services.triage
         window = timedelta(seconds=ctx.undo_seconds)
-        what = category_label(category) if category else f"S{severity}"
+        what = category_label(category) if category else severity_label(severity or 0)
 
         def decide() -> str:
             view = triage.decide(ref=ref, viewer=ctx.viewer, category=category,

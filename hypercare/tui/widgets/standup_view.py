@@ -19,7 +19,7 @@ from rich.text import Text
 from hypercare.services import Agenda, AgendaItem, StandupCard
 from hypercare.terminal import DataTable, data, line
 from hypercare.triage.sla_text import DAYS, MONTHS, clock_text, when_text
-from hypercare.tui.format import category_label
+from hypercare.tui.format import category_label, severity_label
 from hypercare.tui.widgets.data import detail, heading, plain
 
 KIND_LABELS = {"ticket": "Ticket", "known_issue": "Known issue", "decision": "Policy decision",
@@ -139,7 +139,7 @@ def card_rows(item: AgendaItem, card: StandupCard, *, now: datetime,
 
 def now_text(card: StandupCard) -> str:
     """What the system thinks of the ticket now: ``S2 · defect · with Marc Dupont``."""
-    parts = [card.severity or "S?",
+    parts = [severity_label(card.severity, "S?"),
              category_label(card.category) if card.category else "not classified yet"]
     if card.assignee:
         parts.append(f"with {card.assignee}")

@@ -71,7 +71,7 @@ def _left(row: QueueRow, now: datetime) -> str:
 COLUMNS: tuple[Column, ...] = (
     Column("", 1, lambda r, n: "", key="mark"),
     Column("Ref", 8, lambda r, n: r.ref, key="ref"),
-    Column("Sev", 3, lambda r, n: severity_label(r.severity), key="severity"),
+    Column("Sev", 3, lambda r, n: severity_label(r.severity, "--"), key="severity"),
     Column("SLA", 8, lambda r, n: "closed" if r.is_closed else sla_label(r.sla_state),
            key="sla"),
     Column("Left", 11, _left),
