@@ -108,7 +108,7 @@ def test_a_failing_job_exits_1_and_says_why(monkeypatch: pytest.MonkeyPatch,
     assert out.startswith("sync: FAILED in ") and "cannot reach Odoo" in out
     assert main(["jobs", "list"]) == 0
     line = rows(capsys.readouterr().out)["sync"]
-    assert "| 1/1/0 |" in line and " FAILED: failed: cannot reach Odoo" in line
+    assert "| 1/1/0 |" in line and " FAILED: cannot reach Odoo" in line
 
 
 def test_an_unknown_job_exits_2_listing_the_jobs(capsys: pytest.CaptureFixture[str]) -> None:
