@@ -12,17 +12,35 @@ hours (S1 4 h, S2 8 h, S3 24 h, S4 40 h); about 20 % have one pause (half of the
 running). Every ticket's resolution clock is evaluated at one ``now``: once on a fresh
 calendar (cold cache: the calendar builds its timeline of open intervals) and then on the
 warm one (best of ``--repeat``). Target: < 2 s for 100,000 tickets, on one core.
+
+Then the store-backed sweep (``bench/sla_store.py``): a SQLite store of ``--store-tickets``
+open tickets (default 100,000; 0 skips it) created over three weeks, classified, with stage
+changes and known-issue links, swept end to end through the services
+(``services.sla.sweep()``): the first sweep (everything is new: a baseline) and a sweep one
+minute later (the steady state, what ``serve`` runs every minute). Target: the steady sweep
+< 5 s for 100,000 open tickets. With ``HYPERCARE_BENCH_DATABASE_URL`` set (an admin URL of a
+PostgreSQL server, e.g. ``postgresql+psycopg://postgres@127.0.0.1:5432/postgres``) the same
+runs on a temporary database created there and dropped afterwards. ``--profile FILE`` writes
+a cProfile of one more steady sweep (on SQLite, after the timed ones) to FILE and prints its
+top entries.
+
 The exit code is 0 even on a MISS.
 """
 
 from __future__ import annotations
 
 import argparse
+import cProfile
 import datetime as dt
+import os
+import pstats
 import random
+import sys
+import tempfile
 import time
 from collections import Counter
 from collections.abc import Sequence
+from pathlib import Path
 
 from rich import box
 from rich.console import Console
@@ -30,6 +48,10 @@ from rich.table import Table
 
 from hypercare.triage.calendar import BusinessCalendar
 from hypercare.triage.sla import ClockFacts, ClockState, evaluate_clock
+
+sys.path.insert(0, str(Path(__file__).parents[1]))
+from bench.sla_store import TARGET_SECONDS as SWEEP_TARGET
+from bench.sla_store import StoreResult, measure, postgres_database
 
 HOLIDAYS_2026 = (
     "2026-01-01", "2026-04-06", "2026-05-01", "2026-05-14", "2026-05-25", "2026-07-21",
@@ -72,6 +94,11 @@ def main(argv: Sequence[str] | None = None) -> None:
     parser.add_argument("--tickets", type=int, default=100_000)
     parser.add_argument("--seed", type=int, default=42)
     parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--store-tickets", type=int, default=100_000,
+                        help="open tickets in the store-backed sweep (0: skip it)")
+    parser.add_argument("--profile", metavar="FILE",
+                        help="cProfile the steady store-backed sweep into FILE")
+    parser.add_argument("--profile-top", type=int, default=25)
     args = parser.parse_args(argv)
     batch = tickets(args.tickets, args.seed)
     cal = calendar()
@@ -98,6 +125,51 @@ def main(argv: Sequence[str] | None = None) -> None:
     for name in ("on_track", "at_risk", "paused", "breached", "met"):
         table.add_row(f"state: {name}", f"{counts.get(name, 0):,}", "", "")
     Console().print(table)
+    if args.store_tickets > 0:
+        store_sweeps(args.store_tickets, args.seed, args.profile, args.profile_top)
+
+
+def store_sweeps(count: int, seed: int, profile_path: str | None, top: int) -> None:
+    """The store-backed sweep on SQLite (and PostgreSQL when configured), one table."""
+    profile = cProfile.Profile() if profile_path else None
+    results: list[StoreResult] = []
+    with tempfile.TemporaryDirectory() as scratch:
+        url = f"sqlite:///{Path(scratch) / 'sla.db'}"
+        results.append(measure(url, "SQLite", count, seed=seed, profile=profile))
+    admin = os.environ.get("HYPERCARE_BENCH_DATABASE_URL")
+    if admin:
+        with postgres_database(admin) as url:
+            results.append(measure(url, "PostgreSQL", count, seed=seed))
+    limit = SWEEP_TARGET * count / 100_000
+    table = Table(title=f"Store-backed sweep: {count:,} open tickets, services.sla.sweep()",
+                  box=box.SIMPLE)
+    for column in ("store", "sweep", "time", "CPU", "tickets/s", "vs target", "target", "verdict",
+                   "escalations", "messages"):
+        table.add_column(column, justify="left" if column in ("store", "sweep") else "right")
+    for result in results:
+        for sweep in result.sweeps:
+            report = sweep.report
+            made = sum(report.new_escalations.values())
+            table.add_row(result.store, sweep.name, f"{sweep.seconds:.2f} s",
+                          f"{sweep.cpu_seconds:.2f} s",
+                          f"{report.tickets / sweep.seconds:,.0f}",
+                          f"{sweep.seconds / limit:.2f}x", f"< {limit:.1f} s",
+                          "[green]PASS[/]" if sweep.seconds < limit else "[red]MISS[/]",
+                          f"{made:,} ({report.baselined:,} baseline)",
+                          f"{sum(report.messages.values()):,}")
+    first = results[0]
+    filled = ", ".join(f"{n:,} {kind}" for kind, n in first.filled.items())
+    table.caption = (f"store: {filled}; filled in {first.fill_seconds:.1f} s (untimed). "
+                     f"Target: the steady sweep (+1 min). CPU: this process's.")
+    Console(width=max(Console().width, 132)).print(table)
+    if not admin:
+        print("PostgreSQL not measured: set HYPERCARE_BENCH_DATABASE_URL")
+    if profile is not None and profile_path:
+        profile.dump_stats(profile_path)
+        print(f"cProfile of a steady sweep ({first.store}) in {profile_path}; top {top}:")
+        stats = pstats.Stats(profile)
+        stats.sort_stats("tottime").print_stats(top)
+        stats.sort_stats("cumulative").print_stats(top)
 
 
 if __name__ == "__main__":

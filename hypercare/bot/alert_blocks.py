@@ -45,6 +45,7 @@ from hypercare.bot.message_blocks import (
     section,
     text_of,
 )
+from hypercare.bot.summary_blocks import build_baseline, build_rollup
 from hypercare.bot.text import escape_text, link, slack_date, slack_moment
 from hypercare.triage.sla_text import ClockTime, clock_text
 
@@ -265,11 +266,14 @@ def _subject(payload: Mapping[str, Any]) -> tuple[str, str, str, bool]:
     """(ref, mrkdwn label, plain label for the fallback, is a known issue)."""
     ticket = mapping_of(payload, "ticket")
     issue = mapping_of(payload, "known_issue")
-    if issue and not ticket:
+    if issue:  # a known issue, or a ticket escalating as the known issue it is linked to
         ref = text_of(issue, "ref", f"KI-{text_of(issue, 'id', '?')}")
         title = text_of(issue, "title")
-        return (ref, f"Known issue *{escape_text(ref, 40)}* {escape_text(title, 500)}",
-                f"known issue {ref} {title}", True)
+        count = issue.get("tickets")
+        many = (f" ({count} linked ticket{'' if count == 1 else 's'})"
+                if isinstance(count, int) and count else "")
+        return (ref, f"Known issue *{escape_text(ref, 40)}* {escape_text(title, 500)}{many}",
+                f"known issue {ref} {title}{many}", True)
     ref = text_of(ticket, "ref", f"#{text_of(ticket, 'odoo_id', '?')}")
     shown = link(text_of(ticket, "url"), ref[:40])
     if ticket.get("confidential"):
@@ -312,6 +316,10 @@ def _facts(payload: Mapping[str, Any], now: datetime | None = None) -> list[tupl
     ticket = mapping_of(payload, "ticket")
     issue = mapping_of(payload, "known_issue")
     pairs = [("Level", escape_text(_level(payload), 100))]
+    triggers = [t for t in payload.get("triggers") or [] if isinstance(t, str)]
+    if len(triggers) > 1:  # one escalation per level, every trigger that applies
+        pairs.append(("Triggers", escape_text(", ".join(t.replace("_", " ")
+                                                         for t in triggers), 300)))
     sla = _sla(payload, now)
     if sla:  # the formatter's words and Slack date tokens: nothing to escape
         target = text_of(mapping_of(payload, "sla"), "target", "resolution")
@@ -340,4 +348,6 @@ _BUILDERS: dict[str, _Builder] = {
     "digest": lambda k, p, a, n: build_digest(p),
     "standup_minutes": lambda k, p, a, n: build_minutes(p),
     "weekly_pack": lambda k, p, a, n: build_weekly_pack(p),
+    "escalation_baseline": lambda k, p, a, n: build_baseline(p),
+    "escalation_rollup": lambda k, p, a, n: build_rollup(p),
 }

@@ -2,7 +2,9 @@
 
 200 with ``"status": "ok"`` while the store answers, 503 with ``"status": "down"`` and the
 reason when it does not. The body says whether this process owns the scheduler, who does,
-the last sync, the outbox depth by state (dead letters included) and every job's record.
+the last sync, the outbox depth by state (dead letters included), every job's record, and
+the escalation levels whose alerts would go to dead letters (``unreachable_levels``: a
+level without contacts, or a user group, while ``slack.alerts_channel`` is unset; still 200).
 """
 
 from __future__ import annotations
@@ -42,6 +44,7 @@ def health(services: Services, *, owner: bool, process: str) -> tuple[int, dict[
             "error": last.error or None},
         "last_good_sync_at": _iso(status.last_good_at), "data_stale": status.stale,
         "outbox": depth,
+        "unreachable_levels": services.system.unreachable_levels(),
         "jobs": [{"name": j.name, "schedule": j.schedule, "runs": j.runs,
                   "failures": j.failures, "missed": j.missed, "last_ok": j.last_ok,
                   "last_finished_at": _iso(j.last_finished_at), "last_result": j.last_result,

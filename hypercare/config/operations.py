@@ -117,7 +117,14 @@ class EscalationSettings(_Section):
     quiet_hours: str | None = "20:00-07:00"
     """Recipients' local quiet hours (deferred, except confirmed S1); unset: none."""
     max_per_hour: int = Field(default=10, ge=1)
-    """Messages per recipient per hour; beyond, alerts are suppressed (and listed)."""
+    """Messages per recipient per hour; beyond, alerts are held back and go out as one
+    roll-up per recipient per hour (each still listed, ``suppressed``). Never capped: manual
+    escalations, approval requests, confirmed S1, and a breach that happens while hypercare
+    watches."""
+    baseline_gap_minutes: int = Field(default=60, ge=1)
+    """A sweep this long after the previous one (an outage, a weekend without ``serve``),
+    like a store's first sweep, records what is already breached as a baseline: one summary
+    per recipient instead of one alert each."""
 
 
 class WatchKpi(_Section):

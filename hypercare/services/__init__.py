@@ -88,6 +88,9 @@ if TYPE_CHECKING:
     from hypercare.services.triage.classification import DecisionView as DecisionView
     from hypercare.services.triage.classification import RetrainReport as RetrainReport
     from hypercare.services.triage.classification import TriageService as TriageService
+    from hypercare.services.triage.escalation_views import (
+        BASELINE_MEANING as BASELINE_MEANING,
+    )
     from hypercare.services.triage.escalation_views import EscalationView as EscalationView
     from hypercare.services.triage.sla import SlaService as SlaService
     from hypercare.services.triage.sla import SweepReport as SweepReport

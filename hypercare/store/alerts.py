@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import datetime
-from typing import Any
+from typing import Any, NamedTuple
 
 from sqlalchemy import and_, or_, update
+from sqlalchemy import select as sa_select
 from sqlmodel import Session, col, select
 
 from hypercare.store.batches import rows_by_key
@@ -17,7 +19,7 @@ from hypercare.store.tables import (
     SlaClock,
     WritebackTask,
 )
-from hypercare.store.tickets import upsert_rows
+from hypercare.store.tickets import as_read, aware_utc, upsert_rows
 
 
 def save_clocks(rows: Sequence[Mapping[str, Any]], *, session: Session) -> int:
@@ -36,6 +38,42 @@ def escalations_for(subjects: Iterable[str], *, session: Session) -> dict[str, l
         for row in session.exec(select(Escalation).where(col(Escalation.subject).in_(chunk))
                                 .order_by(col(Escalation.id))):
             found[row.subject].append(row)
+    return found
+
+
+class EscalationKeys(NamedTuple):
+    """What an SLA sweep reads of an escalation on record (plain values, no ORM object):
+    what :class:`hypercare.triage.escalation.ExistingEscalation` holds."""
+
+    trigger_key: str
+    level: int
+    status: str
+    created_at: datetime | None
+    approved_at: datetime | None
+    triggers: tuple[str, ...]
+
+
+def escalation_keys(subjects: Iterable[str], *,
+                    session: Session) -> dict[str, list[EscalationKeys]]:
+    """The escalations of each subject as :class:`EscalationKeys`, oldest first: what
+    :func:`escalations_for` reads, without building ORM objects."""
+    wanted = list(subjects)
+    found: dict[str, list[EscalationKeys]] = {s: [] for s in wanted}
+    table = Escalation.__table__  # type: ignore[attr-defined]
+    connection = session.connection()
+    made = EscalationKeys._make
+    for start in range(0, len(wanted), 5000):
+        statement = (sa_select(table.c.subject, table.c.trigger_key, table.c.level,
+                               table.c.status, as_read(table.c.created_at),
+                               as_read(table.c.approved_at), as_read(table.c.triggers))
+                     .where(table.c.subject.in_(wanted[start : start + 5000]))
+                     .order_by(table.c.id))
+        for subject, key, level, status, created, approved, triggers in connection.execute(
+                statement).fetchall():
+            if isinstance(triggers, str):  # JSON text on SQLite; psycopg decodes it
+                triggers = json.loads(triggers)
+            found[subject].append(made((key, level, status, aware_utc(created),
+                                        aware_utc(approved), tuple(triggers))))
     return found
 
 
@@ -164,3 +202,9 @@ def escalation_by_key(subject: str, trigger_key: str, *,
     """The escalation of ``subject`` for one trigger (unique per subject and key)."""
     return session.exec(select(Escalation).where(Escalation.subject == subject,
                                                  Escalation.trigger_key == trigger_key)).first()
+
+
+def escalation_at(subject: str, level: int, *, session: Session) -> Escalation | None:
+    """The escalation of ``subject`` at ``level`` (one per subject and level)."""
+    return session.exec(select(Escalation).where(Escalation.subject == subject,
+                                                 Escalation.level == level)).first()

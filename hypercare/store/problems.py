@@ -10,6 +10,7 @@ from sqlmodel import Session, col, func, select
 
 from hypercare.errors import UsageError
 from hypercare.numbers import parse_id
+from hypercare.store.batches import chunks
 from hypercare.store.tables import (
     Action,
     BacklogItem,
@@ -47,16 +48,22 @@ def tickets_of(known_issue_id: int, *, session: Session) -> list[Ticket]:
 
 
 def known_issue_links(odoo_ids: Iterable[int], *, session: Session) -> dict[int, KnownIssue]:
-    """The known issue each ticket is linked to."""
+    """The known issue each ticket is linked to: the links as plain pairs, then each issue
+    they name loaded once."""
     wanted = list(odoo_ids)
-    found: dict[int, KnownIssue] = {}
+    links: dict[int, int] = {}
     for start in range(0, len(wanted), 5000):
         chunk = wanted[start : start + 5000]
-        statement = (select(KnownIssueTicket.ticket_odoo_id, KnownIssue)
-                     .join(KnownIssue, col(KnownIssue.id) == col(KnownIssueTicket.known_issue_id))
+        statement = (select(KnownIssueTicket.ticket_odoo_id, KnownIssueTicket.known_issue_id)
                      .where(col(KnownIssueTicket.ticket_odoo_id).in_(chunk)))
-        found.update({int(odoo_id): issue for odoo_id, issue in session.exec(statement)})
-    return found
+        links.update({int(odoo_id): int(issue_id)
+                      for odoo_id, issue_id in session.exec(statement)})
+    if not links:
+        return {}
+    issues = {issue.id: issue for part in chunks(sorted(set(links.values())))
+              for issue in session.exec(select(KnownIssue).where(col(KnownIssue.id).in_(part)))}
+    return {odoo_id: issues[issue_id] for odoo_id, issue_id in links.items()
+            if issue_id in issues}
 
 
 def decisions(*, session: Session, status: str | None = None) -> list[PolicyDecision]:
@@ -125,12 +132,14 @@ AGENDA_COLUMNS = (
     "odoo_id", "ref", "title", "company", "team", "is_closed", "created_at", "closed_at",
     "app", "category", "confidence", "severity", "severity_source", "confidential",
     "sla_state", "sla_due_at", "known_issue_id", "escalation_level", "awaiting_ack",
+    "baseline_at",
 )
 
 
 def agenda_rows(since: datetime, *, session: Session) -> list[dict[str, Any]]:
     """What the stand-up agenda needs of every open or recently changed ticket: one joined
-    column select (no ORM objects), escalations folded in per ticket."""
+    column select (no ORM objects), escalations folded in per ticket (the highest level
+    reached, whether one is open, when the newest still in ``baseline`` was recorded)."""
     from sqlalchemy import and_, case, literal
     from sqlalchemy import func as sa_func
     from sqlalchemy import select as sa_select
@@ -150,6 +159,8 @@ def agenda_rows(since: datetime, *, session: Session) -> list[dict[str, Any]]:
             .label("level"),
             sa_func.max(case((and_(e.c.status == "open", ~e.c.trigger.like("at_risk%")), 1),
                              else_=0)).label("awaiting"),
+            sa_func.max(case((e.c.status == "baseline", e.c.created_at), else_=None))
+            .label("baseline_at"),
         ).where(e.c.ticket_odoo_id.is_not(None)).group_by(e.c.ticket_odoo_id).subquery())
     statement = (
         sa_select(
@@ -157,7 +168,7 @@ def agenda_rows(since: datetime, *, session: Session) -> list[dict[str, Any]]:
             t.c.created_at, t.c.closed_at, c.c.app, c.c.category, c.c.confidence, c.c.severity,
             c.c.severity_source, c.c.confidential, s.c.state, s.c.due_at,
             k.c.known_issue_id, sa_func.coalesce(escalations.c.level, literal(0)),
-            sa_func.coalesce(escalations.c.awaiting, literal(0)),
+            sa_func.coalesce(escalations.c.awaiting, literal(0)), escalations.c.baseline_at,
         )
         .select_from(t)
         .outerjoin(c, c.c.ticket_odoo_id == t.c.odoo_id)
@@ -170,7 +181,7 @@ def agenda_rows(since: datetime, *, session: Session) -> list[dict[str, Any]]:
     rows = []
     for values in session.connection().execute(statement, {}):
         row = dict(zip(AGENDA_COLUMNS, values, strict=True))
-        for name in ("created_at", "closed_at", "sla_due_at"):
+        for name in ("created_at", "closed_at", "sla_due_at", "baseline_at"):
             row[name] = aware_utc(row[name])
         rows.append(row)
     return rows

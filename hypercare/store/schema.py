@@ -22,7 +22,7 @@ from hypercare.store.engine import is_read_only, is_sqlite, redacted_url
 #: Every Alembic revision in order, oldest first. The last one is the head.
 SCHEMA_REVISIONS: tuple[str, ...] = (
     "0001", "0002", "0003", "0004", "0005", "0006", "0007", "0008", "0009",
-    "0010", "0011", "0012", "0013", "0014", "0015", "0016")
+    "0010", "0011", "0012", "0013", "0014", "0015", "0016", "0017")
 SCHEMA_HEAD = SCHEMA_REVISIONS[-1]
 
 #: Arbitrary but fixed key for pg_advisory_lock ("hypercare" in ASCII, truncated to int64).

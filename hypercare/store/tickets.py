@@ -9,7 +9,8 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
+from operator import itemgetter
 from typing import Any
 
 from sqlalchemy import bindparam, func, or_, select, update
@@ -18,6 +19,14 @@ from sqlalchemy.sql.elements import ColumnElement
 from sqlmodel import Session, SQLModel, col
 
 from hypercare.numbers import parse_id
+from hypercare.store.sla_reads import (  # the SLA sweep's reads, re-exported for its callers
+    SlaTicket as SlaTicket,
+)
+from hypercare.store.sla_reads import as_read as as_read
+from hypercare.store.sla_reads import aware_utc as aware_utc
+from hypercare.store.sla_reads import sla_tickets as sla_tickets
+from hypercare.store.sla_reads import stage_changes as stage_changes
+from hypercare.store.sla_reads import tickets_for_sla as tickets_for_sla
 from hypercare.store.tables import Company, OdooUser, Stage, Tag, Team, Ticket, TicketEvent
 
 #: Reference tables by the name the sync uses.
@@ -77,21 +86,45 @@ def _execute_many(session: Session, statement: Any, table: Any, columns: Sequenc
             connection.execute(statement, [dict(row) for row in rows])
             return
         defaults[name] = default.arg
-    processors = [(name, table.c[name].type.dialect_impl(dialect).bind_processor(dialect))
+    processors = [table.c[name].type.dialect_impl(dialect).bind_processor(dialect)
                   for name in names]
     full = [{**defaults, **row} for row in rows] if defaults else rows
+    values = _processed(full, names, processors)
     if compiled.positional:
-        parameters: list[Any] = [tuple(_processed(row, processors)) for row in full]
+        parameters: list[Any] = values
     else:
-        parameters = [dict(zip(names, _processed(row, processors), strict=True))
-                      for row in full]
+        parameters = [dict(zip(names, row, strict=True)) for row in values]
     connection.exec_driver_sql(str(compiled), parameters)
 
 
-def _processed(row: Mapping[str, Any],
-               processors: Sequence[tuple[str, Any]]) -> list[Any]:
-    return [processor(row[name]) if processor is not None else row[name]
-            for name, processor in processors]
+def _processed(rows: Sequence[Mapping[str, Any]], names: Sequence[str],
+               processors: Sequence[Any]) -> list[tuple[Any, ...]]:
+    """Each row's values in ``names`` order, through the columns' bind processors. A value
+    that is the very same object as the previous row's in that column (a sweep's
+    ``evaluated_at``) is processed once."""
+    if not names:
+        return [() for _ in rows]
+    pick = itemgetter(*names)
+    single = len(names) == 1
+    active = [(at, processor) for at, processor in enumerate(processors)
+              if processor is not None]
+    if not active:
+        return [(pick(row),) if single else pick(row) for row in rows]
+    seen: list[Any] = [_NOTHING] * len(names)
+    made: list[Any] = [None] * len(names)
+    found: list[tuple[Any, ...]] = []
+    for row in rows:
+        values = [pick(row)] if single else list(pick(row))
+        for at, processor in active:
+            value = values[at]
+            if value is not seen[at]:
+                seen[at], made[at] = value, processor(value)
+            values[at] = made[at]
+        found.append(tuple(values))
+    return found
+
+
+_NOTHING = object()
 
 
 def upsert_reference(kind: str, rows: Sequence[Mapping[str, Any]], *, session: Session) -> int:
@@ -185,17 +218,6 @@ def event_summaries(
         for odoo_id, kind, at in session.connection().execute(statement):
             found[odoo_id].append((kind, aware_utc(at)))
     return found
-
-
-def aware_utc(value: Any) -> datetime | None:
-    """A datetime read by a Core select (naive UTC on SQLite, text on some drivers) as an
-    aware UTC datetime, the way :class:`UTCDateTime` returns it to the ORM."""
-    if value is None:
-        return None
-    if isinstance(value, str):
-        value = datetime.fromisoformat(value)
-    moment: datetime = value
-    return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
 
 
 def flag_for_derive(odoo_ids: Iterable[int], *, session: Session) -> None:
@@ -328,39 +350,6 @@ def count_tickets(*, session: Session) -> tuple[int, int]:
     total = session.scalar(live)
     open_ = session.scalar(live.where(Ticket.is_closed == False))  # type: ignore[arg-type]  # noqa: E712
     return int(total or 0), int(open_ or 0)
-
-
-def stage_changes(odoo_ids: Iterable[int], *, session: Session
-                  ) -> dict[int, list[tuple[datetime, str]]]:
-    """Each ticket's (time, new stage) changes, oldest first (for SLA pauses)."""
-    wanted = list(odoo_ids)
-    found: dict[int, list[tuple[datetime, str]]] = {odoo_id: [] for odoo_id in wanted}
-    table = TicketEvent.__table__  # type: ignore[attr-defined]
-    for start in range(0, len(wanted), 5000):
-        chunk = wanted[start : start + 5000]
-        statement = (select(table.c.ticket_odoo_id, table.c.at, table.c.to_value)
-                     .where(table.c.ticket_odoo_id.in_(chunk),
-                            table.c.kind == "stage_changed")
-                     .order_by(table.c.ticket_odoo_id, table.c.at, table.c.id))
-        for odoo_id, at, stage in session.connection().execute(statement):
-            moment = aware_utc(at)
-            if moment is not None:
-                found[odoo_id].append((moment, stage))
-    return found
-
-
-def tickets_for_sla(*, closed_since: datetime, refs: Sequence[str] | None = None,
-                    session: Session) -> list[Ticket]:
-    """Open tickets, and those closed since ``closed_since`` (their clocks settle once);
-    only those of ``refs`` when given."""
-    statement = select(Ticket).where(
-        Ticket.deleted == False,  # type: ignore[arg-type]  # noqa: E712
-        Ticket.active == True,  # type: ignore[arg-type]  # noqa: E712
-        or_(col(Ticket.is_closed).is_(False), col(Ticket.closed_at) >= closed_since),
-    )
-    if refs is not None:
-        statement = statement.where(col(Ticket.ref).in_(list(refs)))
-    return list(session.scalars(statement))
 
 
 def reported_by(email: str, *, limit: int, session: Session) -> list[Ticket]:

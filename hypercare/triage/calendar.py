@@ -140,18 +140,22 @@ class BusinessCalendar:
             return 0.0
         if self.always_open:
             return end - start
-        timeline = self._timeline(start, end)
+        timeline = self._cache.timeline  # the cached timeline, checked inline: a hot path
+        if timeline is None or not (timeline.valid_from <= start and end <= timeline.valid_to):
+            timeline = self._timeline(start, end)
         return timeline.open_before(end) - timeline.open_before(start)
 
     def advance(self, start: float, seconds: float) -> float:
         """Epoch seconds when ``seconds`` business seconds after ``start`` have elapsed."""
-        if seconds < 0 or math.isnan(seconds) or math.isinf(seconds):
+        if not 0.0 <= seconds < math.inf:  # negative, NaN or infinite
             raise ValueError(f"cannot add {seconds!r} business seconds")
         if seconds == 0:
             return start
         if self.always_open:
             return start + seconds
-        timeline = self._timeline(start, start)
+        timeline = self._cache.timeline
+        if timeline is None or not (timeline.valid_from <= start <= timeline.valid_to):
+            timeline = self._timeline(start, start)
         running = timeline.open_before(start) + seconds
         end = start
         while running > timeline.total:
@@ -161,6 +165,21 @@ class BusinessCalendar:
             running = timeline.open_before(start) + seconds
         # max(): an amount too small to change the running total in floating point
         return max(start, timeline.reach(running))
+
+    def used_and_due(self, start: float, stop: float, goal: float) -> tuple[float, float]:
+        """``(seconds_between(start, stop), advance(start, goal))`` (epoch seconds): the
+        same values, the timeline looked up once and ``start``'s place in it found once (an
+        SLA clock's time used and its due time, for each of 100,000 tickets a sweep)."""
+        timeline = self._cache.timeline
+        if (self.always_open or timeline is None or not 0.0 < goal < math.inf
+                or not (timeline.valid_from <= start and stop <= timeline.valid_to)):
+            return self.seconds_between(start, stop), self.advance(start, goal)
+        before = timeline.open_before(start)
+        used = timeline.open_before(stop) - before if stop > start else 0.0
+        running = before + goal
+        if running > timeline.total:  # past the timeline: advance grows it
+            return used, self.advance(start, goal)
+        return used, max(start, timeline.reach(running))
 
     # -- cache ----------------------------------------------------------------------------
 

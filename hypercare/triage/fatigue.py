@@ -65,11 +65,14 @@ def plan_delivery(
     max_per_hour: int,
     quiet: tuple[time, time] | None,
     zone: str,
+    capped: bool = True,
 ) -> Delivery:
-    """Decide one message: urgent ones (confirmed S1) ignore quiet hours and the cap."""
+    """Decide one message: urgent ones (confirmed S1, manual escalations, approval requests)
+    ignore quiet hours and the cap; ``capped=False`` ones (a live breach, a summary, a
+    roll-up, an update in place) ignore the cap only."""
     if urgent:
         return Delivery("pending", now)
-    if sent_last_hour >= max_per_hour:
+    if capped and sent_last_hour >= max_per_hour:
         return Delivery("suppressed", now,
                         f"rate cap: {sent_last_hour} messages in the last hour "
                         f"(max {max_per_hour})")

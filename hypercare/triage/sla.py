@@ -9,8 +9,9 @@ exact rules and :func:`pause_intervals` for reading pauses from the event log.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Collection, Iterable
+from collections.abc import Collection, Iterable, Sized
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Literal
 
 from hypercare.triage.calendar import BusinessCalendar
@@ -106,15 +107,68 @@ def evaluate_clock(
     start = _instant(facts.started_at)
     done = None if facts.done_at is None else _instant(facts.done_at)
     stop = _instant(now) if done is None else done
+    used, pauses, paused_now = _used(calendar, start, stop, facts.pauses)
     goal = target_minutes * 60.0
-    if facts.pauses:
-        pauses, paused_now = _clipped_pauses(facts.pauses, start, stop)
-    else:
-        pauses, paused_now = [], False
+    return _state(target, start, done, goal, used, _due(calendar, start, goal, pauses),
+                  paused_now, at_risk_share)
+
+
+def evaluate_clocks(
+    started_at: dt.datetime,
+    pauses: tuple[Pause, ...],
+    targets: Iterable[tuple[ClockTarget, float, dt.datetime | None]],
+    calendar: BusinessCalendar,
+    now: dt.datetime,
+    at_risk_share: float = 0.75,
+) -> list[ClockState]:
+    """:func:`evaluate_clock` for each ``(target, target_minutes, done_at)`` of one ticket
+    (started at ``started_at``, paused in ``pauses``): the same states, in the same order,
+    with what they share worked out once (the time used up to ``now``, the pauses)."""
+    start = _instant(started_at)
+    at_now = _instant(now)
+    found: list[ClockState] = []
+    if not pauses:  # most tickets: the time used and the due time in one calendar call
+        for target, minutes, done_at in targets:
+            done = None if done_at is None else _instant(done_at)
+            goal = minutes * 60.0
+            stop = at_now if done is None else done
+            if goal <= 0:
+                used, due = calendar.seconds_between(start, stop), start
+            else:
+                used, due = calendar.used_and_due(start, stop, goal)
+            found.append(_state(target, start, done, goal, max(used, 0.0), due, False,
+                                at_risk_share))
+        return found
+    used_by: dict[float, tuple[float, list[tuple[float, float]], bool]] = {}
+    for target, minutes, done_at in targets:
+        done = None if done_at is None else _instant(done_at)
+        stop = at_now if done is None else done
+        known = used_by.get(stop)
+        if known is None:
+            known = used_by[stop] = _used(calendar, start, stop, pauses)
+        spent, clipped, paused_now = known
+        goal = minutes * 60.0
+        found.append(_state(target, start, done, goal, spent,
+                            _due(calendar, start, goal, clipped), paused_now, at_risk_share))
+    return found
+
+
+def _used(calendar: BusinessCalendar, start: float, stop: float, pauses: tuple[Pause, ...]
+          ) -> tuple[float, list[tuple[float, float]], bool]:
+    """Business seconds used in ``[start, stop)`` outside the pauses, the pauses clipped to
+    ``[start, stop]``, and whether ``stop`` is inside one."""
+    if not pauses:  # most clocks: nothing held
+        return max(calendar.seconds_between(start, stop), 0.0), [], False
+    clipped, paused_now = _clipped_pauses(pauses, start, stop)
     elapsed = calendar.seconds_between(start, stop)
-    held = sum(calendar.seconds_between(low, high) for low, high in pauses)
-    used = max(elapsed - held, 0.0)
-    due = _due(calendar, start, goal, pauses)
+    held = sum(calendar.seconds_between(low, high) for low, high in clipped)
+    return max(elapsed - held, 0.0), clipped, paused_now
+
+
+def _state(target: ClockTarget, start: float, done: float | None, goal: float, used: float,
+           due: float, paused_now: bool, at_risk_share: float) -> ClockState:
+    """The clock's state from the time it used and its due time (see
+    :func:`evaluate_clock`)."""
     if done is not None:
         state: ClockStateName = "met" if done <= due + _TOLERANCE else "breached"
     elif used >= goal:
@@ -165,9 +219,12 @@ def pause_intervals(
     ``initial_stage`` is the stage before the first change, entered at ``since`` (the
     ticket's creation); ``since`` is required when ``initial_stage`` is a pause stage.
     """
-    names = {name.strip().casefold() for name in pause_stages}
+    names = _folded(tuple(pause_stages))
+    initially = initial_stage.strip().casefold() in names
+    if not initially and isinstance(stage_changes, Sized) and not len(stage_changes):
+        return ()  # no stage ever changed (most tickets): never paused
     begun: dt.datetime | None = None
-    if initial_stage.strip().casefold() in names:
+    if initially:
         if since is None:
             raise ValueError(f"initial stage {initial_stage!r} pauses the clock: pass since=")
         _instant(since)
@@ -184,3 +241,9 @@ def pause_intervals(
     if begun is not None:
         found.append((begun, None))
     return tuple(found)
+
+
+@lru_cache(maxsize=64)
+def _folded(names: tuple[str, ...]) -> frozenset[str]:
+    """Stage names as compared: case-insensitive, surrounding spaces ignored."""
+    return frozenset(name.strip().casefold() for name in names)

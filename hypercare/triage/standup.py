@@ -4,6 +4,13 @@ Pure: plain values in, a frozen ``Agenda`` out; ``now`` and ``since`` are parame
 Each open ticket appears once, in its first matching section, with every reason that applies.
 A section holds what fits in its time box at :data:`ITEM_SECONDS` an item, most urgent first;
 the rest is "not reached, carried over" to the next stand-up (``AgendaSection.carried``).
+
+When hypercare recorded a *baseline* since the last stand-up (escalations of what was already
+true before it started watching: its first sweep, or the first after a gap), the agenda opens
+with :data:`BASELINE_SECTION`: those open tickets, worst first. The next stand-up no longer
+lists them there; a ticket still breached comes back under "Breaches and at-risk items" like
+any other, and an acknowledged baseline is done. Without a new baseline there is no such
+section.
 Confidential tickets keep their ref; their titles come masked already (the caller masks them
 with ``hypercare.services.access``, the one place that rule lives).
 """
@@ -31,6 +38,9 @@ SECTIONS = (
     ("decisions", "Decisions due or overdue"),
     ("unclassified", "Unclassified or low-confidence tickets"),
 )
+BASELINE_SECTION = ("baseline", "Already past SLA when hypercare started watching")
+"""The section that opens the agenda after a baseline (only then)."""
+BASELINE_TIMEBOX = 5
 DEFAULT_TIMEBOXES: Mapping[str, int] = MappingProxyType(
     {"actions": 3, "severe": 5, "sla": 5, "escalations": 3, "known_issues": 3, "decisions": 3,
      "unclassified": 3})
@@ -59,6 +69,9 @@ class AgendaTicket:
     awaiting_ack: bool
     known_issue_id: int | None
     confidential: bool
+    baseline_at: datetime | None = None
+    """When the newest of its escalations still in baseline (not acknowledged, no trigger
+    since) was recorded; None when it has none."""
 
 
 @dataclass(frozen=True)
@@ -175,7 +188,8 @@ def build_agenda(*, tickets: Iterable[AgendaTicket], known_issues: Iterable[Agen
     counts: dict[str, Counter[str]] = {
         k: Counter() for k in ("new", "closed", "open", "by_app", "closed_by_app", "open_by_app")
     }
-    flagged: dict[str, list[tuple[AgendaTicket, str]]] = {k: [] for k, _ in SECTIONS}
+    keys = (BASELINE_SECTION, *SECTIONS)
+    flagged: dict[str, list[tuple[AgendaTicket, str]]] = {k: [] for k, _ in keys}
     gaps: list[AgendaTicket] = []
     for t in tickets:
         if company_key and t.company.casefold() != company_key:
@@ -198,10 +212,10 @@ def build_agenda(*, tickets: Iterable[AgendaTicket], known_issues: Iterable[Agen
         counts["open_by_app"][t.app] += 1
         if category == "training_gap":
             gaps.append(t)
-        reasons = _ticket_reasons(t, confidence_floor, zone, now)
+        reasons = _ticket_reasons(t, confidence_floor, zone, now, since)
         if reasons:
             flagged[reasons[0][0]].append((t, "; ".join(why for _, why in reasons)))
-    items: dict[str, list[AgendaItem]] = {k: [] for k, _ in SECTIONS}
+    items: dict[str, list[AgendaItem]] = {k: [] for k, _ in keys}
     for key, rows in flagged.items():
         rows.sort(key=_urgency)
         items[key] = [
@@ -226,7 +240,7 @@ def build_agenda(*, tickets: Iterable[AgendaTicket], known_issues: Iterable[Agen
         if d.status == "open" and d.due_date is not None and d.due_date <= today
     ]
     sections = tuple(_section(k, title, boxes[k], items[k], item_seconds)
-                     for k, title in SECTIONS)
+                     for k, title in keys if k != BASELINE_SECTION[0] or items[k])
     frozen = MappingProxyType({
         key: MappingProxyType({"total": sum(c.values()), **dict(sorted(c.items()))}
                               if "app" not in key else dict(sorted(c.items())))
@@ -238,10 +252,12 @@ def build_agenda(*, tickets: Iterable[AgendaTicket], known_issues: Iterable[Agen
 
 
 def _ticket_reasons(
-    t: AgendaTicket, floor: float, zone: ZoneInfo, now: datetime
+    t: AgendaTicket, floor: float, zone: ZoneInfo, now: datetime, since: datetime
 ) -> list[tuple[str, str]]:
     """(section, why) for every exception on one open ticket, in section order."""
     reasons: list[tuple[str, str]] = []
+    if t.baseline_at is not None and t.baseline_at >= since:
+        reasons.append(("baseline", "baseline, not acknowledged"))
     if t.severity <= 2:
         how = "confirmed" if t.severity_confirmed else "suspected"
         reasons.append(("severe", f"{severity_label(t.severity)} {how}"))
@@ -262,10 +278,10 @@ def _timeboxes(timeboxes: Mapping[str, int] | None, item_seconds: int) -> dict[s
     """Every section's time box in minutes (the defaults, overridden), checked."""
     if item_seconds <= 0:
         raise ValueError("item_seconds must be positive")
-    unknown = set(timeboxes or ()) - set(DEFAULT_TIMEBOXES)
+    unknown = set(timeboxes or ()) - set(DEFAULT_TIMEBOXES) - {BASELINE_SECTION[0]}
     if unknown:
         raise ValueError(f"unknown agenda sections in timeboxes: {sorted(unknown)}")
-    return {**DEFAULT_TIMEBOXES, **(timeboxes or {})}
+    return {BASELINE_SECTION[0]: BASELINE_TIMEBOX, **DEFAULT_TIMEBOXES, **(timeboxes or {})}
 
 
 def _section(key: str, title: str, minutes: int, items: list[AgendaItem],

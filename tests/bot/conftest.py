@@ -24,7 +24,7 @@ from hypercare.config import Settings
 from hypercare.odoo.sim import OdooSimulator
 from hypercare.services import Services
 from tests.slack_mock import MockSlack, sign_request
-from tests.support import ServicesFactory, viewer
+from tests.support import ServicesFactory, viewer, watching
 from tests.sync.conftest import client_for, make_sim, odoo_settings
 
 NOW = datetime(2026, 11, 20, 15, 0, tzinfo=UTC)
@@ -73,6 +73,7 @@ def bot_world(tmp_path_factory: pytest.TempPathFactory) -> Iterator[BotWorld]:
     with ServicesFactory(clock=lambda: NOW) as build:
         services = build(settings_for(world, world.golden))
         services.sync.run_sync()
+        watching(services)  # the command center has been watching since go-live
         services.sla.sweep()
         lea = viewer(services, "lea")  # no roles.leads: everyone leads
         tickets = services.tickets.list_tickets(viewer=lea)

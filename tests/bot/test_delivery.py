@@ -56,6 +56,15 @@ KINDS: dict[str, tuple[str, dict[str, Any]]] = {
         "known_issue": {"id": 3, "ref": "KI-3", "title": "Credit notes lose the analytic",
                         "status": "workaround", "workaround": "Set it again on each line"},
         "detail": "workaround published"}),
+    "escalation_baseline": ("U0LEAD", {
+        "count": 1, "text": "1 ticket was already past its SLA when hypercare started watching",
+        "items": [{"ticket": TICKET, "level": 2, "triggers": ["resolution_breached"],
+                   "escalation_id": 9, "overdue_since": NOW.isoformat()}]}),
+    "escalation_rollup": ("U0LEAD", {
+        "since": NOW.isoformat(), "items": [{
+            "key": "escalation:10:U0LEAD", "kind": "escalation", "level": 2,
+            "about": "HT00007 L2 reopened twice: Invoices cannot be posted",
+            "ticket": {"odoo_id": 7, "ref": "HT00007"}, "triggers": ["reopened_twice"]}]}),
     "standup_minutes": ("channel:standup", {"standup_id": 1, "scope": "all",
                                             "markdown": "# Stand-up\n\n- HT00007: defect"}),
     "digest": ("channel:standup", DIGEST),

@@ -77,7 +77,7 @@ from tests.bot.hostile_checks import (
     check_view,
 )
 from tests.slack_mock import MockSlack
-from tests.support import ServicesFactory, viewer
+from tests.support import ServicesFactory, viewer, watching
 from tests.support.hostile import HUGE, MENTIONS, TITLES, raw_controls, seed_hostile_tickets
 from tests.sync.conftest import client_for, make_sim, odoo_settings
 
@@ -133,6 +133,7 @@ def hostile_world(tmp_path_factory: pytest.TempPathFactory) -> Iterator[HostileW
         with ServicesFactory(clock=lambda: NOW) as build:
             services = build(settings(world, world.golden, slack={}))  # Slack: none yet
             services.sync.run_sync()
+            watching(services)  # the command center has been watching since go-live
             services.sla.sweep()
             lead = viewer(services, LEAD)
             by_id = {t.odoo_id: t.ref for t in services.tickets.list_tickets(viewer=lead)}

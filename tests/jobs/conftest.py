@@ -18,7 +18,7 @@ from hypercare.jobs.runner import JobRunner
 from hypercare.odoo.sim import OdooSimulator
 from hypercare.services import Services
 from hypercare.services.system.scheduling import process_name
-from tests.support import Clock, ServicesFactory
+from tests.support import Clock, ServicesFactory, watching
 from tests.sync.conftest import make_sim, odoo_settings
 
 NOW = datetime(2026, 11, 20, 15, 0, tzinfo=UTC)  # a Friday afternoon, days after go-live
@@ -78,7 +78,10 @@ def open_services(jobs_world: World, tmp_path: Path,
         def factory(*, synced: bool = True, **extra: Any) -> Services:
             db = made.store(copy_of=jobs_world.golden if synced else None)
             extra.setdefault("triage", {"model_dir": str(jobs_world.model_dir)})
-            return made(settings_for(jobs_world if synced else None, db, **extra))
+            services = made(settings_for(jobs_world if synced else None, db, **extra))
+            if synced:
+                watching(services)  # the command center has been watching since go-live
+            return services
 
         yield factory
 

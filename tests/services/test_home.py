@@ -18,7 +18,7 @@ import pytest
 from hypercare.config import Settings
 from hypercare.odoo.sim import OdooSimulator
 from hypercare.services import RaisedView, RaiseRequest, Services
-from tests.support import Clock, ServicesFactory, viewer
+from tests.support import Clock, ServicesFactory, viewer, watching
 from tests.sync.conftest import client_for, make_sim, odoo_settings
 
 NOW = datetime(2026, 11, 20, 15, 0, tzinfo=UTC)  # a Friday afternoon, days after go-live
@@ -63,6 +63,7 @@ def synced(world: World, now: datetime) -> Iterator[World]:
     with ServicesFactory(clock=lambda: now) as build:
         services = build(settings_for(world, world.golden))
         services.sync.run_sync()
+        watching(services)  # the command center has been watching since go-live
         services.sla.sweep()
     try:
         yield world

@@ -2,6 +2,7 @@
 
 from tests.support.clock import Clock
 from tests.support.people import viewer
-from tests.support.services import ServicesFactory, new_services, sqlite_settings
+from tests.support.services import ServicesFactory, new_services, sqlite_settings, watching
 
-__all__ = ["Clock", "ServicesFactory", "new_services", "sqlite_settings", "viewer"]
+__all__ = ["Clock", "ServicesFactory", "new_services", "sqlite_settings", "viewer",
+           "watching"]

@@ -81,3 +81,15 @@ class ServicesFactory:
     def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,
                  tb: TracebackType | None) -> None:
         self.close()
+
+
+def watching(services: Services, since: datetime | None = None) -> None:
+    """hypercare has been sweeping this store until ``since`` (default: a minute before the
+    services' clock): what a sweep finds after that is news, not a baseline (issue 28)."""
+    from datetime import timedelta
+
+    from hypercare.services.triage.baseline import record_sweep
+
+    moment = since or services.context.clock() - timedelta(minutes=1)
+    with services.context.store().session() as session:
+        record_sweep(moment, session=session)

@@ -12,7 +12,7 @@ import pytest
 from hypercare.config import EscalationLevel, EscalationSettings, Settings, TriageSettings
 from hypercare.services import Services
 from hypercare.store.tables import Ticket, TicketClassification, TicketEvent
-from tests.support import new_services, viewer
+from tests.support import new_services, viewer, watching
 
 MONDAY_NOON = datetime(2026, 11, 23, 12, 0, tzinfo=UTC)  # a Monday, UTC calendar 09-17
 
@@ -36,6 +36,7 @@ def make(sqlite_url: str, model_dir: Path, **escalation: Any) -> Services:
 @pytest.fixture
 def services(sqlite_url: str, model_dir: Path) -> Iterator[Services]:
     built = make(sqlite_url, model_dir)
+    watching(built)  # hypercare has been watching: what breaches now is news
     try:
         yield built
     finally:
@@ -104,9 +105,14 @@ def test_clocks_keep_when_they_were_met_and_whether_they_run_24x7(services: Serv
     assert s1.sla_24x7 and all(c["always_open"] for c in s1.sla_clocks)
     rows = {r.odoo_id: r for r in services.queue.load_rows(viewer=viewer(services, "lea"))}
     assert rows[2].sla_24x7 and not rows[3].sla_24x7
+    # one escalation at L2: the confirmed S1 and its breached clocks, its clock the breached one
     breach = next(m for m in services.sla.list_outbox()
-                  if m.kind == "breach" and m.payload["ticket"]["odoo_id"] == 2)
-    target = breach.payload["sla"]["target"]  # the breached clock, by its trigger key
+                  if m.payload.get("ticket", {}).get("odoo_id") == 2)
+    assert breach.kind == "confirmed_s1"
+    assert breach.payload["triggers"][0] == "confirmed_s1" and any(
+        t.endswith("_breached") for t in breach.payload["triggers"])
+    target = breach.payload["sla"]["target"]
+    assert breach.payload["sla"]["state"] == "breached"
     stored = next(c for c in s1.sla_clocks if c["target"] == target)
     assert breach.payload["sla"] == {**stored, "timezone": "UTC",
                                      "evaluated_at": MONDAY_NOON.isoformat()}
@@ -115,6 +121,7 @@ def test_clocks_keep_when_they_were_met_and_whether_they_run_24x7(services: Serv
 def test_breach_escalates_once_then_climbs_without_acknowledgement(sqlite_url: str,
                                                                    model_dir: Path) -> None:
     services = make(sqlite_url, model_dir, ack_minutes=30, approval_from_level=5)
+    watching(services)
     try:
         add_ticket(services, 7, created=datetime(2026, 11, 20, 9, 0, tzinfo=UTC), severity=2)
         first = services.sla.sweep()
@@ -179,24 +186,39 @@ def test_at_risk_warnings_are_batched_per_recipient(services: Services) -> None:
     assert len([m for m in services.sla.list_outbox() if m.kind == "at_risk_batch"]) == 1
 
 
-def test_quiet_hours_defer_and_the_rate_cap_suppresses(sqlite_url: str,
-                                                       model_dir: Path) -> None:
+def test_quiet_hours_defer_and_the_cap_rolls_up_what_it_holds_back(sqlite_url: str,
+                                                                    model_dir: Path) -> None:
+    """Breaches that happen while hypercare watches always alert (deferred by quiet hours,
+    never capped); what the hourly cap holds back (here: reopened tickets) is listed as
+    suppressed and goes out as one roll-up for the hour."""
     late = datetime(2026, 11, 23, 21, 0, tzinfo=UTC)
     services = make(sqlite_url, model_dir, quiet_hours="20:00-07:00", max_per_hour=2,
                     approval_from_level=5)
+    watching(services, late - timedelta(minutes=1))
     try:
-        for odoo_id in range(30, 35):
+        for odoo_id in range(30, 33):
             add_ticket(services, odoo_id, created=datetime(2026, 11, 18, 9, 0, tzinfo=UTC),
                        severity=3)
         services.sla.sweep(now=late)
+        for odoo_id in range(40, 43):  # reopened twice, nothing breached yet
+            add_ticket(services, odoo_id, created=late - timedelta(minutes=5), severity=3,
+                       reopens=2)
+        services.sla.sweep(now=late + timedelta(minutes=5))
         to_lead = [m for m in services.sla.list_outbox() if m.recipients == ("U0LEAD",)]
-        deferred = [m for m in to_lead if m.state == "pending"]
-        suppressed = [m for m in to_lead if m.state == "suppressed"]
-        assert len(deferred) == 2 and len(suppressed) == 3  # nothing silently dropped
+        breaches = [m for m in to_lead if m.kind == "breach"]
+        assert len(breaches) == 3 and all(m.state == "pending" for m in breaches)
         assert all(m.next_attempt_at == datetime(2026, 11, 24, 7, 0, tzinfo=UTC)
-                   for m in deferred)
-        assert all("quiet hours" in m.reason for m in deferred)
-        assert all("rate cap" in m.reason for m in suppressed)
+                   and "quiet hours" in m.reason for m in breaches)
+        held = [m for m in to_lead if m.kind == "escalation"]
+        assert len(held) == 3 and all(m.state == "suppressed" for m in held)
+        [rollup] = [m for m in to_lead if m.kind == "escalation_rollup"]
+        assert all("rate cap" in m.reason and f"roll-up #{rollup.id}" in m.reason
+                   for m in held)  # nothing silently dropped: each says where it went
+        assert rollup.state == "pending"
+        assert rollup.next_attempt_at == datetime(2026, 11, 24, 7, 0, tzinfo=UTC)
+        assert sorted(i["ticket"]["odoo_id"] for i in rollup.payload["items"]) == [40, 41, 42]
+        assert all(i["triggers"] == ["reopened_twice"] and i["level"] == 2
+                   for i in rollup.payload["items"])
     finally:
         services.close()
 

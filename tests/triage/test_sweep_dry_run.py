@@ -15,6 +15,7 @@ from sqlalchemy import func, inspect, select, table
 from hypercare import wiring
 from hypercare.cli import main
 from hypercare.services import Services
+from tests.support import watching
 from tests.triage.test_sweep import MONDAY_NOON, add_ticket, make
 
 LATER = MONDAY_NOON + timedelta(days=5)
@@ -26,6 +27,7 @@ def services(request: pytest.FixtureRequest, model_dir: Path) -> Iterator[Servic
     built = make(url, model_dir)
     if request.param == "postgresql":
         built.system.upgrade_db()  # a PostgreSQL store is upgraded by `hypercare db upgrade`
+    watching(built, LATER - timedelta(minutes=1))  # watched until just before the sweeps
     try:
         add_ticket(built, 1, created=MONDAY_NOON - timedelta(hours=2), severity=1)
         add_ticket(built, 2, created=MONDAY_NOON - timedelta(hours=1), severity=3)

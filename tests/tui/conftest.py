@@ -15,7 +15,7 @@ from hypercare.odoo.sim import OdooSimulator
 from hypercare.services import Services, TicketView, Viewer
 from hypercare.tui.app import HypercareApp
 from hypercare.tui.launch import build_context
-from tests.support import ServicesFactory, viewer
+from tests.support import ServicesFactory, viewer, watching
 from tests.sync.conftest import client_for, make_sim, odoo_settings
 
 NOW = datetime(2026, 11, 20, 15, 0, tzinfo=UTC)  # a Friday afternoon, days after go-live
@@ -60,6 +60,7 @@ def tui_world(tmp_path_factory: pytest.TempPathFactory) -> Iterator[World]:
     with ServicesFactory(clock=lambda: NOW) as build:
         services = build(settings_for(sim, golden, root / "models"))
         services.sync.run_sync()
+        watching(services)  # the command center has been watching since go-live
         services.sla.sweep()
         services.kpis.snapshot_adoption()  # the adoption_snapshot job, as serve runs it
         lea = viewer(services, LEAD)

@@ -103,9 +103,25 @@ async def test_a_non_lead_is_refused_politely(services: Services) -> None:
         assert stored(services, pending).status == "pending_approval"
 
 
+def hold_back(services: Services) -> None:
+    """Reopened-ticket escalations past the hourly cap (breaches never are): held back."""
+    from hypercare.services.outbox.notifications import enqueue
+
+    settings = services.context.settings
+    ticket = services.sla.list_escalations(viewer=lead(services))[0]
+    with services.context.store().session() as session:
+        for n in range(settings.escalation.max_per_hour + 2):
+            enqueue(session, settings, kind="escalation", key=f"held:{n}", recipient="L2",
+                    payload={"level": 2, "trigger": "reopened_twice",
+                             "triggers": ["reopened_twice"],
+                             "ticket": {"odoo_id": 0, "ref": ticket.ref, "title": "reopened"}},
+                    now=services.context.clock())
+
+
 async def test_suppressed_alerts_are_listed(services: Services) -> None:
+    hold_back(services)
     suppressed = services.sla.list_outbox(state="suppressed")
-    assert suppressed, "the golden sweep hits the rate cap: some alerts are suppressed"
+    assert suppressed, "past the hourly cap: some alerts are held back"
     app = make_app(services)
     async with app.run_test(size=(160, 48)) as pilot:
         screen = await open_escalations(pilot)

@@ -1,5 +1,6 @@
 """The command center's dashboard: KPI tiles, the SLA watch list, the category mix, the
-known issues with most tickets, escalations awaiting acknowledgement, exit readiness and sync.
+known issues with most tickets, escalations awaiting acknowledgement, exit readiness and sync;
+and the escalation levels whose alerts nobody would receive.
 
 One call builds it all from one read of the queue rows (or the caller's), one 30-day KPI
 board (shared with the readiness evaluation) and a few small queries.
@@ -23,6 +24,7 @@ from hypercare.services.tickets.queue import QueueFilter, QueueService, filter_r
 from hypercare.services.tickets.queue_row import QueueRow
 from hypercare.services.triage import escalation_views
 from hypercare.services.triage.escalation_views import EscalationView
+from hypercare.services.triage.levels import unreachable_levels
 
 TILE_KEYS = ("open_backlog", "open_s1", "inflow", "outflow", "sla_attainment", "sla_breaches",
              "mttr", "training_gap_share")
@@ -77,10 +79,17 @@ class Dashboard:
     known_issues: tuple[KnownIssueView, ...]
     """The five not-closed known issues with most linked tickets."""
     awaiting_ack: tuple[EscalationView, ...]
-    """Escalations open or waiting for approval, newest first, at most 10."""
+    """Escalations nobody acknowledged: open or waiting for approval, then the baseline
+    ones (already past their SLA when hypercare started watching); each newest first, at
+    most 10."""
     awaiting_ack_total: int
     readiness: Readiness
     sync: SyncStatus
+    baseline_total: int = 0
+    """How many of ``awaiting_ack_total`` are baseline escalations."""
+    unreachable_levels: tuple[str, ...] = ()
+    """Escalation levels whose alerts would go to dead letters, described
+    (:mod:`hypercare.services.triage.levels`)."""
 
 
 class DashboardService:
@@ -115,6 +124,7 @@ class DashboardService:
             awaiting, awaiting_total = escalation_views.awaiting(
                 settings=self._context.settings, viewer=viewer, limit=AWAITING_SHOWN,
                 session=session)
+            baseline = escalation_views.baseline_count(session=session)
         return Dashboard(
             now=now,
             timezone=self._context.settings.timezone,
@@ -128,6 +138,8 @@ class DashboardService:
             awaiting_ack_total=awaiting_total,
             readiness=self._kpis.readiness(board=board),
             sync=self._sync.sync_status(limit=5),
+            baseline_total=baseline,
+            unreachable_levels=tuple(unreachable_levels(self._context.settings)),
         )
 
 

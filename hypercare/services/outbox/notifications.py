@@ -3,8 +3,9 @@
 Services only enqueue (in the same transaction as the decision that caused the
 message); the bot renders and delivers. An idempotency key per message means a
 re-run never enqueues twice, and a crash never loses a decision's message.
-Per recipient, alert-fatigue rules apply: quiet hours defer, the hourly cap
-suppresses (the row stays, with its reason, so nothing is invisible).
+Per recipient, alert-fatigue rules apply: quiet hours defer, the hourly cap holds back
+(the row stays ``suppressed``, with its reason) and what it held back goes out as one
+roll-up message per recipient per hour, so nothing is invisible.
 """
 
 from __future__ import annotations
@@ -15,10 +16,14 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from hypercare.config import Settings
-from hypercare.services.access import Viewer
+from hypercare.services.access import AUDIENCE, Viewer
 from hypercare.store import Session, alerts
 from hypercare.store.tables import OutboxMessage
-from hypercare.triage.fatigue import parse_quiet_hours, plan_delivery
+from hypercare.triage.fatigue import batch_window, parse_quiet_hours, plan_delivery
+
+ROLLUP_KIND = "escalation_rollup"
+BASELINE_KIND = "escalation_baseline"
+ROLLUP_MINUTES = 60
 
 
 @dataclass(frozen=True)
@@ -53,9 +58,12 @@ def enqueue(
     payload: dict[str, Any],
     now: datetime,
     urgent: bool = False,
+    capped: bool = True,
     zone: str | None = None,
 ) -> OutboxMessage | None:
-    """Queue one message to one recipient unless ``key`` is already queued.
+    """Queue one message to one recipient unless ``key`` is already queued. ``urgent``: no
+    quiet hours and no cap; ``capped=False``: no cap. One the cap holds back joins the
+    recipient's roll-up for this hour.
 
     Returns the new row, or None when the key exists (nothing is sent twice).
     """
@@ -69,6 +77,7 @@ def enqueue(
         max_per_hour=escalation.max_per_hour,
         quiet=parse_quiet_hours(escalation.quiet_hours),
         zone=zone or settings.timezone,
+        capped=capped,
     )
     row = OutboxMessage(kind=kind, idempotency_key=key, recipients=[recipient],
                         payload=payload, state=delivery.state,
@@ -76,7 +85,50 @@ def enqueue(
                         created_at=now)
     session.add(row)
     session.flush()
+    if row.state == "suppressed":
+        _roll_up(session, settings, row, recipient=recipient, now=now, zone=zone)
     return row
+
+
+def _roll_up(session: Session, settings: Settings, held: OutboxMessage, *, recipient: str,
+             now: datetime, zone: str | None) -> None:
+    """Add a message the cap held back to the recipient's roll-up of this hour (one message,
+    sent when the hour ends); the held-back row says which roll-up covers it."""
+    window = batch_window(now, ROLLUP_MINUTES)
+    key = f"rollup:{recipient}:{window.isoformat()}"
+    item = rollup_item(held)
+    rollup = alerts.outbox_by_key(key, session=session)
+    if rollup is None:
+        rollup = enqueue(session, settings, kind=ROLLUP_KIND, key=key, recipient=recipient,
+                         payload={"since": window.isoformat(), "items": [item]}, now=now,
+                         capped=False, zone=zone)
+        assert rollup is not None
+        end = window + timedelta(minutes=ROLLUP_MINUTES)
+        rollup.next_attempt_at = max(rollup.next_attempt_at or end, end)
+    elif rollup.state == "pending":
+        rollup.payload = {**rollup.payload, "items": [*rollup.payload.get("items", []), item]}
+    else:  # the hour's roll-up already went: the next hour's takes it
+        return _roll_up(session, settings, held, recipient=recipient,
+                        now=window + timedelta(minutes=ROLLUP_MINUTES), zone=zone)
+    session.add(rollup)
+    session.flush()
+    held.reason = f"{held.reason}; in roll-up #{rollup.id}"
+    session.add(held)
+
+
+def rollup_item(row: OutboxMessage) -> dict[str, Any]:
+    """What a roll-up (or a baseline summary) says of one message: its kind, what it is
+    about, and for escalations the ticket, level and triggers."""
+    payload = row.payload
+    item: dict[str, Any] = {"key": row.idempotency_key, "kind": row.kind,
+                            "about": about_text(row.kind, payload, viewer=AUDIENCE)}
+    ticket = payload.get("ticket")
+    if isinstance(ticket, dict):
+        item["ticket"] = {"odoo_id": ticket.get("odoo_id"), "ref": ticket.get("ref")}
+    for field in ("level", "triggers"):
+        if payload.get(field):
+            item[field] = payload[field]
+    return item
 
 
 def add_to_batch(
@@ -151,6 +203,12 @@ def about_text(kind: str, payload: dict[str, Any], *, viewer: Viewer) -> str:
             return _headed(str(record.get("ref", "?")), level, trigger,
                            str(record.get(field, "")))
     items = payload.get("items")
+    if kind == BASELINE_KIND and isinstance(items, list):
+        return (f"{len(items)} ticket{'' if len(items) == 1 else 's'} already past their SLA "
+                "when hypercare started watching")
+    if kind == ROLLUP_KIND and isinstance(items, list):
+        return (f"{len(items)} more escalation{'' if len(items) == 1 else 's'} since "
+                f"{str(payload.get('since', ''))[11:16]} UTC (held back by the hourly cap)")
     if isinstance(items, list):
         refs = [str(i.get("ticket", {}).get("ref", "")) for i in items if isinstance(i, dict)]
         shown = ", ".join(r for r in refs if r)

@@ -207,7 +207,7 @@ class StandupService:
             sla_state=r["sla_state"] or "", sla_due_at=r["sla_due_at"],
             escalation_level=int(r["escalation_level"] or 0),
             awaiting_ack=bool(r["awaiting_ack"]), known_issue_id=r["known_issue_id"],
-            confidential=bool(r["confidential"]))
+            confidential=bool(r["confidential"]), baseline_at=r["baseline_at"])
             for r in problems.agenda_rows(since, session=session)]
         counts = problems.linked_counts(session=session)
         recent = problems.linked_counts(session=session, since=since)

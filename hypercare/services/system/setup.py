@@ -9,6 +9,7 @@ from typing import Any, Literal
 from hypercare.config import redacted_dump
 from hypercare.errors import HypercareError
 from hypercare.services.context import ServiceContext
+from hypercare.services.triage.levels import UNREACHABLE_HINT, unreachable_levels
 from hypercare.store.engine import create_store_engine, redacted_url, sqlite_path
 from hypercare.store.schema import SCHEMA_HEAD, SchemaState, schema_status, upgrade_schema
 
@@ -108,8 +109,28 @@ class SystemService:
         lines = [self._check_store()]
         lines.extend(self._check_odoo())
         lines.append(self._check_slack())
+        lines.append(self._check_levels())
         lines.append(self._check_roles())
         return ConfigReport(tuple(lines))
+
+    def unreachable_levels(self) -> list[str]:
+        """The escalation levels whose messages would go to dead letters, described
+        (:func:`hypercare.services.triage.levels.unreachable_levels`)."""
+        return unreachable_levels(self._context.settings)
+
+    def _check_levels(self) -> ProbeLine:
+        """Whether every level of the escalation matrix reaches someone (never contacts
+        Slack)."""
+        found = self.unreachable_levels()
+        if found:
+            return ProbeLine("warn", "escalation levels",
+                             f"{'; '.join(found)}; slack.alerts_channel is not set, so "
+                             f"{'its' if len(found) == 1 else 'their'} alerts go to dead "
+                             "letters", UNREACHABLE_HINT)
+        channel = self._context.settings.slack.alerts_channel.strip()
+        return ProbeLine("ok", "escalation levels", "every level, L1 to L4, reaches someone"
+                         + (f" (slack.alerts_channel {channel} for levels without contacts "
+                            "and user groups)" if channel else ""))
 
     def _check_roles(self) -> ProbeLine:
         """Who the access rules make a lead and who may raise (never contacts Slack)."""

@@ -30,7 +30,7 @@ class ManualEscalation:
 
     def _escalate(self, session: Any, ticket: Ticket, verdict: TicketClassification | None,
                   new: NewEscalation, now: datetime, *,
-                  clock: dict[str, Any] | None = None) -> list[str]:
+                  clock: dict[str, Any] | None = None) -> tuple[Escalation, list[str]]:
         raise NotImplementedError
 
     def escalate(self, *, ref: str, viewer: Viewer, reason: str = "") -> EscalationView:
@@ -55,15 +55,13 @@ class ManualEscalation:
                                  hint="Acknowledge or approve its open escalations instead.")
             level = current + 1
             key = f"manual:{level}"
-            if any(e.trigger_key == key for e in existing):
-                raise UsageError(f"{ticket.ref} was already escalated to L{level} by hand")
             status = ("pending_approval" if level >= settings.escalation.approval_from_level
                       else "open")
             new = NewEscalation(level, "manual", key, status,
-                                reason or f"escalated by {viewer.name}")
+                                reason or f"escalated by {viewer.name}", (key,),
+                                update=any(e.level == level for e in existing))
             verdict = classifications_for([ticket.odoo_id], session=session).get(ticket.odoo_id)
-            self._escalate(session, ticket, verdict, new, now)
-            row = _row(session, subject, key)
+            row, _ = self._escalate(session, ticket, verdict, new, now)
             return escalation_views.views([row], settings=settings, viewer=viewer,
                                           session=session)[0]
 
@@ -129,8 +127,3 @@ def _ticket(session: Any, ref: str, viewer: Viewer) -> Ticket:
         raise TicketNotFoundError(f"no synced ticket you may see has the reference {ref!r}")
     return ticket
 
-
-def _row(session: Any, subject: str, key: str) -> Escalation:
-    row = alerts.escalation_by_key(subject, key, session=session)
-    assert row is not None
-    return row

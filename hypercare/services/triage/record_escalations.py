@@ -23,7 +23,8 @@ class RecordEscalations:
     _context: ServiceContext
 
     def _send(self, session: Any, kind: str, key: str, level: dict[str, Any],
-              payload: dict[str, Any], now: datetime, *, urgent: bool) -> list[str]:
+              payload: dict[str, Any], now: datetime, *, urgent: bool,
+              capped: bool = True) -> list[str]:
         raise NotImplementedError
 
     def _level(self, number: int) -> dict[str, Any]:
@@ -48,13 +49,17 @@ class RecordEscalations:
             if state.state != "breached" or issue.workaround_at is not None:
                 continue
             subject = f"known_issue:{issue.id}"
-            known = {e.trigger_key for e in alerts.escalations_for([subject],
-                                                                    session=session)[subject]}
-            if "breach:workaround" in known:
+            detail = f"KI-{issue.id}: no workaround within its target"
+            row = alerts.escalation_at(subject, 2, session=session)  # one per subject, level
+            if row is not None and "breach:workaround" in {row.trigger_key, *row.triggers}:
                 continue
-            row = Escalation(subject=subject, level=2, trigger="breach",
-                             trigger_key="breach:workaround", created_at=now,
-                             detail=f"KI-{issue.id}: no workaround within its target")
+            if row is None:
+                row = Escalation(subject=subject, level=2, trigger="breach",
+                                 trigger_key="breach:workaround",
+                                 triggers=["breach:workaround"], created_at=now, detail=detail)
+            else:  # its tickets escalated it already: the workaround breach joins them
+                row.triggers = [*row.triggers, "breach:workaround"]
+                row.detail, row.updated_at = f"{row.detail}; {detail}", now
             session.add(row)
             session.flush()
             level = self._level(2)
@@ -70,8 +75,8 @@ class RecordEscalations:
                                "timezone": self._context.settings.timezone,
                                "evaluated_at": now.isoformat()}}
             done.append(("known_issue_breach", self._send(
-                session, "escalation", f"escalation:{row.id}", level, payload, now,
-                urgent=False)))
+                session, "escalation", f"escalation:{row.id}:t{len(row.triggers)}", level,
+                payload, now, urgent=False, capped=False)))
         return done
 
     def _overdue_decisions(self, session: Any, now: datetime) -> list[tuple[str, list[str]]]:
@@ -96,7 +101,7 @@ class RecordEscalations:
                 if trigger in known:
                     continue
                 row = Escalation(subject=subject, level=level, trigger=trigger,
-                                 trigger_key=trigger, created_at=now,
+                                 trigger_key=trigger, triggers=[trigger], created_at=now,
                                  detail=f"decision D-{decision.id} overdue by {late} days")
                 session.add(row)
                 session.flush()

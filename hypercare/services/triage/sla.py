@@ -18,6 +18,12 @@ from hypercare.services.access import SYSTEM, Viewer
 from hypercare.services.context import ServiceContext
 from hypercare.services.outbox import notifications
 from hypercare.services.triage import escalation_views
+from hypercare.services.triage.baseline import (
+    BaselineSummary,
+    baseline_before,
+    last_sweep_at,
+    record_sweep,
+)
 from hypercare.services.triage.calendars import (
     build_calendars,
     calendar_name,
@@ -28,8 +34,8 @@ from hypercare.services.triage.manual_escalation import ManualEscalation
 from hypercare.services.triage.record_escalations import RecordEscalations
 from hypercare.store import alerts
 from hypercare.store import tickets as ticket_queries
-from hypercare.store.problems import known_issue_links
-from hypercare.store.tables import Escalation, Ticket, TicketClassification
+from hypercare.store.problems import known_issue_links, linked_counts
+from hypercare.store.tables import Escalation, KnownIssue, Ticket, TicketClassification
 from hypercare.store.triage_records import classifications_for
 from hypercare.triage.calendar import BusinessCalendar
 from hypercare.triage.escalation import (
@@ -67,6 +73,8 @@ class SweepReport:
     pending_approval: int
     messages: dict[str, int] = field(default_factory=dict)
     """Outbox rows created by state (pending, suppressed)."""
+    baselined: int = 0
+    """Escalations recorded as a baseline (already true before hypercare watched)."""
 
 
 @dataclass(frozen=True)
@@ -114,18 +122,26 @@ class SlaService(EscalationMessages, RecordEscalations, ManualEscalation):
         triggers: Counter[str] = Counter()
         messages: Counter[str] = Counter()
         pending_approval = 0
+        summary = BaselineSummary()
         store = self._context.store()
         with store.session() as session:
             tickets = ticket_queries.tickets_for_sla(
                 closed_since=moment - timedelta(days=SETTLE_DAYS), refs=refs, session=session)
+            unwatched = baseline_before(last_sweep_at(session=session), moment,
+                                        settings.escalation.baseline_gap_minutes)
+            counts = linked_counts(session=session)
         for start in range(0, len(tickets), CHUNK):
             chunk = tickets[start : start + CHUNK]
             with store.session() as session:
                 ids = [t.odoo_id for t in chunk]
                 verdicts = classifications_for(ids, session=session)
                 changes = ticket_queries.stage_changes(ids, session=session)
-                existing = alerts.escalations_for([f"ticket:{i}" for i in ids], session=session)
                 issues = known_issue_links(ids, session=session)
+                subjects = {t.odoo_id: _subject(t.odoo_id, issues.get(t.odoo_id))
+                            for t in chunk}
+                existing = {s: [_existing(e) for e in rows] for s, rows in
+                            alerts.escalations_for(set(subjects.values()),
+                                                   session=session).items()}
                 clock_rows = []
                 for ticket in chunk:
                     verdict = verdicts.get(ticket.odoo_id)
@@ -135,33 +151,42 @@ class SlaService(EscalationMessages, RecordEscalations, ManualEscalation):
                         workaround_at=issue.workaround_at if issue is not None else None)
                     clock_rows.append(row)
                     states[row["state"]] += 1
+                    subject = subjects[ticket.odoo_id]
                     facts = EscalationFacts(
                         is_open=not ticket.is_closed,
                         severity=verdict.severity if verdict else 3,
                         severity_confirmed=bool(verdict and verdict.severity_source == "human"),
                         clock_states=clock_states,
                         reopen_count=ticket.reopen_count,
-                        existing=[_existing(e) for e in existing[f"ticket:{ticket.odoo_id}"]],
-                    )
+                        existing=existing[subject], breached_at=_breached_at(row))
+                    about = None if issue is None else {
+                        "id": issue.id, "ref": f"KI-{issue.id}", "title": issue.title,
+                        "status": issue.status, "tickets": counts.get(issue.id or 0, 0)}
                     for new in plan_escalations(
                         facts, now=moment, ack_minutes=settings.escalation.ack_minutes,
                         approval_from_level=settings.escalation.approval_from_level,
+                        baseline_before=unwatched,
                     ):
                         triggers[new.trigger] += 1
                         pending_approval += new.status == "pending_approval"
-                        for state in self._escalate(session, ticket, verdict, new, moment,
-                                                    clock=row):
-                            messages[state] += 1
+                        record, sent = self._escalate(session, ticket, verdict, new, moment,
+                                                      clock=row, subject=subject, issue=about,
+                                                      baseline=summary)
+                        existing[subject] = [e for e in existing[subject]
+                                             if e.level != record.level] + [_existing(record)]
+                        messages.update(sent)
                 alerts.save_clocks(clock_rows, session=session)
-        if refs is None:  # the command center's own records: a whole sweep's work
-            with store.session() as session:
+        with store.session() as session:
+            messages.update(summary.enqueue(session, settings, moment))
+            if refs is None:  # the command center's own records: a whole sweep's work
                 raised = [*self._known_issue_clocks(session, calendars, moment),
                           *self._overdue_decisions(session, moment)]
                 for trigger, sent in raised:
                     triggers[trigger] += 1
                     messages.update(sent)
+                record_sweep(moment, session=session)
         return SweepReport(moment, len(tickets), dict(states), dict(triggers), pending_approval,
-                           dict(messages))
+                           dict(messages), baselined=summary.count)
 
     def acknowledge(self, *, escalation_id: int, viewer: Viewer) -> None:
         """Someone has it (the escalation's recipient or a lead): stops re-escalation for
@@ -277,7 +302,19 @@ def records_ticket(odoo_id: int, session: Any) -> Ticket | None:
 def _existing(row: Escalation) -> ExistingEscalation:
     assert row.created_at is not None
     return ExistingEscalation(row.trigger_key, row.level, row.status, row.created_at,
-                              row.approved_at)
+                              row.approved_at, tuple(row.triggers))
+
+
+def _subject(odoo_id: int, issue: KnownIssue | None) -> str:
+    """What a ticket escalates as: its known issue when it is linked to one (once for all
+    its tickets), else itself."""
+    return f"known_issue:{issue.id}" if issue is not None else f"ticket:{odoo_id}"
+
+
+def _breached_at(clock: dict[str, Any]) -> dict[str, datetime]:
+    """target -> when its deadline passed, for the clocks that breached."""
+    return {c["target"]: datetime.fromisoformat(c["due_at"]) for c in clock["clocks"]
+            if c["state"] == "breached" and c.get("due_at")}
 
 
 def escalation_level(rows: list[Escalation]) -> int:

@@ -35,7 +35,7 @@ class SlaClock(SQLModel, table=True):
 class Escalation(SQLModel, table=True):
     """One escalation of a ticket (or known issue) to a level of the matrix."""
 
-    __table_args__ = (UniqueConstraint("subject", "trigger_key", name="uq_escalation_trigger"),)
+    __table_args__ = (UniqueConstraint("subject", "level", name="uq_escalation_level"),)
 
     id: int | None = Field(default=None, primary_key=True)
     subject: str = Field(index=True)
@@ -45,9 +45,13 @@ class Escalation(SQLModel, table=True):
     trigger: str
     """confirmed_s1, breach, at_risk, reopened_twice, no_ack."""
     trigger_key: str
-    """The trigger made unique: nothing escalates twice for the same one."""
+    """The first trigger (made unique, e.g. ``breach:resolution``)."""
+    triggers: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+    """Every trigger on record at this level, the first first: one escalation per subject and
+    level, a later trigger is added here (and its message updated), never raised again."""
     status: str = Field(default="open", index=True)
-    """open, acknowledged, pending_approval, superseded."""
+    """open, acknowledged, pending_approval, baseline (already true when hypercare started
+    watching: summarised once, never climbing), superseded."""
     notified: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
     created_at: datetime | None = utc_field(nullable=False)
     acknowledged_by: str = ""
@@ -58,6 +62,8 @@ class Escalation(SQLModel, table=True):
     claimed_by: str = ""
     """Who took it on (from a Slack alert's Claim button)."""
     claimed_at: datetime | None = utc_field()
+    updated_at: datetime | None = utc_field()
+    """When a later trigger was added."""
 
 
 class OutboxMessage(SQLModel, table=True):

@@ -1,4 +1,5 @@
-"""The dashboard: KPI tiles, what is breaching, what waits for someone, and how fresh it all is."""
+"""The dashboard: KPI tiles, what is breaching, what waits for someone, and how fresh it all is;
+a warning above them when an escalation level's alerts would reach nobody."""
 
 from __future__ import annotations
 
@@ -58,6 +59,7 @@ class DashboardScreen(Screen[Any]):
     def compose(self) -> ComposeResult:
         yield TopBar(id="topbar")
         yield Static(id="stale", classes="banner")
+        yield Static(id="unreachable", classes="banner warning")
         with VerticalScroll(id="board"):
             with Grid(id="tiles"):
                 for index in range(TILE_COUNT):
@@ -111,6 +113,7 @@ class DashboardScreen(Screen[Any]):
         board = ctx.dashboard
         banner = self.query_one("#stale", Static)
         banner.display = False
+        self.query_one("#unreachable", Static).display = False
         if board is None:
             self.lay_out(self.size.width)
             self.query_one("#sla-watch", Panel).show("SLA watch", Text("reading the store...",
@@ -119,6 +122,10 @@ class DashboardScreen(Screen[Any]):
         if board.sync.stale or ctx.sync_error:
             banner.display = True
             banner.update(_stale_text(ctx, board))
+        if board.unreachable_levels:
+            warning = self.query_one("#unreachable", Static)
+            warning.display = True
+            warning.update(unreachable_text(board.unreachable_levels))
         for index, tile in enumerate(board.tiles[:TILE_COUNT]):
             self.query_one(f"#tile-{index}", Tile).show(tile)
         self.lay_out(self.size.width)  # by the room the tiles' values need
@@ -149,15 +156,17 @@ class DashboardScreen(Screen[Any]):
                      ("Age", "right"), ("Title", "left"))
         now = ctx.now()
         for esc in board.awaiting_ack:
-            state = "approve?" if esc.status == "pending_approval" else "unacked"
+            state, style = (("baseline", "magenta") if esc.baseline else
+                            ("approve?" if esc.status == "pending_approval" else "unacked",
+                             "dark_orange" if esc.level >= 3 else ""))
             table.add_row(esc.ref, f"L{esc.level}", esc.trigger.replace("_", " "),
-                          Text(state, style="dark_orange" if esc.level >= 3 else ""),
-                          age(esc.created_at, now), esc.title)
+                          Text(state, style=style), age(esc.created_at, now), esc.title)
         body: RenderableType = table if board.awaiting_ack else Text(
             "Every escalation is acknowledged.", style="green")
+        baseline = f"{board.baseline_total} baseline · " if board.baseline_total else ""
         self.query_one("#escalations", Panel).show(
             "Escalations awaiting acknowledgement", body,
-            subtitle=f"{board.awaiting_ack_total} waiting")
+            subtitle=f"{baseline}{board.awaiting_ack_total} waiting")
 
     def _categories(self, board: Dashboard) -> None:
         total = sum(n for _, n in board.category_mix) or 1
@@ -222,6 +231,14 @@ def tile_columns(width: int, need: int) -> int:
         if (width - BOARD_CHROME - (columns - 1)) // columns >= need:
             return columns
     return 1
+
+
+def unreachable_text(levels: tuple[str, ...]) -> Text:
+    """The warning above the board: which levels' alerts reach nobody, and what to set."""
+    text = Text("Alerts nobody receives: ", style="bold")
+    text.append_text(data("; ".join(levels), limit=1000))
+    text.append(" (no slack.alerts_channel; see hypercare config check)")
+    return text
 
 
 def _stale_text(ctx: TuiContext, board: Dashboard) -> Text:

@@ -12,7 +12,7 @@ from textual.binding import Binding
 from textual.screen import Screen
 from textual.widgets import Footer, Static
 
-from hypercare.services import EscalationView, OutboxView
+from hypercare.services import BASELINE_MEANING, EscalationView, OutboxView
 from hypercare.terminal import data, line
 from hypercare.tui.context import TuiContext, tui_context
 from hypercare.tui.format import age, local
@@ -24,12 +24,16 @@ from hypercare.tui.work import call_service
 STATUS_LABELS = {
     "open": ("open", "bold"),
     "pending_approval": ("needs approval", "bold dark_orange"),
+    "baseline": ("baseline", "magenta"),
     "acknowledged": ("acknowledged", "green"),
     "superseded": ("superseded", "dim"),
 }
 SUPPRESSED_LIMIT = 100
 WIDE = 120
 """From this width the level's name shows beside its number (below, in the detail line)."""
+TRIGGERS_NARROW = 30
+"""Below :data:`WIDE`, an escalation's triggers are cut to this many cells in the table (whole
+in the detail line), so its age and who handled it stay on an 80-column screen."""
 
 
 def status_text(status: str) -> Text:
@@ -63,7 +67,7 @@ class EscalationsScreen(Screen[Any]):
         Binding("a", "toggle_done", "Show done"),
     ]
     DEFAULT_CSS = """
-    EscalationsScreen #esc-summary { height: 1; padding: 0 1; }
+    EscalationsScreen #esc-summary { height: auto; max-height: 2; padding: 0 1; }
     EscalationsScreen DataTable { border: round $primary-darken-2; scrollbar-size-vertical: 1; }
     EscalationsScreen DataTable:focus { border: round $primary; }
     EscalationsScreen #esc-table { height: 2fr; min-height: 6; }
@@ -156,7 +160,8 @@ class EscalationsScreen(Screen[Any]):
         for esc in self.escalations:
             level = f"L{esc.level}" if self.compact else f"L{esc.level} {esc.level_name}"
             table.add_row(esc.ref, level, status_text(esc.status),
-                          esc.trigger.replace("_", " "), age(esc.created_at, now),
+                          _cut(esc.reasons, TRIGGERS_NARROW) if self.compact else esc.reasons,
+                          age(esc.created_at, now),
                           handled(esc, ctx.zone), ", ".join(esc.notified) or "-",
                           _cut(esc.title, 50), key=str(esc.id))
         if keep is not None:
@@ -169,13 +174,16 @@ class EscalationsScreen(Screen[Any]):
     def _summary(self) -> None:
         waiting = sum(e.status == "open" for e in self.escalations)
         approval = sum(e.status == "pending_approval" for e in self.escalations)
+        baseline = sum(e.baseline for e in self.escalations)
         line = Text.assemble((f"{waiting} open", "bold"), " · ",
                              (f"{approval} waiting for approval",
-                              "bold dark_orange" if approval else ""), " · ",
-                             (f"{len(self.suppressed)} suppressed alerts",
-                              "red" if self.suppressed else ""))
+                              "bold dark_orange" if approval else ""), " · ")
+        if baseline:  # already past their SLA when hypercare started watching
+            line.append_text(Text.assemble((f"{baseline} baseline", "magenta"), " · "))
+        line.append(f"{len(self.suppressed)} suppressed alerts",
+                    style="red" if self.suppressed else "")
         if self.include_done:
-            done = len(self.escalations) - waiting - approval
+            done = len(self.escalations) - waiting - approval - baseline
             line.append(f" · {done} done (a hides them)", style="dim")
         else:
             line.append(" · a shows the done ones", style="dim")
@@ -200,7 +208,9 @@ class EscalationsScreen(Screen[Any]):
         if esc is not None:
             text.append(plain(esc.ref), style="bold")
             text.append(f" · escalation #{esc.id} · L{esc.level} {plain(esc.level_name)} · "
-                        f"{plain(esc.trigger.replace('_', ' '))}")
+                        f"{plain(esc.reasons)}")
+            if esc.baseline:
+                text.append(f" · baseline: {BASELINE_MEANING}", style="magenta")
             if esc.company:
                 text.append_text(line(" · ", data(esc.company)))
             if esc.detail:

@@ -24,7 +24,8 @@ from hypercare.tui.widgets.data import detail, heading, plain
 
 KIND_LABELS = {"ticket": "Ticket", "known_issue": "Known issue", "decision": "Policy decision",
                "action": "Open action"}
-SECTION_NOUNS = {"actions": "open actions", "severe": "S1/S2 items",
+SECTION_NOUNS = {"baseline": "tickets already past SLA when hypercare started watching",
+                 "actions": "open actions", "severe": "S1/S2 items",
                  "sla": "breached or at-risk items", "escalations": "unacknowledged escalations",
                  "known_issues": "known issues with new tickets", "decisions": "decisions due",
                  "unclassified": "unclassified items"}
