@@ -235,8 +235,11 @@ def _first_sync(console: Console, services: Services, identity: str) -> None:
                                                       sorted(categories.items())), limit=None)))
     sweep = refreshed.sweep
     states = ", ".join(f"{k} {v}" for k, v in sorted(sweep.states.items())) if sweep else "-"
-    console.print(f"SLA clocks: {states}; {refreshed.escalations} escalations, "
-                  f"{sum(sweep.messages.values()) if sweep else 0} messages queued")
+    baselined = sweep.baselined if sweep else 0
+    console.print(f"SLA clocks: {states}; {refreshed.escalations} escalations "
+                  f"({baselined} already past SLA before hypercare watched: a baseline, "
+                  f"summarised once), {sum(sweep.messages.values()) if sweep else 0} "
+                  "messages queued")
     try:  # the adoption_snapshot job's read, once: the demo's jobs do not include it
         notes = services.kpis.snapshot_adoption().notes
     except HypercareError as exc:
