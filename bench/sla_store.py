@@ -21,13 +21,12 @@ import cProfile
 import gc
 import random
 import time
-import uuid
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+from bench.kpi_bench import postgres_database as postgres_database  # one temporary-database helper
 from hypercare.config import Settings
 from hypercare.services import Services
 from hypercare.services.triage.sla import SweepReport
@@ -233,19 +232,3 @@ def _timed(name: str, sweep: Callable[[], SweepReport],
     return SweepTiming(name, seconds, cpu, report)
 
 
-@contextmanager
-def postgres_database(admin_url: str) -> Iterator[str]:
-    """A temporary database next to the one ``admin_url`` names, dropped afterwards."""
-    import sqlalchemy as sa
-
-    engine = sa.create_engine(admin_url, isolation_level="AUTOCOMMIT")
-    name = f"hc_bench_{uuid.uuid4().hex[:10]}"
-    with engine.connect() as connection:
-        connection.execute(sa.text(f'CREATE DATABASE "{name}"'))
-    try:
-        yield sa.engine.make_url(admin_url).set(database=name).render_as_string(
-            hide_password=False)
-    finally:
-        with engine.connect() as connection:
-            connection.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        engine.dispose()
